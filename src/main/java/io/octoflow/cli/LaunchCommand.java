@@ -1,0 +1,97 @@
+package io.octoflow.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.octoflow.config.OctoflowConfig;
+import io.octoflow.execution.FlowEngine;
+import io.octoflow.execution.RunResult;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.InvalidFlowException;
+import io.octoflow.flow.Problem;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code octoflow launch FLOW [--data JSON|@file]}: runs a flow once and prints its final data as JSON. */
+@Command(name = "launch", mixinStandardHelpOptions = true,
+        description = "Runs one flow once, in-process, and prints the final flow data as JSON on stdout.%n"
+                + "Exit code: 0 success or exit, 1 failed or timeout, 2 invalid flow.")
+public final class LaunchCommand implements Callable<Integer> {
+
+    static final int INVALID = 2;
+
+    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow file (a path, or relative to FLOWS_PATH).")
+    String flow;
+
+    @Option(names = "--data", paramLabel = "JSON|@file",
+            description = "Input: a JSON object merged into the initial flow data, also visible as __input__.")
+    String data;
+
+    @Override
+    public Integer call() throws IOException {
+        OctoflowConfig config = OctoflowConfig.fromEnvironment();
+        Path file = FlowFiles.locate(flow, config);
+        if (file == null) {
+            System.err.println(flow + ": no such flow file (looked in the current directory and in FLOWS_PATH "
+                    + config.flowsPath() + ")");
+            return INVALID;
+        }
+        Object input;
+        try {
+            input = parseData(data);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--data: " + e.getMessage());
+            return INVALID;
+        }
+        try (FlowEngine engine = new FlowEngine(config)) {
+            FlowDefinition definition;
+            try {
+                definition = engine.load(file);
+            } catch (InvalidFlowException e) {
+                e.problems().stream().map(Problem::toString).forEach(System.err::println);
+                return INVALID;
+            }
+            Map<String, Object> initial = new LinkedHashMap<>();
+            if (input instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> initial.put(String.valueOf(k), v));
+            }
+            RunResult result = engine.run(definition, input, initial);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            System.out.println(json.writeValueAsString(result.data()));
+            System.err.println("flow '" + result.flowName() + "' " + result.status().label() + " in "
+                    + result.durationMillis() + " ms (job " + result.jobId() + ")"
+                    + (result.error() != null ? ": " + result.error() : ""));
+            return result.status().ok() ? 0 : 1;
+        }
+    }
+
+    static Object parseData(String data) {
+        if (data == null || data.isBlank()) {
+            return null;
+        }
+        String text = data;
+        if (data.startsWith("@")) {
+            try {
+                text = Files.readString(Path.of(data.substring(1)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + data.substring(1) + ": " + e.getMessage());
+            }
+        }
+        try {
+            return new ObjectMapper().readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage() + " (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+}

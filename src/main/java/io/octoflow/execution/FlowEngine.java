@@ -1,0 +1,221 @@
+package io.octoflow.execution;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.octoflow.config.OctoflowConfig;
+import io.octoflow.flow.FlowCatalog;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.InvalidFlowException;
+import io.octoflow.flow.Problem;
+import io.octoflow.path.ConfinedPaths;
+import io.octoflow.route.ErrorText;
+import io.octoflow.route.FlowRouteBuilder;
+import io.octoflow.secret.Masker;
+import io.octoflow.secret.SecretStore;
+import io.octoflow.step.StepRegistry;
+import io.octoflow.step.StepServices;
+import io.octoflow.template.Templates;
+
+/**
+ * The engine: one CamelContext holding one route per loaded flow, and the way to run a flow once. Loading a flow
+ * validates it and every flow it calls first; nothing invalid ever becomes a route.
+ */
+public final class FlowEngine implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(FlowEngine.class);
+    /** How long a timed-out run may take to reach a step boundary before its partial data is read anyway. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+
+    private final OctoflowConfig config;
+    private final CamelContext camel;
+    private final Masker masker = new Masker();
+    private final SecretStore secrets;
+    private final FlowCatalog catalog;
+    private final StepServices services;
+    private final ProducerTemplate producer;
+
+    public FlowEngine(OctoflowConfig config) {
+        this(config, new DefaultCamelContext());
+    }
+
+    public FlowEngine(OctoflowConfig config, CamelContext camel) {
+        this.config = config;
+        this.camel = camel;
+        this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker);
+        Templates templates = new Templates(config.templatesPath());
+        this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath());
+        this.services = new StepServices(camel, config, templates, secrets,
+                new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper());
+        camel.getShutdownStrategy().setTimeout(10);
+        camel.start();
+        this.producer = camel.createProducerTemplate();
+    }
+
+    public CamelContext camelContext() {
+        return camel;
+    }
+
+    public Masker masker() {
+        return masker;
+    }
+
+    public OctoflowConfig config() {
+        return config;
+    }
+
+    public FlowCatalog catalog() {
+        return catalog;
+    }
+
+    /** Every problem of {@code file} and of the flows it calls. */
+    public List<Problem> validate(Path file) {
+        return catalog.validate(file);
+    }
+
+    /** Validates {@code file} (and the flows it calls) and adds the routes not yet present. */
+    public synchronized FlowDefinition load(Path file) {
+        List<Problem> problems = catalog.validate(file);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlowException(problems);
+        }
+        FlowDefinition flow = catalog.require(file);
+        List<FlowDefinition> missing = new ArrayList<>();
+        for (FlowDefinition each : catalog.closure(file)) {
+            if (camel.getRoute(each.routeId()) == null) {
+                missing.add(each);
+            }
+        }
+        if (!missing.isEmpty()) {
+            try {
+                camel.addRoutes(new FlowRouteBuilder(missing, services));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the route of flow '" + flow.name() + "': "
+                        + ErrorText.of(e), e);
+            }
+        }
+        return flow;
+    }
+
+    /** Runs a loaded flow once and waits for it, up to its timeout. */
+    public RunResult run(FlowDefinition flow, Object input, Map<String, Object> initialData) {
+        long timeoutSeconds = flow.timeoutSeconds() != null ? flow.timeoutSeconds() : config.flowTimeoutSeconds();
+        return run(flow, input, initialData, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    public RunResult run(FlowDefinition flow, Object input, Map<String, Object> initialData, Duration timeout) {
+        Instant started = Instant.now();
+        LaunchRequest request = new LaunchRequest(UUID.randomUUID().toString(), started, input, initialData);
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(LaunchRequest.PROPERTY, request);
+        CompletableFuture<Exchange> done = producer.asyncSend(flow.endpointUri(), exchange);
+        String failure = null;
+        try {
+            Exchange result = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.getException() != null) {
+                failure = ErrorText.of(result.getException());
+            }
+        } catch (TimeoutException e) {
+            request.cancellation().cancel(RunStatus.TIMEOUT);
+            LOG.warn("flow '{}' timed out after {} s", flow.name(), timeout.toSeconds());
+            awaitQuietly(done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.cancellation().cancel(RunStatus.ABORTED);
+            awaitQuietly(done);
+        } catch (ExecutionException e) {
+            failure = ErrorText.of(e.getCause());
+        }
+        return result(flow, request, started, failure);
+    }
+
+    private static void awaitQuietly(CompletableFuture<Exchange> done) {
+        try {
+            done.get(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the status is already decided; this only waits for the data to settle
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RunResult result(FlowDefinition flow, LaunchRequest request, Instant started, String failure) {
+        FlowRun run = request.run();
+        Instant ended = Instant.now();
+        if (run == null) {
+            String error = "flow '" + flow.name() + "' did not start" + (failure != null ? ": " + failure : "");
+            return new RunResult(request.jobId(), flow.name(), RunStatus.FAILED, Map.of(), masker.mask(error),
+                    List.of(), started, ended);
+        }
+        RunStatus status = run.status();
+        String error = run.error();
+        if (request.cancellation().isCancelled() && !status.ok()) {
+            status = request.cancellation().reason();
+            error = "flow '" + flow.name() + "' " + (status == RunStatus.TIMEOUT ? "timed out" : "was aborted")
+                    + (error != null ? "; " + error : "");
+        } else if (status == RunStatus.RUNNING || failure != null) {
+            status = RunStatus.FAILED;
+            error = "flow '" + flow.name() + "' failed: " + (failure != null ? failure : "it did not finish");
+        }
+        Map<String, Object> data = snapshot(run);
+        return new RunResult(request.jobId(), flow.name(), status, (Map<String, Object>) masker.maskValue(data),
+                masker.mask(error), snapshotRecords(run), started, ended);
+    }
+
+    /** A copy of the data; after a timeout the run may still be writing to it. */
+    private static Map<String, Object> snapshot(FlowRun run) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return new LinkedHashMap<>(run.data());
+            } catch (ConcurrentModificationException e) {
+                if (attempt > 100) {
+                    return Map.of();
+                }
+            }
+        }
+    }
+
+    private static List<StepRecord> snapshotRecords(FlowRun run) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return List.copyOf(run.records());
+            } catch (ConcurrentModificationException e) {
+                if (attempt > 100) {
+                    return List.of();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            producer.close();
+        } catch (Exception e) {
+            LOG.debug("closing the producer", e);
+        }
+        camel.stop();
+    }
+}

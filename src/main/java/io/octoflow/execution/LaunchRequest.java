@@ -1,0 +1,53 @@
+package io.octoflow.execution;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** What a launcher hands to a flow route: the job's identity, its input and a way to see the run it started. */
+public final class LaunchRequest {
+
+    public static final String PROPERTY = "octoflow.launch";
+
+    private final String jobId;
+    private final Instant started;
+    private final Object input;
+    private final Map<String, Object> initialData;
+    private final Cancellation cancellation = new Cancellation();
+    private final AtomicReference<FlowRun> run = new AtomicReference<>();
+
+    public LaunchRequest(String jobId, Instant started, Object input, Map<String, Object> initialData) {
+        this.jobId = jobId;
+        this.started = started;
+        this.input = input;
+        this.initialData = initialData == null ? Map.of() : initialData;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public Object input() {
+        return input;
+    }
+
+    public Map<String, Object> initialData() {
+        return initialData;
+    }
+
+    public Cancellation cancellation() {
+        return cancellation;
+    }
+
+    public void started(FlowRun flowRun) {
+        run.set(flowRun);
+    }
+
+    public FlowRun run() {
+        return run.get();
+    }
+}

@@ -1,0 +1,554 @@
+package io.octoflow.flow;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import io.octoflow.path.ConfinedPaths;
+import io.octoflow.schedule.CronSchedule;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepRegistry;
+import io.octoflow.step.StepType;
+import io.octoflow.template.Condition;
+import io.octoflow.template.Template;
+import io.octoflow.template.TemplateException;
+import io.octoflow.template.Templates;
+
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Versions;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+
+/**
+ * Reads flow files and validates them completely: every problem of a file is collected (YAML syntax, unknown
+ * keys, wrong types, missing fields, jq and Jinja that do not compile, bad cron, missing files, duplicate names,
+ * dangling goto/finally targets, flows calling each other in a cycle), each with its line and column. A flow that
+ * calls others is valid only when they are.
+ */
+public final class FlowCatalog {
+
+    private final StepRegistry registry;
+    private final Templates templates;
+    private final ConfinedPaths flowFiles;
+    private final ConfinedPaths templateFiles;
+    private final Map<Path, Parsed> parsed = new LinkedHashMap<>();
+
+    /** One file's outcome: the flow when valid, and the problems of the file itself. */
+    public record Parsed(FlowDefinition flow, List<Problem> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    public FlowCatalog(StepRegistry registry, Templates templates, Path flowsRoot, Path templatesRoot) {
+        this.registry = registry;
+        this.templates = templates;
+        this.flowFiles = new ConfinedPaths(flowsRoot, "FLOWS_PATH");
+        this.templateFiles = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
+    }
+
+    public ConfinedPaths flowFiles() {
+        return flowFiles;
+    }
+
+    /** Validates {@code file} and every flow it calls; returns the problems of all of them. */
+    public synchronized List<Problem> validate(Path file) {
+        Parsed result = load(file);
+        List<Problem> problems = new ArrayList<>(result.problems());
+        if (result.flow() != null || problems.isEmpty()) {
+            for (FlowDefinition sub : closure(file)) {
+                Parsed subResult = parsed.get(sub.file());
+                if (subResult != null && subResult != result) {
+                    problems.addAll(subResult.problems());
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The valid flow in {@code file}; throws {@link InvalidFlowException} with every problem otherwise. */
+    public synchronized FlowDefinition require(Path file) {
+        Parsed result = load(file);
+        if (!result.valid()) {
+            throw new InvalidFlowException(result.problems());
+        }
+        return result.flow();
+    }
+
+    /** The flow and every flow it calls, directly or not, each once. */
+    public synchronized List<FlowDefinition> closure(Path file) {
+        Map<Path, FlowDefinition> found = new LinkedHashMap<>();
+        Deque<Path> todo = new ArrayDeque<>(List.of(file.toAbsolutePath().normalize()));
+        while (!todo.isEmpty()) {
+            Path next = todo.pop();
+            Parsed result = parsed.get(next);
+            if (result == null || result.flow() == null || found.containsKey(next)) {
+                continue;
+            }
+            found.put(next, result.flow());
+            for (String sub : result.flow().subFlows()) {
+                todo.push(flowFiles.resolve(sub));
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /** The name of the flow at {@code relativePath} under FLOWS_PATH (already validated). */
+    public synchronized String flowName(String relativePath) {
+        Parsed result = parsed.get(flowFiles.resolve(relativePath));
+        if (result == null || result.flow() == null) {
+            throw new IllegalStateException("flow '" + relativePath + "' was not validated");
+        }
+        return result.flow().name();
+    }
+
+    /** Forgets what was read, so that changed files are read again. */
+    public synchronized void clear() {
+        parsed.clear();
+    }
+
+    public synchronized Parsed load(Path file) {
+        return load(file.toAbsolutePath().normalize(), new ArrayDeque<>());
+    }
+
+    private Parsed load(Path file, Deque<Path> calling) {
+        Parsed known = parsed.get(file);
+        if (known != null) {
+            return known;
+        }
+        calling.push(file);
+        try {
+            Parsed result = new FileParser(file, calling).parse();
+            parsed.put(file, result);
+            return result;
+        } finally {
+            calling.pop();
+        }
+    }
+
+    static String label(Path file) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
+    }
+
+    /** Parses one file; sub-flows are loaded recursively with the chain of callers, to find cycles. */
+    private final class FileParser implements StepCompiler {
+
+        private final Path file;
+        private final String label;
+        private final Deque<Path> calling;
+        private final List<Problem> problems = new ArrayList<>();
+        private final Map<String, YNode> stepNames = new LinkedHashMap<>();
+        private final List<YNode> stepReferences = new ArrayList<>();
+        private final List<String> subFlows = new ArrayList<>();
+        private String currentStep;
+
+        FileParser(Path file, Deque<Path> calling) {
+            this.file = file;
+            this.label = label(file);
+            this.calling = calling;
+        }
+
+        Parsed parse() {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                problems.add(new Problem(label, 1, 1, "cannot read the flow file: " + e.getClass().getSimpleName()
+                        + (e.getMessage() != null ? " " + e.getMessage() : "")));
+                return new Parsed(null, problems);
+            }
+            Optional<YNode> root;
+            try {
+                root = YNode.parse(text, label, problems);
+            } catch (MarkedYamlEngineException e) {
+                Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+                problems.add(new Problem(label, mark == null ? 1 : mark.getLine() + 1,
+                        mark == null ? 1 : mark.getColumn() + 1, "invalid YAML: " + e.getProblem()
+                        + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
+                return new Parsed(null, problems);
+            } catch (YamlEngineException | IllegalArgumentException e) {
+                problems.add(new Problem(label, 1, 1, "invalid YAML: " + e.getMessage()));
+                return new Parsed(null, problems);
+            }
+            if (root.isEmpty() || !root.get().isMapping()) {
+                YNode at = root.orElse(YNode.scalar(null, 1, 1));
+                problems.add(at(at, "a flow must be a mapping with 'name' and 'steps', found "
+                        + at.describe()));
+                return new Parsed(null, problems);
+            }
+            FlowDefinition flow = flow(root.get());
+            problems.sort(null);
+            return new Parsed(problems.isEmpty() ? flow : null, List.copyOf(problems));
+        }
+
+        private FlowDefinition flow(YNode root) {
+            checkKeys(root, FlowKeys.FLOW, "flow");
+            String name = text(root, "name");
+            if (name == null) {
+                String fileName = file.getFileName().toString();
+                name = fileName.replaceFirst("\\.(ya?ml)$", "");
+            } else if (name.isBlank()) {
+                problems.add(at(root.get("name"), "name: must not be empty"));
+            }
+            String cron = text(root, "cron");
+            if (cron != null) {
+                try {
+                    CronSchedule.toQuartz(cron);
+                } catch (IllegalArgumentException e) {
+                    problems.add(at(root.get("cron"), "cron: " + e.getMessage()));
+                }
+            }
+            Long everySeconds = positive(root, "every_seconds");
+            Long timeout = positive(root, "timeout_seconds");
+            if (cron != null && everySeconds != null) {
+                problems.add(at(root.keyNode("every_seconds"), "use either 'cron' or 'every_seconds', not both"));
+            }
+            List<StepDefinition> steps = new ArrayList<>();
+            YNode stepsNode = root.get("steps");
+            if (stepsNode != null && stepsNode.isSequence()) {
+                if (stepsNode.items().isEmpty()) {
+                    problems.add(at(stepsNode, "steps: expected at least one step"));
+                }
+                for (YNode stepNode : stepsNode.items()) {
+                    StepDefinition step = step(stepNode, true);
+                    if (step != null) {
+                        steps.add(step);
+                    }
+                }
+            }
+            String finallyStep = text(root, "finally_step");
+            if (finallyStep != null && !stepNames.containsKey(finallyStep)) {
+                problems.add(at(root.get("finally_step"), "finally_step: no step is named '" + finallyStep
+                        + "'" + known()));
+            }
+            for (YNode reference : stepReferences) {
+                if (!stepNames.containsKey(reference.text())) {
+                    problems.add(at(reference, "no step is named '" + reference.text() + "'" + known()));
+                }
+            }
+            if (finallyStep != null) {
+                // the finally step leaves the sequence and runs last
+                String last = finallyStep;
+                steps.stream().filter(s -> s.name().equals(last)).findFirst().ifPresent(s -> {
+                    steps.remove(s);
+                    steps.add(s);
+                });
+            }
+            String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file)
+                    : file.getFileName().toString();
+            return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
+                    finallyStep, cron, everySeconds, timeout, List.copyOf(subFlows));
+        }
+
+        private String known() {
+            return stepNames.isEmpty() ? "" : " (steps: " + String.join(", ", stepNames.keySet()) + ")";
+        }
+
+        private StepDefinition step(YNode node, boolean topLevel) {
+            if (!node.isMapping()) {
+                problems.add(at(node, "a step must be a mapping with 'name' and 'type', found "
+                        + node.describe()));
+                return null;
+            }
+            YNode nameNode = node.get("name");
+            String name = nameNode != null && nameNode.isString() ? nameNode.text() : null;
+            String previous = currentStep;
+            currentStep = name;
+            try {
+                YNode typeNode = node.get("type");
+                StepType type = typeNode != null && typeNode.isString() ? registry.find(typeNode.text()) : null;
+                List<Key> allowed = new ArrayList<>(FlowKeys.STEP);
+                if (type != null) {
+                    allowed.add(Key.optional(type.type(), Key.Kind.MAPPING, type.description()));
+                }
+                boolean shapeOk = checkKeys(node, allowed, "step");
+                if (typeNode != null && typeNode.isString() && type == null) {
+                    problems.add(at(typeNode, "type: unknown step type '" + typeNode.text()
+                            + "' (expected one of: " + String.join(", ", registry.types()) + ")"));
+                }
+                if (name != null) {
+                    YNode first = stepNames.putIfAbsent(name, nameNode);
+                    if (first != null) {
+                        problems.add(at(nameNode, "duplicate step name '" + name + "' (first used on line "
+                                + first.line() + ")"));
+                    }
+                }
+                if (!topLevel) {
+                    for (String key : List.of("when", "ignore_errors")) {
+                        if (node.get(key) != null) {
+                            problems.add(at(node.keyNode(key), key + ": not supported on a step inside a"
+                                    + " switch case; put it on the switch step"));
+                        }
+                    }
+                }
+                List<Condition> when = conditions(node.get("when"));
+                List<Pattern> ignore = patterns(node.get("ignore_errors"));
+                String jq = text(node, "jq_expression");
+                if (jq != null) {
+                    jq(node.get("jq_expression"));
+                }
+                if (type == null || name == null) {
+                    return null;
+                }
+                YNode block = node.get(type.type());
+                Object settings = null;
+                String dataKey = null;
+                if (block == null && type.blockRequired()) {
+                    problems.add(at(node, "missing '" + type.type() + "' block (with "
+                            + type.keys().stream().filter(Key::required).map(Key::name)
+                                    .collect(Collectors.joining(", ")) + ")"));
+                } else if (block == null || block.isNull() || block.isMapping()) {
+                    YNode effective = block == null || block.isNull() ? emptyMapping(node) : block;
+                    if (checkKeys(effective, type.keys(), type.type()) && shapeOk) {
+                        settings = type.compile(this, effective);
+                    }
+                    dataKey = text(effective, "data_key");
+                }
+                String resultKey = text(node, "result_key");
+                return new StepDefinition(name, type, when, resultKey != null ? resultKey : name, ignore, jq,
+                        dataKey, settings, node);
+            } finally {
+                currentStep = previous;
+            }
+        }
+
+        private YNode emptyMapping(YNode at) {
+            return YNode.emptyMapping(at.line(), at.column());
+        }
+
+        /** Checks keys of a mapping: unknown, missing, wrong shape. Returns true when all fit. */
+        private boolean checkKeys(YNode mapping, List<Key> keys, String what) {
+            boolean ok = true;
+            Map<String, Key> byName = keys.stream().collect(Collectors.toMap(Key::name, k -> k, (a, b) -> a,
+                    LinkedHashMap::new));
+            for (Map.Entry<String, YNode> entry : mapping.entries().entrySet()) {
+                Key key = byName.get(entry.getKey());
+                if (key == null) {
+                    problems.add(at(mapping.keyNode(entry.getKey()), where(what) + "unknown key '"
+                            + entry.getKey() + "' (expected one of: " + String.join(", ", byName.keySet()) + ")"));
+                    ok = false;
+                    continue;
+                }
+                String expected = key.check(entry.getValue());
+                if (expected != null) {
+                    problems.add(at(entry.getValue(), prefix(what) + entry.getKey() + ": expected " + expected
+                            + ", found " + describe(entry.getValue())));
+                    ok = false;
+                }
+            }
+            for (Key key : keys) {
+                if (key.required() && !mapping.entries().containsKey(key.name())) {
+                    problems.add(at(mapping, where(what) + "missing required key '" + key.name() + "'"));
+                    ok = false;
+                }
+            }
+            return ok;
+        }
+
+        private String describe(YNode node) {
+            return node.isScalar() && node.scalar() != null ? node.describe() + " '" + node.text() + "'"
+                    : node.describe();
+        }
+
+        private String where(String what) {
+            return what.equals("flow") || what.equals("step") ? "" : what + ": ";
+        }
+
+        private String prefix(String what) {
+            return what.equals("flow") || what.equals("step") ? "" : what + ".";
+        }
+
+        private List<Condition> conditions(YNode node) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            List<YNode> items = node.isSequence() ? node.items() : List.of(node);
+            List<Condition> conditions = new ArrayList<>();
+            for (YNode item : items) {
+                if (!item.isString()) {
+                    continue; // already reported by the key check
+                }
+                try {
+                    conditions.add(templates.condition(item.text()));
+                } catch (TemplateException e) {
+                    problems.add(at(item, "when: the expression does not parse: " + e.getMessage()));
+                }
+            }
+            return conditions;
+        }
+
+        private List<Pattern> patterns(YNode node) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            List<YNode> items = node.isSequence() ? node.items() : List.of(node);
+            List<Pattern> patterns = new ArrayList<>();
+            for (YNode item : items) {
+                if (!item.isString()) {
+                    continue;
+                }
+                try {
+                    patterns.add(Pattern.compile(item.text()));
+                } catch (PatternSyntaxException e) {
+                    problems.add(at(item, "ignore_errors: invalid regex: " + e.getDescription()));
+                }
+            }
+            return patterns;
+        }
+
+        private Long positive(YNode root, String key) {
+            YNode node = root.get(key);
+            if (node == null || !(node.scalar() instanceof Long value)) {
+                return null;
+            }
+            if (value <= 0) {
+                problems.add(at(node, key + ": expected a positive whole number, found " + value));
+                return null;
+            }
+            return value;
+        }
+
+        private String text(YNode mapping, String key) {
+            YNode node = mapping.get(key);
+            return node != null && node.isScalar() && node.scalar() != null && !(node.scalar() instanceof Boolean)
+                    ? node.text() : null;
+        }
+
+        private Problem at(YNode at, String message) {
+            String where = currentStep != null ? "step '" + currentStep + "': " : "";
+            return new Problem(label, at.line(), at.column(), where + message);
+        }
+
+        // --- StepCompiler ---
+
+        @Override
+        public void problem(YNode at, String message) {
+            problems.add(at(at, message));
+        }
+
+        @Override
+        public Templates templates() {
+            return templates;
+        }
+
+        @Override
+        public Template template(YNode node) {
+            try {
+                return templates.compile(node.text());
+            } catch (TemplateException e) {
+                problem(node, "the template does not parse: " + e.getMessage());
+                return null;
+            }
+        }
+
+        @Override
+        public Template templateFile(YNode pathNode) {
+            Path path;
+            try {
+                path = templateFiles.resolve(pathNode.text());
+            } catch (ConfinedPaths.PathOutsideRootException e) {
+                problem(pathNode, "path: " + e.getMessage());
+                return null;
+            }
+            if (!Files.isRegularFile(path)) {
+                problem(pathNode, "path: template '" + pathNode.text() + "' does not exist in TEMPLATES_PATH ("
+                        + templateFiles.root() + ")");
+                return null;
+            }
+            try {
+                return templates.compile(Files.readString(path, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                problem(pathNode, "path: cannot read template '" + pathNode.text() + "': " + e.getMessage());
+            } catch (TemplateException e) {
+                problem(pathNode, "path: template '" + pathNode.text() + "' does not parse: " + e.getMessage());
+            }
+            return null;
+        }
+
+        @Override
+        public String subFlow(YNode pathNode) {
+            Path path;
+            try {
+                path = flowFiles.resolve(pathNode.text());
+            } catch (ConfinedPaths.PathOutsideRootException e) {
+                problem(pathNode, "path: " + e.getMessage());
+                return null;
+            }
+            if (!Files.isRegularFile(path)) {
+                problem(pathNode, "path: flow '" + pathNode.text() + "' does not exist in FLOWS_PATH ("
+                        + flowFiles.root() + ")");
+                return null;
+            }
+            if (calling.contains(path)) {
+                List<Path> chain = new ArrayList<>(calling);
+                java.util.Collections.reverse(chain);
+                String cycle = chain.subList(chain.indexOf(path), chain.size()).stream()
+                        .map(p -> p.getFileName().toString()).collect(Collectors.joining(" -> "));
+                problem(pathNode, "path: flows call each other in a cycle: " + cycle + " -> "
+                        + path.getFileName());
+                return null;
+            }
+            Parsed sub = load(path, calling);
+            if (!sub.valid()) {
+                problem(pathNode, "path: flow '" + pathNode.text() + "' is invalid (" + sub.problems().size()
+                        + " problem" + (sub.problems().size() == 1 ? "" : "s") + ", first: "
+                        + sub.problems().get(0) + ")");
+                return null;
+            }
+            String relative = flowFiles.relativize(path);
+            subFlows.add(relative);
+            return relative;
+        }
+
+        @Override
+        public void stepName(YNode nameNode) {
+            stepReferences.add(nameNode);
+        }
+
+        @Override
+        public StepDefinition nestedStep(YNode stepNode) {
+            return step(stepNode, false);
+        }
+
+        @Override
+        public boolean jq(YNode node) {
+            try {
+                JsonQuery.compile(node.text(), Versions.JQ_1_7);
+                return true;
+            } catch (JsonQueryException e) {
+                problem(node, "jq does not compile: " + e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** Files under a directory that look like flows, sorted. */
+    public static List<Path> flowFilesUnder(Path directory) throws IOException {
+        try (var stream = Files.walk(directory)) {
+            return stream.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml$"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    public static String describe(Collection<Problem> problems) {
+        return problems.stream().map(Problem::toString).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,119 @@
+package io.octoflow.flow;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.octoflow.step.StepRegistry;
+import io.octoflow.step.StepType;
+
+/**
+ * The JSON Schema (draft-07) of the flow format, generated from the same key declarations the validator uses.
+ * Editors with the YAML language server use it for completion and inline checks.
+ */
+public final class FlowSchema {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FlowSchema() {
+    }
+
+    public static String generate(StepRegistry registry) {
+        ObjectNode schema = JSON.createObjectNode();
+        schema.put("$schema", "http://json-schema.org/draft-07/schema#");
+        schema.put("$id", "https://octoflow.io/schema/flow.schema.json");
+        schema.put("title", "Octoflow flow");
+        schema.put("description", "A flow: ordered steps run as one Apache Camel route (spooler format).");
+        schema.put("type", "object");
+        schema.set("properties", properties(FlowKeys.FLOW));
+        ((ObjectNode) schema.get("properties")).set("steps", JSON.createObjectNode()
+                .put("type", "array").put("description", "The steps, run in order.").put("minItems", 1)
+                .set("items", JSON.createObjectNode().put("$ref", "#/definitions/step")));
+        schema.set("required", JSON.createArrayNode().add("steps"));
+        schema.put("additionalProperties", false);
+
+        ObjectNode definitions = schema.putObject("definitions");
+        ObjectNode step = definitions.putObject("step");
+        step.put("type", "object");
+        step.put("description", "A step: common keys plus one block named after its type.");
+        ObjectNode stepProperties = properties(FlowKeys.STEP);
+        ArrayNode typeNames = ((ObjectNode) stepProperties.get("type")).putArray("enum");
+        ArrayNode rules = step.putArray("allOf");
+        for (StepType type : registry.all()) {
+            typeNames.add(type.type());
+            ObjectNode block = JSON.createObjectNode();
+            block.put("type", "object");
+            block.put("description", type.description());
+            block.set("properties", properties(type.keys()));
+            ArrayNode required = JSON.createArrayNode();
+            type.keys().stream().filter(Key::required).forEach(k -> required.add(k.name()));
+            if (!required.isEmpty()) {
+                block.set("required", required);
+            }
+            block.put("additionalProperties", false);
+            definitions.set(type.type(), block);
+            ObjectNode blockRef = JSON.createObjectNode().put("$ref", "#/definitions/" + type.type());
+            if (!type.blockRequired()) {
+                blockRef = JSON.createObjectNode();
+                blockRef.putArray("oneOf").add(JSON.createObjectNode().put("$ref", "#/definitions/" + type.type()))
+                        .add(JSON.createObjectNode().put("type", "null"));
+            }
+            stepProperties.set(type.type(), blockRef);
+
+            ObjectNode rule = rules.addObject();
+            rule.putObject("if").putObject("properties").putObject("type").put("const", type.type());
+            ObjectNode then = rule.putObject("then");
+            if (type.blockRequired()) {
+                then.putArray("required").add(type.type());
+            }
+            ObjectNode others = then.putObject("not");
+            ArrayNode anyOf = others.putArray("anyOf");
+            registry.all().stream().filter(t -> t != type)
+                    .forEach(t -> anyOf.addObject().putArray("required").add(t.type()));
+        }
+        step.set("properties", stepProperties);
+        step.set("required", JSON.createArrayNode().add("name").add("type"));
+        step.put("additionalProperties", false);
+        try {
+            return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode properties(List<Key> keys) {
+        ObjectNode properties = JSON.createObjectNode();
+        for (Key key : keys) {
+            ObjectNode property = properties.putObject(key.name());
+            switch (key.kind()) {
+                case STRING -> property.put("type", "string");
+                case INTEGER -> property.put("type", "integer");
+                case NUMBER -> property.put("type", "number");
+                case BOOLEAN -> property.put("type", "boolean");
+                case MAPPING -> property.put("type", "object");
+                case STRING_MAPPING -> property.put("type", "object").putObject("additionalProperties")
+                        .putArray("type").add("string").add("number").add("boolean").add("null");
+                case STRING_LIST -> {
+                    ArrayNode oneOf = property.putArray("oneOf");
+                    oneOf.addObject().put("type", "string");
+                    oneOf.addObject().put("type", "array").putObject("items").put("type", "string");
+                }
+                case LIST -> property.put("type", "array");
+                case ANY -> {
+                }
+            }
+            property.put("description", key.description());
+            if (key.defaultValue() != null) {
+                property.putPOJO("default", key.defaultValue());
+            }
+            if (!key.allowed().isEmpty()) {
+                ArrayNode values = property.putArray("enum");
+                key.allowed().forEach(values::add);
+            }
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,84 @@
+package io.octoflow.route;
+
+import java.util.List;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.CatchDefinition;
+import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.LoopDefinition;
+import org.apache.camel.model.TryDefinition;
+import org.apache.camel.model.WhenDefinition;
+
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.StepDefinition;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepServices;
+
+/**
+ * Turns one flow into one Camel route:
+ *
+ * <pre>
+ * from(direct:flow-x).routeId(flow-x)
+ *   start ─► loopDoWhile(a step remains)
+ *              select next step (when, data_key) ─► choice
+ *                when step #1: doTry { step's processors ─► jq_expression ─► store result } doCatch { ignore or fail }
+ *                when step #2: ...
+ *   ─► end
+ * </pre>
+ *
+ * The loop (rather than a straight line of steps) is what lets goto jump backwards, switch pick a step and a
+ * failure continue at the finally step.
+ */
+public final class FlowRouteBuilder extends RouteBuilder {
+
+    private final List<FlowDefinition> flows;
+    private final StepServices services;
+
+    public FlowRouteBuilder(List<FlowDefinition> flows, StepServices services) {
+        this.flows = flows;
+        this.services = services;
+    }
+
+    @Override
+    public void configure() {
+        for (FlowDefinition flow : flows) {
+            configure(flow);
+        }
+    }
+
+    private void configure(FlowDefinition flow) {
+        LoopDefinition loop = from(flow.endpointUri())
+                .routeId(flow.routeId())
+                .routeDescription(flow.description() != null ? flow.description() : flow.path())
+                .errorHandler(noErrorHandler())
+                .process(new FlowStart(flow)).id(flow.name() + ":start")
+                .loopDoWhile(new HasNextStep());
+        loop.setId(flow.name() + ":steps");
+        loop.process(new StepSelector(services.secrets().masker())).id(flow.name() + ":select");
+        ChoiceDefinition choice = new ChoiceDefinition();
+        choice.setId(flow.name() + ":choice");
+        for (int i = 0; i < flow.steps().size(); i++) {
+            choice.addOutput(branch(flow, flow.steps().get(i), i));
+        }
+        loop.addOutput(choice);
+        loop.end().process(new FlowEnd()).id(flow.name() + ":end");
+    }
+
+    private WhenDefinition branch(FlowDefinition flow, StepDefinition step, int index) {
+        WhenDefinition when = new WhenDefinition(new CurrentStepIs(index));
+        TryDefinition attempt = new TryDefinition();
+        StepBuild build = new StepBuild(attempt, flow, step, services);
+        attempt.setId(build.id("try"));
+        step.type().build(build);
+        if (step.jqExpression() != null) {
+            JqProcessors.append(attempt, getContext(), services.json(), step.jqExpression(),
+                    build.id("jq_expression"));
+        }
+        attempt.process(new StepFinish(step)).id(build.id("finish"));
+        CatchDefinition failure = new CatchDefinition(Exception.class);
+        failure.process(new StepFailure(step, services.secrets().masker())).id(build.id("failure"));
+        attempt.addOutput(failure);
+        when.addOutput(attempt);
+        return when;
+    }
+}

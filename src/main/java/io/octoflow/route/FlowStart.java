@@ -1,0 +1,43 @@
+package io.octoflow.route;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import io.octoflow.execution.FlowRun;
+import io.octoflow.execution.LaunchRequest;
+import io.octoflow.flow.FlowDefinition;
+
+/**
+ * First processor of every flow route: opens the run. Launched runs bring a {@link LaunchRequest}; a run reached
+ * from a parent flow (flow or flow_loop step) becomes a child of the parent's run, with the body as __input__.
+ */
+final class FlowStart implements Processor {
+
+    private final FlowDefinition flow;
+
+    FlowStart(FlowDefinition flow) {
+        this.flow = flow;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        FlowRun parent = FlowRun.of(exchange);
+        FlowRun run;
+        if (parent != null) {
+            Integer loopIndex = exchange.getProperty(FlowRun.LOOP_INDEX, Integer.class);
+            exchange.removeProperty(FlowRun.LOOP_INDEX);
+            run = parent.child(flow, exchange.getMessage().getBody(), loopIndex);
+        } else {
+            LaunchRequest request = exchange.getProperty(LaunchRequest.PROPERTY, LaunchRequest.class);
+            if (request == null) {
+                throw new IllegalStateException("flow '" + flow.name() + "' started without a launch request");
+            }
+            run = new FlowRun(flow, request.jobId(), request.started(), request.input(), null,
+                    request.cancellation());
+            request.initialData().forEach(run.data()::put);
+            request.started(run);
+        }
+        exchange.setProperty(FlowRun.PROPERTY, run);
+        exchange.getMessage().setBody(null);
+    }
+}

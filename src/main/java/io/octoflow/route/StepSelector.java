@@ -1,0 +1,61 @@
+package io.octoflow.route;
+
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import io.octoflow.execution.FlowRun;
+import io.octoflow.flow.StepDefinition;
+import io.octoflow.secret.Masker;
+import io.octoflow.template.Condition;
+
+/**
+ * Picks the step to run next: skips steps whose {@code when} is false (recorded as skipped) and puts the chosen
+ * step's input (its {@code data_key} value) in the body. An error here belongs to the step, like any other.
+ */
+final class StepSelector implements Processor {
+
+    private final Masker masker;
+
+    StepSelector(Masker masker) {
+        this.masker = masker;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        FlowRun run = FlowRun.of(exchange);
+        run.current(-1);
+        while (run.hasNextStep()) {
+            int index = run.pc();
+            StepDefinition step = run.flow().steps().get(index);
+            run.current(index);
+            run.stepStarted();
+            try {
+                if (!conditionsHold(step, run)) {
+                    StepOutcome.skipped(run, step);
+                    run.current(-1);
+                    continue;
+                }
+                exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
+                return;
+            } catch (RuntimeException e) {
+                StepOutcome.failed(run, step, e, masker);
+                run.current(-1);
+            }
+        }
+    }
+
+    private static boolean conditionsHold(StepDefinition step, FlowRun run) {
+        if (step.when().isEmpty()) {
+            return true;
+        }
+        Map<String, Object> context = run.templateContext();
+        for (Condition condition : step.when()) {
+            if (!condition.test(context)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+package io.octoflow.secret;
+
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Replaces every known secret value by {@code ***}. Every value a secret store hands out is registered here first,
+ * along with the forms it travels in (a Basic authorization header carries base64 of user:password), so that no
+ * log line, error, result or stored record can show it.
+ */
+public final class Masker {
+
+    public static final String MASK = "***";
+    // Shorter values would mask ordinary words in every message.
+    private static final int MIN_LENGTH = 3;
+
+    private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+    private volatile List<String> longestFirst = List.of();
+
+    public void register(String value) {
+        if (value != null && value.length() >= MIN_LENGTH && secrets.add(value)) {
+            longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        }
+    }
+
+    public void registerCredential(String username, String password) {
+        register(password);
+        if (username != null && password != null) {
+            register(Base64.getEncoder().encodeToString((username + ":" + password).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    public String mask(String text) {
+        if (text == null || longestFirst.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (String secret : longestFirst) {
+            if (masked.contains(secret)) {
+                masked = masked.replace(secret, MASK);
+            }
+        }
+        return masked;
+    }
+
+    /** A deep copy of a value with every string masked (mappings, lists and their keys included). */
+    public Object maskValue(Object value) {
+        if (longestFirst.isEmpty()) {
+            return value;
+        }
+        if (value instanceof String text) {
+            return mask(text);
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            java.util.Map<String, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(mask(String.valueOf(k)), maskValue(v)));
+            return copy;
+        }
+        if (value instanceof java.util.Collection<?> list) {
+            java.util.List<Object> copy = new java.util.ArrayList<>(list.size());
+            list.forEach(v -> copy.add(maskValue(v)));
+            return copy;
+        }
+        return value;
+    }
+
+    public boolean isEmpty() {
+        return secrets.isEmpty();
+    }
+}

@@ -1,0 +1,24 @@
+package io.octoflow.step;
+
+import org.apache.camel.model.ProcessorDefinition;
+
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.StepDefinition;
+
+/** Where a step type appends its processors, and what it may use to build them. */
+public record StepBuild(ProcessorDefinition<?> route, FlowDefinition flow, StepDefinition step, StepServices services) {
+
+    /** The id of the step's main processor: the step's name, qualified by its flow (ids are unique per context). */
+    public String id() {
+        return flow.name() + "/" + step.name();
+    }
+
+    /** The id of a helper processor of the step. */
+    public String id(String part) {
+        return id() + ":" + part;
+    }
+
+    public <T> T settings(Class<T> type) {
+        return step.settings(type);
+    }
+}

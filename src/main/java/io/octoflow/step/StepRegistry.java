@@ -1,0 +1,48 @@
+package io.octoflow.step;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.octoflow.step.types.DebugStep;
+import io.octoflow.step.types.ExitStep;
+import io.octoflow.step.types.FileStep;
+import io.octoflow.step.types.FlowLoopStep;
+import io.octoflow.step.types.FlowStep;
+import io.octoflow.step.types.GotoStep;
+import io.octoflow.step.types.JinjaStep;
+import io.octoflow.step.types.JiraNamesMergeStep;
+import io.octoflow.step.types.JqStep;
+import io.octoflow.step.types.RestStep;
+import io.octoflow.step.types.SetFactStep;
+import io.octoflow.step.types.SleepStep;
+import io.octoflow.step.types.SwitchStep;
+
+/** Every step type, by the name flows use in {@code type:}. */
+public final class StepRegistry {
+
+    private final Map<String, StepType> types = new LinkedHashMap<>();
+
+    public StepRegistry(List<StepType> stepTypes) {
+        stepTypes.forEach(t -> types.put(t.type(), t));
+    }
+
+    public static StepRegistry standard() {
+        return new StepRegistry(List.of(
+                new FileStep(), new RestStep(), new JqStep(), new JinjaStep(), new FlowStep(), new FlowLoopStep(),
+                new JiraNamesMergeStep(), new DebugStep(), new SleepStep(), new ExitStep(), new SwitchStep(),
+                new GotoStep(), new SetFactStep()));
+    }
+
+    public StepType find(String type) {
+        return types.get(type);
+    }
+
+    public List<String> types() {
+        return List.copyOf(types.keySet());
+    }
+
+    public List<StepType> all() {
+        return List.copyOf(types.values());
+    }
+}

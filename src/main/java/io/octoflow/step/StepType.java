@@ -1,0 +1,40 @@
+package io.octoflow.step;
+
+import java.util.List;
+
+import io.octoflow.flow.Key;
+import io.octoflow.flow.YNode;
+
+/**
+ * One kind of step ({@code file}, {@code rest}...). Its keys are declared as data (validation and the JSON Schema
+ * come from them); {@link #compile} checks what shape alone cannot and compiles templates and expressions once;
+ * {@link #build} appends the step's Camel processors and endpoints to the flow's route.
+ *
+ * <p>Contract with the route: when the step's processors start, the message body holds the step's input (the value
+ * named by {@code data_key}, or null); when they end, the body holds the step's result.
+ */
+public interface StepType {
+
+    String type();
+
+    String description();
+
+    /** Keys of the block named after the type, e.g. {@code rest: {uri, method...}}. */
+    List<Key> keys();
+
+    /** A runnable example of the step, shown in the JSON Schema and the docs. */
+    String example();
+
+    Object compile(StepCompiler compiler, YNode block);
+
+    void build(StepBuild build);
+
+    /** False for steps that only steer the flow (sleep, goto, switch): nothing is stored under result_key. */
+    default boolean storesResult() {
+        return true;
+    }
+
+    default boolean blockRequired() {
+        return keys().stream().anyMatch(Key::required);
+    }
+}

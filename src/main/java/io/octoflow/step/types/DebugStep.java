@@ -1,0 +1,82 @@
+package io.octoflow.step.types;
+
+import java.util.List;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.octoflow.execution.FlowRun;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.YNode;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepType;
+import io.octoflow.template.Template;
+
+/** Logs data (the data_key value, or the whole flow data) as JSON, secrets masked. */
+public final class DebugStep implements StepType {
+
+    private static final Logger LOG = LogManager.getLogger("io.octoflow.debug");
+
+    @Override
+    public String type() {
+        return "debug";
+    }
+
+    @Override
+    public String description() {
+        return "Logs data for debugging (secrets masked).";
+    }
+
+    @Override
+    public List<Key> keys() {
+        return List.of(
+                Key.optional("data_key", Kind.STRING, "What to log: a key of the flow data; default: all of it."),
+                Key.optional("message", Kind.STRING, "A templated message logged before the data."));
+    }
+
+    @Override
+    public String example() {
+        return """
+                - name: show tickets
+                  type: debug
+                  debug:
+                    data_key: tickets
+                """;
+    }
+
+    @Override
+    public Object compile(StepCompiler compiler, YNode block) {
+        YNode message = block.get("message");
+        return message == null ? null : compiler.template(message);
+    }
+
+    @Override
+    public void build(StepBuild build) {
+        Template message = build.settings(Template.class);
+        var services = build.services();
+        String flow = build.flow().name();
+        String step = build.step().name();
+        build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"))
+                .process(exchange -> {
+                    FlowRun run = FlowRun.of(exchange);
+                    String text;
+                    try {
+                        text = services.json().writeValueAsString(exchange.getMessage().getBody());
+                    } catch (JsonProcessingException e) {
+                        text = String.valueOf(exchange.getMessage().getBody());
+                    }
+                    String prefix = message == null ? "" : message.render(run.templateContext()) + " ";
+                    LOG.info("[{} {}] {}{}", flow, step, services.secrets().masker().mask(prefix),
+                            services.secrets().masker().mask(text));
+                }).id(build.id());
+    }
+
+    @Override
+    public boolean storesResult() {
+        return false;
+    }
+}

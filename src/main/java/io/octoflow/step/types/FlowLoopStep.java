@@ -1,0 +1,126 @@
+package io.octoflow.step.types;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+import io.octoflow.execution.FlowRun;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.YNode;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepType;
+
+/**
+ * Calls another flow once per item of a list, in parallel (Camel's split, on a pool of FLOW_MAX_WORKERS threads
+ * per step), and waits for all of them. Each item is the sub-flow's {@code __input__}, its 1-based position
+ * {@code __loop_index__}; the result is the list of the sub-flows' final data, in input order. The first failure
+ * stops the loop and fails the step.
+ */
+public final class FlowLoopStep implements StepType {
+
+    private static final String RESULTS = "octoflow.loopResults";
+
+    @Override
+    public String type() {
+        return "flow_loop";
+    }
+
+    @Override
+    public String description() {
+        return "Calls another flow once per item of a list, in parallel; results in input order.";
+    }
+
+    @Override
+    public List<Key> keys() {
+        return List.of(
+                Key.required("path", Kind.STRING, "Flow file relative to FLOWS_PATH."),
+                Key.required("data_key", Kind.STRING, "A key of the flow data holding the list to loop over."));
+    }
+
+    @Override
+    public String example() {
+        return """
+                - name: loop tickets
+                  type: flow_loop
+                  result_key: results
+                  flow_loop:
+                    path: ticket_to_awx.yml
+                    data_key: tickets
+                """;
+    }
+
+    @Override
+    public Object compile(StepCompiler compiler, YNode block) {
+        return compiler.subFlow(block.get("path"));
+    }
+
+    @Override
+    public void build(StepBuild build) {
+        String name = build.services().flows().flowName(build.settings(String.class));
+        int workers = build.services().config().flowMaxWorkers();
+        ExecutorService pool = build.services().camelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "flow_loop " + build.id(), workers);
+        String dataKey = build.step().dataKey();
+        build.route()
+                .process(exchange -> {
+                    Object items = exchange.getMessage().getBody();
+                    if (items instanceof Map<?, ?> map) {
+                        items = new ArrayList<>(map.values());
+                    }
+                    if (!(items instanceof Collection<?>)) {
+                        throw new IllegalArgumentException("flow_loop.data_key '" + dataKey + "' must hold a list, found "
+                                + (items == null ? "null" : items.getClass().getSimpleName()));
+                    }
+                    exchange.getMessage().setBody(new ArrayList<>((Collection<?>) items));
+                }).id(build.id("items"))
+                .split(body(), new InInputOrder()).parallelProcessing().executorService(pool).stopOnException()
+                    .id(build.id())
+                    .process(exchange -> exchange.setProperty(FlowRun.LOOP_INDEX,
+                            exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1)).id(build.id("item"))
+                    .to(FlowDefinition.endpointUri(name)).id(build.id("call"))
+                .end()
+                .process(FlowLoopStep::collect).id(build.id("results"));
+    }
+
+    private static org.apache.camel.Expression body() {
+        return org.apache.camel.builder.Builder.body();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collect(Exchange exchange) {
+        Map<Integer, Object> results = exchange.getProperty(RESULTS, Map.class);
+        exchange.removeProperty(RESULTS);
+        if (results != null) {
+            exchange.getMessage().setBody(new ArrayList<>(results.values()));
+        } else if (!(exchange.getMessage().getBody() instanceof List)) {
+            exchange.getMessage().setBody(new ArrayList<>());
+        }
+    }
+
+    /** Keeps each item's result at its split index, whatever order the parallel sub-flows finish in. */
+    private static final class InInputOrder implements AggregationStrategy {
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+            Exchange target = oldExchange != null ? oldExchange : newExchange;
+            Map<Integer, Object> results = target.getProperty(RESULTS, Map.class);
+            if (results == null) {
+                results = new TreeMap<>();
+                target.setProperty(RESULTS, results);
+            }
+            results.put(newExchange.getProperty(Exchange.SPLIT_INDEX, Integer.class),
+                    newExchange.getMessage().getBody());
+            return target;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.octoflow.step.types;
+
+import java.util.List;
+
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.YNode;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepType;
+
+/**
+ * Calls another flow synchronously through its {@code direct:} endpoint. The data_key value becomes the
+ * sub-flow's {@code __input__}; the result is the sub-flow's final data. A failed sub-flow fails this step.
+ */
+public final class FlowStep implements StepType {
+
+    @Override
+    public String type() {
+        return "flow";
+    }
+
+    @Override
+    public String description() {
+        return "Calls another flow (from FLOWS_PATH) and stores its final data.";
+    }
+
+    @Override
+    public List<Key> keys() {
+        return List.of(
+                Key.required("path", Kind.STRING, "Flow file relative to FLOWS_PATH."),
+                Key.optional("data_key", Kind.STRING, "Passed to the sub-flow as __input__."));
+    }
+
+    @Override
+    public String example() {
+        return """
+                - name: process ticket
+                  type: flow
+                  result_key: ticket_result
+                  flow:
+                    path: process_ticket.yml
+                    data_key: ticket
+                """;
+    }
+
+    @Override
+    public Object compile(StepCompiler compiler, YNode block) {
+        return compiler.subFlow(block.get("path"));
+    }
+
+    @Override
+    public void build(StepBuild build) {
+        String name = build.services().flows().flowName(build.settings(String.class));
+        build.route().to(FlowDefinition.endpointUri(name)).id(build.id());
+    }
+}

@@ -1,0 +1,56 @@
+package io.octoflow.step.types;
+
+import java.util.List;
+
+import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.YNode;
+import io.octoflow.route.JqProcessors;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepType;
+
+/** Transforms data with a jq program (camel-jq). Input: the data_key value, or the whole flow data. */
+public final class JqStep implements StepType {
+
+    @Override
+    public String type() {
+        return "jq";
+    }
+
+    @Override
+    public String description() {
+        return "Transforms data with a jq program.";
+    }
+
+    @Override
+    public List<Key> keys() {
+        return List.of(
+                Key.required("expression", Kind.STRING, "The jq program."),
+                Key.optional("data_key", Kind.STRING, "Input: a key of the flow data ('.' or absent: all of it)."));
+    }
+
+    @Override
+    public String example() {
+        return """
+                - name: high priority
+                  type: jq
+                  result_key: urgent
+                  jq:
+                    expression: '[.tickets[] | select(.priority == "high")]'
+                """;
+    }
+
+    @Override
+    public Object compile(StepCompiler compiler, YNode block) {
+        compiler.jq(block.get("expression"));
+        return block.get("expression").text();
+    }
+
+    @Override
+    public void build(StepBuild build) {
+        build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
+        JqProcessors.append(build.route(), build.services().camelContext(), build.services().json(),
+                build.settings(String.class), build.id());
+    }
+}

@@ -1,0 +1,60 @@
+package io.octoflow.step.types;
+
+import java.util.List;
+
+import io.octoflow.execution.FlowRun;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.YNode;
+import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepType;
+
+/** Pauses the flow; wakes up at once when the run times out or is aborted. */
+public final class SleepStep implements StepType {
+
+    @Override
+    public String type() {
+        return "sleep";
+    }
+
+    @Override
+    public String description() {
+        return "Pauses the flow for a number of seconds.";
+    }
+
+    @Override
+    public List<Key> keys() {
+        return List.of(Key.required("seconds", Kind.NUMBER, "How long to pause (fractions allowed)."));
+    }
+
+    @Override
+    public String example() {
+        return """
+                - name: pace the API
+                  type: sleep
+                  sleep:
+                    seconds: 0.5
+                """;
+    }
+
+    @Override
+    public Object compile(StepCompiler compiler, YNode block) {
+        double seconds = ((Number) block.get("seconds").scalar()).doubleValue();
+        if (seconds < 0) {
+            compiler.problem(block.get("seconds"), "sleep.seconds: expected zero or more, found " + seconds);
+        }
+        return (long) (seconds * 1000);
+    }
+
+    @Override
+    public void build(StepBuild build) {
+        long millis = build.settings(Long.class);
+        build.route().process(exchange -> FlowRun.of(exchange).cancellation().sleep(millis)).id(build.id());
+    }
+
+    @Override
+    public boolean storesResult() {
+        return false;
+    }
+}

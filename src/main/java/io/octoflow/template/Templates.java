@@ -1,0 +1,181 @@
+package io.octoflow.template;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.loader.ResourceLocator;
+import com.hubspot.jinjava.tree.Node;
+
+import io.octoflow.path.ConfinedPaths;
+
+/**
+ * The Jinja engine (HubSpot Jinjava): compiles templates and conditions once, renders them with a fresh
+ * interpreter per call (interpreters are not thread-safe, parsed trees are). {@code {% include %}} and
+ * {@code {% import %}} read only inside the templates directory.
+ */
+public final class Templates {
+
+    private static final Pattern SINGLE_EXPRESSION = Pattern.compile("^\\s*\\{\\{(.*?)}}\\s*$", Pattern.DOTALL);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jinjava jinjava;
+    private final JinjavaConfig config;
+
+    public Templates(Path templatesRoot) {
+        this.config = JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(false)
+                .withMaxOutputSize(64L * 1024 * 1024)
+                .build();
+        this.jinjava = new Jinjava(config);
+        ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
+        jinjava.setResourceLocator(new ResourceLocator() {
+            @Override
+            public String getString(String name, Charset encoding, JinjavaInterpreter interpreter) throws IOException {
+                return Files.readString(templates.resolve(name), encoding);
+            }
+        });
+    }
+
+    /** Compiles a template; throws {@link TemplateException} naming the first syntax error. */
+    public Template compile(String source) {
+        if (!source.contains("{{") && !source.contains("{%") && !source.contains("{#")) {
+            return new Template(this, source, null, null);
+        }
+        Matcher single = SINGLE_EXPRESSION.matcher(source);
+        if (single.matches() && !single.group(1).contains("}}") && !single.group(1).contains("{{")) {
+            String expression = single.group(1).trim();
+            checkExpression(expression);
+            return new Template(this, source, null, expression);
+        }
+        JinjavaInterpreter interpreter = newInterpreter(Map.of());
+        Node tree = interpreter.parse(source);
+        List<TemplateError> errors = fatal(interpreter.getErrors(), true);
+        if (!errors.isEmpty()) {
+            throw new TemplateException(describe(errors));
+        }
+        return new Template(this, source, tree, null);
+    }
+
+    /** Compiles a condition: a bare expression ({@code tickets | length > 0}) or a template. */
+    public Condition condition(String source) {
+        if (source.contains("{{") || source.contains("{%")) {
+            return new Condition(source, compile(source), null, this);
+        }
+        checkExpression(source);
+        return new Condition(source, null, source.trim(), this);
+    }
+
+    private void checkExpression(String expression) {
+        if (expression.isBlank()) {
+            throw new TemplateException("empty expression");
+        }
+        JinjavaInterpreter interpreter = newInterpreter(Map.of());
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            interpreter.resolveELExpression(expression, 1);
+        } catch (RuntimeException e) {
+            // evaluation against an empty context may fail for reasons other than syntax; only syntax counts
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+        List<TemplateError> syntax = interpreter.getErrors().stream()
+                .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
+                .toList();
+        if (!syntax.isEmpty()) {
+            throw new TemplateException(describe(syntax));
+        }
+    }
+
+    Object evaluate(String expression, Map<String, Object> context) {
+        JinjavaInterpreter interpreter = newInterpreter(context);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            Object value = interpreter.resolveELExpression(expression, 1);
+            List<TemplateError> errors = fatal(interpreter.getErrors(), false);
+            if (!errors.isEmpty()) {
+                throw new TemplateException(describe(errors));
+            }
+            return plain(value);
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    String render(Node tree, Map<String, Object> context) {
+        JinjavaInterpreter interpreter = newInterpreter(context);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            String out = interpreter.render(tree, true);
+            List<TemplateError> errors = fatal(interpreter.getErrors(), false);
+            if (!errors.isEmpty()) {
+                throw new TemplateException(describe(errors));
+            }
+            return out;
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    /** How a value prints inside a template: JSON for mappings and lists, so a rendered body stays parseable. */
+    String toText(Object value) {
+        if (value instanceof Map || value instanceof Collection) {
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                return String.valueOf(value);
+            }
+        }
+        return String.valueOf(value);
+    }
+
+    private JinjavaInterpreter newInterpreter(Map<String, Object> bindings) {
+        Context context = new Context(jinjava.getGlobalContext(), bindings);
+        return new JinjavaInterpreter(jinjava, context, config);
+    }
+
+    private static List<TemplateError> fatal(List<TemplateError> errors, boolean parsing) {
+        return errors.stream()
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL
+                        || parsing && e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
+                .toList();
+    }
+
+    private static String describe(List<TemplateError> errors) {
+        return errors.stream()
+                .map(e -> (e.getLineno() > 0 ? "line " + e.getLineno() + ": " : "") + e.getMessage())
+                .distinct()
+                .collect(Collectors.joining("; "));
+    }
+
+    /** Jinjava's own list and map wrappers, unwrapped into plain collections. */
+    static Object plain(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), plain(v)));
+            return copy;
+        }
+        if (value instanceof Collection<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(plain(v)));
+            return copy;
+        }
+        return value;
+    }
+}
