@@ -35,7 +35,7 @@ public final class SetFactStep implements StepType {
                 - name: counter
                   type: set_fact
                   set_fact:
-                    value: "{{ (counter | default(0)) + 1 }}"
+                    value: "{{ (counter | default(0) | int) + 1 }}"
                 """;
     }
 
