@@ -154,7 +154,7 @@ public final class FlowCatalog {
         private final Deque<Path> calling;
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, YNode> stepNames = new LinkedHashMap<>();
-        private final List<YNode> stepReferences = new ArrayList<>();
+        private final Map<YNode, String> stepReferences = new LinkedHashMap<>();
         private final List<String> subFlows = new ArrayList<>();
         private String currentStep;
 
@@ -237,11 +237,12 @@ public final class FlowCatalog {
                 problems.add(at(root.get("finally_step"), "finally_step: no step is named '" + finallyStep
                         + "'" + known()));
             }
-            for (YNode reference : stepReferences) {
+            stepReferences.forEach((reference, fromStep) -> {
                 if (!stepNames.containsKey(reference.text())) {
-                    problems.add(at(reference, "no step is named '" + reference.text() + "'" + known()));
+                    problems.add(new Problem(label, reference.line(), reference.column(), "step '" + fromStep
+                            + "': goto.step_name: no step is named '" + reference.text() + "'" + known()));
                 }
-            }
+            });
             if (finallyStep != null) {
                 // the finally step leaves the sequence and runs last
                 String last = finallyStep;
@@ -518,7 +519,7 @@ public final class FlowCatalog {
 
         @Override
         public void stepName(YNode nameNode) {
-            stepReferences.add(nameNode);
+            stepReferences.put(nameNode, currentStep);
         }
 
         @Override
