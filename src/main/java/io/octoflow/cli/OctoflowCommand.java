@@ -11,6 +11,11 @@ public final class OctoflowCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The configured command line: {@code --data @file.json} is ours to read, so picocli must not expand @files. */
+    public static picocli.CommandLine commandLine() {
+        return new picocli.CommandLine(new OctoflowCommand()).setExpandAtFiles(false);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);

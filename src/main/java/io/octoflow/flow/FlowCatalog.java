@@ -49,7 +49,7 @@ public final class FlowCatalog {
     private final Map<Path, Parsed> parsed = new LinkedHashMap<>();
 
     /** One file's outcome: the flow when valid, and the problems of the file itself. */
-    public record Parsed(FlowDefinition flow, List<Problem> problems) {
+    public record Parsed(FlowDefinition flow, List<Problem> problems, List<Path> calls) {
         public boolean valid() {
             return problems.isEmpty();
         }
@@ -68,15 +68,20 @@ public final class FlowCatalog {
 
     /** Validates {@code file} and every flow it calls; returns the problems of all of them. */
     public synchronized List<Problem> validate(Path file) {
-        Parsed result = load(file);
-        List<Problem> problems = new ArrayList<>(result.problems());
-        if (result.flow() != null || problems.isEmpty()) {
-            for (FlowDefinition sub : closure(file)) {
-                Parsed subResult = parsed.get(sub.file());
-                if (subResult != null && subResult != result) {
-                    problems.addAll(subResult.problems());
-                }
+        Path start = file.toAbsolutePath().normalize();
+        load(start);
+        List<Problem> problems = new ArrayList<>();
+        Deque<Path> todo = new ArrayDeque<>(List.of(start));
+        List<Path> seen = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            Path next = todo.pop();
+            Parsed result = parsed.get(next);
+            if (result == null || seen.contains(next)) {
+                continue;
             }
+            seen.add(next);
+            problems.addAll(result.problems());
+            todo.addAll(result.calls());
         }
         return problems;
     }
@@ -156,6 +161,7 @@ public final class FlowCatalog {
         private final Map<String, YNode> stepNames = new LinkedHashMap<>();
         private final Map<YNode, String> stepReferences = new LinkedHashMap<>();
         private final List<String> subFlows = new ArrayList<>();
+        private final List<Path> calls = new ArrayList<>();
         private String currentStep;
 
         FileParser(Path file, Deque<Path> calling) {
@@ -171,7 +177,7 @@ public final class FlowCatalog {
             } catch (IOException e) {
                 problems.add(new Problem(label, 1, 1, "cannot read the flow file: " + e.getClass().getSimpleName()
                         + (e.getMessage() != null ? " " + e.getMessage() : "")));
-                return new Parsed(null, problems);
+                return new Parsed(null, problems, List.of());
             }
             Optional<YNode> root;
             try {
@@ -181,20 +187,20 @@ public final class FlowCatalog {
                 problems.add(new Problem(label, mark == null ? 1 : mark.getLine() + 1,
                         mark == null ? 1 : mark.getColumn() + 1, "invalid YAML: " + e.getProblem()
                         + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
-                return new Parsed(null, problems);
+                return new Parsed(null, problems, List.of());
             } catch (YamlEngineException | IllegalArgumentException e) {
                 problems.add(new Problem(label, 1, 1, "invalid YAML: " + e.getMessage()));
-                return new Parsed(null, problems);
+                return new Parsed(null, problems, List.of());
             }
             if (root.isEmpty() || !root.get().isMapping()) {
                 YNode at = root.orElse(YNode.scalar(null, 1, 1));
                 problems.add(at(at, "a flow must be a mapping with 'name' and 'steps', found "
                         + at.describe()));
-                return new Parsed(null, problems);
+                return new Parsed(null, problems, List.of());
             }
             FlowDefinition flow = flow(root.get());
             problems.sort(null);
-            return new Parsed(problems.isEmpty() ? flow : null, List.copyOf(problems));
+            return new Parsed(problems.isEmpty() ? flow : null, List.copyOf(problems), List.copyOf(calls));
         }
 
         private FlowDefinition flow(YNode root) {
@@ -276,7 +282,7 @@ public final class FlowCatalog {
                 StepType type = typeNode != null && typeNode.isString() ? registry.find(typeNode.text()) : null;
                 List<Key> allowed = new ArrayList<>(FlowKeys.STEP);
                 if (type != null) {
-                    allowed.add(Key.optional(type.type(), Key.Kind.MAPPING, type.description()));
+                    allowed.add(Key.optional(type.type(), Key.Kind.MAPPING_OR_NOTHING, type.description()));
                 }
                 boolean shapeOk = checkKeys(node, allowed, "step");
                 if (typeNode != null && typeNode.isString() && type == null) {
@@ -310,10 +316,12 @@ public final class FlowCatalog {
                 YNode block = node.get(type.type());
                 Object settings = null;
                 String dataKey = null;
-                if (block == null && type.blockRequired()) {
-                    problems.add(at(node, "missing '" + type.type() + "' block (with "
-                            + type.keys().stream().filter(Key::required).map(Key::name)
-                                    .collect(Collectors.joining(", ")) + ")"));
+                if ((block == null || block.isNull()) && type.blockRequired()) {
+                    String required = type.keys().stream().filter(Key::required).map(Key::name)
+                            .collect(Collectors.joining(", "));
+                    problems.add(block == null
+                            ? at(node, "missing '" + type.type() + "' block (with " + required + ")")
+                            : at(block, type.type() + ": expected a mapping with " + required + ", found nothing"));
                 } else if (block == null || block.isNull() || block.isMapping()) {
                     YNode effective = block == null || block.isNull() ? emptyMapping(node) : block;
                     if (checkKeys(effective, type.keys(), type.type()) && shapeOk) {
@@ -505,6 +513,7 @@ public final class FlowCatalog {
                         + path.getFileName());
                 return null;
             }
+            calls.add(path);
             Parsed sub = load(path, calling);
             if (!sub.valid()) {
                 problem(pathNode, "path: flow '" + pathNode.text() + "' is invalid (" + sub.problems().size()

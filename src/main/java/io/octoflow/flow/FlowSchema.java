@@ -17,6 +17,7 @@ import io.octoflow.step.StepType;
 public final class FlowSchema {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 
     private FlowSchema() {
     }
@@ -54,6 +55,16 @@ public final class FlowSchema {
                 block.set("required", required);
             }
             block.put("additionalProperties", false);
+            ArrayNode examples = block.putArray("examples");
+            try {
+                for (var exampleStep : YAML.readTree(type.example())) {
+                    if (exampleStep.hasNonNull(type.type())) {
+                        examples.add(exampleStep.get(type.type()));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the example of step type " + type.type() + " is not YAML", e);
+            }
             definitions.set(type.type(), block);
             ObjectNode blockRef = JSON.createObjectNode().put("$ref", "#/definitions/" + type.type());
             if (!type.blockRequired()) {
@@ -94,6 +105,7 @@ public final class FlowSchema {
                 case NUMBER -> property.put("type", "number");
                 case BOOLEAN -> property.put("type", "boolean");
                 case MAPPING -> property.put("type", "object");
+                case MAPPING_OR_NOTHING -> property.putArray("type").add("object").add("null");
                 case STRING_MAPPING -> property.put("type", "object").putObject("additionalProperties")
                         .putArray("type").add("string").add("number").add("boolean").add("null");
                 case STRING_LIST -> {

@@ -15,6 +15,7 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
         NUMBER("a number"),
         BOOLEAN("true or false"),
         MAPPING("a mapping"),
+        MAPPING_OR_NOTHING("a mapping (or nothing)"),
         STRING_MAPPING("a mapping of names to values"),
         STRING_LIST("a string or a list of strings"),
         LIST("a list"),
@@ -50,11 +51,12 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
     /** Checks the shape of a value; returns what was expected, or null when the value fits. */
     public String check(YNode value) {
         boolean fits = switch (kind) {
-            case STRING -> value.isScalar() && value.scalar() != null && !(value.scalar() instanceof Boolean);
+            case STRING -> value.isString();
             case INTEGER -> value.scalar() instanceof Long || value.scalar() instanceof java.math.BigInteger;
             case NUMBER -> value.scalar() instanceof Number;
             case BOOLEAN -> value.scalar() instanceof Boolean;
             case MAPPING -> value.isMapping();
+            case MAPPING_OR_NOTHING -> value.isMapping() || value.isNull();
             case STRING_MAPPING -> value.isMapping()
                     && value.entries().values().stream().allMatch(v -> v.isScalar());
             case STRING_LIST -> value.isString()

@@ -20,6 +20,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.TemplateSyntaxException;
 import com.hubspot.jinjava.loader.ResourceLocator;
 import com.hubspot.jinjava.tree.Node;
 
@@ -65,12 +66,38 @@ public final class Templates {
             return new Template(this, source, null, expression);
         }
         JinjavaInterpreter interpreter = newInterpreter(Map.of());
-        Node tree = interpreter.parse(source);
-        List<TemplateError> errors = fatal(interpreter.getErrors(), true);
-        if (!errors.isEmpty()) {
-            throw new TemplateException(describe(errors));
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            Node tree = interpreter.parse(source);
+            List<TemplateError> errors = fatal(interpreter.getErrors(), true);
+            if (errors.isEmpty()) {
+                dryRun(interpreter, tree);
+                errors = interpreter.getErrors().stream()
+                        .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
+                        .toList();
+            }
+            if (!errors.isEmpty()) {
+                throw new TemplateException(describe(errors));
+            }
+            return new Template(this, source, tree, null);
+        } finally {
+            JinjavaInterpreter.popCurrent();
         }
-        return new Template(this, source, tree, null);
+    }
+
+    /**
+     * Jinjava checks tag arguments and embedded expressions only when it renders; rendering once against empty
+     * data finds those syntax errors when the flow loads. Other failures (an include, a filter on missing data)
+     * depend on the data and are left to the run.
+     */
+    private static void dryRun(JinjavaInterpreter interpreter, Node tree) {
+        try {
+            interpreter.render(tree, true);
+        } catch (TemplateSyntaxException e) {
+            throw new TemplateException(e.getMessage());
+        } catch (RuntimeException e) {
+            // not a syntax error
+        }
     }
 
     /** Compiles a condition: a bare expression ({@code tickets | length > 0}) or a template. */
