@@ -29,7 +29,7 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
         FlowCatalog catalog = new FlowCatalog(StepRegistry.standard(), new Templates(config.templatesPath()),
-                config.flowsPath(), config.templatesPath());
+                config.flowsPath(), config.templatesPath(), config.dataPath());
         List<Path> files = new ArrayList<>();
         int missing = 0;
         for (Path path : paths) {

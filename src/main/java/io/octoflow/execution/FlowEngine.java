@@ -65,7 +65,8 @@ public final class FlowEngine implements AutoCloseable {
         this.camel = camel;
         this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker);
         Templates templates = new Templates(config.templatesPath());
-        this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath());
+        this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath(),
+                config.dataPath());
         this.services = new StepServices(camel, config, templates, secrets,
                 new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper());
         camel.getShutdownStrategy().setTimeout(10);

@@ -46,6 +46,7 @@ public final class FlowCatalog {
     private final Templates templates;
     private final ConfinedPaths flowFiles;
     private final ConfinedPaths templateFiles;
+    private final ConfinedPaths dataFiles;
     private final Map<Path, Parsed> parsed = new LinkedHashMap<>();
 
     /** One file's outcome: the flow when valid, and the problems of the file itself. */
@@ -56,6 +57,13 @@ public final class FlowCatalog {
     }
 
     public FlowCatalog(StepRegistry registry, Templates templates, Path flowsRoot, Path templatesRoot) {
+        this(registry, templates, flowsRoot, templatesRoot, null);
+    }
+
+    /** With {@code dataRoot}, fixed file paths are also checked against DATA_PATH's symbolic links. */
+    public FlowCatalog(StepRegistry registry, Templates templates, Path flowsRoot, Path templatesRoot,
+            Path dataRoot) {
+        this.dataFiles = dataRoot == null ? null : new ConfinedPaths(dataRoot, "DATA_PATH");
         this.registry = registry;
         this.templates = templates;
         this.flowFiles = new ConfinedPaths(flowsRoot, "FLOWS_PATH");
@@ -488,6 +496,24 @@ public final class FlowCatalog {
                 problem(pathNode, "path: template '" + pathNode.text() + "' does not parse: " + e.getMessage());
             }
             return null;
+        }
+
+        @Override
+        public void dataFile(YNode pathNode) {
+            String given = pathNode.text();
+            Path normalized = Path.of(given).normalize();
+            if (Path.of(given).isAbsolute() || given.startsWith("/") || given.startsWith("\\")
+                    || normalized.startsWith("..")) {
+                problem(pathNode, "file.path: '" + given + "' leads outside DATA_PATH; use a path relative to DATA_PATH");
+                return;
+            }
+            if (dataFiles != null) {
+                try {
+                    dataFiles.resolve(given);
+                } catch (ConfinedPaths.PathOutsideRootException e) {
+                    problem(pathNode, "path: " + e.getMessage());
+                }
+            }
         }
 
         @Override

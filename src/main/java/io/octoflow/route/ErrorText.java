@@ -1,5 +1,6 @@
 package io.octoflow.route;
 
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -15,6 +16,7 @@ public final class ErrorText {
     public static String of(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CamelExecutionException || cause instanceof RuntimeCamelException
+                || cause instanceof CamelExchangeException
                 || cause instanceof java.util.concurrent.CompletionException
                 || cause instanceof java.util.concurrent.ExecutionException)
                 && cause.getCause() != null) {

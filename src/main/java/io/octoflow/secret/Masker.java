@@ -1,10 +1,14 @@
 package io.octoflow.secret;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * Replaces every known secret value by {@code ***}. Every value a secret store hands out is registered here first,
@@ -20,17 +24,21 @@ public final class Masker {
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
     private volatile List<String> longestFirst = List.of();
 
+    /** Registers a secret value, and the forms it takes inside JSON text and URLs. */
     public void register(String value) {
-        if (value != null && value.length() >= MIN_LENGTH && secrets.add(value)) {
-            longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        if (value == null || value.length() < MIN_LENGTH || secrets.contains(value)) {
+            return;
         }
+        secrets.add(value);
+        secrets.add(new String(JsonStringEncoder.getInstance().quoteAsString(value)));
+        secrets.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     public void registerCredential(String username, String password) {
         register(password);
         if (username != null && password != null) {
-            register(Base64.getEncoder().encodeToString((username + ":" + password).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
+            register(Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
     }
 

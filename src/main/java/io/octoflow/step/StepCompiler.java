@@ -19,6 +19,9 @@ public interface StepCompiler {
     /** Checks that a template file exists inside TEMPLATES_PATH and parses; returns it compiled, or null. */
     Template templateFile(YNode pathNode);
 
+    /** Checks that a fixed file path stays inside DATA_PATH (symbolic links included). */
+    void dataFile(YNode pathNode);
+
     /** Checks that a flow file exists inside FLOWS_PATH and validates (cycles included); returns its path. */
     String subFlow(YNode pathNode);
 

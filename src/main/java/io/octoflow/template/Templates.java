@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
@@ -149,7 +150,12 @@ public final class Templates {
         JinjavaInterpreter interpreter = newInterpreter(context);
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            String out = interpreter.render(tree, true);
+            String out;
+            try {
+                out = interpreter.render(tree, true);
+            } catch (InterpretException e) {
+                throw new TemplateException(e.getMessage() + causes(e));
+            }
             List<TemplateError> errors = fatal(interpreter.getErrors(), false);
             if (!errors.isEmpty()) {
                 throw new TemplateException(describe(errors));
@@ -186,9 +192,34 @@ public final class Templates {
 
     private static String describe(List<TemplateError> errors) {
         return errors.stream()
-                .map(e -> (e.getLineno() > 0 ? "line " + e.getLineno() + ": " : "") + e.getMessage())
+                .map(e -> (e.getLineno() > 0 ? "line " + e.getLineno() + ": " : "") + e.getMessage() + cause(e))
                 .distinct()
                 .collect(Collectors.joining("; "));
+    }
+
+    private static String causes(Throwable error) {
+        StringBuilder out = new StringBuilder();
+        Throwable cause = error.getCause();
+        while (cause != null && cause != cause.getCause()) {
+            if (cause.getMessage() != null) {
+                out.append(": ").append(cause.getMessage());
+            }
+            cause = cause.getCause();
+        }
+        return out.toString();
+    }
+
+    /** Jinjava reports a failed include as "Error rendering tag": the cause says which path and why. */
+    private static String cause(TemplateError error) {
+        Throwable cause = error.getException();
+        String last = null;
+        while (cause != null) {
+            if (cause.getMessage() != null && !cause.getMessage().equals(error.getMessage())) {
+                last = cause.getMessage();
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return last == null ? "" : " (" + last + ")";
     }
 
     /** Jinjava's own list and map wrappers, unwrapped into plain collections. */

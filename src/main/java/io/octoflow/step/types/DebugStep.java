@@ -65,7 +65,9 @@ public final class DebugStep implements StepType {
                     FlowRun run = FlowRun.of(exchange);
                     String text;
                     try {
-                        text = services.json().writeValueAsString(exchange.getMessage().getBody());
+                        // mask the values before they become JSON text, where escaping would hide them
+                        Object masked = services.secrets().masker().maskValue(exchange.getMessage().getBody());
+                        text = services.json().writeValueAsString(masked);
                     } catch (JsonProcessingException e) {
                         text = String.valueOf(exchange.getMessage().getBody());
                     }

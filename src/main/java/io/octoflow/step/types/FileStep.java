@@ -85,11 +85,7 @@ public final class FileStep implements StepType {
         YNode pathNode = block.get("path");
         Template path = compiler.template(pathNode);
         if (path != null && path.isConstant()) {
-            Path given = Path.of(pathNode.text()).normalize();
-            if (given.isAbsolute() || pathNode.text().startsWith("/") || given.startsWith("..")) {
-                compiler.problem(pathNode, "file.path: '" + pathNode.text() + "' leads outside DATA_PATH; use a"
-                        + " path relative to DATA_PATH");
-            }
+            compiler.dataFile(pathNode);
         }
         String mode = block.get("mode") == null ? "read" : block.get("mode").text();
         if (!mode.equals("read") && block.get("data_key") == null) {

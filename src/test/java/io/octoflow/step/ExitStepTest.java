@@ -1,0 +1,93 @@
+package io.octoflow.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.support.FlowFixture;
+
+class ExitStepTest {
+
+    @TempDir
+    Path dir;
+    FlowFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        fx = new FlowFixture(dir);
+        fx.flow("exit.yml", """
+                name: exit early
+                finally_step: wrap up
+                steps:
+                  - name: wrap up
+                    type: set_fact
+                    set_fact:
+                      value: finally ran
+                  - name: stop
+                    type: exit
+                    result_key: exit_info
+                    when: "tickets | length == 0"
+                    exit:
+                      message: "No tickets found for {{ team }}, exiting early."
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    @Test
+    void exitEndsTheFlowWithStatusExitAndStoresTheMessageWithoutRunningTheFinallyStep() {
+        RunResult r = fx.run("exit.yml", Map.of("tickets", List.of(), "team", "ops"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.EXIT);
+        assertThat(r.error()).isNull();
+        assertThat(r.data()).containsEntry("exit_info", "No tickets found for ops, exiting early.")
+                .doesNotContainKeys("after", "wrap up");
+        assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly("stop:success");
+    }
+
+    @Test
+    void whenTheExitIsSkippedTheFlowGoesOnAndTheFinallyStepRuns() {
+        RunResult r = fx.run("exit.yml", Map.of("tickets", List.of(1), "team", "ops"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("after", "ran").containsEntry("wrap up", "finally ran")
+                .doesNotContainKey("exit_info");
+        assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status())
+                .containsExactly("stop:skipped", "after:success", "wrap up:success");
+    }
+
+    @Test
+    void exitWithoutMessage() {
+        fx.flow("bare_exit.yml", """
+                name: bare exit
+                steps:
+                  - name: stop
+                    type: exit
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+
+        RunResult r = fx.run("bare_exit.yml");
+
+        assertThat(r.status()).isEqualTo(RunStatus.EXIT);
+        assertThat(r.data()).containsEntry("stop", "exit").doesNotContainKey("after");
+    }
+}

@@ -1,0 +1,193 @@
+package io.octoflow.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.support.FlowFixture;
+import io.octoflow.support.TestHttpServer;
+import io.octoflow.support.TestHttpServer.Response;
+
+class FlowLoopStepTest {
+
+    /** How long a request waits for the condition it needs; only reached when the behaviour is wrong. */
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+    FlowFixture fx;
+    TestHttpServer server;
+
+    @BeforeEach
+    void setUp() {
+        fx = new FlowFixture(dir).set("FLOW_MAX_WORKERS", "4");
+        server = TestHttpServer.start();
+        fx.flow("lib/fetch_item.yml", """
+                name: fetch item
+                steps:
+                  - name: index
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __loop_index__ }}"
+                  - name: fetched
+                    type: rest
+                    rest:
+                      uri: "{{ __input__.base_url }}/item"
+                      query:
+                        id: "{{ __input__.id }}"
+                        index: "{{ __loop_index__ }}"
+                    jq_expression: ".value"
+                """);
+        fx.flow("loop.yml", """
+                name: loop
+                steps:
+                  - name: results
+                    type: flow_loop
+                    flow_loop:
+                      path: lib/fetch_item.yml
+                      data_key: items
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+        server.close();
+    }
+
+    private Map<String, Object> items(String... ids) {
+        return Map.of("items", java.util.Arrays.stream(ids)
+                .map(id -> Map.<String, Object>of("id", id, "base_url", server.baseUrl())).toList());
+    }
+
+    private boolean completed(String id) {
+        return server.completed().stream().anyMatch(r -> id.equals(r.queryParam("id")));
+    }
+
+    @Test
+    void resultsKeepInputOrderWhenItemsFinishInAnotherOrder() {
+        // a waits until c has been answered, b until a: the items finish c, a, b, d-or-earlier
+        server.respond("/item", request -> {
+            String id = request.queryParam("id");
+            if (id.equals("a")) {
+                TestHttpServer.awaitCondition(() -> completed("c"), WAIT);
+            } else if (id.equals("b")) {
+                TestHttpServer.awaitCondition(() -> completed("a"), WAIT);
+            }
+            return Response.json("{\"value\": \"value-" + id + "\"}");
+        });
+
+        RunResult r = fx.run("loop.yml", items("a", "b", "c", "d"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        List<String> finished = server.completed().stream().map(q -> q.queryParam("id")).toList();
+        assertThat(finished.indexOf("c")).isLessThan(finished.indexOf("a"));
+        assertThat(finished.indexOf("a")).isLessThan(finished.indexOf("b"));
+        assertThat(r.data().get("results")).isEqualTo(List.of(
+                Map.of("index", 1, "fetched", "value-a"),
+                Map.of("index", 2, "fetched", "value-b"),
+                Map.of("index", 3, "fetched", "value-c"),
+                Map.of("index", 4, "fetched", "value-d")));
+    }
+
+    @Test
+    void loopIndexIsOneBasedAndSentWithEachItem() {
+        server.respond("/item", request -> Response.json("{\"value\": " + request.queryParam("index") + "}"));
+
+        RunResult r = fx.run("loop.yml", items("x", "y", "z"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(((List<?>) r.data().get("results")).stream().map(m -> ((Map<?, ?>) m).get("fetched")).toList())
+                .isEqualTo(List.of(1, 2, 3));
+        assertThat(server.requests()).extracting(q -> q.queryParam("id") + "=" + q.queryParam("index"))
+                .containsExactlyInAnyOrder("x=1", "y=2", "z=3");
+    }
+
+    @Test
+    void itemsRunInParallel() {
+        // each request waits until another one is being handled at the same time (once, up to WAIT, when not)
+        java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        server.respond("/item", request -> {
+            if (!gaveUp.get() && !TestHttpServer.awaitCondition(() -> server.maxConcurrentRequests() > 1, WAIT)) {
+                gaveUp.set(true);
+            }
+            return Response.json("{\"value\": \"" + request.queryParam("id") + "\"}");
+        });
+
+        RunResult r = fx.run("loop.yml", items("1", "2", "3", "4", "5", "6", "7", "8"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(server.maxConcurrentRequests()).isGreaterThan(1).isLessThanOrEqualTo(4);
+        assertThat(r.data().get("results")).asList().hasSize(8);
+    }
+
+    @Test
+    void aFailingItemFailsTheStep() {
+        server.respond("/item", request -> request.queryParam("id").equals("bad")
+                ? Response.status(500, "text/plain", "item exploded")
+                : Response.json("{\"value\": 1}"));
+        fx.flow("loop_then.yml", """
+                name: loop then
+                steps:
+                  - name: results
+                    type: flow_loop
+                    flow_loop:
+                      path: lib/fetch_item.yml
+                      data_key: items
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+
+        RunResult r = fx.run("loop_then.yml", items("ok1", "bad", "ok2"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("flow 'loop then' failed at step 'results'")
+                .contains("flow 'fetch item' failed at step 'fetched'")
+                .contains("HTTP status 500");
+        assertThat(r.data()).doesNotContainKeys("after", "results");
+    }
+
+    @Test
+    void aFailingItemsErrorIsTheSubFlowsMessageWithoutCamelsWrapping() {
+        server.respond("/item", request -> request.queryParam("id").equals("bad")
+                ? Response.status(500, "text/plain", "item exploded")
+                : Response.json("{\"value\": 1}"));
+
+        RunResult r = fx.run("loop.yml", items("bad"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        // like a flow step: "<parent> failed at step ...: <the sub-flow's message>", no Camel multicast wrapper
+        assertThat(r.error()).startsWith("flow 'loop' failed at step 'results': flow 'fetch item' failed at step"
+                + " 'fetched': HTTP status 500");
+        assertThat(r.error()).doesNotContain("Multicast processing failed").doesNotContain("Exchange[");
+    }
+
+    @Test
+    void emptyListGivesAnEmptyResult() {
+        RunResult r = fx.run("loop.yml", Map.of("items", List.of()));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("results")).isEqualTo(List.of());
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aValueThatIsNotAListFailsTheStep() {
+        RunResult r = fx.run("loop.yml", Map.of("items", "not a list"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("results").contains("must hold a list");
+    }
+}

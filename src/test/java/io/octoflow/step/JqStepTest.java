@@ -1,0 +1,256 @@
+package io.octoflow.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.flow.InvalidFlowException;
+import io.octoflow.support.FlowFixture;
+
+class JqStepTest {
+
+    @TempDir
+    Path dir;
+    FlowFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        fx = new FlowFixture(dir);
+        fx.dataFile("tickets.json", """
+                {"result": [
+                  {"id": "T-1", "priority": "high", "owner": "ann"},
+                  {"id": "T-2", "priority": "low", "owner": "bob"},
+                  {"id": "T-3", "priority": "high", "owner": "ann"}
+                ]}
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    @Test
+    void expressionOnADataKey() {
+        fx.flow("jq.yml", """
+                name: jq data key
+                steps:
+                  - name: read
+                    type: file
+                    file:
+                      path: tickets.json
+                  - name: urgent
+                    type: jq
+                    jq:
+                      expression: '[.result[] | select(.priority == "high") | {id, owner}]'
+                      data_key: read
+                """);
+
+        RunResult r = fx.run("jq.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("urgent")).isEqualTo(List.of(
+                Map.of("id", "T-1", "owner", "ann"), Map.of("id", "T-3", "owner", "ann")));
+    }
+
+    @Test
+    void withoutDataKeyTheProgramSeesTheWholeData() {
+        fx.flow("jq_all.yml", """
+                name: jq whole data
+                steps:
+                  - name: read
+                    type: file
+                    result_key: tickets
+                    file:
+                      path: tickets.json
+                  - name: by owner
+                    type: jq
+                    jq:
+                      expression: '.tickets.result | group_by(.owner) | map({(.[0].owner): length}) | add'
+                  - name: keys
+                    type: jq
+                    jq:
+                      expression: 'keys'
+                """);
+
+        RunResult r = fx.run("jq_all.yml", Map.of("given", 1));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("by owner")).isEqualTo(Map.of("ann", 2, "bob", 1));
+        assertThat(r.data().get("keys")).isEqualTo(List.of("by owner", "given", "tickets"));
+    }
+
+    @Test
+    void dataKeyDotIsTheWholeData() {
+        fx.flow("jq_dot.yml", """
+                name: jq dot
+                steps:
+                  - name: a
+                    type: set_fact
+                    set_fact:
+                      value: 2
+                  - name: sum
+                    type: jq
+                    jq:
+                      expression: '.a + .b'
+                      data_key: "."
+                """);
+
+        RunResult r = fx.run("jq_dot.yml", Map.of("b", 40));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("sum")).isEqualTo(42);
+    }
+
+    @Test
+    void noOutputGivesNullAndSeveralOutputsGiveAList() {
+        fx.flow("jq_outputs.yml", """
+                name: jq outputs
+                steps:
+                  - name: read
+                    type: file
+                    file:
+                      path: tickets.json
+                  - name: none
+                    type: jq
+                    jq:
+                      expression: '.result[] | select(.priority == "urgent")'
+                      data_key: read
+                  - name: empty
+                    type: jq
+                    jq:
+                      expression: 'empty'
+                      data_key: read
+                  - name: several
+                    type: jq
+                    jq:
+                      expression: '.result[].id'
+                      data_key: read
+                  - name: one
+                    type: jq
+                    jq:
+                      expression: '.result[0].id'
+                      data_key: read
+                  - name: several objects
+                    type: jq
+                    jq:
+                      expression: '.result[] | select(.owner == "ann") | {id}'
+                      data_key: read
+                """);
+
+        RunResult r = fx.run("jq_outputs.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("none", null).containsEntry("empty", null);
+        assertThat(r.data().get("several")).isEqualTo(List.of("T-1", "T-2", "T-3"));
+        assertThat(r.data().get("one")).isEqualTo("T-1");
+        assertThat(r.data().get("several objects")).isEqualTo(List.of(Map.of("id", "T-1"), Map.of("id", "T-3")));
+    }
+
+    @Test
+    void jqExpressionWorksOnAnyStep() {
+        fx.flow("jq_any.yml", """
+                name: jq expression on any step
+                steps:
+                  - name: fact
+                    type: set_fact
+                    jq_expression: '.items | map(. * 10)'
+                    set_fact:
+                      value:
+                        items: [1, 2, 3]
+                  - name: filtered
+                    type: jq
+                    jq:
+                      expression: '.[]'
+                      data_key: fact
+                    jq_expression: 'length'
+                  - name: first id
+                    type: file
+                    file:
+                      path: tickets.json
+                    jq_expression: '.result[0].id'
+                  - name: nothing
+                    type: set_fact
+                    set_fact:
+                      value: [1]
+                    jq_expression: '.[] | select(. > 5)'
+                """);
+
+        RunResult r = fx.run("jq_any.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("fact")).isEqualTo(List.of(10, 20, 30));
+        assertThat(r.data().get("filtered")).isEqualTo(3);
+        assertThat(r.data().get("first id")).isEqualTo("T-1");
+        assertThat(r.data()).containsEntry("nothing", null);
+    }
+
+    @Test
+    void aRuntimeJqErrorFailsTheStep() {
+        fx.flow("jq_error.yml", """
+                name: jq error
+                steps:
+                  - name: text
+                    type: set_fact
+                    set_fact:
+                      value: "just text"
+                  - name: index text
+                    type: jq
+                    jq:
+                      expression: '.[0] + 1'
+                      data_key: text
+                """);
+
+        RunResult r = fx.run("jq_error.yml");
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("index text");
+    }
+
+    @Test
+    void aMissingDataKeyFailsTheStep() {
+        fx.flow("jq_missing.yml", """
+                name: jq missing key
+                steps:
+                  - name: transform
+                    type: jq
+                    jq:
+                      expression: '.'
+                      data_key: nowhere
+                """);
+
+        RunResult r = fx.run("jq_missing.yml");
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("transform").contains("data_key 'nowhere' is not in the flow data");
+    }
+
+    @Test
+    void jqThatDoesNotCompileIsInvalid() {
+        fx.flow("jq_bad.yml", """
+                name: jq bad
+                steps:
+                  - name: broken
+                    type: jq
+                    jq:
+                      expression: '.[] |'
+                """);
+
+        assertThatThrownBy(() -> fx.load("jq_bad.yml"))
+                .isInstanceOfSatisfying(InvalidFlowException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.problems().get(0).line()).isEqualTo(6);
+                    assertThat(e.problems().get(0).message()).contains("broken").contains("jq does not compile");
+                });
+    }
+}

@@ -1,0 +1,221 @@
+package io.octoflow.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Route;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.IdAware;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.octoflow.execution.FlowEngine;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.InvalidFlowException;
+import io.octoflow.support.FlowFixture;
+
+/** Runs on CamelTestSupport's context, so the routes the engine builds can be inspected there. */
+class SwitchStepTest extends CamelTestSupport {
+
+    @TempDir
+    Path dir;
+    FlowFixture fx;
+    FlowEngine engine;
+
+    @BeforeEach
+    void setUpEngine() {
+        fx = new FlowFixture(dir);
+        engine = fx.engine(context());
+        fx.flow("switch.yml", """
+                name: switcher
+                steps:
+                  - name: by priority
+                    type: switch
+                    switch:
+                      data_key: priority
+                      cases:
+                        - when: "^high"
+                          step:
+                            name: escalate
+                            type: set_fact
+                            result_key: action
+                            set_fact:
+                              value: "page the on-call for {{ priority }}"
+                        - when: "priority"
+                          step:
+                            name: second match
+                            type: set_fact
+                            result_key: action
+                            set_fact:
+                              value: second case
+                        - when: "^stop$"
+                          step:
+                            name: stop here
+                            type: exit
+                            exit:
+                              message: "stopped on request"
+                      default:
+                        name: queue
+                        type: set_fact
+                        result_key: action
+                        set_fact:
+                          value: "queue it ({{ priority }})"
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: "after {{ action | default('nothing') }}"
+                """);
+    }
+
+    private RunResult run(String flowFile, Map<String, Object> data) {
+        FlowDefinition flow = engine.load(fx.flows().resolve(flowFile));
+        return engine.run(flow, null, data);
+    }
+
+    @Test
+    void theFirstMatchingCaseRunsItsNestedStep() {
+        RunResult r = run("switch.yml", Map.of("priority", "high priority"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("action", "page the on-call for high priority")
+                .containsEntry("after", "after page the on-call for high priority")
+                .doesNotContainKeys("by priority", "escalate", "second match", "queue");
+    }
+
+    @Test
+    void aLaterCaseRunsWhenEarlierOnesDoNotMatch() {
+        RunResult r = run("switch.yml", Map.of("priority", "low priority"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("action", "second case");
+    }
+
+    @Test
+    void theDefaultRunsWhenNoCaseMatches() {
+        RunResult r = run("switch.yml", Map.of("priority", "normal"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("action", "queue it (normal)").containsEntry("after", "after queue it (normal)");
+    }
+
+    @Test
+    void anExitInACaseEndsTheFlow() {
+        RunResult r = run("switch.yml", Map.of("priority", "stop"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.EXIT);
+        assertThat(r.data()).containsEntry("stop here", "stopped on request").doesNotContainKeys("after", "action");
+    }
+
+    @Test
+    void noMatchAndNoDefaultRunsNothingAndTheFlowGoesOn() {
+        fx.flow("no_default.yml", """
+                name: no default
+                steps:
+                  - name: pick
+                    type: switch
+                    switch:
+                      data_key: ticket
+                      cases:
+                        - when: '"level":"high"'
+                          step:
+                            name: high
+                            type: set_fact
+                            set_fact:
+                              value: matched structured
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+
+        RunResult miss = run("no_default.yml", Map.of("ticket", Map.of("level", "low")));
+        RunResult hit = run("no_default.yml", Map.of("ticket", Map.of("level", "high")));
+
+        assertThat(miss.status()).as(miss.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(miss.data()).containsEntry("after", "ran").doesNotContainKeys("high", "pick");
+        assertThat(miss.steps()).extracting(s -> s.step() + ":" + s.status())
+                .containsExactly("pick:success", "after:success");
+        // structured values are matched as JSON text
+        assertThat(hit.status()).as(hit.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(hit.data()).containsEntry("high", "matched structured");
+    }
+
+    @Test
+    void invalidRegexIsReportedAtValidation() {
+        fx.flow("bad_switch.yml", """
+                name: bad switch
+                steps:
+                  - name: pick
+                    type: switch
+                    switch:
+                      data_key: x
+                      cases:
+                        - when: "([unclosed"
+                          step:
+                            name: never
+                            type: debug
+                """);
+
+        assertThatThrownBy(() -> engine.load(fx.flows().resolve("bad_switch.yml")))
+                .isInstanceOfSatisfying(InvalidFlowException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.problems().get(0).line()).isEqualTo(8);
+                    assertThat(e.problems().get(0).message()).contains("pick").contains("invalid regex");
+                });
+    }
+
+    @Test
+    void theFlowIsARouteOfTheTestContextWithStepNamedProcessors() {
+        FlowDefinition flow = engine.load(fx.flows().resolve("switch.yml"));
+
+        assertThat(flow.routeId()).isEqualTo("flow-switcher");
+        Route route = context().getRoute("flow-switcher");
+        assertThat(route).isNotNull();
+        assertThat(route.getEndpoint().getEndpointUri()).isEqualTo("direct://flow-switcher");
+
+        // processors that are ids at run time (try blocks, choices) carry the step's name
+        List<String> runtimeIds = new ArrayList<>();
+        route.filter("switcher/*").forEach(p -> runtimeIds.add(((IdAware) p).getId()));
+        assertThat(runtimeIds).contains("switcher/by priority:try", "switcher/by priority:cases",
+                "switcher/after:try");
+        // every step's main processor, nested switch cases included, has the id <flow name>/<step name>
+        for (String id : List.of("switcher/by priority", "switcher/after", "switcher/escalate",
+                "switcher/second match", "switcher/stop here", "switcher/queue")) {
+            ProcessorDefinition<?> definition = context.getProcessorDefinition(id);
+            assertThat(definition).as("processor %s", id).isNotNull();
+            assertThat(definition.getId()).isEqualTo(id);
+            assertThat(ProcessorDefinitionHelper.getRoute(definition).getRouteId()).isEqualTo("flow-switcher");
+        }
+
+        RouteDefinition model = context.getRouteDefinition("flow-switcher");
+        List<String> modelIds = new ArrayList<>();
+        collectIds(model.getOutputs(), modelIds);
+        assertThat(modelIds).contains("switcher:start", "switcher/by priority", "switcher/by priority:cases",
+                "switcher/escalate", "switcher/queue", "switcher/after", "switcher:end");
+
+        // the route runs from the test context's own producer too
+        RunResult r = engine.run(flow, null, Map.of("priority", "normal"));
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(context().getRoutes()).extracting(Route::getRouteId).containsExactly("flow-switcher");
+    }
+
+    private static void collectIds(List<ProcessorDefinition<?>> outputs, List<String> ids) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output.getId() != null) {
+                ids.add(output.getId());
+            }
+            collectIds(output.getOutputs(), ids);
+        }
+    }
+}
