@@ -1,12 +1,24 @@
 package io.octoflow.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * The settings the engine needs, read from the spooler's environment variables (a JVM system property of the
- * same name wins, which is how tests and the benchmark configure a run without touching the environment).
+ * Octoflow's settings. Each is named by the spooler's environment variable ({@code DATA_PATH}, {@code API_PORT}...)
+ * and looked up, first match wins, in: a JVM system property of that name, the environment variable, then
+ * {@code application.properties} under the key {@code octoflow.<name in lower case with dashes>}
+ * ({@code octoflow.api-port}): first {@code ./application.properties} (or the file named by
+ * {@code OCTOFLOW_PROPERTIES}), then the defaults shipped in the jar.
  */
 public record OctoflowConfig(
         Path dataPath,
@@ -15,12 +27,31 @@ public record OctoflowConfig(
         Path secretsPath,
         int flowMaxWorkers,
         long flowTimeoutSeconds,
-        String vaultToken) {
+        String vaultToken,
+        Path lockPath,
+        Path logPath,
+        Path configFile,
+        int apiPort,
+        String apiProtocol,
+        String apiToken,
+        ZoneId timezone,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int historyRetentionDays,
+        String logLevel) {
 
     public static OctoflowConfig fromEnvironment() {
+        Properties file = applicationProperties();
         return from(name -> {
             String value = System.getProperty(name);
-            return value != null ? value : System.getenv(name);
+            if (value == null) {
+                value = System.getenv(name);
+            }
+            if (value == null) {
+                value = file.getProperty(propertyKey(name));
+            }
+            return value;
         });
     }
 
@@ -29,25 +60,66 @@ public record OctoflowConfig(
     }
 
     public static OctoflowConfig from(Function<String, String> lookup) {
-        Path data = Path.of(value(lookup, "DATA_PATH", "data"));
-        Path flows = Path.of(value(lookup, "FLOWS_PATH", "routes"));
-        Path templates = Path.of(value(lookup, "TEMPLATES_PATH", "templates"));
-        String secrets = lookup.apply("SECRETS_PATH");
+        Path data = path(lookup, "DATA_PATH", "data");
         return new OctoflowConfig(
-                data.toAbsolutePath().normalize(),
-                flows.toAbsolutePath().normalize(),
-                templates.toAbsolutePath().normalize(),
-                secrets == null || secrets.isBlank()
-                        ? data.resolve("secrets.yml").toAbsolutePath().normalize()
-                        : Path.of(secrets).toAbsolutePath().normalize(),
+                data,
+                path(lookup, "FLOWS_PATH", "routes"),
+                path(lookup, "TEMPLATES_PATH", "templates"),
+                path(lookup, "SECRETS_PATH", data.resolve("secrets.yml").toString()),
                 positiveInt(lookup, "FLOW_MAX_WORKERS", 8),
                 positiveInt(lookup, "FLOW_TIMEOUT_SECONDS", 600),
-                lookup.apply("HASHICORP_VAULT_TOKEN"));
+                lookup.apply("HASHICORP_VAULT_TOKEN"),
+                path(lookup, "LOCK_PATH", data.resolve("locks").toString()),
+                path(lookup, "LOG_PATH", data.resolve("logs").toString()),
+                path(lookup, "CONFIG_FILE", data.resolve("config.yml").toString()),
+                port(lookup, "API_PORT", 5000),
+                protocol(lookup),
+                blankToNull(lookup.apply("API_TOKEN")),
+                zone(lookup),
+                value(lookup, "DB_URL", "jdbc:h2:file:" + data.resolve("octoflow").toString().replace('\\', '/')),
+                blankToNull(lookup.apply("DB_USER")),
+                blankToNull(lookup.apply("DB_PASSWORD")),
+                positiveInt(lookup, "HISTORY_RETENTION_DAYS", 30),
+                value(lookup, "LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));
+    }
+
+    /** {@code API_PORT} → {@code octoflow.api-port}. */
+    public static String propertyKey(String variable) {
+        return "octoflow." + variable.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (InputStream defaults = OctoflowConfig.class.getResourceAsStream("/application.properties")) {
+            if (defaults != null) {
+                properties.load(new java.io.InputStreamReader(defaults, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled application.properties", e);
+        }
+        String named = System.getenv("OCTOFLOW_PROPERTIES");
+        Path local = Path.of(named != null && !named.isBlank() ? named : "application.properties");
+        if (Files.isRegularFile(local)) {
+            try (Reader reader = Files.newBufferedReader(local, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(local + ": cannot read: " + e.getMessage());
+            }
+        }
+        return properties;
     }
 
     private static String value(Function<String, String> lookup, String name, String fallback) {
         String value = lookup.apply(name);
-        return value == null || value.isBlank() ? fallback : value;
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Path path(Function<String, String> lookup, String name, String fallback) {
+        return Path.of(value(lookup, name, fallback)).toAbsolutePath().normalize();
     }
 
     private static int positiveInt(Function<String, String> lookup, String name, int fallback) {
@@ -66,10 +138,39 @@ public record OctoflowConfig(
         throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
     }
 
+    private static int port(Function<String, String> lookup, String name, int fallback) {
+        int port = positiveInt(lookup, name, fallback);
+        if (port > 65535) {
+            throw new IllegalArgumentException(name + ": expected a port number (1-65535), got " + port);
+        }
+        return port;
+    }
+
+    private static String protocol(Function<String, String> lookup) {
+        String value = value(lookup, "API_PROTOCOL", "http").toLowerCase(Locale.ROOT).replace(" ", "");
+        if (!value.equals("http") && !value.equals("https") && !value.equals("http,https")
+                && !value.equals("https,http") && !value.equals("both")) {
+            throw new IllegalArgumentException("API_PROTOCOL: expected http, https or both (http,https), got '"
+                    + value + "'");
+        }
+        return value.equals("http") || value.equals("https") ? value : "both";
+    }
+
+    private static ZoneId zone(Function<String, String> lookup) {
+        String value = value(lookup, "TIMEZONE", "UTC");
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("TIMEZONE: unknown time zone '" + value + "' (e.g. UTC, Europe/Berlin)");
+        }
+    }
+
     @Override
     public String toString() {
-        // never print the vault token
+        // never print the vault token, the API token or the database password
         return "OctoflowConfig[data=" + dataPath + ", flows=" + flowsPath + ", templates=" + templatesPath
-                + ", secrets=" + secretsPath + ", workers=" + flowMaxWorkers + ", timeout=" + flowTimeoutSeconds + "s]";
+                + ", secrets=" + secretsPath + ", locks=" + lockPath + ", logs=" + logPath + ", workers="
+                + flowMaxWorkers + ", timeout=" + flowTimeoutSeconds + "s, api=" + apiProtocol + ":" + apiPort
+                + ", timezone=" + timezone + ", db=" + dbUrl.replaceAll("password=[^;&]*", "password=***") + "]";
     }
 }

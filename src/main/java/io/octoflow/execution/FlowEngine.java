@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.logging.log4j.LogManager;
@@ -55,6 +57,7 @@ public final class FlowEngine implements AutoCloseable {
     private final FlowCatalog catalog;
     private final StepServices services;
     private final ProducerTemplate producer;
+    private final ExecutorService runs;
 
     public FlowEngine(OctoflowConfig config) {
         this(config, new DefaultCamelContext());
@@ -72,6 +75,13 @@ public final class FlowEngine implements AutoCloseable {
         camel.getShutdownStrategy().setTimeout(10);
         camel.start();
         this.producer = camel.createProducerTemplate();
+        // the caller waits with a timeout while the run goes on here: one thread per run, never queued
+        try {
+            this.runs = new ThreadPoolBuilder(camel).poolSize(4).maxPoolSize(1024).maxQueueSize(0)
+                    .build(this, "octoflow-run");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the run thread pool", e);
+        }
     }
 
     public CamelContext camelContext() {
@@ -93,6 +103,34 @@ public final class FlowEngine implements AutoCloseable {
     /** Every problem of {@code file} and of the flows it calls. */
     public List<Problem> validate(Path file) {
         return catalog.validate(file);
+    }
+
+    /**
+     * Validates {@code file} again (it may have changed) and replaces its flow's route; the routes of flows it
+     * calls are added when missing. Nothing changes when the file does not validate.
+     */
+    public synchronized FlowDefinition redeploy(Path file) {
+        catalog.clear();
+        List<Problem> problems = catalog.validate(file);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlowException(problems);
+        }
+        FlowDefinition flow = catalog.require(file);
+        removeRoute(flow.routeId());
+        return load(file);
+    }
+
+    /** Stops and removes a flow's route (runs in progress finish first, up to the shutdown timeout). */
+    public synchronized void removeRoute(String routeId) {
+        if (camel.getRoute(routeId) == null) {
+            return;
+        }
+        try {
+            camel.getRouteController().stopRoute(routeId);
+            camel.removeRoute(routeId);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot remove route " + routeId + ": " + ErrorText.of(e), e);
+        }
     }
 
     /** Validates {@code file} (and the flows it calls) and adds the routes not yet present. */
@@ -126,11 +164,16 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     public RunResult run(FlowDefinition flow, Object input, Map<String, Object> initialData, Duration timeout) {
-        Instant started = Instant.now();
-        LaunchRequest request = new LaunchRequest(UUID.randomUUID().toString(), started, input, initialData);
+        return run(flow, new LaunchRequest(UUID.randomUUID().toString(), Instant.now(), input, initialData), timeout);
+    }
+
+    /** Runs with a request made by the caller, who keeps it to abort the run ({@code request.cancellation()}). */
+    public RunResult run(FlowDefinition flow, LaunchRequest request, Duration timeout) {
+        Instant started = request.started();
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(LaunchRequest.PROPERTY, request);
-        CompletableFuture<Exchange> done = producer.asyncSend(flow.endpointUri(), exchange);
+        CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(
+                () -> producer.send(flow.endpointUri(), exchange), runs);
         String failure = null;
         try {
             Exchange result = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

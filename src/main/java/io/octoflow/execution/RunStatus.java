@@ -2,7 +2,7 @@ package io.octoflow.execution;
 
 /** The outcome of a run, as the spooler named them. */
 public enum RunStatus {
-    RUNNING, SUCCESS, FAILED, EXIT, TIMEOUT, ABORTED;
+    RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED;
 
     public String label() {
         return name().toLowerCase();

@@ -268,7 +268,8 @@ public final class FlowCatalog {
             String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file)
                     : file.getFileName().toString();
             return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
-                    finallyStep, cron, everySeconds, timeout, List.copyOf(subFlows));
+                    finallyStep, cron, everySeconds, timeout,
+                    text(root, "concurrency") == null ? "forbid" : text(root, "concurrency"), List.copyOf(subFlows));
         }
 
         private String known() {

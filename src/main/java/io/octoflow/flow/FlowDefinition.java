@@ -17,6 +17,7 @@ public record FlowDefinition(
         String cron,
         Long everySeconds,
         Long timeoutSeconds,
+        String concurrency,
         List<String> subFlows) {
 
     public String routeId() {

@@ -20,7 +20,10 @@ public final class FlowKeys {
                     "Schedule: 5-field crontab (*/5 * * * *) or Quartz 6/7-field expression."),
             Key.optional("every_seconds", Kind.INTEGER, "Schedule: run every N seconds."),
             Key.optional("timeout_seconds", Kind.INTEGER,
-                    "Stop a run after this many seconds (status timeout); default FLOW_TIMEOUT_SECONDS."));
+                    "Stop a run after this many seconds (status timeout); default FLOW_TIMEOUT_SECONDS."),
+            Key.oneOf("concurrency", "forbid", List.of("forbid", "allow", "queue"),
+                    "Runs of this flow at the same time: forbid (default: one at a time, a locked launch is refused"
+                            + " or skipped), allow (no lock), queue (wait for the lock)."));
 
     public static final List<Key> STEP = List.of(
             Key.required("name", Kind.STRING, "Name of the step, unique in the flow."),

@@ -1,0 +1,90 @@
+package io.octoflow.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import io.octoflow.execution.StepRecord;
+
+/**
+ * One run of a flow as the execution history keeps it.
+ *
+ * @param id          the execution id (the run's job id), at most 64 characters
+ * @param flowName    the flow's name
+ * @param flowPath    the flow file, as the service names it (nullable)
+ * @param trigger     what started the run: {@code schedule}, {@code api}, {@code cli}, {@code jmx}, {@code startup}
+ * @param scheduledAt the trigger's fire time for scheduled runs, else null
+ * @param startedAt   when the run started (for a skipped fire: when the fire was refused)
+ * @param endedAt     when the run ended; null while it is {@code running}
+ * @param status      one of {@link #STATUSES}, lowercase
+ * @param error       the run's error message, or null
+ * @param input       the launch data as JSON text, or null
+ * @param data        the final {@code _data} as JSON text (secrets already masked), or null; always null in
+ *                    the summary rows of {@link ExecutionStore#list(ExecutionQuery)}
+ * @param steps       the step records in the order they ran; empty in summary rows, never null
+ */
+public record Execution(
+        String id,
+        String flowName,
+        String flowPath,
+        String trigger,
+        Instant scheduledAt,
+        Instant startedAt,
+        Instant endedAt,
+        String status,
+        String error,
+        String input,
+        String data,
+        List<StepRecord> steps) {
+
+    public static final String RUNNING = "running";
+    public static final String SUCCESS = "success";
+    public static final String FAILED = "failed";
+    public static final String EXIT = "exit";
+    public static final String SKIPPED = "skipped";
+    public static final String TIMEOUT = "timeout";
+    public static final String ABORTED = "aborted";
+
+    /** Every status the store accepts. */
+    public static final Set<String> STATUSES = Set.of(RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED);
+
+    public Execution {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A run that just started: what {@link ExecutionStore#started(Execution)} stores. */
+    public static Execution running(String id, String flowName, String flowPath, String trigger,
+                                    Instant scheduledAt, Instant startedAt, String input) {
+        return new Execution(id, flowName, flowPath, trigger, scheduledAt, startedAt, null, RUNNING, null,
+                input, null, List.of());
+    }
+
+    /** A scheduled fire refused because the flow was locked: recorded whole with {@link ExecutionStore#record}. */
+    public static Execution skipped(String id, String flowName, String flowPath, Instant scheduledAt,
+                                    Instant at, String reason) {
+        return new Execution(id, flowName, flowPath, "schedule", scheduledAt, at, at, SKIPPED, reason,
+                null, null, List.of());
+    }
+
+    /** True once the run has a final status. */
+    public boolean ended() {
+        return !RUNNING.equals(status);
+    }
+
+    /**
+     * The lowercase form of {@code status} when it is one the store accepts.
+     *
+     * @throws IllegalArgumentException naming the accepted statuses otherwise
+     */
+    public static String checkStatus(String status) {
+        if (status == null) {
+            throw new IllegalArgumentException("execution status is missing; expected one of " + STATUSES);
+        }
+        String s = status.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!STATUSES.contains(s)) {
+            throw new IllegalArgumentException("unknown execution status '" + status + "'; expected one of "
+                    + "running, success, failed, exit, skipped, timeout, aborted");
+        }
+        return s;
+    }
+}

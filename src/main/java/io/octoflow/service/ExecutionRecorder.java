@@ -1,0 +1,67 @@
+package io.octoflow.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.octoflow.execution.RunResult;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.Execution;
+import io.octoflow.history.ExecutionStore;
+import io.octoflow.secret.Masker;
+
+/** Writes runs to the execution store: input and final data as JSON, secrets masked. */
+public final class ExecutionRecorder {
+
+    private static final Logger LOG = LogManager.getLogger(ExecutionRecorder.class);
+
+    private final ExecutionStore store;
+    private final Masker masker;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    public ExecutionRecorder(ExecutionStore store, Masker masker) {
+        this.store = store;
+        this.masker = masker;
+    }
+
+    public ExecutionStore store() {
+        return store;
+    }
+
+    public void started(String id, FlowDefinition flow, String trigger, Instant scheduledAt, Instant startedAt,
+            Object input) {
+        store.started(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, startedAt, null, "running",
+                null, toJson(input), null, List.of()));
+    }
+
+    public void finished(RunResult result) {
+        store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
+                toJson(result.data()), result.steps());
+    }
+
+    public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, String reason) {
+        Instant now = Instant.now();
+        store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", reason,
+                null, null, List.of()));
+    }
+
+    private String toJson(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(masker.maskValue(value));
+        } catch (JsonProcessingException e) {
+            LOG.warn("cannot serialize run data: {}", e.getOriginalMessage());
+            return "{\"_unserializable\": true}";
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.octoflow.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.execution.FlowEngine;
+import io.octoflow.flow.FlowCatalog;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.InvalidFlowException;
+import io.octoflow.flow.Problem;
+import io.octoflow.watch.DirectoryWatcher;
+
+/**
+ * The drop-in directory: every file of FLOWS_PATH is deployed as a flow (route + schedule) or, for Camel YAML DSL
+ * files, as the routes it declares. A new version replaces the old one only after it validated; a broken save
+ * is reported and the previous version keeps running. Other files are never touched.
+ */
+public final class FlowDirectory implements DirectoryWatcher.Listener {
+
+    private static final Logger LOG = LogManager.getLogger(FlowDirectory.class);
+    private static final Pattern CAMEL_YAML = Pattern.compile(
+            "^-\\s*(route|from|rest|beans|routeConfiguration|routeTemplate|templatedRoute|errorHandler"
+                    + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
+            Pattern.MULTILINE);
+
+    private final FlowEngine engine;
+    private final Scheduler scheduler;
+    private final Path root;
+    private final Map<Path, Deployment> deployments = new LinkedHashMap<>();
+    private final Set<Path> invalid = new HashSet<>();
+
+    public FlowDirectory(FlowEngine engine, Scheduler scheduler) {
+        this.engine = engine;
+        this.scheduler = scheduler;
+        this.root = engine.config().flowsPath();
+    }
+
+    public static boolean isFlowFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".yml") || name.endsWith(".yaml");
+    }
+
+    /** Deploys every file at start. */
+    public synchronized void loadAll() throws IOException {
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root);
+        }
+        List<Path> files = FlowCatalog.flowFilesUnder(root);
+        for (Path file : files) {
+            deploy(file);
+        }
+        LOG.info("{} file(s) in {}: {} deployed, {} invalid", files.size(), root, deployments.size() - invalid.size(),
+                invalid.size());
+    }
+
+    @Override
+    public synchronized void changed(Path file) {
+        deploy(file);
+    }
+
+    @Override
+    public synchronized void deleted(Path file) {
+        Deployment old = deployments.remove(file);
+        invalid.remove(file);
+        if (old == null) {
+            return;
+        }
+        undeploy(old);
+        LOG.info("{}: removed; its routes and schedule are gone", relative(file));
+    }
+
+    /** Deploys (or redeploys) one file; returns its deployment, with problems when the new version is broken. */
+    public synchronized Deployment deploy(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Deployment previous = deployments.get(absolute);
+        String text;
+        try {
+            text = Files.readString(absolute, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return reject(absolute, previous, List.of(new Problem(relative(absolute), 1, 1,
+                    "cannot read: " + e.getClass().getSimpleName())));
+        }
+        try {
+            Deployment next = CAMEL_YAML.matcher(text).find() ? deployCamelYaml(absolute, previous)
+                    : deployFlow(absolute, previous);
+            deployments.put(absolute, next);
+            invalid.remove(absolute);
+            return next;
+        } catch (InvalidFlowException e) {
+            return reject(absolute, previous, e.problems());
+        } catch (Exception e) {
+            return reject(absolute, previous, List.of(new Problem(relative(absolute), 1, 1,
+                    "cannot deploy: " + io.octoflow.route.ErrorText.of(e))));
+        }
+    }
+
+    private Deployment reject(Path file, Deployment previous, List<Problem> problems) {
+        problems.forEach(p -> LOG.warn("invalid flow file: {}", p));
+        if (previous != null) {
+            LOG.warn("{}: the previous version keeps running", relative(file));
+        }
+        invalid.add(file);
+        Deployment kept = previous != null ? previous.withProblems(problems)
+                : new Deployment(file, relative(file), null, List.of(), null, problems);
+        deployments.put(file, kept);
+        return kept;
+    }
+
+    private Deployment deployFlow(Path file, Deployment previous) throws Exception {
+        FlowDefinition flow;
+        if (previous == null) {
+            engine.catalog().clear();
+            flow = engine.load(file);
+        } else {
+            flow = engine.redeploy(file);
+            if (previous.flow() != null && !previous.flow().name().equals(flow.name())) {
+                engine.removeRoute(previous.flow().routeId());
+            }
+            if (previous.scheduleId() != null) {
+                scheduler.remove(previous.scheduleId());
+            }
+            for (String routeId : previous.routeIds()) {
+                if (!routeId.equals(flow.routeId())) {
+                    engine.removeRoute(routeId);
+                }
+            }
+        }
+        String scheduleId = null;
+        if (flow.cron() != null || flow.everySeconds() != null) {
+            scheduleId = previous != null && previous.scheduleId() != null ? previous.scheduleId()
+                    : UUID.randomUUID().toString();
+            scheduler.add(Scheduler.entry(scheduleId, flow, "file", flow.cron(), flow.everySeconds(),
+                    flow.timeoutSeconds()));
+        }
+        if (previous != null) {
+            LOG.info("{}: flow '{}' updated", relative(file), flow.name());
+        }
+        return new Deployment(file, relative(file), flow, List.of(flow.routeId()), scheduleId, List.of());
+    }
+
+    /** Camel YAML DSL routes: parsed first (a broken file changes nothing), then swapped. */
+    private Deployment deployCamelYaml(Path file, Deployment previous) throws Exception {
+        CamelContext camel = engine.camelContext();
+        Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:" + file);
+        List<RoutesBuilder> builders = new ArrayList<>(PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource));
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
+                routeBuilder.setCamelContext(camel);
+                routeBuilder.configure();
+            }
+        }
+        if (previous != null) {
+            for (String routeId : previous.routeIds()) {
+                engine.removeRoute(routeId);
+            }
+        }
+        Set<String> before = new HashSet<>();
+        camel.getRoutes().forEach(r -> before.add(r.getRouteId()));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
+        List<String> added = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            if (!before.contains(route.getRouteId())) {
+                added.add(route.getRouteId());
+            }
+        }
+        LOG.info("{}: Camel YAML routes {} {}", relative(file), added, previous == null ? "loaded" : "updated");
+        return new Deployment(file, relative(file), null, List.copyOf(added), null, List.of());
+    }
+
+    private void undeploy(Deployment deployment) {
+        try {
+            if (deployment.scheduleId() != null) {
+                scheduler.remove(deployment.scheduleId());
+            }
+            for (String routeId : deployment.routeIds()) {
+                engine.removeRoute(routeId);
+            }
+        } catch (Exception e) {
+            LOG.warn("{}: cannot remove its routes: {}", deployment.path(), e.getMessage());
+        }
+    }
+
+    public synchronized List<Deployment> deployments() {
+        return List.copyOf(deployments.values());
+    }
+
+    public synchronized List<Deployment> invalidFiles() {
+        return deployments.values().stream().filter(d -> !d.valid()).toList();
+    }
+
+    /** The deployed flow named {@code name}. */
+    public synchronized FlowDefinition flowNamed(String name) {
+        for (Deployment deployment : deployments.values()) {
+            if (deployment.flow() != null && deployment.flow().name().equals(name)) {
+                return deployment.flow();
+            }
+        }
+        return null;
+    }
+
+    /** The deployed flow of a file given relative to FLOWS_PATH. */
+    public synchronized Optional<Deployment> byPath(String relativePath) {
+        Path file = engine.catalog().flowFiles().resolve(relativePath);
+        return Optional.ofNullable(deployments.get(file));
+    }
+
+    private String relative(Path file) {
+        return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
+    }
+}

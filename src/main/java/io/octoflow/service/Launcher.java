@@ -1,0 +1,255 @@
+package io.octoflow.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolBuilder;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.execution.FlowEngine;
+import io.octoflow.execution.LaunchRequest;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.lock.FileLockRepository;
+
+/**
+ * Starts runs, whoever asks (schedule, API, command line), the same way: through the route
+ * {@code octoflow-launch}, whose idempotent consumer keyed by flow name is the lock (eager add, removed on
+ * failure, released by confirm when the run ends; see {@link FileLockRepository}). A launch is admitted or
+ * refused at once; the run itself goes on in the background and is recorded from start to end.
+ */
+public final class Launcher extends RouteBuilder {
+
+    private static final Logger LOG = LogManager.getLogger(Launcher.class);
+    static final String LAUNCH = "octoflow.pendingLaunch";
+    static final String FLOW_NAME = "octoflow.flowName";
+    /** Written into the lock file by {@link FileLockRepository}. */
+    static final String EXECUTION_ID = "octoflow.executionId";
+    private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
+    private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
+    private static final Duration QUEUE_POLL = Duration.ofMillis(20);
+
+    private final FlowEngine engine;
+    private final FileLockRepository locks;
+    private final ExecutionRecorder recorder;
+    private final Map<String, LaunchRequest> running = new ConcurrentHashMap<>();
+    private final ExecutorService launches;
+    private ProducerTemplate producer;
+    private volatile boolean accepting = true;
+
+    /** What the caller learns at once, and the run's outcome later. */
+    public record Launch(String executionId, boolean admitted, String refusal, CompletableFuture<RunResult> done) {
+    }
+
+    private record Pending(FlowDefinition flow, LaunchRequest request, String trigger, Instant scheduledAt,
+            Duration timeout, CompletableFuture<Boolean> admission, CompletableFuture<RunResult> done) {
+    }
+
+    public Launcher(FlowEngine engine, FileLockRepository locks, ExecutionRecorder recorder, int threads) {
+        this.engine = engine;
+        this.locks = locks;
+        this.recorder = recorder;
+        // a thread per run in progress: launches never queue behind long runs
+        try {
+            this.launches = new ThreadPoolBuilder(engine.camelContext()).poolSize(threads).maxPoolSize(1024)
+                    .maxQueueSize(0).build(this, "octoflow-launch");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the launch thread pool", e);
+        }
+    }
+
+    @Override
+    public void configure() {
+        from(LOCKED_ENDPOINT).routeId("octoflow-launch")
+                .idempotentConsumer(exchangeProperty(FLOW_NAME)).idempotentRepository(locks)
+                    .eager(true).removeOnFailure(true).completionEager(true).skipDuplicate(true)
+                    .process(this::run).id("octoflow-launch:run")
+                .end()
+                .filter(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                    .process(this::refuse).id("octoflow-launch:locked")
+                .end();
+        from(UNLOCKED_ENDPOINT).routeId("octoflow-launch-unlocked")
+                .process(this::run).id("octoflow-launch-unlocked:run");
+    }
+
+    /**
+     * Launches {@code flow}: returns once the run is admitted (lock taken, row recorded) or refused (locked).
+     * A scheduled fire that finds the flow locked is recorded as skipped.
+     */
+    public Launch launch(FlowDefinition flow, Object input, String trigger, Instant scheduledAt, Long timeoutSeconds) {
+        String id = UUID.randomUUID().toString();
+        if (!accepting) {
+            return new Launch(id, false, "Octoflow is shutting down", CompletableFuture.completedFuture(null));
+        }
+        Map<String, Object> initial = new LinkedHashMap<>();
+        if (input instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> initial.put(String.valueOf(k), v));
+        }
+        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, initial);
+        long seconds = timeoutSeconds != null ? timeoutSeconds
+                : flow.timeoutSeconds() != null ? flow.timeoutSeconds() : engine.config().flowTimeoutSeconds();
+        Pending pending = new Pending(flow, request, trigger, scheduledAt, Duration.ofSeconds(seconds),
+                new CompletableFuture<>(), new CompletableFuture<>());
+        if (flow.concurrency().equals("queue")) {
+            launches.execute(() -> queued(pending));
+        } else {
+            Exchange exchange = new DefaultExchange(engine.camelContext());
+            exchange.setProperty(FLOW_NAME, flow.name());
+            exchange.setProperty(EXECUTION_ID, id);
+            exchange.setProperty(LAUNCH, pending);
+            String endpoint = flow.concurrency().equals("allow") ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
+            launches.execute(() -> {
+                Exchange result = producer().send(endpoint, exchange);
+                if (result.getException() != null) {
+                    pending.admission.complete(false);
+                    pending.done.completeExceptionally(result.getException());
+                }
+            });
+        }
+        boolean admitted;
+        try {
+            admitted = pending.admission.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admitted = false;
+        } catch (ExecutionException | TimeoutException e) {
+            admitted = false;
+        }
+        return new Launch(id, admitted, admitted ? null : "flow '" + flow.name() + "' is already running (locked)",
+                pending.done);
+    }
+
+    /** concurrency: queue — wait for the lock instead of refusing, up to the run's timeout. */
+    private void queued(Pending pending) {
+        String key = pending.flow.name();
+        long deadline = System.nanoTime() + pending.timeout.toNanos();
+        pending.admission.complete(true);
+        try {
+            while (!locks.add(key, pending.request.jobId())) {
+                if (System.nanoTime() > deadline || !accepting) {
+                    recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
+                            "waited for the lock until the timeout");
+                    pending.done.complete(null);
+                    return;
+                }
+                Thread.sleep(QUEUE_POLL.toMillis());
+            }
+            try {
+                runNow(pending);
+            } finally {
+                locks.confirm(key);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            pending.done.completeExceptionally(e);
+        }
+    }
+
+    private void run(Exchange exchange) {
+        Pending pending = exchange.getProperty(LAUNCH, Pending.class);
+        pending.admission.complete(true);
+        runNow(pending);
+    }
+
+    private void runNow(Pending pending) {
+        LaunchRequest request = pending.request;
+        running.put(request.jobId(), request);
+        try {
+            recorder.started(request.jobId(), pending.flow, pending.trigger, pending.scheduledAt, request.started(),
+                    request.input());
+            RunResult result = engine.run(pending.flow, request, pending.timeout);
+            recorder.finished(result);
+            LOG.info("flow '{}' {} in {} ms (execution {}, {})", result.flowName(), result.status().label(),
+                    result.durationMillis(), result.jobId(), pending.trigger);
+            pending.done.complete(result);
+        } catch (RuntimeException e) {
+            LOG.error("flow '{}': the run could not be recorded: {}", pending.flow.name(), e.getMessage());
+            pending.done.completeExceptionally(e);
+            throw e;
+        } finally {
+            running.remove(request.jobId());
+        }
+    }
+
+    private void refuse(Exchange exchange) {
+        Pending pending = exchange.getProperty(LAUNCH, Pending.class);
+        if ("schedule".equals(pending.trigger)) {
+            recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
+                    "the previous run of the flow was still going (locked)");
+            LOG.info("flow '{}': scheduled fire skipped, the flow is locked", pending.flow.name());
+        }
+        pending.admission.complete(false);
+        pending.done.complete(null);
+    }
+
+    /** Aborts a running execution; false when it is not running here. */
+    public boolean abort(String executionId) {
+        LaunchRequest request = running.get(executionId);
+        if (request == null) {
+            return false;
+        }
+        request.cancellation().cancel(RunStatus.ABORTED);
+        return true;
+    }
+
+    public boolean isRunning(String executionId) {
+        return running.containsKey(executionId);
+    }
+
+    public List<String> runningIds() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** Stops admitting runs, lets running ones finish for up to {@code grace}, then aborts the rest. */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("aborting {} run(s) still going after {} s", running.size(), grace.toSeconds());
+            running.values().forEach(r -> r.cancellation().cancel(RunStatus.ABORTED));
+            long abortDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!running.isEmpty() && System.nanoTime() < abortDeadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+    }
+
+    private synchronized ProducerTemplate producer() {
+        if (producer == null) {
+            CamelContext camel = engine.camelContext();
+            producer = camel.createProducerTemplate();
+        }
+        return producer;
+    }
+}

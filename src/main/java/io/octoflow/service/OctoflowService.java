@@ -1,0 +1,203 @@
+package io.octoflow.service;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.api.ApiRoutes;
+import io.octoflow.config.OctoflowConfig;
+import io.octoflow.execution.FlowEngine;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.ExecutionStore;
+import io.octoflow.lock.FileLockRepository;
+import io.octoflow.watch.DirectoryWatcher;
+
+/**
+ * The long-lived service: the engine with every flow of FLOWS_PATH deployed and watched, Quartz schedules, the
+ * file locks, the execution history and the REST API, in one Camel context. {@link #close()} stops the
+ * triggers, lets running flows finish for up to 30 s, then aborts and records them.
+ */
+public final class OctoflowService implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(OctoflowService.class);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    private final OctoflowConfig config;
+    private CamelContext camel;
+    private FlowEngine engine;
+    private ExecutionStore store;
+    private FileLockRepository locks;
+    private Launcher launcher;
+    private Scheduler scheduler;
+    private FlowDirectory directory;
+    private DirectoryWatcher watcher;
+    private ApiToken token;
+    private volatile boolean ready;
+    private volatile boolean stopped;
+
+    public OctoflowService(OctoflowConfig config) {
+        this.config = config;
+    }
+
+    public synchronized void start() throws Exception {
+        Files.createDirectories(config.dataPath());
+        Files.createDirectories(config.lockPath());
+        token = ApiToken.resolve(config.apiToken(), config.dataPath());
+
+        store = ExecutionStore.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        int aborted = store.markRunningAborted("Octoflow stopped while the run was going");
+        if (aborted > 0) {
+            LOG.warn("{} run(s) left running by a previous process marked aborted", aborted);
+        }
+        int purged = store.purgeOlderThan(config.historyRetentionDays());
+        if (purged > 0) {
+            LOG.info("{} execution(s) older than {} days purged", purged, config.historyRetentionDays());
+        }
+
+        locks = new FileLockRepository(config.lockPath());
+        locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
+        locks.start();
+        locks.removeStale();
+
+        camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("octoflow");
+        camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
+        engine = new FlowEngine(config, camel);
+        ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker());
+        launcher = new Launcher(engine, locks, recorder, 16);
+        camel.addRoutes(launcher);
+        scheduler = new Scheduler(camel, launcher, config.timezone(), name -> directory.flowNamed(name));
+        directory = new FlowDirectory(engine, scheduler);
+        directory.loadAll();
+        autostart();
+        scheduler.catchUp(store);
+
+        MainHttpServer server = new MainHttpServer();
+        server.setCamelContext(camel);
+        server.setHost("0.0.0.0");
+        server.setPort(config.apiPort());
+        server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
+        camel.addService(server, true, true);
+        camel.addRoutes(new ApiRoutes(this));
+
+        watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
+        watcher.start();
+        ready = true;
+        LOG.info("Octoflow API on http://localhost:{}/api (docs: /api/docs); API token {}", config.apiPort(),
+                token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    private void autostart() {
+        try {
+            for (Autostart entry : Autostart.read(config.configFile())) {
+                directory.byPath(entry.path()).map(Deployment::flow).ifPresentOrElse(flow -> {
+                    String cron = entry.cron() != null || entry.everySeconds() != null ? entry.cron() : flow.cron();
+                    Long every = entry.cron() != null || entry.everySeconds() != null ? entry.everySeconds()
+                            : flow.everySeconds();
+                    if (cron == null && every == null) {
+                        LOG.warn("{}: autostart '{}' has no schedule (no cron or every_seconds); only scheduled"
+                                + " flows are added", config.configFile(), entry.path());
+                        return;
+                    }
+                    if (entry.cron() == null && entry.everySeconds() == null) {
+                        return; // the flow's own schedule is already running
+                    }
+                    try {
+                        scheduler.add(Scheduler.entry(UUID.randomUUID().toString(), flow, "config", cron, every,
+                                entry.timeoutSeconds()));
+                    } catch (Exception e) {
+                        LOG.warn("{}: autostart '{}': {}", config.configFile(), entry.path(), e.getMessage());
+                    }
+                }, () -> LOG.warn("{}: autostart '{}' is not a valid flow in FLOWS_PATH", config.configFile(),
+                        entry.path()));
+            }
+        } catch (Exception e) {
+            LOG.warn("CONFIG_FILE {} ignored: {}", config.configFile(), e.getMessage());
+        }
+    }
+
+    /** Stops triggers, lets running flows finish (up to 30 s), aborts the rest, releases every lock. */
+    @Override
+    public synchronized void close() {
+        if (stopped || camel == null) {
+            return;
+        }
+        stopped = true;
+        ready = false;
+        LOG.info("Octoflow stopping");
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+            for (ScheduleEntry entry : scheduler.entries()) {
+                camel.getRouteController().stopRoute(Scheduler.routeId(entry.id()));
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the schedules: {}", e.getMessage());
+        }
+        launcher.shutdown(SHUTDOWN_GRACE);
+        engine.close();
+        int released = locks.releaseAll();
+        if (released > 0) {
+            LOG.info("{} lock(s) released", released);
+        }
+        store.markRunningAborted("Octoflow stopped while the run was going");
+        store.close();
+        LOG.info("Octoflow stopped");
+    }
+
+    public boolean ready() {
+        return ready && store.ping();
+    }
+
+    public OctoflowConfig config() {
+        return config;
+    }
+
+    public FlowEngine engine() {
+        return engine;
+    }
+
+    public ExecutionStore store() {
+        return store;
+    }
+
+    public FileLockRepository locks() {
+        return locks;
+    }
+
+    public Launcher launcher() {
+        return launcher;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public FlowDirectory directory() {
+        return directory;
+    }
+
+    public ApiToken token() {
+        return token;
+    }
+
+    public CamelContext camel() {
+        return camel;
+    }
+
+    public FlowDefinition flowNamed(String name) {
+        return directory.flowNamed(name);
+    }
+
+    public List<Deployment> deployments() {
+        return directory.deployments();
+    }
+}

@@ -1,0 +1,20 @@
+package io.octoflow.service;
+
+/**
+ * A flow on a schedule: from its own file ({@code cron}/{@code every_seconds}), from CONFIG_FILE's autostart, or
+ * added over the API. The id is what the API's {@code DELETE /api/flows/{id}} takes.
+ */
+public record ScheduleEntry(
+        String id,
+        String flowName,
+        String path,
+        String source,
+        String cron,
+        String quartzCron,
+        Long everySeconds,
+        Long timeoutSeconds) {
+
+    public String describe() {
+        return cron != null ? "cron '" + cron + "'" : "every " + everySeconds + " s";
+    }
+}

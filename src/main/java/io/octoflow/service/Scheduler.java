@@ -1,0 +1,159 @@
+package io.octoflow.service;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.quartz.CronExpression;
+
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.ExecutionStore;
+import io.octoflow.schedule.CronSchedule;
+
+/**
+ * One camel-quartz route per schedule entry ({@code schedule-<id>}): cron triggers in TIMEZONE, or simple
+ * triggers repeating every N seconds at a fixed rate (Quartz computes each fire from the start time, so the
+ * interval does not drift). A fire hands the flow to the {@link Launcher} and returns at once.
+ */
+public final class Scheduler {
+
+    private static final Logger LOG = LogManager.getLogger(Scheduler.class);
+
+    private final CamelContext camel;
+    private final Launcher launcher;
+    private final ZoneId timezone;
+    private final Function<String, FlowDefinition> flows;
+    private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
+
+    public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows) {
+        this.camel = camel;
+        this.launcher = launcher;
+        this.timezone = timezone;
+        this.flows = flows;
+    }
+
+    public static ScheduleEntry entry(String id, FlowDefinition flow, String source, String cron, Long everySeconds,
+            Long timeoutSeconds) {
+        if (cron != null && everySeconds != null) {
+            throw new IllegalArgumentException("use either cron or every_seconds, not both");
+        }
+        if (cron == null && everySeconds == null) {
+            throw new IllegalArgumentException("flow '" + flow.name() + "' has no schedule: give cron or every_seconds");
+        }
+        if (everySeconds != null && everySeconds <= 0) {
+            throw new IllegalArgumentException("every_seconds: expected a positive whole number, got " + everySeconds);
+        }
+        String quartz = cron == null ? null : CronSchedule.toQuartz(cron);
+        return new ScheduleEntry(id, flow.name(), flow.path(), source, cron, quartz, everySeconds, timeoutSeconds);
+    }
+
+    public synchronized void add(ScheduleEntry entry) throws Exception {
+        remove(entry.id());
+        String uri = "quartz://octoflow/" + entry.id() + "?" + trigger(entry);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(routeId(entry.id()))
+                        .process(exchange -> {
+                            Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+                            fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
+                        }).id("schedule-" + entry.id() + ":fire");
+            }
+        });
+        entries.put(entry.id(), entry);
+        LOG.info("flow '{}' scheduled: {} (schedule {})", entry.flowName(), entry.describe(), entry.id());
+    }
+
+    private String trigger(ScheduleEntry entry) {
+        if (entry.quartzCron() != null) {
+            return "cron=" + URLEncoder.encode(entry.quartzCron(), StandardCharsets.UTF_8).replace("%20", "+")
+                    + "&trigger.timeZone=" + timezone.getId()
+                    // after a pause of the scheduler, a missed cron fire runs once
+                    + "&trigger.misfireInstruction=1";
+        }
+        // fixed rate: next fire = start + n * interval
+        return "trigger.repeatInterval=" + entry.everySeconds() * 1000 + "&trigger.repeatCount=-1"
+                + "&trigger.misfireInstruction=4";
+    }
+
+    private void fire(ScheduleEntry entry, Instant scheduled) {
+        FlowDefinition flow = flows.apply(entry.flowName());
+        if (flow == null) {
+            LOG.warn("schedule {}: flow '{}' is not loaded; fire ignored", entry.id(), entry.flowName());
+            return;
+        }
+        launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+    }
+
+    public synchronized boolean remove(String id) throws Exception {
+        String routeId = routeId(id);
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().stopRoute(routeId);
+            camel.removeRoute(routeId);
+        }
+        return entries.remove(id) != null;
+    }
+
+    public synchronized List<ScheduleEntry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    public synchronized Optional<ScheduleEntry> find(String id) {
+        return Optional.ofNullable(entries.get(id));
+    }
+
+    public synchronized List<ScheduleEntry> forFlow(String flowName) {
+        return entries.values().stream().filter(e -> e.flowName().equals(flowName)).toList();
+    }
+
+    /** When the entry fires next, computed the way Quartz does. */
+    public Optional<Instant> nextFire(ScheduleEntry entry, Instant after) {
+        if (entry.quartzCron() != null) {
+            try {
+                CronExpression expression = new CronExpression(entry.quartzCron());
+                expression.setTimeZone(java.util.TimeZone.getTimeZone(timezone));
+                Date next = expression.getNextValidTimeAfter(Date.from(after));
+                return Optional.ofNullable(next).map(Date::toInstant);
+            } catch (java.text.ParseException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * After downtime: a schedule whose fire fell between the last recorded scheduled run and now runs once (not
+     * once per missed fire).
+     */
+    public void catchUp(ExecutionStore store) {
+        Instant now = Instant.now();
+        for (ScheduleEntry entry : entries()) {
+            Optional<Instant> last = store.lastScheduledFire(entry.flowName());
+            if (last.isEmpty()) {
+                continue;
+            }
+            Instant missed = entry.quartzCron() != null ? nextFire(entry, last.get()).orElse(null)
+                    : last.get().plusSeconds(entry.everySeconds());
+            if (missed != null && missed.isBefore(now.minusSeconds(1))) {
+                LOG.info("flow '{}': a scheduled fire was missed while Octoflow was down ({}); running it once",
+                        entry.flowName(), missed);
+                fire(entry, missed);
+            }
+        }
+    }
+
+    static String routeId(String entryId) {
+        return "schedule-" + entryId;
+    }
+}
