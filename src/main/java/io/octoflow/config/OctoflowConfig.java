@@ -39,7 +39,10 @@ public record OctoflowConfig(
         String dbUser,
         String dbPassword,
         int historyRetentionDays,
-        String logLevel) {
+        String logLevel,
+        int apiHttpsPort,
+        Path apiKeystore,
+        String apiKeystorePassword) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -80,7 +83,10 @@ public record OctoflowConfig(
                 blankToNull(lookup.apply("DB_USER")),
                 blankToNull(lookup.apply("DB_PASSWORD")),
                 positiveInt(lookup, "HISTORY_RETENTION_DAYS", 30),
-                value(lookup, "LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));
+                value(lookup, "LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT),
+                port(lookup, "API_HTTPS_PORT", 5443),
+                blankToNull(lookup.apply("API_KEYSTORE")) == null ? null : path(lookup, "API_KEYSTORE", ""),
+                blankToNull(lookup.apply("API_KEYSTORE_PASSWORD")));
     }
 
     /** {@code API_PORT} → {@code octoflow.api-port}. */

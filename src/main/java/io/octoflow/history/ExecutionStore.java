@@ -40,8 +40,9 @@ import io.octoflow.execution.StepRecord;
  * {@link #open} adds {@code ;DB_CLOSE_ON_EXIT=FALSE} to an embedded H2 URL that does not set it, so that H2's own
  * JVM shutdown hook does not close the database under the service while it is still recording the runs it aborts
  * on SIGTERM. The database is closed by {@link #close()} instead: it closes the pool, and H2 closes the database
- * file when its last connection goes (H2's default {@code DB_CLOSE_DELAY=0}). A process killed before
- * {@code close()} loses at most the last half second of writes (H2's write delay), never the file.</li>
+ * file when its last connection goes (H2's default {@code DB_CLOSE_DELAY=0}); the service must call
+ * {@code close()} last in its shutdown. It also adds {@code ;WRITE_DELAY=10} (see {@link #H2_WRITE_DELAY_MS}):
+ * a process killed before {@code close()} loses at most the last few milliseconds of writes, never the file.</li>
  * <li><b>PostgreSQL</b> when the URL says so ({@code jdbc:postgresql://host/db}). Batched step inserts are
  * rewritten into multi-row inserts ({@code reWriteBatchedInserts}).</li>
  * </ul>
@@ -68,6 +69,14 @@ public final class ExecutionStore implements AutoCloseable {
     static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
     /** Rows deleted per transaction by {@link #delete}, so a large purge never blocks writers for long. */
     static final int DELETE_CHUNK = 5_000;
+
+    /**
+     * How long a commit to an embedded H2 file may wait before it is written to the file (H2's default is 500 ms).
+     * A process killed with {@code kill -9} loses the commits of its last few milliseconds instead of its last half
+     * second: a run that started earlier is found {@code running} and marked aborted at the next start. Writing
+     * every commit ({@code ;WRITE_DELAY=0} in the URL) closes that gap at 2 to 5 times the cost per run.
+     */
+    public static final int H2_WRITE_DELAY_MS = 10;
 
     static final int MAX_ID = 64;
     static final int MAX_FLOW_NAME = 1024;
@@ -632,14 +641,24 @@ public final class ExecutionStore implements AutoCloseable {
         return t == null ? null : t.toInstant();
     }
 
-    /** Embedded H2 (not a tcp/ssl server URL) closes in {@link #close()}, not in H2's own shutdown hook. */
+    /**
+     * Defaults for an embedded H2 URL (not a {@code tcp:}/{@code ssl:} server URL), each added only when the URL
+     * does not set it: {@code DB_CLOSE_ON_EXIT=FALSE} (the database closes in {@link #close()}, not in H2's own
+     * shutdown hook) and, for a file database, {@code WRITE_DELAY=}{@value #H2_WRITE_DELAY_MS}.
+     */
     static String withEmbeddedH2Defaults(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:")
-                || lower.contains(";db_close_on_exit=")) {
+        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:")) {
             return url;
         }
-        return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        StringBuilder b = new StringBuilder(url);
+        if (!lower.contains(";db_close_on_exit=")) {
+            b.append(";DB_CLOSE_ON_EXIT=FALSE");
+        }
+        if (!lower.startsWith("jdbc:h2:mem:") && !lower.contains(";write_delay=")) {
+            b.append(";WRITE_DELAY=").append(H2_WRITE_DELAY_MS);
+        }
+        return b.toString();
     }
 
     /** The URL without any password it carries, for log lines. */

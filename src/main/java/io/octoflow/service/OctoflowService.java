@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -39,6 +38,7 @@ public final class OctoflowService implements AutoCloseable {
     private FlowDirectory directory;
     private DirectoryWatcher watcher;
     private ApiToken token;
+    private ApiServer apiServer;
     private volatile boolean ready;
     private volatile boolean stopped;
 
@@ -63,13 +63,14 @@ public final class OctoflowService implements AutoCloseable {
 
         locks = new FileLockRepository(config.lockPath());
         locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
-        locks.start();
-        locks.removeStale();
+        locks.start(); // removes the lock files a killed process left, one log line each
 
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("octoflow");
         camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
         engine = new FlowEngine(config, camel);
+        apiServer = new ApiServer(config);
+        apiServer.start(camel);
         ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker());
         launcher = new Launcher(engine, locks, recorder, 16);
         camel.addRoutes(launcher);
@@ -79,18 +80,12 @@ public final class OctoflowService implements AutoCloseable {
         autostart();
         scheduler.catchUp(store);
 
-        MainHttpServer server = new MainHttpServer();
-        server.setCamelContext(camel);
-        server.setHost("0.0.0.0");
-        server.setPort(config.apiPort());
-        server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
-        camel.addService(server, true, true);
         camel.addRoutes(new ApiRoutes(this));
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
         watcher.start();
         ready = true;
-        LOG.info("Octoflow API on http://localhost:{}/api (docs: /api/docs); API token {}", config.apiPort(),
+        LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
     }
 
@@ -143,6 +138,7 @@ public final class OctoflowService implements AutoCloseable {
             LOG.warn("stopping the schedules: {}", e.getMessage());
         }
         launcher.shutdown(SHUTDOWN_GRACE);
+        apiServer.stop();
         engine.close();
         int released = locks.releaseAll();
         if (released > 0) {

@@ -1,0 +1,153 @@
+package io.octoflow.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.api.ApiRoutes;
+import io.octoflow.config.OctoflowConfig;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.PfxOptions;
+
+/**
+ * The HTTP server of the API (camel-platform-http on Vert.x). API_PROTOCOL {@code http} or {@code https} serves
+ * on API_PORT; {@code both} serves http on API_PORT and https on API_HTTPS_PORT, from the same routes. The
+ * certificate comes from API_KEYSTORE (PKCS12 or JKS, with API_KEYSTORE_PASSWORD), or is a self-signed one
+ * generated on first start into DATA_PATH (made with the JDK's keytool, valid for localhost).
+ */
+public final class ApiServer {
+
+    private static final Logger LOG = LogManager.getLogger(ApiServer.class);
+
+    private final OctoflowConfig config;
+    private HttpServer secondServer;
+
+    public ApiServer(OctoflowConfig config) {
+        this.config = config;
+    }
+
+    public void start(CamelContext camel) throws Exception {
+        MainHttpServer server = new MainHttpServer();
+        server.setCamelContext(camel);
+        server.setHost("0.0.0.0");
+        server.setPort(config.apiPort());
+        server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
+        Keystore keystore = config.apiProtocol().equals("http") ? null : keystore();
+        if (config.apiProtocol().equals("https")) {
+            server.setSslContextParameters(ssl(keystore));
+        }
+        camel.addService(server, true, true);
+        if (config.apiProtocol().equals("both")) {
+            HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost("0.0.0.0")
+                    .setPort(config.apiHttpsPort());
+            if (keystore.path().toString().endsWith(".jks")) {
+                options.setKeyCertOptions(new JksOptions().setPath(keystore.path().toString())
+                        .setPassword(keystore.password()));
+            } else {
+                options.setKeyCertOptions(new PfxOptions().setPath(keystore.path().toString())
+                        .setPassword(keystore.password()));
+            }
+            secondServer = server.getRouter().vertx().createHttpServer(options).requestHandler(server.getRouter());
+            secondServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public List<String> urls() {
+        return switch (config.apiProtocol()) {
+            case "https" -> List.of("https://localhost:" + config.apiPort() + "/api");
+            case "both" -> List.of("http://localhost:" + config.apiPort() + "/api",
+                    "https://localhost:" + config.apiHttpsPort() + "/api");
+            default -> List.of("http://localhost:" + config.apiPort() + "/api");
+        };
+    }
+
+    public void stop() {
+        if (secondServer != null) {
+            secondServer.close();
+        }
+    }
+
+    record Keystore(Path path, String password) {
+    }
+
+    private Keystore keystore() throws IOException, InterruptedException {
+        if (config.apiKeystore() != null) {
+            if (config.apiKeystorePassword() == null) {
+                throw new IllegalArgumentException("API_KEYSTORE is set but API_KEYSTORE_PASSWORD is not");
+            }
+            if (!Files.isRegularFile(config.apiKeystore())) {
+                throw new IllegalArgumentException("API_KEYSTORE: no such file " + config.apiKeystore());
+            }
+            return new Keystore(config.apiKeystore(), config.apiKeystorePassword());
+        }
+        Path store = config.dataPath().resolve("api-keystore.p12");
+        Path passwordFile = config.dataPath().resolve("api-keystore.password");
+        if (!Files.exists(store) || !Files.exists(passwordFile)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.deleteIfExists(store);
+            Files.deleteIfExists(passwordFile);
+            writePrivate(passwordFile, password);
+            generateSelfSigned(store, password);
+            LOG.info("self-signed certificate for the API generated into {}", store);
+        }
+        return new Keystore(store, Files.readString(passwordFile, StandardCharsets.UTF_8).trim());
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static void generateSelfSigned(Path store, String password) throws IOException, InterruptedException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        ProcessBuilder builder = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "octoflow",
+                "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass:env", "OCTOFLOW_KS", "-keypass:env", "OCTOFLOW_KS")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // the password goes through the environment, never on a command line others can read
+        builder.environment().put("OCTOFLOW_KS", password);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("keytool could not generate the self-signed certificate");
+        }
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static SSLContextParameters ssl(Keystore keystore) {
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setResource("file:" + keystore.path());
+        store.setPassword(keystore.password());
+        store.setType(keystore.path().toString().endsWith(".jks") ? "JKS" : "PKCS12");
+        KeyManagersParameters keys = new KeyManagersParameters();
+        keys.setKeyStore(store);
+        keys.setKeyPassword(keystore.password());
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setKeyManagers(keys);
+        return parameters;
+    }
+}
