@@ -321,10 +321,15 @@ public final class ApiRoutes extends RouteBuilder {
         if (limit > MAX_LIMIT) {
             throw new ApiException(400, "limit: at most " + MAX_LIMIT);
         }
-        ExecutionQuery query = new ExecutionQuery(message.getHeader("flow", String.class), status,
-                instant(message.getHeader("from", String.class), "from"),
-                instant(message.getHeader("to", String.class), "to"),
-                limit, integer(message.getHeader("offset", String.class), "offset", 0));
+        ExecutionQuery query;
+        try {
+            query = new ExecutionQuery(message.getHeader("flow", String.class), status,
+                    instant(message.getHeader("from", String.class), "from"),
+                    instant(message.getHeader("to", String.class), "to"),
+                    limit, integer(message.getHeader("offset", String.class), "offset", 0));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
         return service.store().list(query).stream().map(this::execution).toList();
     }
 

@@ -1,0 +1,515 @@
+package io.octoflow.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.octoflow.execution.StepRecord;
+
+/**
+ * What every execution history database must do; run on embedded H2 by {@link ExecutionStoreTest} and on
+ * PostgreSQL by {@link ExecutionStorePostgresTest} when one is configured.
+ */
+abstract class ExecutionStoreContract {
+
+    static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<ExecutionStore> opened = new ArrayList<>();
+
+    /** The JDBC URL of a database that is empty when each test starts. */
+    abstract String url();
+
+    String user() {
+        return "";
+    }
+
+    String password() {
+        return "";
+    }
+
+    ExecutionStore open() {
+        return track(ExecutionStore.open(url(), user(), password()));
+    }
+
+    ExecutionStore track(ExecutionStore store) {
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(ExecutionStore::close);
+    }
+
+    Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(url(), user(), password());
+    }
+
+    long countRows(String sql) throws SQLException {
+        try (Connection c = rawConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static Instant at(int seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    static Execution running(String id, String flow, Instant started) {
+        return Execution.running(id, flow, "routes/" + flow + ".yml", "api", null, started, "{\"n\":1}");
+    }
+
+    static Execution ended(String id, String flow, String status, Instant started, Instant ended) {
+        return new Execution(id, flow, "routes/" + flow + ".yml", "cli", null, started, ended, status,
+                status.equals("failed") ? "boom" : null, null, "{\"ok\":true}", List.of());
+    }
+
+    static List<StepRecord> steps(String id, int n, Instant start) {
+        List<StepRecord> steps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // names deliberately not in alphabetical order: order must come from the run, not the name
+            steps.add(new StepRecord("step " + (n - i) + " of " + id, i == n - 1 ? "failed" : "success",
+                    start.plusMillis(i * 10L), 1_000L + i, i == n - 1 ? "last step failed" : null));
+        }
+        return steps;
+    }
+
+    // --- schema ---
+
+    @Test
+    void migrationsApplyOnAnEmptyDatabaseAndReopeningAppliesNothing() throws Exception {
+        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
+            store.started(running("r1", "hello", at(0)));
+        }
+        String applied = "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'";
+        assertThat(countRows(applied + " AND \"version\" = '1' AND \"success\" = TRUE")).isEqualTo(1);
+
+        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
+            assertThat(store.find("r1")).isPresent();
+        }
+        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
+            assertThat(store.ping()).isTrue();
+        }
+        assertThat(countRows(applied)).as("reopening applies nothing").isEqualTo(1);
+        assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(1);
+    }
+
+    // --- started / finished / record / find ---
+
+    @Test
+    void aStartedRunIsRunningUntilItFinishesWithItsStepsInOrder() {
+        ExecutionStore store = open();
+        Execution start = Execution.running("run-1", "orders", "routes/orders.yml", "schedule", at(-1), at(0),
+                "{\"customer\":\"ACME\"}");
+        store.started(start);
+
+        Execution running = store.find("run-1").orElseThrow();
+        assertThat(running.status()).isEqualTo("running");
+        assertThat(running.ended()).isFalse();
+        assertThat(running.endedAt()).isNull();
+        assertThat(running.flowName()).isEqualTo("orders");
+        assertThat(running.flowPath()).isEqualTo("routes/orders.yml");
+        assertThat(running.trigger()).isEqualTo("schedule");
+        assertThat(running.scheduledAt()).isEqualTo(at(-1));
+        assertThat(running.startedAt()).isEqualTo(at(0));
+        assertThat(running.input()).isEqualTo("{\"customer\":\"ACME\"}");
+        assertThat(running.data()).isNull();
+        assertThat(running.steps()).isEmpty();
+
+        List<StepRecord> steps = steps("run-1", 5, at(0));
+        assertThat(store.finished("run-1", "failed", at(3), "last step failed", "{\"total\":42}", steps)).isTrue();
+
+        Execution done = store.find("run-1").orElseThrow();
+        assertThat(done.status()).isEqualTo("failed");
+        assertThat(done.endedAt()).isEqualTo(at(3));
+        assertThat(done.error()).isEqualTo("last step failed");
+        assertThat(done.data()).isEqualTo("{\"total\":42}");
+        assertThat(done.input()).isEqualTo("{\"customer\":\"ACME\"}");
+        assertThat(done.steps()).containsExactlyElementsOf(steps);
+    }
+
+    @Test
+    void theFirstEndRecordedWinsAndStepsAreNotDuplicated() throws Exception {
+        ExecutionStore store = open();
+        store.started(running("run-1", "orders", at(0)));
+        assertThat(store.finished("run-1", "aborted", at(30), "service stopping", null, steps("run-1", 2, at(0))))
+                .isTrue();
+
+        assertThat(store.finished("run-1", "success", at(31), null, "{}", steps("run-1", 3, at(0)))).isFalse();
+
+        Execution e = store.find("run-1").orElseThrow();
+        assertThat(e.status()).isEqualTo("aborted");
+        assertThat(e.error()).isEqualTo("service stopping");
+        assertThat(e.steps()).hasSize(2);
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(2);
+    }
+
+    @Test
+    void finishingAnUnknownRunRecordsNothing() {
+        ExecutionStore store = open();
+        assertThat(store.finished("nobody", "success", at(1), null, null, steps("nobody", 1, at(0)))).isFalse();
+        assertThat(store.find("nobody")).isEmpty();
+    }
+
+    @Test
+    void aSkippedFireIsRecordedWhole() {
+        ExecutionStore store = open();
+        store.record(Execution.skipped("fire-1", "nightly", "routes/nightly.yml", at(0), at(0).plusMillis(2),
+                "flow nightly is locked by run r0"));
+
+        Execution e = store.find("fire-1").orElseThrow();
+        assertThat(e.status()).isEqualTo("skipped");
+        assertThat(e.trigger()).isEqualTo("schedule");
+        assertThat(e.scheduledAt()).isEqualTo(at(0));
+        assertThat(e.startedAt()).isEqualTo(at(0).plusMillis(2));
+        assertThat(e.endedAt()).isEqualTo(e.startedAt());
+        assertThat(e.error()).isEqualTo("flow nightly is locked by run r0");
+        assertThat(e.steps()).isEmpty();
+        assertThat(store.list(new ExecutionQuery(null, "skipped", null, null, 10, 0)))
+                .extracting(Execution::id).containsExactly("fire-1");
+    }
+
+    @Test
+    void aWholeRunIsRecordedWithItsStepsInOneGo() {
+        ExecutionStore store = open();
+        List<StepRecord> steps = steps("run-9", 4, at(0));
+        Execution run = new Execution("run-9", "report", "routes/report.yml", "jmx", null, at(0), null, "SUCCESS",
+                null, "{\"a\":[1,2]}", "{\"b\":\"é\"}", steps);
+        store.record(run);
+
+        Execution e = store.find("run-9").orElseThrow();
+        assertThat(e.status()).as("statuses are stored lowercase").isEqualTo("success");
+        assertThat(e.endedAt()).as("an ended run without an end gets its start").isEqualTo(at(0));
+        assertThat(e.input()).isEqualTo("{\"a\":[1,2]}");
+        assertThat(e.data()).isEqualTo("{\"b\":\"é\"}");
+        assertThat(e.steps()).containsExactlyElementsOf(steps);
+    }
+
+    @Test
+    void aDuplicateIdIsRefusedAndLeavesNoHalfRecord() {
+        ExecutionStore store = open();
+        store.record(ended("dup", "a", "success", at(0), at(1)));
+        Execution again = new Execution("dup", "a", null, "cli", null, at(5), at(6), "failed", null, null, null,
+                steps("dup", 2, at(5)));
+        assertThatThrownBy(() -> store.record(again)).isInstanceOf(HistoryException.class);
+        assertThat(store.find("dup").orElseThrow().steps()).isEmpty();
+        assertThat(store.find("dup").orElseThrow().status()).isEqualTo("success");
+    }
+
+    @Test
+    void everyStatusOfTheHistoryIsAcceptedAndOthersAreNot() {
+        ExecutionStore store = open();
+        int i = 0;
+        for (String status : List.of("running", "success", "failed", "exit", "skipped", "timeout", "aborted")) {
+            store.record(ended("s" + i, "f", status, at(i), at(i + 1)));
+            assertThat(store.find("s" + i).orElseThrow().status()).isEqualTo(status);
+            i++;
+        }
+        assertThatThrownBy(() -> store.record(ended("x", "f", "done", at(0), at(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("done");
+        assertThatThrownBy(() -> store.finished("s0", "running", at(2), null, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExecutionQuery(null, "nope", null, null, 10, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+    }
+
+    // --- list ---
+
+    /** a: 6 runs, b: 4 runs, one every second from T0, alternating statuses. */
+    private ExecutionStore seeded() {
+        ExecutionStore store = open();
+        for (int i = 0; i < 10; i++) {
+            String flow = i % 5 < 3 ? "a" : "b";
+            String status = i % 3 == 0 ? "failed" : "success";
+            Execution e = new Execution("r" + i, flow, null, "api", null, at(i), at(i).plusMillis(500), status,
+                    null, "{\"i\":" + i + "}", "{\"big\":\"data\"}", steps("r" + i, 2, at(i)));
+            store.record(e);
+        }
+        return store;
+    }
+
+    private static List<String> ids(List<Execution> rows) {
+        return rows.stream().map(Execution::id).toList();
+    }
+
+    @Test
+    void listIsNewestFirstWithSummaryRows() {
+        ExecutionStore store = seeded();
+        List<Execution> rows = store.list(ExecutionQuery.latest(100));
+        assertThat(ids(rows)).containsExactly("r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1", "r0");
+        assertThat(rows).allSatisfy(e -> {
+            assertThat(e.data()).isNull();
+            assertThat(e.steps()).isEmpty();
+            assertThat(e.endedAt()).isNotNull();
+        });
+        assertThat(rows.get(0).input()).isEqualTo("{\"i\":9}");
+        assertThat(store.count(ExecutionQuery.latest(1))).isEqualTo(10);
+    }
+
+    @Test
+    void listFiltersOnFlow() {
+        ExecutionStore store = seeded();
+        assertThat(ids(store.list(new ExecutionQuery("a", null, null, null, 100, 0))))
+                .containsExactly("r7", "r6", "r5", "r2", "r1", "r0");
+        assertThat(ids(store.list(new ExecutionQuery("b", null, null, null, 100, 0))))
+                .containsExactly("r9", "r8", "r4", "r3");
+        assertThat(store.list(new ExecutionQuery("zzz", null, null, null, 100, 0))).isEmpty();
+    }
+
+    @Test
+    void listFiltersOnStatus() {
+        ExecutionStore store = seeded();
+        assertThat(ids(store.list(new ExecutionQuery(null, "failed", null, null, 100, 0))))
+                .containsExactly("r9", "r6", "r3", "r0");
+        assertThat(ids(store.list(new ExecutionQuery("a", "FAILED", null, null, 100, 0))))
+                .containsExactly("r6", "r0");
+        assertThat(store.count(new ExecutionQuery(null, "success", null, null, 0, 0))).isEqualTo(6);
+    }
+
+    @Test
+    void listFiltersOnTheStartTimeFromInclusiveToExclusive() {
+        ExecutionStore store = seeded();
+        assertThat(ids(store.list(new ExecutionQuery(null, null, at(3), at(6), 100, 0))))
+                .containsExactly("r5", "r4", "r3");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, at(8), null, 100, 0))))
+                .containsExactly("r9", "r8");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, at(2), 100, 0))))
+                .containsExactly("r1", "r0");
+        assertThat(ids(store.list(new ExecutionQuery("b", "success", at(4), at(9), 100, 0))))
+                .containsExactly("r8", "r4");
+        assertThat(store.count(new ExecutionQuery(null, null, at(3), at(6), 1, 0))).isEqualTo(3);
+    }
+
+    @Test
+    void listPagesWithLimitAndOffset() {
+        ExecutionStore store = seeded();
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 0)))).containsExactly("r9", "r8", "r7");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 3)))).containsExactly("r6", "r5", "r4");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 9)))).containsExactly("r0");
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 3, 10))).isEmpty();
+        assertThat(ids(store.list(new ExecutionQuery("a", null, null, null, 2, 2)))).containsExactly("r5", "r2");
+        assertThat(new ExecutionQuery(null, null, null, null, 0, 0).limit()).isEqualTo(ExecutionQuery.DEFAULT_LIMIT);
+        assertThatThrownBy(() -> new ExecutionQuery(null, null, null, null, 10, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- delete / purge / abort ---
+
+    @Test
+    void deleteRemovesEndedRunsByAgeAndStatusWithTheirSteps() throws Exception {
+        ExecutionStore store = open();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant fortyDaysAgo = now.minus(Duration.ofDays(40));
+        Instant tenDaysAgo = now.minus(Duration.ofDays(10));
+        store.record(withSteps(ended("old-ok", "a", "success", fortyDaysAgo, fortyDaysAgo.plusSeconds(1))));
+        store.record(withSteps(ended("old-failed", "a", "failed", fortyDaysAgo, fortyDaysAgo.plusSeconds(2))));
+        store.record(withSteps(ended("recent-ok", "a", "success", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.record(withSteps(ended("recent-failed", "b", "failed", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.started(running("still-running", "a", fortyDaysAgo));
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(8);
+
+        assertThat(store.delete(30, "failed")).isEqualTo(1);
+        assertThat(store.find("old-failed")).isEmpty();
+
+        assertThat(store.delete(30, null)).isEqualTo(1);
+        assertThat(store.find("old-ok")).isEmpty();
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(4);
+
+        assertThat(store.delete(null, "failed")).isEqualTo(1);
+        assertThat(store.find("recent-failed")).isEmpty();
+
+        assertThat(store.delete(null, "running")).as("a running row is never deleted").isZero();
+        assertThat(store.delete(null, null)).isEqualTo(1);
+        assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactly("still-running");
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isZero();
+    }
+
+    private static Execution withSteps(Execution e) {
+        return new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(), e.startedAt(),
+                e.endedAt(), e.status(), e.error(), e.input(), e.data(), steps(e.id(), 2, e.startedAt()));
+    }
+
+    @Test
+    void purgeRemovesRunsEndedBeforeTheRetention() {
+        ExecutionStore store = open();
+        Instant now = Instant.now();
+        store.record(ended("old", "a", "success", now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));
+        store.record(ended("young", "a", "success", now.minus(Duration.ofDays(29)), now.minus(Duration.ofDays(29))));
+        assertThat(store.purgeOlderThan(30)).isEqualTo(1);
+        assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactly("young");
+        assertThatThrownBy(() -> store.delete(-1, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aDeleteLargerThanOneChunkDeletesEverything() {
+        ExecutionStore store = open();
+        Instant old = Instant.now().minus(Duration.ofDays(3));
+        int n = ExecutionStore.DELETE_CHUNK + 7;
+        for (int i = 0; i < n; i++) {
+            store.record(ended("bulk-" + i, "bulk", "success", old, old.plusMillis(5)));
+        }
+        assertThat(store.delete(1, null)).isEqualTo(n);
+        assertThat(store.count(ExecutionQuery.latest(1))).isZero();
+    }
+
+    @Test
+    void runsLeftRunningByAKilledProcessAreMarkedAbortedAtTheNextStart() {
+        ExecutionStore first = ExecutionStore.open(url(), user(), password());
+        first.started(running("interrupted", "orders", at(0)));
+        first.record(ended("done", "orders", "success", at(1), at(2)));
+        first.close(); // the process dies: the run never finishes
+
+        ExecutionStore next = open();
+        Instant before = Instant.now().minusSeconds(1);
+        assertThat(next.markRunningAborted("the service stopped while the run was going on")).isEqualTo(1);
+
+        Execution e = next.find("interrupted").orElseThrow();
+        assertThat(e.status()).isEqualTo("aborted");
+        assertThat(e.error()).isEqualTo("the service stopped while the run was going on");
+        assertThat(e.endedAt()).isAfter(before);
+        assertThat(next.find("done").orElseThrow().status()).isEqualTo("success");
+        assertThat(next.markRunningAborted("again")).isZero();
+    }
+
+    // --- caps ---
+
+    @Test
+    void aJsonDocumentOverTheCapIsStoredAsAValidTruncationMarker() throws Exception {
+        ExecutionStore store = open();
+        String big = "{\"rows\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        store.started(Execution.running("big", "f", null, "api", null, at(0), big));
+        store.finished("big", "success", at(1), null, big, List.of());
+
+        Execution e = store.find("big").orElseThrow();
+        for (String stored : List.of(e.data(), e.input())) {
+            JsonNode marker = JSON.readTree(stored);
+            assertThat(marker.get("_truncated").asBoolean()).isTrue();
+            assertThat(marker.get("size").asLong()).isEqualTo(big.getBytes(StandardCharsets.UTF_8).length);
+        }
+        assertThat(store.list(ExecutionQuery.latest(1)).get(0).input()).startsWith("{\"_truncated\":true");
+    }
+
+    @Test
+    void theJsonCapCountsBytesAndKeepsDocumentsThatFit() throws Exception {
+        ExecutionStore store = track(ExecutionStore.open(url(), user(), password(), 1000));
+        assertThat(store.jsonCapBytes()).isEqualTo(1000);
+        String fits = "{\"v\":\"" + "é".repeat(496) + "\"}"; // 8 + 496 x 2 = 1000 bytes, 504 characters
+        assertThat(fits.getBytes(StandardCharsets.UTF_8)).hasSize(1000);
+        String over = "{\"v\":\"" + "é".repeat(497) + "\"}";
+        store.record(new Execution("fits", "f", null, "api", null, at(0), at(1), "success", null, fits, fits, null));
+        store.record(new Execution("over", "f", null, "api", null, at(0), at(1), "success", null, over, over, null));
+
+        assertThat(store.find("fits").orElseThrow().data()).isEqualTo(fits);
+        assertThat(JSON.readTree(store.find("over").orElseThrow().data()).get("size").asInt()).isEqualTo(1002);
+    }
+
+    @Test
+    void errorTextsAreCappedAt8KiB() {
+        ExecutionStore store = open();
+        String longError = "line of a stack trace ".repeat(2000) + "€".repeat(5000);
+        store.started(running("err", "f", at(0)));
+        store.finished("err", "failed", at(1), longError, null,
+                List.of(new StepRecord("s", "failed", at(0), 5, longError)));
+
+        Execution e = store.find("err").orElseThrow();
+        for (String stored : List.of(e.error(), e.steps().get(0).error())) {
+            assertThat(stored.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(8 * 1024);
+            assertThat(stored).startsWith("line of a stack trace line of").contains("[truncated, ");
+        }
+    }
+
+    // --- fires, ping ---
+
+    @Test
+    void lastScheduledFireIsTheLatestFireTimeOfThatFlow() {
+        ExecutionStore store = open();
+        assertThat(store.lastScheduledFire("nightly")).isEmpty();
+
+        store.record(new Execution("f1", "nightly", null, "schedule", at(0), at(0), at(1), "success", null, null,
+                null, null));
+        store.record(Execution.skipped("f2", "nightly", null, at(60), at(60), "locked"));
+        store.record(new Execution("f0", "nightly", null, "schedule", at(-60), at(120), at(121), "success", null,
+                null, null, null)); // a late catch-up of an older fire
+        store.started(running("manual", "nightly", at(500))); // launched over the API: no fire time
+        store.started(Execution.running("other", "hourly", null, "schedule", at(900), at(900), null));
+
+        assertThat(store.lastScheduledFire("nightly")).contains(at(60));
+        assertThat(store.lastScheduledFire("hourly")).contains(at(900));
+        assertThat(store.lastScheduledFire("never")).isEmpty();
+    }
+
+    @Test
+    void pingAnswersWhileOpenAndNotAfterClose() {
+        ExecutionStore store = ExecutionStore.open(url(), user(), password());
+        assertThat(store.ping()).isTrue();
+        store.close();
+        assertThat(store.ping()).isFalse();
+    }
+
+    // --- concurrency ---
+
+    @Test
+    void eightThreadsRecordingTwoHundredRunsEachLoseNothing() throws Exception {
+        ExecutionStore store = open();
+        int threads = 8;
+        int runsPerThread = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < runsPerThread; i++) {
+                        String id = "t" + thread + "-" + i;
+                        Instant start = Instant.now();
+                        store.started(Execution.running(id, "flow-" + thread, null, "api", null, start, "{}"));
+                        store.finished(id, "success", Instant.now(), null, "{\"i\":" + i + "}",
+                                steps(id, 3, start));
+                    }
+                } catch (Throwable ex) {
+                    failures.add(ex);
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(failures).isEmpty();
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 10_000, 0))).hasSize(threads * runsPerThread);
+        assertThat(store.count(new ExecutionQuery(null, "success", null, null, 0, 0))).isEqualTo(1600);
+        assertThat(store.count(new ExecutionQuery("flow-3", null, null, null, 0, 0))).isEqualTo(200);
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(1600 * 3);
+        assertThat(store.find("t7-199").orElseThrow().steps()).hasSize(3);
+    }
+}

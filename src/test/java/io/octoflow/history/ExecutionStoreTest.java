@@ -1,0 +1,102 @@
+package io.octoflow.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The execution history on its default database: embedded H2 in a file, as the service runs it. */
+class ExecutionStoreTest extends ExecutionStoreContract {
+
+    @TempDir
+    Path dataPath;
+
+    @Override
+    String url() {
+        return ExecutionStore.h2Url(dataPath);
+    }
+
+    @Test
+    void theDefaultDatabaseIsOneFileInTheDataPath() {
+        try (ExecutionStore store = ExecutionStore.open(url(), "", null)) {
+            assertThat(store.ping()).isTrue();
+        }
+        assertThat(url()).isEqualTo("jdbc:h2:file:" + dataPath.toAbsolutePath() + "/octoflow");
+        assertThat(Files.exists(dataPath.resolve("octoflow.mv.db"))).isTrue();
+    }
+
+    /**
+     * A real {@code kill -9}: another JVM records a started run and is killed 100 ms later, without closing the
+     * store. With H2's default write delay (500 ms) the row is usually lost; with the store's (10 ms) it is on
+     * disk, and the next start marks it aborted.
+     */
+    @Test
+    void aRunStartedByAProcessKilledWithSigkillIsMarkedAbortedAtTheNextStart() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StartThenHang.class.getName(), url())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("started");
+            Thread.sleep(100);
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        ExecutionStore store = open();
+        assertThat(store.find("killed").orElseThrow().status()).isEqualTo("running");
+        assertThat(store.markRunningAborted("the service was killed")).isEqualTo(1);
+        assertThat(store.find("killed").orElseThrow().status()).isEqualTo("aborted");
+    }
+
+    /** The killed process of the test above. */
+    static final class StartThenHang {
+        public static void main(String[] args) throws Exception {
+            ExecutionStore store = ExecutionStore.open(args[0], "", "");
+            store.started(Execution.running("killed", "slow", null, "api", null, Instant.now(), "{}"));
+            System.out.println("started");
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+
+    @Test
+    void embeddedH2IsClosedByCloseNotByItsShutdownHook() {
+        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow"))
+                .isEqualTo("jdbc:h2:file:/d/octoflow;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=10");
+        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow;db_close_on_exit=true;WRITE_DELAY=0"))
+                .isEqualTo("jdbc:h2:file:/d/octoflow;db_close_on_exit=true;WRITE_DELAY=0");
+        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:mem:t"))
+                .isEqualTo("jdbc:h2:mem:t;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:tcp://host/octoflow"))
+                .isEqualTo("jdbc:h2:tcp://host/octoflow");
+        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:postgresql://db/octoflow"))
+                .isEqualTo("jdbc:postgresql://db/octoflow");
+    }
+
+    @Test
+    void passwordsInTheUrlAreNotLogged() {
+        assertThat(ExecutionStore.redact("jdbc:postgresql://db/octoflow?user=o&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/octoflow?user=o&password=***&ssl=true");
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsToOpenWithAMessage() {
+        assertThatThrownBy(() -> ExecutionStore.open("jdbc:nosuchdb://nowhere", "", ""))
+                .isInstanceOf(HistoryException.class)
+                .hasMessageContaining("jdbc:nosuchdb://nowhere");
+        assertThatThrownBy(() -> ExecutionStore.open("jdbc:h2:file:" + dataPath + "/x", "", "", 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 64");
+    }
+}
