@@ -127,6 +127,18 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     }
 
     private Deployment deployFlow(Path file, Deployment previous) throws Exception {
+        engine.catalog().clear();
+        List<Problem> problems = engine.validate(file);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlowException(problems);
+        }
+        String name = engine.catalog().require(file).name();
+        for (Deployment other : deployments.values()) {
+            if (!other.file().equals(file) && other.flow() != null && other.flow().name().equals(name)) {
+                throw new InvalidFlowException(List.of(new Problem(relative(file), 1, 1, "name: flow name '" + name
+                        + "' is already used by " + other.path() + "; flow names must be unique")));
+            }
+        }
         FlowDefinition flow;
         if (previous == null) {
             engine.catalog().clear();

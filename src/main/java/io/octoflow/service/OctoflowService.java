@@ -47,6 +47,8 @@ public final class OctoflowService implements AutoCloseable {
     }
 
     public synchronized void start() throws Exception {
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(
+                org.apache.logging.log4j.Level.toLevel(config.logLevel(), org.apache.logging.log4j.Level.INFO));
         Files.createDirectories(config.dataPath());
         Files.createDirectories(config.lockPath());
         token = ApiToken.resolve(config.apiToken(), config.dataPath());
