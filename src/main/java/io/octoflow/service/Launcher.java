@@ -151,8 +151,13 @@ public final class Launcher extends RouteBuilder {
                 }
                 Thread.sleep(QUEUE_POLL.toMillis());
             }
+            // the run starts now, not when it was asked for: start time and __timestamp__ say so
+            LaunchRequest waited = pending.request;
+            Pending now = new Pending(pending.flow, new LaunchRequest(waited.jobId(), Instant.now(), waited.input(),
+                    waited.initialData()), pending.trigger, pending.scheduledAt, pending.timeout, pending.admission,
+                    pending.done);
             try {
-                runNow(pending);
+                runNow(now);
             } finally {
                 locks.confirm(key);
             }

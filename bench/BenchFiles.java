@@ -1,0 +1,85 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A throw-away Octoflow installation (data, flows, templates) in a temporary directory. */
+final class BenchFiles implements AutoCloseable {
+
+    final Path root;
+    final Path data;
+    final Path flows;
+    final Path templates;
+
+    BenchFiles() throws IOException {
+        root = Files.createTempDirectory("octoflow-bench");
+        data = Files.createDirectories(root.resolve("data"));
+        flows = Files.createDirectories(root.resolve("flows"));
+        templates = Files.createDirectories(root.resolve("templates"));
+    }
+
+    Path write(Path dir, String relative, String text) {
+        try {
+            Path file = dir.resolve(relative);
+            Files.createDirectories(file.getParent());
+            return Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The five-step file flow of the core benchmark: file read, jq, jinja, jq, file write. */
+    Path fileFlow() {
+        StringBuilder tickets = new StringBuilder("{\"result\": [");
+        for (int i = 1; i <= 20; i++) {
+            tickets.append(i > 1 ? "," : "").append(String.format(
+                    "{\"id\": \"T-%d\", \"title\": \"Ticket %d\", \"priority\": \"%s\", \"owner\": \"user%d\"}",
+                    i, i, i % 3 == 0 ? "high" : "low", i % 4));
+        }
+        write(data, "tickets.json", tickets.append("]}").toString());
+        write(templates, "report.j2", """
+                Report {{ __timestamp__ }}
+                {% for t in data %}- {{ t.id }}: {{ t.title }} ({{ t.owner }})
+                {% endfor %}""");
+        return write(flows, "file_flow.yml", """
+                name: file flow
+                steps:
+                  - name: read
+                    type: file
+                    file:
+                      path: tickets.json
+                  - name: urgent
+                    type: jq
+                    jq:
+                      expression: '[.result[] | select(.priority == "high")]'
+                      data_key: read
+                  - name: report
+                    type: jinja
+                    jinja:
+                      path: report.j2
+                      data_key: urgent
+                  - name: summary
+                    type: jq
+                    jq:
+                      expression: '{count: (.urgent | length), report: .report}'
+                      data_key: "."
+                  - name: write
+                    type: file
+                    file:
+                      path: out/report.json
+                      mode: write
+                      type: json
+                      data_key: summary
+                """);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
