@@ -293,7 +293,7 @@ public final class FlowCatalog {
                 if (type != null) {
                     allowed.add(Key.optional(type.type(), Key.Kind.MAPPING_OR_NOTHING, type.description()));
                 }
-                boolean shapeOk = checkKeys(node, allowed, "step");
+                checkKeys(node, allowed, "step");
                 if (typeNode != null && typeNode.isString() && type == null) {
                     problems.add(at(typeNode, "type: unknown step type '" + typeNode.text()
                             + "' (expected one of: " + String.join(", ", registry.types()) + ")"));
@@ -333,7 +333,8 @@ public final class FlowCatalog {
                             : at(block, type.type() + ": expected a mapping with " + required + ", found nothing"));
                 } else if (block == null || block.isNull() || block.isMapping()) {
                     YNode effective = block == null || block.isNull() ? emptyMapping(node) : block;
-                    if (checkKeys(effective, type.keys(), type.type()) && shapeOk) {
+                    // compiled even when the step has other problems: every problem of a file at once
+                    if (checkKeys(effective, type.keys(), type.type())) {
                         settings = type.compile(this, effective);
                     }
                     dataKey = text(effective, "data_key");
