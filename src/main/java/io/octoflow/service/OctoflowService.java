@@ -39,6 +39,7 @@ public final class OctoflowService implements AutoCloseable {
     private DirectoryWatcher watcher;
     private ApiToken token;
     private ApiServer apiServer;
+    private Duration shutdownGrace = SHUTDOWN_GRACE;
     private volatile boolean ready;
     private volatile boolean stopped;
 
@@ -139,7 +140,7 @@ public final class OctoflowService implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the schedules: {}", e.getMessage());
         }
-        launcher.shutdown(SHUTDOWN_GRACE);
+        launcher.shutdown(shutdownGrace);
         apiServer.stop();
         engine.close();
         int released = locks.releaseAll();
@@ -149,6 +150,11 @@ public final class OctoflowService implements AutoCloseable {
         store.markRunningAborted("Octoflow stopped while the run was going");
         store.close();
         LOG.info("Octoflow stopped");
+    }
+
+    /** How long {@link #close()} lets running flows finish (30 s; tests shorten it). */
+    void shutdownGrace(Duration grace) {
+        this.shutdownGrace = grace;
     }
 
     public boolean ready() {

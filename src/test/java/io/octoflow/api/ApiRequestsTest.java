@@ -61,15 +61,15 @@ class ApiRequestsTest {
             assertThat(missing.status()).as(route[0] + " " + route[1]).isEqualTo(401);
             assertThat(missing.json().get("error").asText()).contains("Authorization: Bearer");
 
-            Response wrong = service.send(service.request(route[1]).header("Authorization", "Bearer nope")
+            Response wrong = service.send(service.request(route[1]).setHeader("Authorization", "Bearer nope")
                     .method(route[0], HttpRequest.BodyPublishers.ofString("{}")));
             assertThat(wrong.status()).as(route[0] + " " + route[1]).isEqualTo(401);
             assertThat(wrong.json().get("error").asText()).isEqualTo("invalid token");
         }
-        Response basic = service.send(service.request("/api/flows").header("Authorization", "Basic "
+        Response basic = service.send(service.request("/api/flows").setHeader("Authorization", "Basic "
                 + ServiceFixture.TOKEN));
         assertThat(basic.status()).isEqualTo(401);
-        Response prefix = service.send(service.request("/api/flows").header("Authorization", "Bearer "
+        Response prefix = service.send(service.request("/api/flows").setHeader("Authorization", "Bearer "
                 + ServiceFixture.TOKEN.substring(0, 5)));
         assertThat(prefix.status()).isEqualTo(401);
         assertThat(service.get("/api/flows").status()).isEqualTo(200);
