@@ -76,6 +76,25 @@ final class BenchFiles implements AutoCloseable {
                 """);
     }
 
+    /** Settings of a service on this installation: a free API port, a known token, history in DATA_PATH. */
+    java.util.Map<String, String> serviceSettings() throws IOException {
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("DATA_PATH", data.toString());
+        settings.put("FLOWS_PATH", flows.toString());
+        settings.put("TEMPLATES_PATH", templates.toString());
+        settings.put("LOCK_PATH", root.resolve("locks").toString());
+        settings.put("CONFIG_FILE", root.resolve("config.yml").toString());
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            settings.put("API_PORT", Integer.toString(socket.getLocalPort()));
+        }
+        settings.put("API_TOKEN", TOKEN);
+        // INFO logs one line per run: the benchmarks measure the engine, not the console
+        settings.put("LOG_LEVEL", "WARN");
+        return settings;
+    }
+
+    static final String TOKEN = "bench-token";
+
     @Override
     public void close() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {

@@ -40,6 +40,7 @@ public final class Launcher extends RouteBuilder {
     private static final Logger LOG = LogManager.getLogger(Launcher.class);
     static final String LAUNCH = "octoflow.pendingLaunch";
     static final String FLOW_NAME = "octoflow.flowName";
+    private static final String RESULT = "octoflow.runResult";
     /** Written into the lock file by {@link FileLockRepository}. */
     static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
@@ -120,6 +121,9 @@ public final class Launcher extends RouteBuilder {
                 if (result.getException() != null) {
                     pending.admission.complete(false);
                     pending.done.completeExceptionally(result.getException());
+                } else {
+                    // only now is the lock released: a caller told the run ended may launch it again at once
+                    pending.done.complete(result.getProperty(RESULT, RunResult.class));
                 }
             });
         }
@@ -156,11 +160,13 @@ public final class Launcher extends RouteBuilder {
             Pending now = new Pending(pending.flow, new LaunchRequest(waited.jobId(), Instant.now(), waited.input(),
                     waited.initialData()), pending.trigger, pending.scheduledAt, pending.timeout, pending.admission,
                     pending.done);
+            RunResult result;
             try {
-                runNow(now);
+                result = runNow(now);
             } finally {
                 locks.confirm(key);
             }
+            pending.done.complete(result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -171,10 +177,11 @@ public final class Launcher extends RouteBuilder {
     private void run(Exchange exchange) {
         Pending pending = exchange.getProperty(LAUNCH, Pending.class);
         pending.admission.complete(true);
-        runNow(pending);
+        exchange.setProperty(RESULT, runNow(pending));
     }
 
-    private void runNow(Pending pending) {
+    /** Runs and records; the caller completes {@code done} once the lock is released. */
+    private RunResult runNow(Pending pending) {
         LaunchRequest request = pending.request;
         running.put(request.jobId(), request);
         try {
@@ -184,10 +191,9 @@ public final class Launcher extends RouteBuilder {
             recorder.finished(result);
             LOG.info("flow '{}' {} in {} ms (execution {}, {})", result.flowName(), result.status().label(),
                     result.durationMillis(), result.jobId(), pending.trigger);
-            pending.done.complete(result);
+            return result;
         } catch (RuntimeException e) {
             LOG.error("flow '{}': the run could not be recorded: {}", pending.flow.name(), e.getMessage());
-            pending.done.completeExceptionally(e);
             throw e;
         } finally {
             running.remove(request.jobId());
