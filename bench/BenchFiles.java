@@ -90,6 +90,7 @@ final class BenchFiles implements AutoCloseable {
         settings.put("API_TOKEN", TOKEN);
         // INFO logs one line per run: the benchmarks measure the engine, not the console
         settings.put("LOG_LEVEL", "WARN");
+        settings.put("JMX_MBEANS_LEVEL", System.getProperty("JMX_MBEANS_LEVEL", "Default"));
         return settings;
     }
 

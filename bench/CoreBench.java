@@ -27,7 +27,18 @@ public final class CoreBench {
     /** Requests the local server answered: proves each run of (b) really made its seven calls. */
     static final AtomicLong REQUESTS = new AtomicLong();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // exits: a failed run must not leave the service's non-daemon threads holding the JVM open
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int warmupSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         HttpServer server = jsonServer();

@@ -42,7 +42,8 @@ public record OctoflowConfig(
         String logLevel,
         int apiHttpsPort,
         Path apiKeystore,
-        String apiKeystorePassword) {
+        String apiKeystorePassword,
+        String jmxMbeansLevel) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -86,7 +87,20 @@ public record OctoflowConfig(
                 value(lookup, "LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT),
                 port(lookup, "API_HTTPS_PORT", 5443),
                 blankToNull(lookup.apply("API_KEYSTORE")) == null ? null : path(lookup, "API_KEYSTORE", ""),
-                blankToNull(lookup.apply("API_KEYSTORE_PASSWORD")));
+                blankToNull(lookup.apply("API_KEYSTORE_PASSWORD")),
+                jmxLevel(lookup));
+    }
+
+    /** Camel's ManagementMBeansLevel: processors (one MBean per step processor), routes only, or context only. */
+    private static String jmxLevel(Function<String, String> lookup) {
+        String value = value(lookup, "JMX_MBEANS_LEVEL", "Default");
+        for (String level : new String[] {"Default", "RoutesOnly", "ContextOnly"}) {
+            if (level.equalsIgnoreCase(value)) {
+                return level;
+            }
+        }
+        throw new IllegalArgumentException("JMX_MBEANS_LEVEL: expected Default, RoutesOnly or ContextOnly, got '"
+                + value + "'");
     }
 
     /** {@code API_PORT} → {@code octoflow.api-port}. */

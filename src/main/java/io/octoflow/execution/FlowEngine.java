@@ -18,8 +18,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -34,6 +36,7 @@ import io.octoflow.flow.Problem;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.route.ErrorText;
 import io.octoflow.route.FlowRouteBuilder;
+import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.secret.Masker;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepRegistry;
@@ -49,6 +52,7 @@ public final class FlowEngine implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(FlowEngine.class);
     /** How long a timed-out run may take to reach a step boundary before its partial data is read anyway. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+    private static final int ROUTES_PER_BATCH = 16;
 
     private final OctoflowConfig config;
     private final CamelContext camel;
@@ -60,7 +64,7 @@ public final class FlowEngine implements AutoCloseable {
     private final ExecutorService runs;
 
     public FlowEngine(OctoflowConfig config) {
-        this(config, new DefaultCamelContext());
+        this(config, new OctoflowCamelContext());
     }
 
     public FlowEngine(OctoflowConfig config, CamelContext camel) {
@@ -155,6 +159,36 @@ public final class FlowEngine implements AutoCloseable {
             }
         }
         return flow;
+    }
+
+    /**
+     * Adds the routes of many validated flows (and of the flows they call), with the routes of {@code alongside}
+     * (may be null). Camel checks each route it adds against the processor ids of every other route added in the
+     * same call, so they go in small batches (see also {@link OctoflowCamelContext}).
+     */
+    public synchronized void addRoutes(List<FlowDefinition> flows, RouteBuilder alongside) {
+        Map<String, FlowDefinition> missing = new LinkedHashMap<>();
+        for (FlowDefinition flow : flows) {
+            for (FlowDefinition each : catalog.closure(flow.file())) {
+                if (camel.getRoute(each.routeId()) == null) {
+                    missing.putIfAbsent(each.routeId(), each);
+                }
+            }
+        }
+        try {
+            List<RouteDefinition> routes = new ArrayList<>(
+                    new FlowRouteBuilder(List.copyOf(missing.values()), services).configureRoutes(camel).getRoutes());
+            if (alongside != null) {
+                routes.addAll(alongside.configureRoutes(camel).getRoutes());
+            }
+            Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+            for (int from = 0; from < routes.size(); from += ROUTES_PER_BATCH) {
+                model.addRouteDefinitions(routes.subList(from, Math.min(routes.size(), from + ROUTES_PER_BATCH)));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the routes of " + missing.size() + " flows: "
+                    + ErrorText.of(e), e);
+        }
     }
 
     /** Runs a loaded flow once and waits for it, up to its timeout. */

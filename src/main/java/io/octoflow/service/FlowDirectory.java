@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,11 +67,70 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             Files.createDirectories(root);
         }
         List<Path> files = FlowCatalog.flowFilesUnder(root);
+        engine.catalog().clear();
+        Map<String, Path> names = new HashMap<>();
+        List<FlowDefinition> valid = new ArrayList<>();
         for (Path file : files) {
-            deploy(file);
+            Path absolute = file.toAbsolutePath().normalize();
+            if (isCamelYaml(absolute)) {
+                deploy(absolute);
+                continue;
+            }
+            List<Problem> problems = engine.validate(absolute);
+            if (!problems.isEmpty()) {
+                reject(absolute, null, problems);
+                continue;
+            }
+            FlowDefinition flow = engine.catalog().require(absolute);
+            Path first = names.putIfAbsent(flow.name(), absolute);
+            if (first != null) {
+                reject(absolute, null, List.of(nameTaken(absolute, flow.name(), relative(first))));
+                continue;
+            }
+            valid.add(flow);
         }
+        deployAtOnce(valid);
         LOG.info("{} file(s) in {}: {} deployed, {} invalid", files.size(), root, deployments.size() - invalid.size(),
                 invalid.size());
+    }
+
+    /** The start-up path: the routes of every valid flow and of their schedules, added to Camel at once. */
+    private void deployAtOnce(List<FlowDefinition> flows) {
+        List<ScheduleEntry> schedules = new ArrayList<>();
+        Map<Path, String> scheduleIds = new HashMap<>();
+        for (FlowDefinition flow : flows) {
+            if (flow.cron() != null || flow.everySeconds() != null) {
+                ScheduleEntry entry = Scheduler.entry(UUID.randomUUID().toString(), flow, "file", flow.cron(),
+                        flow.everySeconds(), flow.timeoutSeconds());
+                schedules.add(entry);
+                scheduleIds.put(flow.file(), entry.id());
+            }
+        }
+        try {
+            engine.addRoutes(flows, scheduler.routesFor(schedules));
+        } catch (RuntimeException e) {
+            LOG.warn("adding {} flows at once failed ({}); adding them one by one", flows.size(), e.getMessage());
+            flows.forEach(flow -> deploy(flow.file()));
+            return;
+        }
+        scheduler.registered(schedules);
+        for (FlowDefinition flow : flows) {
+            deployments.put(flow.file(), new Deployment(flow.file(), relative(flow.file()), flow,
+                    List.of(flow.routeId()), scheduleIds.get(flow.file()), List.of()));
+        }
+    }
+
+    private static boolean isCamelYaml(Path file) {
+        try {
+            return CAMEL_YAML.matcher(Files.readString(file, StandardCharsets.UTF_8)).find();
+        } catch (IOException e) {
+            return false; // deploy() reports the unreadable file
+        }
+    }
+
+    private Problem nameTaken(Path file, String name, String usedBy) {
+        return new Problem(relative(file), 1, 1, "name: flow name '" + name + "' is already used by " + usedBy
+                + "; flow names must be unique");
     }
 
     @Override
@@ -135,8 +195,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         String name = engine.catalog().require(file).name();
         for (Deployment other : deployments.values()) {
             if (!other.file().equals(file) && other.flow() != null && other.flow().name().equals(name)) {
-                throw new InvalidFlowException(List.of(new Problem(relative(file), 1, 1, "name: flow name '" + name
-                        + "' is already used by " + other.path() + "; flow names must be unique")));
+                throw new InvalidFlowException(List.of(nameTaken(file, name, other.path())));
             }
         }
         FlowDefinition flow;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -16,6 +15,7 @@ import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.lock.FileLockRepository;
+import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.watch.DirectoryWatcher;
 
 /**
@@ -68,8 +68,13 @@ public final class OctoflowService implements AutoCloseable {
         locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
         locks.start(); // removes the lock files a killed process left, one log line each
 
-        camel = new DefaultCamelContext();
+        camel = new OctoflowCamelContext();
         camel.getCamelContextExtension().setName("octoflow");
+        // processor MBeans cost about 1 MiB per flow: thousands of flows want RoutesOnly
+        var agent = camel.getManagementStrategy().getManagementAgent();
+        if (agent != null) {
+            agent.setMBeansLevel(org.apache.camel.ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
+        }
         camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
         engine = new FlowEngine(config, camel);
         apiServer = new ApiServer(config);

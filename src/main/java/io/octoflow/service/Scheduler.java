@@ -59,20 +59,40 @@ public final class Scheduler {
     }
 
     public synchronized void add(ScheduleEntry entry) throws Exception {
-        remove(entry.id());
-        String uri = "quartz://octoflow/" + entry.id() + "?" + trigger(entry);
-        camel.addRoutes(new RouteBuilder() {
+        addAll(List.of(entry));
+    }
+
+    /** Adds (or replaces) schedules, their routes in one go (see {@code FlowEngine.addRoutes}). */
+    public synchronized void addAll(List<ScheduleEntry> added) throws Exception {
+        for (ScheduleEntry entry : added) {
+            remove(entry.id());
+        }
+        camel.addRoutes(routesFor(added));
+        registered(added);
+    }
+
+    /** The routes of new schedules, for the caller to add to Camel with others; then {@link #registered}. */
+    public RouteBuilder routesFor(List<ScheduleEntry> added) {
+        return new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri).routeId(routeId(entry.id()))
-                        .process(exchange -> {
-                            Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
-                            fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
-                        }).id("schedule-" + entry.id() + ":fire");
+                for (ScheduleEntry entry : added) {
+                    from("quartz://octoflow/" + entry.id() + "?" + trigger(entry)).routeId(routeId(entry.id()))
+                            .process(exchange -> {
+                                Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+                                fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
+                            }).id("schedule-" + entry.id() + ":fire");
+                }
             }
-        });
-        entries.put(entry.id(), entry);
-        LOG.info("flow '{}' scheduled: {} (schedule {})", entry.flowName(), entry.describe(), entry.id());
+        };
+    }
+
+    /** Records schedules whose routes were added by {@link #routesFor}. */
+    public synchronized void registered(List<ScheduleEntry> added) {
+        for (ScheduleEntry entry : added) {
+            entries.put(entry.id(), entry);
+            LOG.info("flow '{}' scheduled: {} (schedule {})", entry.flowName(), entry.describe(), entry.id());
+        }
     }
 
     private String trigger(ScheduleEntry entry) {
