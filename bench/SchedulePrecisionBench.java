@@ -92,8 +92,11 @@ public final class SchedulePrecisionBench {
                 byFlow.computeIfAbsent(e.flowName(), k -> new ArrayList<>()).add(e);
             }
             Stats late = new Stats(lateness.stream().mapToDouble(Double::doubleValue).toArray());
-            System.out.printf(Locale.ROOT, "fires measured: %d (%d skipped, %d failed), %.0f fires/s expected %d%n",
-                    lateness.size(), skipped, failed, lateness.size() / (double) (seconds - settle), flows);
+            Instant lastFire = rows.stream().map(Execution::scheduledAt).filter(java.util.Objects::nonNull)
+                    .max(Comparator.naturalOrder()).orElse(from);
+            double window = Duration.between(from, lastFire).toMillis() / 1000.0 + 1;
+            System.out.printf(Locale.ROOT, "fires measured: %d over %.0f s (%d skipped, %d failed): %.0f fires/s,"
+                    + " %d expected%n", lateness.size(), window, skipped, failed, lateness.size() / window, flows);
             System.out.printf(Locale.ROOT, "lateness (start - scheduled fire): %s%n", late.describe("ms"));
 
             // drift: scheduled times stay on the grid first + k s, and starts follow them at a constant delay

@@ -89,6 +89,7 @@ public final class OctoflowService implements AutoCloseable {
         scheduler.catchUp(store);
 
         camel.addRoutes(new ApiRoutes(this));
+        camel.addRoutes(historyPurge());
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
         watcher.start();
@@ -124,6 +125,23 @@ public final class OctoflowService implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("CONFIG_FILE {} ignored: {}", config.configFile(), e.getMessage());
         }
+    }
+
+    /** A long-lived service purges old runs every hour, not only at start. */
+    private org.apache.camel.builder.RouteBuilder historyPurge() {
+        return new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:octoflow-history-purge?delay=3600000&period=3600000").routeId("octoflow-history-purge")
+                        .process(exchange -> {
+                            int purged = store.purgeOlderThan(config.historyRetentionDays());
+                            if (purged > 0) {
+                                LOG.info("{} execution(s) older than {} days purged", purged,
+                                        config.historyRetentionDays());
+                            }
+                        }).id("octoflow-history-purge:purge");
+            }
+        };
     }
 
     /** Stops triggers, lets running flows finish (up to 30 s), aborts the rest, releases every lock. */
