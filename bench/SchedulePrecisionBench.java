@@ -72,12 +72,13 @@ public final class SchedulePrecisionBench {
                 }
             }
             Instant from = started.plusSeconds(settle);
+            Instant until = started.plusSeconds(seconds); // leaves out the fires during the stop
             Map<String, List<Execution>> byFlow = new HashMap<>();
             int skipped = 0;
             int failed = 0;
             List<Double> lateness = new ArrayList<>();
             for (Execution e : rows) {
-                if (e.scheduledAt() == null || e.scheduledAt().isBefore(from)) {
+                if (e.scheduledAt() == null || e.scheduledAt().isBefore(from) || !e.scheduledAt().isBefore(until)) {
                     continue;
                 }
                 if (e.status().equals(Execution.SKIPPED)) {
@@ -92,9 +93,7 @@ public final class SchedulePrecisionBench {
                 byFlow.computeIfAbsent(e.flowName(), k -> new ArrayList<>()).add(e);
             }
             Stats late = new Stats(lateness.stream().mapToDouble(Double::doubleValue).toArray());
-            Instant lastFire = rows.stream().map(Execution::scheduledAt).filter(java.util.Objects::nonNull)
-                    .max(Comparator.naturalOrder()).orElse(from);
-            double window = Duration.between(from, lastFire).toMillis() / 1000.0 + 1;
+            double window = seconds - settle;
             System.out.printf(Locale.ROOT, "fires measured: %d over %.0f s (%d skipped, %d failed): %.0f fires/s,"
                     + " %d expected%n", lateness.size(), window, skipped, failed, lateness.size() / window, flows);
             System.out.printf(Locale.ROOT, "lateness (start - scheduled fire): %s%n", late.describe("ms"));

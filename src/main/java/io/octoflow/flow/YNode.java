@@ -63,6 +63,8 @@ public final class YNode {
                 .setLabel(label)
                 .setSchema(new CoreSchema())
                 .setMaxAliasesForCollections(50)
+                // reported below with their position, instead of an exception without one
+                .setAllowNonScalarKeys(true)
                 .build();
         Optional<Node> root = new Compose(settings).composeString(text);
         return root.map(node -> convert(node, label, duplicates, 0));
@@ -78,6 +80,14 @@ public final class YNode {
             Map<String, YNode> entries = new LinkedHashMap<>();
             Map<String, YNode> keys = new LinkedHashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode)) {
+                    Node bad = tuple.getKeyNode();
+                    problems.add(new Problem(label, bad.getStartMark().map(m -> m.getLine() + 1).orElse(line),
+                            bad.getStartMark().map(m -> m.getColumn() + 1).orElse(column), "a mapping key must be"
+                            + " plain text, found a " + (bad instanceof MappingNode ? "mapping" : "list")
+                            + " (a value that starts with '{{' must be quoted: \"{{ ... }}\")"));
+                    continue;
+                }
                 YNode key = convert(tuple.getKeyNode(), label, problems, depth + 1);
                 String name = String.valueOf(key.scalar);
                 if (entries.containsKey(name)) {

@@ -157,6 +157,7 @@ public final class OctoflowService implements AutoCloseable {
             if (watcher != null) {
                 watcher.close();
             }
+            scheduler.stopFiring();
             for (ScheduleEntry entry : scheduler.entries()) {
                 camel.getRouteController().stopRoute(Scheduler.routeId(entry.id()));
             }

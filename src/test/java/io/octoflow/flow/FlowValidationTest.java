@@ -89,6 +89,19 @@ class FlowValidationTest {
     }
 
     @Test
+    void anUnquotedJinjaValueIsReportedWhereItStands() throws IOException {
+        List<Problem> problems = validate("""
+                name: x
+                steps:
+                  - name: a
+                    type: set_fact
+                    set_fact:
+                      value: [1, {{ __job_id__ }}]
+                """);
+        assertOnly(problems, 6, 19, "mapping key must be plain text", "must be quoted");
+    }
+
+    @Test
     void yamlTabIndentationIsASyntaxError() throws IOException {
         List<Problem> problems = validate("name: x\n\tsteps: []\n");
         assertOnly(problems, 2, 1, "invalid YAML", "TAB");
