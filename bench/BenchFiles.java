@@ -96,6 +96,22 @@ final class BenchFiles implements AutoCloseable {
 
     static final String TOKEN = "bench-token";
 
+    /** A benchmark's body. */
+    interface Body {
+        void run(String[] args) throws Exception;
+    }
+
+    /** Runs a benchmark, then exits: a failed run must not leave a service's non-daemon threads holding the JVM. */
+    static void runAndExit(String[] args, Body body) {
+        try {
+            body.run(args);
+            System.exit(0);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {

@@ -28,14 +28,7 @@ public final class CoreBench {
     static final AtomicLong REQUESTS = new AtomicLong();
 
     public static void main(String[] args) {
-        // exits: a failed run must not leave the service's non-daemon threads holding the JVM open
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
+        BenchFiles.runAndExit(args, CoreBench::run);
     }
 
     private static void run(String[] args) throws Exception {

@@ -22,14 +22,7 @@ import io.octoflow.service.OctoflowService;
 public final class SchedulePrecisionBench {
 
     public static void main(String[] args) {
-        // exits: a failed run must not leave the service's non-daemon threads holding the JVM open
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
+        BenchFiles.runAndExit(args, SchedulePrecisionBench::run);
     }
 
     private static void run(String[] args) throws Exception {
