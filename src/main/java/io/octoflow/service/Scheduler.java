@@ -30,6 +30,8 @@ import io.octoflow.schedule.CronSchedule;
 public final class Scheduler {
 
     private static final Logger LOG = LogManager.getLogger(Scheduler.class);
+    /** org.quartz.jobStore.misfireThreshold, Quartz's default (camel-quartz keeps it). */
+    private static final long QUARTZ_MISFIRE_THRESHOLD_MS = 60_000;
 
     private final CamelContext camel;
     private final Launcher launcher;
@@ -103,9 +105,15 @@ public final class Scheduler {
                     // after a pause of the scheduler, a missed cron fire runs once
                     + "&trigger.misfireInstruction=1";
         }
-        // fixed rate: next fire = start + n * interval
-        return "trigger.repeatInterval=" + entry.everySeconds() * 1000 + "&trigger.repeatCount=-1"
-                + "&trigger.misfireInstruction=4";
+        // fixed rate: next fire = start + n * interval. Quartz may fire up to 2 ms early, and camel-quartz drops a
+        // fire that comes before its trigger's start time: a trigger starting now would lose its first fire now and
+        // then. So the trigger starts whole intervals in the past, beyond Quartz's misfire threshold, and Quartz
+        // moves its first fire (misfire instruction 4: next with remaining count) to the point of its grid 0.5 s
+        // from now, which is where camel-quartz would have started it.
+        long interval = entry.everySeconds() * 1000;
+        long periods = (QUARTZ_MISFIRE_THRESHOLD_MS + 5000) / interval + 1;
+        return "trigger.repeatInterval=" + interval + "&trigger.repeatCount=-1&trigger.misfireInstruction=4"
+                + "&triggerStartDelay=" + (500 - periods * interval);
     }
 
     private void fire(ScheduleEntry entry, Instant scheduled) {
