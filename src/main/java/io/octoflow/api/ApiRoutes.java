@@ -195,7 +195,7 @@ public final class ApiRoutes extends RouteBuilder {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", entry.timeoutSeconds());
-        service.scheduler().nextFire(entry, Instant.now()).ifPresent(next -> view.put("next_fire", time(next)));
+        service.scheduler().nextFire(entry).ifPresent(next -> view.put("next_fire", time(next)));
         return view;
     }
 

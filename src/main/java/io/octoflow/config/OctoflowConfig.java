@@ -43,7 +43,12 @@ public record OctoflowConfig(
         int apiHttpsPort,
         Path apiKeystore,
         String apiKeystorePassword,
-        String jmxMbeansLevel) {
+        String jmxMbeansLevel,
+        String metricsToken,
+        boolean jolokiaEnabled,
+        String logFormat,
+        int logMaxFileMb,
+        int logMaxFiles) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -88,7 +93,29 @@ public record OctoflowConfig(
                 port(lookup, "API_HTTPS_PORT", 5443),
                 blankToNull(lookup.apply("API_KEYSTORE")) == null ? null : path(lookup, "API_KEYSTORE", ""),
                 blankToNull(lookup.apply("API_KEYSTORE_PASSWORD")),
-                jmxLevel(lookup));
+                jmxLevel(lookup),
+                blankToNull(lookup.apply("METRICS_TOKEN")),
+                bool(lookup, "JOLOKIA_ENABLED", true),
+                oneOf(lookup, "LOG_FORMAT", "text", "text", "json"),
+                positiveInt(lookup, "LOG_MAX_FILE_MB", 10),
+                positiveInt(lookup, "LOG_MAX_FILES", 30));
+    }
+
+    private static boolean bool(Function<String, String> lookup, String name, boolean fallback) {
+        String value = value(lookup, name, String.valueOf(fallback)).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(name + ": expected true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static String oneOf(Function<String, String> lookup, String name, String fallback, String... allowed) {
+        String value = value(lookup, name, fallback).toLowerCase(Locale.ROOT);
+        if (!java.util.Arrays.asList(allowed).contains(value)) {
+            throw new IllegalArgumentException(name + ": expected one of " + String.join(", ", allowed) + ", got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     /** Camel's ManagementMBeansLevel: processors (one MBean per step processor), routes only, or context only. */

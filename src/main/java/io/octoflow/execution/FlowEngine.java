@@ -33,6 +33,7 @@ import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
+import io.octoflow.logging.RunContext;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.route.ErrorText;
 import io.octoflow.route.FlowRouteBuilder;
@@ -206,8 +207,16 @@ public final class FlowEngine implements AutoCloseable {
         Instant started = request.started();
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(LaunchRequest.PROPERTY, request);
-        CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(
-                () -> producer.send(flow.endpointUri(), exchange), runs);
+        CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(() -> {
+            boolean entered = RunContext.enter(flow.name(), request.jobId());
+            try {
+                return producer.send(flow.endpointUri(), exchange);
+            } finally {
+                if (entered) {
+                    RunContext.leave();
+                }
+            }
+        }, runs);
         String failure = null;
         try {
             Exchange result = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -71,6 +71,26 @@ public final class FlowRun {
     private String inheritedTimestamp;
     private FlowRun parent;
 
+    private boolean ownsLogContext;
+
+    /** The launched run this one descends from (itself for a launched run). */
+    public FlowRun root() {
+        FlowRun run = this;
+        while (run.parent != null) {
+            run = run.parent;
+        }
+        return run;
+    }
+
+    /** Whether this sub-flow run put the log context on its thread (a flow_loop worker), to take it off at the end. */
+    public void ownsLogContext(boolean owns) {
+        this.ownsLogContext = owns;
+    }
+
+    public boolean ownsLogContext() {
+        return ownsLogContext;
+    }
+
     public boolean isChild() {
         return parent != null;
     }

@@ -12,7 +12,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -106,6 +110,9 @@ public final class ExecutionStore implements AutoCloseable {
     private static final String LAST_SCHEDULED =
             "SELECT scheduled_at FROM executions WHERE flow_name = ? AND scheduled_at IS NOT NULL"
                     + " ORDER BY flow_name DESC, scheduled_at DESC LIMIT 1";
+
+    private static final String LAST_SUCCESSES =
+            "SELECT flow_name, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit') GROUP BY flow_name";
 
     private final HikariDataSource pool;
     private final int jsonCapBytes;
@@ -455,6 +462,59 @@ public final class ExecutionStore implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    /** When each flow's latest successful run ended (the metrics start from it). */
+    public Map<String, Instant> lastSuccesses() {
+        return inTransaction("read the last successful runs", c -> {
+            Map<String, Instant> last = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(LAST_SUCCESSES); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant ended = instant(rs, 2);
+                    if (ended != null) {
+                        last.put(rs.getString(1), ended);
+                    }
+                }
+            }
+            return last;
+        });
+    }
+
+    /** The flows whose schedules are paused. */
+    public Set<String> pausedFlows() {
+        return inTransaction("read the paused flows", c -> {
+            Set<String> paused = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT flow_name FROM paused_flows ORDER BY flow_name");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    paused.add(rs.getString(1));
+                }
+            }
+            return paused;
+        });
+    }
+
+    /** Pauses or resumes a flow's schedules; true when that changed something. */
+    public boolean setPaused(String flowName, boolean paused) {
+        if (flowName == null || flowName.isBlank() || flowName.length() > MAX_FLOW_NAME) {
+            throw new IllegalArgumentException("flow name: expected 1 to " + MAX_FLOW_NAME + " characters");
+        }
+        return inTransaction((paused ? "pause " : "resume ") + flowName, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM paused_flows WHERE flow_name = ?")) {
+                delete.setString(1, flowName);
+                int removed = delete.executeUpdate();
+                if (!paused) {
+                    return removed > 0;
+                }
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO paused_flows (flow_name, paused_at) VALUES (?, ?)")) {
+                    insert.setString(1, flowName);
+                    insert.setObject(2, odt(Instant.now()), Types.TIMESTAMP_WITH_TIMEZONE);
+                    insert.executeUpdate();
+                }
+                return removed == 0;
             }
         });
     }

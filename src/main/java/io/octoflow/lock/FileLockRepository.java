@@ -282,6 +282,11 @@ public class FileLockRepository extends ServiceSupport implements IdempotentRepo
         return count;
     }
 
+    /** How many lock files the directory holds (the {@code octoflow_locks_held} gauge). */
+    public int count() {
+        return lockFiles().size();
+    }
+
     /** The locks in the directory, sorted by flow name. */
     public List<LockInfo> list() {
         List<LockInfo> locks = new ArrayList<>();

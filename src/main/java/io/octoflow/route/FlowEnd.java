@@ -8,6 +8,7 @@ import org.apache.camel.Processor;
 import io.octoflow.execution.FlowFailedException;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.logging.RunContext;
 
 /**
  * Last processor of every flow route: settles the run's status. A sub-flow restores its caller's run on the
@@ -27,6 +28,9 @@ final class FlowEnd implements Processor {
         if (!run.isChild()) {
             exchange.getMessage().setBody(null);
             return;
+        }
+        if (run.ownsLogContext()) {
+            RunContext.leave();
         }
         // the calling flow's steps go on with the calling flow's run
         exchange.setProperty(FlowRun.PROPERTY, run.parent());

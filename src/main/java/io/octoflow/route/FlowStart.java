@@ -6,6 +6,7 @@ import org.apache.camel.Processor;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.logging.RunContext;
 
 /**
  * First processor of every flow route: opens the run. Launched runs bring a {@link LaunchRequest}; a run reached
@@ -27,6 +28,8 @@ final class FlowStart implements Processor {
             Integer loopIndex = exchange.getProperty(FlowRun.LOOP_INDEX, Integer.class);
             exchange.removeProperty(FlowRun.LOOP_INDEX);
             run = parent.child(flow, exchange.getMessage().getBody(), loopIndex);
+            // a flow_loop item runs on a worker thread: its lines carry the launched flow and execution too
+            run.ownsLogContext(RunContext.enter(parent.root().flow().name(), run.jobId()));
         } else {
             LaunchRequest request = exchange.getProperty(LaunchRequest.PROPERTY, LaunchRequest.class);
             if (request == null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -20,10 +21,13 @@ import org.apache.logging.log4j.Logger;
 
 import io.octoflow.api.ApiRoutes;
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.metrics.Metrics;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PfxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The HTTP server of the API (camel-platform-http on Vert.x). API_PROTOCOL {@code http} or {@code https} serves
@@ -34,6 +38,8 @@ import io.vertx.core.net.PfxOptions;
 public final class ApiServer {
 
     private static final Logger LOG = LogManager.getLogger(ApiServer.class);
+
+    public static final String JOLOKIA_PATH = "/jolokia";
 
     private final OctoflowConfig config;
     private HttpServer secondServer;
@@ -66,6 +72,42 @@ public final class ApiServer {
             secondServer = server.getRouter().vertx().createHttpServer(options).requestHandler(server.getRouter());
             secondServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Camel's management routes on the same server: {@code /health}, {@code /health/live}, {@code /health/ready}
+     * (open, for probes), {@code /metrics} (open, or behind METRICS_TOKEN), and {@code /jolokia} (JMX over HTTP for
+     * Hawtio; the API token as Bearer, or as the password of Basic authentication).
+     */
+    public void startManagement(CamelContext camel, ApiToken apiToken) throws Exception {
+        ManagementHttpServer management = new ManagementHttpServer();
+        management.setCamelContext(camel);
+        management.setHost("0.0.0.0");
+        management.setPort(config.apiPort()); // same port: Camel reuses the API's server and router
+        management.setHealthCheckEnabled(true);
+        management.setHealthPath("/health");
+        management.setMetricsEnabled(true);
+        management.setJolokiaEnabled(config.jolokiaEnabled());
+        management.setJolokiaPath(JOLOKIA_PATH);
+        camel.addService(management, true, true);
+        ApiToken metricsToken = config.metricsToken() == null ? null : ApiToken.of(config.metricsToken());
+        Router router = management.getRouter();
+        if (metricsToken != null) {
+            router.route(Metrics.PATH).order(-10).handler(ctx -> guard(ctx, metricsToken));
+        }
+        router.route(JOLOKIA_PATH + "/*").order(-10).handler(ctx -> guard(ctx, apiToken));
+    }
+
+    private static void guard(RoutingContext ctx, ApiToken token) {
+        String header = ctx.request().getHeader("Authorization");
+        if (token.authorizes(header)) {
+            ctx.next();
+            return;
+        }
+        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                .putHeader("WWW-Authenticate", "Bearer realm=\"octoflow\", Basic realm=\"octoflow\"")
+                .end(header == null ? "{\"error\": \"missing 'Authorization: Bearer <token>' header\"}"
+                        : "{\"error\": \"invalid token\"}");
     }
 
     public List<String> urls() {

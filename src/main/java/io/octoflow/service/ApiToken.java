@@ -50,6 +50,35 @@ public final class ApiToken {
         return new ApiToken(stored, file);
     }
 
+    /** A token given as is (METRICS_TOKEN). */
+    public static ApiToken of(String value) {
+        return new ApiToken(value, null);
+    }
+
+    /**
+     * Whether an {@code Authorization} header carries the token: {@code Bearer <token>}, or {@code Basic} with the
+     * token as password and any user name (for Hawtio and other clients that only know Basic).
+     */
+    public boolean authorizes(String header) {
+        if (header == null) {
+            return false;
+        }
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return matches(header.substring(7).trim());
+        }
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                        StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                return colon >= 0 && matches(decoded.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Where the generated token is kept; null when it came from API_TOKEN. */
     public Path file() {
         return file;

@@ -15,21 +15,25 @@ import io.octoflow.execution.RunResult;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionStore;
+import io.octoflow.metrics.FlowMetrics;
+import io.octoflow.metrics.FlowMetrics.SkipReason;
 import io.octoflow.secret.Masker;
 
-/** Writes runs to the execution store: input and final data as JSON, secrets masked. */
+/** Writes runs to the execution store (input and final data as JSON, secrets masked) and counts them in the metrics. */
 public final class ExecutionRecorder {
 
     private static final Logger LOG = LogManager.getLogger(ExecutionRecorder.class);
 
     private final ExecutionStore store;
     private final Masker masker;
+    private final FlowMetrics metrics;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public ExecutionRecorder(ExecutionStore store, Masker masker) {
+    public ExecutionRecorder(ExecutionStore store, Masker masker, FlowMetrics metrics) {
         this.store = store;
         this.masker = masker;
+        this.metrics = metrics;
     }
 
     public ExecutionStore store() {
@@ -40,17 +44,21 @@ public final class ExecutionRecorder {
             Object input) {
         store.started(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, startedAt, null, "running",
                 null, toJson(input), null, List.of()));
+        metrics.started(flow.name(), trigger, scheduledAt, startedAt);
     }
 
     public void finished(RunResult result) {
         store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
                 toJson(result.data()), result.steps());
+        metrics.finished(result);
     }
 
-    public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, String reason) {
+    public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, SkipReason reason,
+            String why) {
         Instant now = Instant.now();
-        store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", reason,
+        store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", why,
                 null, null, List.of()));
+        metrics.skipped(flow.name(), reason);
     }
 
     private String toJson(Object value) {

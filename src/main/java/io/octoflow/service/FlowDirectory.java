@@ -44,15 +44,29 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                     + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
             Pattern.MULTILINE);
 
+    /** Told what the directory now runs, for the metrics and the MBeans. */
+    public interface Events {
+        /** A file was (re)loaded ({@code valid}) or failed to; {@code path} is relative to FLOWS_PATH. */
+        void file(String path, boolean valid);
+
+        void fileRemoved(String path);
+
+        void flowDeployed(FlowDefinition flow);
+
+        void flowRemoved(String flowName);
+    }
+
     private final FlowEngine engine;
     private final Scheduler scheduler;
+    private final Events events;
     private final Path root;
     private final Map<Path, Deployment> deployments = new LinkedHashMap<>();
     private final Set<Path> invalid = new HashSet<>();
 
-    public FlowDirectory(FlowEngine engine, Scheduler scheduler) {
+    public FlowDirectory(FlowEngine engine, Scheduler scheduler, Events events) {
         this.engine = engine;
         this.scheduler = scheduler;
+        this.events = events;
         this.root = engine.config().flowsPath();
     }
 
@@ -117,6 +131,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         for (FlowDefinition flow : flows) {
             deployments.put(flow.file(), new Deployment(flow.file(), relative(flow.file()), flow,
                     List.of(flow.routeId()), scheduleIds.get(flow.file()), List.of()));
+            events.file(relative(flow.file()), true);
+            events.flowDeployed(flow);
         }
     }
 
@@ -146,6 +162,10 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             return;
         }
         undeploy(old);
+        events.fileRemoved(old.path());
+        if (old.flow() != null) {
+            events.flowRemoved(old.flow().name());
+        }
         LOG.info("{}: removed; its routes and schedule are gone", relative(file));
     }
 
@@ -165,6 +185,14 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                     : deployFlow(absolute, previous);
             deployments.put(absolute, next);
             invalid.remove(absolute);
+            events.file(next.path(), true);
+            if (previous != null && previous.flow() != null
+                    && (next.flow() == null || !previous.flow().name().equals(next.flow().name()))) {
+                events.flowRemoved(previous.flow().name());
+            }
+            if (next.flow() != null) {
+                events.flowDeployed(next.flow());
+            }
             return next;
         } catch (InvalidFlowException e) {
             return reject(absolute, previous, e.problems());
@@ -180,6 +208,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             LOG.warn("{}: the previous version keeps running", relative(file));
         }
         invalid.add(file);
+        events.file(relative(file), false);
         Deployment kept = previous != null ? previous.withProblems(problems)
                 : new Deployment(file, relative(file), null, List.of(), null, problems);
         deployments.put(file, kept);

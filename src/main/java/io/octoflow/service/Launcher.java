@@ -28,6 +28,8 @@ import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.lock.FileLockRepository;
+import io.octoflow.logging.RunContext;
+import io.octoflow.metrics.FlowMetrics;
 
 /**
  * Starts runs, whoever asks (schedule, API, command line), the same way: through the route
@@ -149,7 +151,7 @@ public final class Launcher extends RouteBuilder {
             while (!locks.add(key, pending.request.jobId())) {
                 if (System.nanoTime() > deadline || !accepting) {
                     recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
-                            "waited for the lock until the timeout");
+                            FlowMetrics.SkipReason.QUEUE_TIMEOUT, "waited for the lock until the timeout");
                     pending.done.complete(null);
                     return;
                 }
@@ -184,6 +186,7 @@ public final class Launcher extends RouteBuilder {
     private RunResult runNow(Pending pending) {
         LaunchRequest request = pending.request;
         running.put(request.jobId(), request);
+        boolean logContext = RunContext.enter(pending.flow.name(), request.jobId());
         try {
             recorder.started(request.jobId(), pending.flow, pending.trigger, pending.scheduledAt, request.started(),
                     request.input());
@@ -197,6 +200,9 @@ public final class Launcher extends RouteBuilder {
             throw e;
         } finally {
             running.remove(request.jobId());
+            if (logContext) {
+                RunContext.leave();
+            }
         }
     }
 
@@ -204,7 +210,7 @@ public final class Launcher extends RouteBuilder {
         Pending pending = exchange.getProperty(LAUNCH, Pending.class);
         if ("schedule".equals(pending.trigger)) {
             recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
-                    "the previous run of the flow was still going (locked)");
+                    FlowMetrics.SkipReason.LOCKED, "the previous run of the flow was still going (locked)");
             LOG.info("flow '{}': scheduled fire skipped, the flow is locked", pending.flow.name());
         }
         pending.admission.complete(false);

@@ -13,6 +13,10 @@ import io.octoflow.api.ApiRoutes;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.health.HealthChecks;
+import io.octoflow.jmx.FlowMBeans;
+import io.octoflow.logging.ServiceLogs;
+import io.octoflow.metrics.Metrics;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.lock.FileLockRepository;
 import io.octoflow.route.OctoflowCamelContext;
@@ -39,6 +43,10 @@ public final class OctoflowService implements AutoCloseable {
     private DirectoryWatcher watcher;
     private ApiToken token;
     private ApiServer apiServer;
+    private Metrics metrics;
+    private ServiceLogs logs;
+    private FlowOperations operations;
+    private FlowMBeans mbeans;
     private Duration shutdownGrace = SHUTDOWN_GRACE;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -54,6 +62,23 @@ public final class OctoflowService implements AutoCloseable {
         Files.createDirectories(config.lockPath());
         token = ApiToken.resolve(config.apiToken(), config.dataPath());
 
+        camel = new OctoflowCamelContext();
+        camel.getCamelContextExtension().setName("octoflow");
+        // processor MBeans cost about 1 MiB per flow: thousands of flows want RoutesOnly
+        var agent = camel.getManagementStrategy().getManagementAgent();
+        if (agent != null) {
+            agent.setMBeansLevel(org.apache.camel.ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
+        }
+        camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
+        metrics = new Metrics(camel);
+        engine = new FlowEngine(config, camel);
+        // the service's own secrets join the flows' in the masker, which every log line goes through
+        for (String secret : new String[] {token.value(), config.metricsToken(), config.dbPassword(),
+            config.apiKeystorePassword(), config.vaultToken()}) {
+            engine.masker().register(secret);
+        }
+        logs = ServiceLogs.install(config, engine.masker());
+
         store = ExecutionStore.open(config.dbUrl(), config.dbUser(), config.dbPassword());
         int aborted = store.markRunningAborted("Octoflow stopped while the run was going");
         if (aborted > 0) {
@@ -63,27 +88,29 @@ public final class OctoflowService implements AutoCloseable {
         if (purged > 0) {
             LOG.info("{} execution(s) older than {} days purged", purged, config.historyRetentionDays());
         }
+        store.lastSuccesses().forEach(metrics.flows()::lastSuccess);
 
         locks = new FileLockRepository(config.lockPath());
         locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
         locks.start(); // removes the lock files a killed process left, one log line each
+        metrics.flows().locksHeld(locks::count);
 
-        camel = new OctoflowCamelContext();
-        camel.getCamelContextExtension().setName("octoflow");
-        // processor MBeans cost about 1 MiB per flow: thousands of flows want RoutesOnly
-        var agent = camel.getManagementStrategy().getManagementAgent();
-        if (agent != null) {
-            agent.setMBeansLevel(org.apache.camel.ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
-        }
-        camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
-        engine = new FlowEngine(config, camel);
+        // health, metrics and Jolokia answer from here on; ready once the flows are loaded
+        HealthChecks.install(camel, () -> ready, () -> store.ping());
         apiServer = new ApiServer(config);
         apiServer.start(camel);
-        ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker());
+        apiServer.startManagement(camel, token);
+        metrics.serve(camel);
+
+        ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows());
         launcher = new Launcher(engine, locks, recorder, 16);
         camel.addRoutes(launcher);
-        scheduler = new Scheduler(camel, launcher, config.timezone(), name -> directory.flowNamed(name));
-        directory = new FlowDirectory(engine, scheduler);
+        scheduler = new Scheduler(camel, launcher, config.timezone(), name -> directory.flowNamed(name),
+                metrics.flows());
+        directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
+        operations = new FlowOperations(directory, scheduler, launcher, locks, store);
+        mbeans = new FlowMBeans(operations, config.timezone());
+        operations.restorePaused();
         directory.loadAll();
         autostart();
         scheduler.catchUp(store);
@@ -96,6 +123,30 @@ public final class OctoflowService implements AutoCloseable {
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    /** What the flows directory deploys shows in the metrics and as MBeans. */
+    private final class DirectoryEvents implements FlowDirectory.Events {
+        @Override
+        public void file(String path, boolean valid) {
+            metrics.flows().fileValidity(path, valid);
+        }
+
+        @Override
+        public void fileRemoved(String path) {
+            metrics.flows().fileRemoved(path);
+        }
+
+        @Override
+        public void flowDeployed(FlowDefinition flow) {
+            mbeans.register(flow.name());
+        }
+
+        @Override
+        public void flowRemoved(String flowName) {
+            mbeans.unregister(flowName);
+            metrics.flows().flowRemoved(flowName);
+        }
     }
 
     private void autostart() {
@@ -173,7 +224,12 @@ public final class OctoflowService implements AutoCloseable {
         }
         store.markRunningAborted("Octoflow stopped while the run was going");
         store.close();
+        if (mbeans != null) {
+            mbeans.close();
+        }
+        metrics.close();
         LOG.info("Octoflow stopped");
+        logs.close();
     }
 
     /** How long {@link #close()} lets running flows finish (30 s; tests shorten it). */
@@ -181,6 +237,7 @@ public final class OctoflowService implements AutoCloseable {
         this.shutdownGrace = grace;
     }
 
+    /** The flows are loaded and the database answers: what {@code /health/ready} says. */
     public boolean ready() {
         return ready && store.ping();
     }
@@ -219,6 +276,14 @@ public final class OctoflowService implements AutoCloseable {
 
     public CamelContext camel() {
         return camel;
+    }
+
+    public FlowOperations operations() {
+        return operations;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public FlowDefinition flowNamed(String name) {

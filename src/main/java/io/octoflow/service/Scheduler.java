@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
@@ -20,6 +22,7 @@ import org.quartz.CronExpression;
 
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.ExecutionStore;
+import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.schedule.CronSchedule;
 
 /**
@@ -38,12 +41,17 @@ public final class Scheduler {
     private final ZoneId timezone;
     private final Function<String, FlowDefinition> flows;
     private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
+    /** Flows whose fires are skipped (their triggers keep running, so the next fire time stays meaningful). */
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    private final FlowMetrics metrics;
 
-    public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows) {
+    public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
+            FlowMetrics metrics) {
         this.camel = camel;
         this.launcher = launcher;
         this.timezone = timezone;
         this.flows = flows;
+        this.metrics = metrics;
     }
 
     public static ScheduleEntry entry(String id, FlowDefinition flow, String source, String cron, Long everySeconds,
@@ -117,6 +125,10 @@ public final class Scheduler {
     }
 
     private void fire(ScheduleEntry entry, Instant scheduled) {
+        if (paused.contains(entry.flowName())) {
+            metrics.skipped(entry.flowName(), FlowMetrics.SkipReason.PAUSED);
+            return;
+        }
         FlowDefinition flow = flows.apply(entry.flowName());
         if (flow == null) {
             LOG.warn("schedule {}: flow '{}' is not loaded; fire ignored", entry.id(), entry.flowName());
@@ -145,6 +157,19 @@ public final class Scheduler {
         return entries.remove(id) != null;
     }
 
+    /** Scheduled fires of {@code flowName} are skipped until {@link #resume}; launches by hand still run. */
+    public boolean pause(String flowName) {
+        return paused.add(flowName);
+    }
+
+    public boolean resume(String flowName) {
+        return paused.remove(flowName);
+    }
+
+    public boolean isPaused(String flowName) {
+        return paused.contains(flowName);
+    }
+
     public synchronized List<ScheduleEntry> entries() {
         return List.copyOf(entries.values());
     }
@@ -155,6 +180,22 @@ public final class Scheduler {
 
     public synchronized List<ScheduleEntry> forFlow(String flowName) {
         return entries.values().stream().filter(e -> e.flowName().equals(flowName)).toList();
+    }
+
+    /** When the entry's Quartz trigger fires next; computed from the cron expression when Quartz cannot say. */
+    public Optional<Instant> nextFire(ScheduleEntry entry) {
+        try {
+            org.quartz.Scheduler quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+            if (quartz != null) {
+                org.quartz.Trigger trigger = quartz.getTrigger(org.quartz.TriggerKey.triggerKey(entry.id(), "octoflow"));
+                if (trigger != null && trigger.getNextFireTime() != null) {
+                    return Optional.of(trigger.getNextFireTime().toInstant());
+                }
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.debug("schedule {}: no next fire time from Quartz: {}", entry.id(), e.getMessage());
+        }
+        return nextFire(entry, Instant.now());
     }
 
     /** When the entry fires next, computed the way Quartz does. */
@@ -179,6 +220,9 @@ public final class Scheduler {
     public void catchUp(ExecutionStore store) {
         Instant now = Instant.now();
         for (ScheduleEntry entry : entries()) {
+            if (paused.contains(entry.flowName())) {
+                continue;
+            }
             Optional<Instant> last = store.lastScheduledFire(entry.flowName());
             if (last.isEmpty()) {
                 continue;

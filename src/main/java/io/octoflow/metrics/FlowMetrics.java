@@ -1,0 +1,151 @@
+package io.octoflow.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.StepRecord;
+
+/**
+ * Octoflow's own meters ({@code octoflow_*} in Prometheus). Labels are bounded: flow names, step names, file
+ * paths of the flows directory, statuses and a few skip reasons; never execution ids or data values.
+ */
+public final class FlowMetrics {
+
+    /** Why a run did not happen; the label values of {@code octoflow_flow_skipped_total}. */
+    public enum SkipReason {
+        /** a scheduled fire found the previous run still going */
+        LOCKED("locked"),
+        /** concurrency: queue waited for the lock until the run's timeout */
+        QUEUE_TIMEOUT("queue_timeout"),
+        /** a scheduled fire of a paused flow */
+        PAUSED("paused");
+
+        private final String label;
+
+        SkipReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** Buckets of octoflow_flow_duration_seconds: from a few ms to an hour, as runs of scheduled flows go. */
+    private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+        Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+
+    private final MeterRegistry registry;
+    /** Gauges read these; Micrometer holds gauge targets weakly, so they live here. */
+    private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> invalidFiles = new ConcurrentHashMap<>();
+
+    public FlowMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code octoflow_locks_held}: read at each scrape. */
+    public void locksHeld(Supplier<Number> count) {
+        Gauge.builder("octoflow.locks.held", count).description("Flows locked (running) now").register(registry);
+    }
+
+    /** A scheduled run started: its lag is the start minus the fire time Quartz scheduled it for. */
+    public void started(String flow, String trigger, Instant scheduledAt, Instant startedAt) {
+        if (scheduledAt == null || !"schedule".equals(trigger)) {
+            return;
+        }
+        long micros = Math.max(0, Duration.between(scheduledAt, startedAt).toNanos() / 1000);
+        lagMicros.computeIfAbsent(flow, name -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("octoflow.schedule.lag", value, v -> v.get() / 1e6).baseUnit("seconds").tag("flow", name)
+                    .description("Start of the latest scheduled run minus its scheduled fire time")
+                    .register(registry);
+            return value;
+        }).set(micros);
+    }
+
+    public void finished(RunResult result) {
+        String flow = result.flowName();
+        Counter.builder("octoflow.flow.executions").description("Runs that ended, by status")
+                .tags("flow", flow, "status", result.status().label()).register(registry).increment();
+        Timer.builder("octoflow.flow.duration").description("How long runs took").tag("flow", flow)
+                .serviceLevelObjectives(DURATION_BUCKETS).register(registry)
+                .record(result.durationMillis(), TimeUnit.MILLISECONDS);
+        for (StepRecord step : result.steps()) {
+            Timer.builder("octoflow.step.duration").description("How long each step took")
+                    .tags("flow", flow, "step", step.step()).register(registry)
+                    .record(step.durationMicros(), TimeUnit.MICROSECONDS);
+        }
+        if (result.status().ok()) {
+            lastSuccess(flow, result.ended());
+        }
+    }
+
+    /** {@code octoflow_flow_last_success_timestamp_seconds}; also set at start from the history. */
+    public void lastSuccess(String flow, Instant ended) {
+        lastSuccessMillis.computeIfAbsent(flow, name -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("octoflow.flow.last.success.timestamp", value, v -> v.get() / 1000.0).baseUnit("seconds")
+                    .tag("flow", name).description("When the latest successful run ended (Unix time)")
+                    .register(registry);
+            return value;
+        }).accumulateAndGet(ended.toEpochMilli(), Math::max);
+    }
+
+    public void skipped(String flow, SkipReason reason) {
+        Counter.builder("octoflow.flow.skipped").description("Runs that did not happen, by reason")
+                .tags("flow", flow, "reason", reason.label()).register(registry).increment();
+    }
+
+    /** {@code octoflow_flow_invalid{file}}: 1 while the file does not validate, 0 once it does. */
+    public void fileValidity(String file, boolean valid) {
+        invalidFiles.computeIfAbsent(file, name -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("octoflow.flow.invalid", value, AtomicLong::get).tag("file", name)
+                    .description("1 while a file of the flows directory does not validate").register(registry);
+            return value;
+        }).set(valid ? 0 : 1);
+    }
+
+    /** A file left the flows directory: its series go. */
+    public void fileRemoved(String file) {
+        if (invalidFiles.remove(file) != null) {
+            removeWhere("file", file);
+        }
+    }
+
+    /** A flow is gone: its series go too, so that renamed and deleted flows do not pile up. */
+    public void flowRemoved(String flow) {
+        lastSuccessMillis.remove(flow);
+        lagMicros.remove(flow);
+        removeWhere("flow", flow);
+    }
+
+    private void removeWhere(String tag, String value) {
+        for (Meter meter : registry.getMeters()) {
+            String name = meter.getId().getName();
+            if (name.startsWith("octoflow.") && value.equals(meter.getId().getTag(tag))) {
+                registry.remove(meter);
+            }
+        }
+    }
+}
