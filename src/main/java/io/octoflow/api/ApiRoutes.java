@@ -40,6 +40,7 @@ import io.octoflow.flow.Problem;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.lock.LockInfo;
+import io.octoflow.logging.LogFiles;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.route.ErrorText;
 import io.octoflow.service.Deployment;
@@ -63,6 +64,7 @@ public final class ApiRoutes extends RouteBuilder {
     private static final String SWAGGER = "META-INF/resources/webjars/swagger-ui/";
 
     private final OctoflowService service;
+    private final LogFiles logFiles;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @FunctionalInterface
@@ -72,6 +74,7 @@ public final class ApiRoutes extends RouteBuilder {
 
     public ApiRoutes(OctoflowService service) {
         this.service = service;
+        this.logFiles = new LogFiles(service.config().logPath());
     }
 
     @Override
@@ -89,6 +92,9 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/flows/add").description("Schedule a flow: {path, cron?, every_seconds?, timeout_seconds?}")
                     .to("direct:api-flows-add")
                 .delete("/flows/{id}").description("Remove a schedule").to("direct:api-flows-delete")
+                .post("/flows/{id}/pause").description("Pause a flow's schedules ({id}: a schedule id or a flow"
+                        + " name); it can still be launched").to("direct:api-flows-pause")
+                .post("/flows/{id}/resume").description("Resume a flow's schedules").to("direct:api-flows-resume")
                 .post("/flows/launch").description("Launch a flow: {path, data?, timeout_seconds?}; ?wait=true"
                         + " answers when the run ends").to("direct:api-launch")
                 .get("/locks").description("Flows running now (their locks)").to("direct:api-locks")
@@ -100,6 +106,9 @@ public final class ApiRoutes extends RouteBuilder {
                 .delete("/executions").description("Delete runs: older_than_days, status")
                     .to("direct:api-executions-delete")
                 .post("/executions/{id}/abort").description("Abort a running execution").to("direct:api-abort")
+                .get("/logs").description("The log files of LOG_PATH").to("direct:api-logs")
+                .get("/logs/{file}").description("One log file; ?tail=N for its last N lines")
+                    .to("direct:api-log-file")
                 .post("/validate").description("Validate flow YAML; answers the problems with their lines")
                     .to("direct:api-validate")
                 .get("/docs").description("Browsable API documentation").to("direct:api-docs")
@@ -108,6 +117,10 @@ public final class ApiRoutes extends RouteBuilder {
         secured("api-flows", this::listFlows);
         secured("api-flows-add", this::addFlow);
         secured("api-flows-delete", this::deleteFlow);
+        secured("api-flows-pause", e -> pauseOrResume(e, true));
+        secured("api-flows-resume", e -> pauseOrResume(e, false));
+        secured("api-logs", this::listLogs);
+        secured("api-log-file", this::logFile);
         secured("api-launch", this::launch);
         secured("api-locks", e -> service.locks().list().stream().map(this::lock).toList());
         secured("api-lock-delete", this::deleteLock);
@@ -157,6 +170,11 @@ public final class ApiRoutes extends RouteBuilder {
             message.setBody(null);
             return;
         }
+        if (body instanceof RawBody raw) {
+            message.setHeader(Exchange.CONTENT_TYPE, raw.contentType());
+            message.setBody(raw.content());
+            return;
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(json.writeValueAsString(body));
     }
@@ -195,6 +213,7 @@ public final class ApiRoutes extends RouteBuilder {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", entry.timeoutSeconds());
+        view.put("paused", service.scheduler().isPaused(entry.flowName()));
         service.scheduler().nextFire(entry).ifPresent(next -> view.put("next_fire", time(next)));
         return view;
     }
@@ -228,6 +247,59 @@ public final class ApiRoutes extends RouteBuilder {
         }
         status(exchange, 204);
         return null;
+    }
+
+    /** {@code id} is a schedule id (as listed) or a flow name; pausing is per flow, and survives restarts. */
+    private Object pauseOrResume(Exchange exchange, boolean pause) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        String flow = service.scheduler().find(id).map(ScheduleEntry::flowName).orElse(id);
+        if (service.flowNamed(flow) == null) {
+            throw new ApiException(404, "no schedule id or deployed flow named '" + id + "'");
+        }
+        boolean changed = pause ? service.operations().pause(flow) : service.operations().resume(flow);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", flow);
+        body.put("paused", pause);
+        body.put("changed", changed);
+        body.put("schedules", service.scheduler().forFlow(flow).stream().map(ScheduleEntry::id).toList());
+        return body;
+    }
+
+    // --- logs ---
+
+    private Object listLogs(Exchange exchange) throws IOException {
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (LogFiles.LogFile file : logFiles.list()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("name", file.name());
+            view.put("size_bytes", file.sizeBytes());
+            view.put("modified", time(file.modified()));
+            files.add(view);
+        }
+        return Map.of("log_path", service.config().logPath().toString(), "files", files);
+    }
+
+    private Object logFile(Exchange exchange) throws IOException {
+        String name = exchange.getMessage().getHeader("file", String.class);
+        Path file;
+        try {
+            file = logFiles.file(name);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "file: " + e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ApiException(404, "no log file '" + name + "' in LOG_PATH");
+        }
+        if (name.endsWith(".gz")) {
+            return new RawBody("application/gzip", Files.readAllBytes(file));
+        }
+        String tail = exchange.getMessage().getHeader("tail", String.class);
+        byte[] content = tail == null ? Files.readAllBytes(file)
+                : logFiles.tail(file, integer(tail, "tail", 100)).getBytes(StandardCharsets.UTF_8);
+        return new RawBody("text/plain; charset=utf-8", content);
+    }
+
+    /** A handler's answer sent as it is, not as JSON. */
+    private record RawBody(String contentType, byte[] content) {
     }
 
     /** The deployed, valid flow at {@code path} (relative to FLOWS_PATH); 400/404 otherwise. */

@@ -3,6 +3,7 @@ package io.octoflow.metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -41,10 +42,19 @@ public final class Metrics implements AutoCloseable {
 
     /** camel-micrometer-prometheus: route meters, and the scrape handler once the management server runs. */
     public void serve(CamelContext camel) throws Exception {
+        // route meters for the flows' routes only: the API's, the schedules' (random ids) and our own would add
+        // series nobody charts, and a new set of schedule ids at every start
+        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
+        routes.setMeterRegistry(registry);
+        routes.getPolicyConfiguration().setContextEnabled(false);
+        routes.getPolicyConfiguration().setExcludePattern("api-*,schedule-*,octoflow-*");
+        camel.addService(routes, true, true);
+        camel.addRoutePolicyFactory(routes);
+
         MicrometerPrometheus prometheus = new MicrometerPrometheus();
         prometheus.setCamelContext(camel);
         prometheus.setPath(PATH);
-        prometheus.setRoutePolicyLevel("route");
+        prometheus.setEnableRoutePolicy(false);
         // its tags would be endpoint URIs, which may hold data values (a templated REST path): unbounded labels
         prometheus.setEnableExchangeEventNotifier(false);
         camel.addService(prometheus, true, true);

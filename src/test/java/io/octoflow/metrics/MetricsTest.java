@@ -1,0 +1,183 @@
+package io.octoflow.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.octoflow.support.ServiceFixture;
+import io.octoflow.support.ServiceFixture.Response;
+import io.octoflow.support.TestHttpServer;
+
+/** {@code /metrics} scraped from a started service after real runs, behind METRICS_TOKEN. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsTest {
+
+    private static final String METRICS_TOKEN = "scrape-token-8d2e";
+    private static final String GITHUB_TOKEN = "ghp_MetricsSecret4242";
+
+    @TempDir
+    static Path root;
+    ServiceFixture service;
+    TestHttpServer api;
+    final List<String> executionIds = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        api = TestHttpServer.start();
+        api.respond("/reject", request -> TestHttpServer.Response.status(401, "text/plain",
+                "rejected: " + request.header("Authorization")));
+        service = new ServiceFixture(root).set("METRICS_TOKEN", METRICS_TOKEN);
+        service.files().secretsFile("""
+                - name: gh
+                  type: token
+                  token: %s
+                """.formatted(GITHUB_TOKEN));
+        service.files().flow("sum.yml", """
+                name: sum
+                steps:
+                  - name: add
+                    type: set_fact
+                    set_fact:
+                      value: "{{ 1 + 2 }}"
+                  - name: show
+                    type: debug
+                """);
+        service.files().flow("leaky.yml", """
+                name: leaky
+                steps:
+                  - name: call with token
+                    type: rest
+                    rest:
+                      uri: "%s"
+                      authentication: {type: token, secret: gh}
+                """.formatted(api.url("/reject")));
+        service.files().flow("tick.yml", """
+                name: tick
+                every_seconds: 1
+                steps:
+                  - name: now
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __timestamp__ }}"
+                """);
+        service.files().flow("broken.yml", """
+                name: broken
+                steps:
+                  - name: nothing
+                    type: no_such_type
+                """);
+        service.start();
+        for (int i = 0; i < 2; i++) {
+            executionIds.add(launch("sum.yml", 200));
+        }
+        executionIds.add(launch("leaky.yml", 200));
+    }
+
+    @AfterAll
+    void stop() {
+        service.close();
+        api.close();
+    }
+
+    private String launch(String path, int expected) {
+        Response r = service.post("/api/flows/launch?wait=true", "{\"path\": \"" + path + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(expected);
+        return r.json().get("execution_id").asText();
+    }
+
+    private String scrape() {
+        Response r = service.send(service.request("/metrics").setHeader("Authorization", "Bearer " + METRICS_TOKEN));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/plain");
+        return r.body();
+    }
+
+    private static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as("series %s in%n%s", series, scrape).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void runsAreCountedByFlowAndStatusWithTheirDurations() {
+        String scrape = scrape();
+        assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"sum\",status=\"success\"}")).isEqualTo(2.0);
+        assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"leaky\",status=\"failed\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "octoflow_flow_duration_seconds_count{flow=\"sum\"}")).isEqualTo(2.0);
+        assertThat(value(scrape, "octoflow_flow_duration_seconds_bucket{flow=\"sum\",le=\"+Inf\"}")).isEqualTo(2.0);
+        assertThat(value(scrape, "octoflow_step_duration_seconds_count{flow=\"sum\",step=\"add\"}")).isEqualTo(2.0);
+        assertThat(value(scrape, "octoflow_step_duration_seconds_count{flow=\"sum\",step=\"show\"}")).isEqualTo(2.0);
+        double lastSuccess = value(scrape, "octoflow_flow_last_success_timestamp_seconds{flow=\"sum\"}");
+        assertThat(lastSuccess).isBetween(System.currentTimeMillis() / 1000.0 - 120, System.currentTimeMillis() / 1000.0 + 1);
+        assertThat(scrape).doesNotContain("octoflow_flow_last_success_timestamp_seconds{flow=\"leaky\"}");
+        // Camel's route meters, under the flows' route ids, and JVM meters
+        assertThat(value(scrape, "camel_exchanges_total{camelContext=\"octoflow\",eventType=\"route\","
+                + "kind=\"CamelRoute\",routeId=\"flow-sum\"}")).isEqualTo(2.0);
+        assertThat(scrape).contains("jvm_memory_used_bytes{", "process_uptime_seconds ");
+        assertThat(scrape).doesNotContain("routeId=\"api-", "routeId=\"schedule-");
+    }
+
+    @Test
+    void invalidFilesAreFlaggedUntilFixed() throws Exception {
+        assertThat(value(scrape(), "octoflow_flow_invalid{file=\"broken.yml\"}")).isEqualTo(1.0);
+        assertThat(value(scrape(), "octoflow_flow_invalid{file=\"sum.yml\"}")).isEqualTo(0.0);
+        service.files().flow("broken.yml", """
+                name: broken
+                steps:
+                  - name: nothing
+                    type: debug
+                """);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(value(scrape(), "octoflow_flow_invalid{file=\"broken.yml\"}")).isEqualTo(0.0));
+    }
+
+    @Test
+    void scheduledRunsReportTheirLagAndSkippedFiresTheirReason() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(scrape()).contains("octoflow_schedule_lag_seconds{flow=\"tick\"}"));
+        double lag = value(scrape(), "octoflow_schedule_lag_seconds{flow=\"tick\"}");
+        assertThat(lag).isGreaterThanOrEqualTo(0).isLessThan(5);
+
+        // a run of tick that never ends, as far as the scheduler can tell: its lock is held
+        assertThat(service.service().locks().add("tick", "held-by-test")).isTrue();
+        try {
+            assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(1.0);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape())
+                    .containsPattern("octoflow_flow_skipped_total\\{flow=\"tick\",reason=\"locked\"} [1-9]"));
+        } finally {
+            service.service().locks().release("tick");
+        }
+        assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(0.0);
+    }
+
+    @Test
+    void labelsHoldNoExecutionIdAndNoSecret() {
+        String scrape = scrape();
+        assertThat(executionIds).hasSize(3);
+        for (String id : executionIds) {
+            assertThat(scrape).doesNotContain(id);
+        }
+        assertThat(scrape).doesNotContain(GITHUB_TOKEN, METRICS_TOKEN, ServiceFixture.TOKEN);
+    }
+
+    @Test
+    void theMetricsTokenIsRequiredWhenSet() {
+        Response none = service.send(service.request("/metrics").setHeader("Authorization", "Bearer wrong"));
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.body()).doesNotContain("octoflow_");
+        // the API token is not the metrics token
+        assertThat(service.get("/metrics").status()).isEqualTo(401);
+    }
+}
