@@ -46,19 +46,11 @@ public final class MaskingRewritePolicy implements RewritePolicy {
         return copy;
     }
 
-    /** Stands in for an exception whose message held a secret; prints as the original class would. */
+    /** Stands in for an exception whose message held a secret; its message starts with the original class. */
     static final class MaskedException extends RuntimeException {
 
-        private final String type;
-
         MaskedException(String type, String message, Throwable cause) {
-            super(message, cause);
-            this.type = type;
-        }
-
-        @Override
-        public String toString() {
-            return getMessage() == null ? type : type + ": " + getMessage();
+            super(message == null ? type : type + ": " + message, cause);
         }
     }
 }
