@@ -222,7 +222,12 @@ public final class OctoflowService implements AutoCloseable {
         if (released > 0) {
             LOG.info("{} lock(s) released", released);
         }
-        store.markRunningAborted("Octoflow stopped while the run was going");
+        try {
+            store.markRunningAborted("Octoflow stopped while the run was going");
+        } catch (RuntimeException e) {
+            // the database is gone: the next start marks these runs aborted; the rest of the stop goes on
+            LOG.warn("cannot mark running executions aborted: {}", e.getMessage());
+        }
         store.close();
         if (mbeans != null) {
             mbeans.close();
