@@ -107,6 +107,7 @@ abstract class ExecutionStoreContract {
         }
         String applied = "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'";
         assertThat(countRows(applied + " AND \"version\" = '1' AND \"success\" = TRUE")).isEqualTo(1);
+        long migrations = countRows(applied);
 
         try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
             assertThat(store.find("r1")).isPresent();
@@ -114,7 +115,7 @@ abstract class ExecutionStoreContract {
         try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
             assertThat(store.ping()).isTrue();
         }
-        assertThat(countRows(applied)).as("reopening applies nothing").isEqualTo(1);
+        assertThat(countRows(applied)).as("reopening applies nothing").isEqualTo(migrations);
         assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(1);
     }
 

@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.octoflow.support.ServiceFixture;
@@ -22,6 +25,7 @@ import io.octoflow.support.TestHttpServer;
 
 /** {@code /metrics} scraped from a started service after real runs, behind METRICS_TOKEN. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsTest {
 
     private static final String METRICS_TOKEN = "scrape-token-8d2e";
@@ -170,6 +174,21 @@ class MetricsTest {
             assertThat(scrape).doesNotContain(id);
         }
         assertThat(scrape).doesNotContain(GITHUB_TOKEN, METRICS_TOKEN, ServiceFixture.TOKEN);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // after the other tests made every kind of series appear (a skipped fire among them)
+    void everyOctoflowMetricOfTheGrafanaDashboardIsServed() throws Exception {
+        String dashboard = java.nio.file.Files.readString(Path.of("docs/grafana-dashboard.json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard); // importable JSON
+        Matcher names = Pattern.compile("(octoflow|camel|jvm)_[a-z_]+").matcher(dashboard);
+        String scrape = scrape();
+        int found = 0;
+        while (names.find()) {
+            assertThat(scrape).as("metric %s of the dashboard", names.group()).contains(names.group());
+            found++;
+        }
+        assertThat(found).isGreaterThan(10);
     }
 
     @Test

@@ -172,6 +172,7 @@ public final class FlowFixture implements AutoCloseable {
         private final org.apache.logging.log4j.core.Logger logger;
         private final AbstractAppender appender;
         private final Level previousLevel;
+        private final boolean createdConfig;
         private final List<String> lines = new CopyOnWriteArrayList<>();
 
         public LogCapture(String loggerName) {
@@ -185,7 +186,11 @@ public final class FlowFixture implements AutoCloseable {
                 }
             };
             appender.start();
+            var configuration = logger.getContext().getConfiguration();
+            this.createdConfig = !configuration.getLoggerConfig(loggerName).getName().equals(loggerName);
             logger.addAppender(appender);
+            // log4j copies the root's additivity (false) into the config it creates: the lines would stop here
+            configuration.getLoggerConfig(loggerName).setAdditive(true);
             if (!logger.isInfoEnabled()) {
                 logger.setLevel(Level.INFO);
             }
@@ -204,6 +209,10 @@ public final class FlowFixture implements AutoCloseable {
             logger.removeAppender(appender);
             logger.setLevel(previousLevel);
             appender.stop();
+            if (createdConfig) {
+                logger.getContext().getConfiguration().removeLogger(logger.getName());
+                logger.getContext().updateLoggers();
+            }
         }
     }
 }
