@@ -14,11 +14,11 @@ import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
+import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowMBeans;
+import io.octoflow.lock.FileLockRepository;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
-import io.octoflow.history.ExecutionStore;
-import io.octoflow.lock.FileLockRepository;
 import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.watch.DirectoryWatcher;
 
