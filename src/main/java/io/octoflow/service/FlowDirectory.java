@@ -127,12 +127,17 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             flows.forEach(flow -> deploy(flow.file()));
             return;
         }
-        scheduler.registered(schedules);
         for (FlowDefinition flow : flows) {
             deployments.put(flow.file(), new Deployment(flow.file(), relative(flow.file()), flow,
                     List.of(flow.routeId()), scheduleIds.get(flow.file()), List.of()));
             events.file(relative(flow.file()), true);
             events.flowDeployed(flow);
+        }
+        // the flows are known before their first fire
+        try {
+            scheduler.registered(schedules);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the schedules: " + e.getMessage(), e);
         }
     }
 

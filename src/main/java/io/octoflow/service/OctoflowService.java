@@ -218,6 +218,7 @@ public final class OctoflowService implements AutoCloseable {
         launcher.shutdown(shutdownGrace);
         apiServer.stop();
         engine.close();
+        scheduler.shutdown();
         int released = locks.releaseAll();
         if (released > 0) {
             LOG.info("{} lock(s) released", released);

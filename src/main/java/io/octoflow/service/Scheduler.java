@@ -33,8 +33,6 @@ import io.octoflow.schedule.CronSchedule;
 public final class Scheduler {
 
     private static final Logger LOG = LogManager.getLogger(Scheduler.class);
-    /** org.quartz.jobStore.misfireThreshold, Quartz's default (camel-quartz keeps it). */
-    private static final long QUARTZ_MISFIRE_THRESHOLD_MS = 60_000;
 
     private final CamelContext camel;
     private final Launcher launcher;
@@ -44,6 +42,8 @@ public final class Scheduler {
     /** Flows whose fires are skipped (their triggers keep running, so the next fire time stays meaningful). */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private final FlowMetrics metrics;
+    /** Camel's Quartz scheduler, kept at {@link #stopFiring} to be shut down after Camel. */
+    private volatile org.quartz.Scheduler quartz;
 
     public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
             FlowMetrics metrics) {
@@ -88,7 +88,9 @@ public final class Scheduler {
             @Override
             public void configure() {
                 for (ScheduleEntry entry : added) {
+                    // started by registered(), after the flows are known (see firstFireNow)
                     from("quartz://octoflow/" + entry.id() + "?" + trigger(entry)).routeId(routeId(entry.id()))
+                            .autoStartup(false)
                             .process(exchange -> {
                                 Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
                                 fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
@@ -98,9 +100,13 @@ public final class Scheduler {
         };
     }
 
-    /** Records schedules whose routes were added by {@link #routesFor}. */
-    public synchronized void registered(List<ScheduleEntry> added) {
+    /** Records schedules whose routes were added by {@link #routesFor}, and starts their triggers. */
+    public synchronized void registered(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
+            camel.getRouteController().startRoute(routeId(entry.id()));
+            if (entry.everySeconds() != null) {
+                firstFireNow(entry);
+            }
             entries.put(entry.id(), entry);
             LOG.info("flow '{}' scheduled: {} (schedule {})", entry.flowName(), entry.describe(), entry.id());
         }
@@ -113,15 +119,27 @@ public final class Scheduler {
                     // after a pause of the scheduler, a missed cron fire runs once
                     + "&trigger.misfireInstruction=1";
         }
-        // fixed rate: next fire = start + n * interval. Quartz may fire up to 2 ms early, and camel-quartz drops a
-        // fire that comes before its trigger's start time: a trigger starting now would lose its first fire now and
-        // then. So the trigger starts whole intervals in the past, beyond Quartz's misfire threshold, and Quartz
-        // moves its first fire (misfire instruction 4: next with remaining count) to the point of its grid 0.5 s
-        // from now, which is where camel-quartz would have started it.
+        // fixed rate: next fire = start + n * interval. The trigger Camel creates starts one interval from now;
+        // registered() moves its start to now once the route is running (see firstFireNow).
         long interval = entry.everySeconds() * 1000;
-        long periods = (QUARTZ_MISFIRE_THRESHOLD_MS + 5000) / interval + 1;
         return "trigger.repeatInterval=" + interval + "&trigger.repeatCount=-1&trigger.misfireInstruction=4"
-                + "&triggerStartDelay=" + (500 - periods * interval);
+                + "&triggerStartDelay=" + interval;
+    }
+
+    /**
+     * An every_seconds schedule fires right after it is added. camel-quartz cannot do that itself: a fire while its
+     * consumer is starting finds no endpoint and is lost, and it drops a fire that comes before the trigger's start
+     * time, which Quartz does up to 2 ms early. So once the route runs, the trigger is replaced by the same one
+     * starting a millisecond ago: Quartz fires it at once, after its start time.
+     */
+    private void firstFireNow(ScheduleEntry entry) throws org.quartz.SchedulerException {
+        org.quartz.Scheduler quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        org.quartz.TriggerKey key = org.quartz.TriggerKey.triggerKey(entry.id(), "octoflow");
+        org.quartz.Trigger trigger = quartz.getTrigger(key);
+        if (trigger != null) {
+            quartz.rescheduleJob(key, trigger.getTriggerBuilder()
+                    .startAt(new Date(System.currentTimeMillis() - 1)).build());
+        }
     }
 
     private void fire(ScheduleEntry entry, Instant scheduled) {
@@ -139,12 +157,23 @@ public final class Scheduler {
 
     /** Stops every trigger at once (stopping a thousand schedule routes one by one takes seconds). */
     public void stopFiring() throws Exception {
-        if (entries().isEmpty()) {
-            return;
-        }
-        org.quartz.Scheduler quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
         if (quartz != null && quartz.isStarted()) {
             quartz.standby();
+        }
+    }
+
+    /**
+     * Shuts Quartz down once Camel has stopped. camel-quartz keeps its scheduler while it counts jobs, and a later
+     * service in the same JVM (tests, an embedded restart) would get it back in standby and never fire.
+     */
+    public void shutdown() {
+        try {
+            if (quartz != null && !quartz.isShutdown()) {
+                quartz.shutdown(false);
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.warn("stopping Quartz: {}", e.getMessage());
         }
     }
 
