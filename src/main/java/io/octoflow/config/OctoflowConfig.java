@@ -48,7 +48,11 @@ public record OctoflowConfig(
         boolean jolokiaEnabled,
         String logFormat,
         int logMaxFileMb,
-        int logMaxFiles) {
+        int logMaxFiles,
+        boolean inCluster,
+        Path kubeconfig,
+        String kubernetesNamespace,
+        boolean kubernetesWatch) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -98,7 +102,11 @@ public record OctoflowConfig(
                 bool(lookup, "JOLOKIA_ENABLED", true),
                 oneOf(lookup, "LOG_FORMAT", "text", "text", "json"),
                 positiveInt(lookup, "LOG_MAX_FILE_MB", 10),
-                positiveInt(lookup, "LOG_MAX_FILES", 30));
+                positiveInt(lookup, "LOG_MAX_FILES", 30),
+                bool(lookup, "IN_CLUSTER", false),
+                blankToNull(lookup.apply("KUBECONFIG")) == null ? null : path(lookup, "KUBECONFIG", ""),
+                blankToNull(lookup.apply("KUBERNETES_NAMESPACE")),
+                bool(lookup, "KUBERNETES_WATCH", false));
     }
 
     private static boolean bool(Function<String, String> lookup, String name, boolean fallback) {

@@ -29,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.kubernetes.KubernetesAccess;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
@@ -76,7 +77,8 @@ public final class FlowEngine implements AutoCloseable {
         this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath(),
                 config.dataPath());
         this.services = new StepServices(camel, config, templates, secrets,
-                new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper());
+                new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper(),
+                new KubernetesAccess(config));
         camel.getShutdownStrategy().setTimeout(10);
         camel.start();
         this.producer = camel.createProducerTemplate();
@@ -91,6 +93,11 @@ public final class FlowEngine implements AutoCloseable {
 
     public CamelContext camelContext() {
         return camel;
+    }
+
+    /** What the step types build with: Camel, templates, secrets, the Kubernetes client... */
+    public StepServices services() {
+        return services;
     }
 
     public Masker masker() {
@@ -304,5 +311,6 @@ public final class FlowEngine implements AutoCloseable {
             LOG.debug("closing the producer", e);
         }
         camel.stop();
+        services.kubernetes().close();
     }
 }

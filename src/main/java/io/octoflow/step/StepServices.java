@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.flow.FlowCatalog;
+import io.octoflow.kubernetes.KubernetesAccess;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.template.Templates;
@@ -18,5 +19,6 @@ public record StepServices(
         SecretStore secrets,
         ConfinedPaths dataFiles,
         FlowCatalog flows,
-        ObjectMapper json) {
+        ObjectMapper json,
+        KubernetesAccess kubernetes) {
 }

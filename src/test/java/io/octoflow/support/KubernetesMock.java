@@ -1,0 +1,84 @@
+package io.octoflow.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.HashMap;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+/**
+ * fabric8's Kubernetes mock API server in CRUD mode: a real HTTP server on a free port that stores what clients
+ * create and answers gets, lists, patches, deletes and watches like an API server (no controllers run: a test
+ * moves a Job's status itself). {@link #kubeconfig} writes a kubeconfig pointing at it, for a service started
+ * with KUBECONFIG, the way a user outside the cluster runs Octoflow.
+ */
+public final class KubernetesMock implements AutoCloseable {
+
+    public static final String NAMESPACE = "test";
+
+    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+            new HashMap<>(), new KubernetesCrudDispatcher(), true);
+    private final NamespacedKubernetesClient client;
+
+    public KubernetesMock() {
+        server.init();
+        client = server.createClient().inNamespace(NAMESPACE);
+    }
+
+    /** A client of the mock server, in namespace {@value #NAMESPACE}. */
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    /** The server itself, e.g. to declare custom resources ({@code expectCustomResource}). */
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    public String url() {
+        return client.getMasterUrl().toString();
+    }
+
+    /** Writes a kubeconfig for the mock server into {@code dir} and returns its path. */
+    public Path kubeconfig(Path dir) {
+        Path file = dir.resolve("kubeconfig");
+        String text = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster:
+                      server: %s
+                      insecure-skip-tls-verify: true
+                users:
+                  - name: tester
+                    user:
+                      token: mock-token
+                contexts:
+                  - name: mock
+                    context: {cluster: mock, user: tester, namespace: %s}
+                current-context: mock
+                """.formatted(url(), NAMESPACE);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
