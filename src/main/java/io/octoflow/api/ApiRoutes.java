@@ -68,7 +68,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         Object handle(Exchange exchange) throws Exception;
     }
 
@@ -130,15 +130,23 @@ public final class ApiRoutes extends RouteBuilder {
         secured("api-executions-delete", this::deleteExecutions);
         secured("api-abort", this::abort);
         secured("api-validate", this::validate);
+        new RegoTaskApi(service, json).configure(this);
         from("direct:api-docs").routeId("api-docs").process(this::docsPage);
         from("direct:api-docs-file").routeId("api-docs-file").process(this::docsFile);
     }
 
-    private void secured(String name, Handler handler) {
+    /** A route answering {@code direct:<name>} with {@code handler}'s result as JSON, once the token matched. */
+    void secured(String name, Handler handler) {
         from("direct:" + name).routeId(name).process(exchange -> {
             String header = exchange.getMessage().getHeader("Authorization", String.class);
             String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                     ? header.substring(7).trim() : null;
+            // rego's CLI sends its API key in X-Rego-Api-Key: the API token works there too
+            String regoKey = exchange.getMessage().getHeader(RegoTaskApi.API_KEY_HEADER, String.class);
+            if (presented == null && regoKey != null) {
+                presented = regoKey.trim();
+                header = regoKey;
+            }
             try {
                 if (!service.token().matches(presented)) {
                     throw new ApiException(401, header == null ? "missing 'Authorization: Bearer <token>' header"

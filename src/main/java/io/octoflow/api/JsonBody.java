@@ -65,6 +65,22 @@ final class JsonBody {
         return value.asLong();
     }
 
+    JsonNode node() {
+        return node;
+    }
+
+    /** A whole number (any sign), or null when absent. */
+    Long whole(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber()) {
+            throw new ApiException(400, "field '" + field + "': expected a whole number");
+        }
+        return value.asLong();
+    }
+
     Object value(ObjectMapper json, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : json.convertValue(value, Object.class);

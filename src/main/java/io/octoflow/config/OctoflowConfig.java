@@ -52,7 +52,8 @@ public record OctoflowConfig(
         boolean inCluster,
         Path kubeconfig,
         String kubernetesNamespace,
-        boolean kubernetesWatch) {
+        boolean kubernetesWatch,
+        int taskTimeout) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -106,7 +107,8 @@ public record OctoflowConfig(
                 bool(lookup, "IN_CLUSTER", false),
                 blankToNull(lookup.apply("KUBECONFIG")) == null ? null : path(lookup, "KUBECONFIG", ""),
                 blankToNull(lookup.apply("KUBERNETES_NAMESPACE")),
-                bool(lookup, "KUBERNETES_WATCH", false));
+                bool(lookup, "KUBERNETES_WATCH", false),
+                positiveInt(lookup, "TASK_TIMEOUT", 300));
     }
 
     private static boolean bool(Function<String, String> lookup, String name, boolean fallback) {

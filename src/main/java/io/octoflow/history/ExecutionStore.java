@@ -559,11 +559,13 @@ public final class ExecutionStore implements AutoCloseable {
     // --- internals ---
 
     @FunctionalInterface
-    private interface Work<T> {
+    /** Work on one connection of the pool, in one transaction. */
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T inTransaction(String what, Work<T> work) {
+    /** Runs {@code work} in one transaction of this database (other stores share the schema and the pool). */
+    public <T> T inTransaction(String what, Work<T> work) {
         try (Connection c = pool.getConnection()) {
             try {
                 T result = work.run(c);

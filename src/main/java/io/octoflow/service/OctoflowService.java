@@ -20,6 +20,9 @@ import io.octoflow.lock.FileLockRepository;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
 import io.octoflow.route.OctoflowCamelContext;
+import io.octoflow.task.TaskFlows;
+import io.octoflow.task.TaskService;
+import io.octoflow.task.TaskStore;
 import io.octoflow.watch.DirectoryWatcher;
 
 /**
@@ -46,6 +49,7 @@ public final class OctoflowService implements AutoCloseable {
     private Metrics metrics;
     private ServiceLogs logs;
     private FlowOperations operations;
+    private TaskService tasks;
     private FlowMBeans mbeans;
     private Duration shutdownGrace = SHUTDOWN_GRACE;
     private volatile boolean ready;
@@ -113,6 +117,9 @@ public final class OctoflowService implements AutoCloseable {
         operations.restorePaused();
         directory.loadAll();
         autostart();
+        tasks = new TaskService(new TaskStore(store), new TaskFlows(config.dataPath().resolve("tasks"),
+                config.taskTimeout()), directory, scheduler, launcher, store);
+        tasks.start();
         scheduler.catchUp(store);
 
         camel.addRoutes(new ApiRoutes(this));
@@ -262,6 +269,11 @@ public final class OctoflowService implements AutoCloseable {
 
     public FileLockRepository locks() {
         return locks;
+    }
+
+    /** rego's tasks: flows with one k8s_job step, defined over /api/v1/task. */
+    public TaskService tasks() {
+        return tasks;
     }
 
     public Launcher launcher() {

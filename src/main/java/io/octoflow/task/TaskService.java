@@ -1,0 +1,245 @@
+package io.octoflow.task;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.Execution;
+import io.octoflow.history.ExecutionQuery;
+import io.octoflow.history.ExecutionStore;
+import io.octoflow.service.Deployment;
+import io.octoflow.service.FlowDirectory;
+import io.octoflow.service.Launcher;
+import io.octoflow.service.Scheduler;
+
+/**
+ * rego's tasks on Octoflow's engine: each task is a flow with one {@code k8s_job} step, deployed like a flow file
+ * (routes, schedule, locks, history, metrics), its definition stored in the database. A one-time task runs as soon
+ * as it is created and is then disabled, as rego does; a periodic one runs every {@code execution_interval}
+ * seconds while enabled. Its executions are its flow's.
+ *
+ * <p>Errors: {@link IllegalArgumentException} for a bad definition, {@link NoSuchElementException} for an unknown
+ * task or execution, {@link IllegalStateException} for a task that cannot run now.
+ */
+public final class TaskService {
+
+    private static final Logger LOG = LogManager.getLogger(TaskService.class);
+    static final String TRIGGER = "task";
+
+    private final TaskStore store;
+    private final TaskFlows flows;
+    private final FlowDirectory directory;
+    private final Scheduler scheduler;
+    private final Launcher launcher;
+    private final ExecutionStore history;
+
+    public TaskService(TaskStore store, TaskFlows flows, FlowDirectory directory, Scheduler scheduler,
+            Launcher launcher, ExecutionStore history) {
+        this.store = store;
+        this.flows = flows;
+        this.directory = directory;
+        this.scheduler = scheduler;
+        this.launcher = launcher;
+        this.history = history;
+    }
+
+    /** Deploys every stored task (their files are rewritten from the database) and runs the one-time tasks due. */
+    public synchronized void start() {
+        for (Task task : store.live()) {
+            try {
+                deploy(task);
+                if (dueOnce(task)) {
+                    launchOnce(task);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("task {}: cannot deploy: {}", task.id(), e.getMessage());
+            }
+        }
+    }
+
+    public synchronized Task create(TaskInput input) {
+        if (input.image() == null || input.image().isBlank()) {
+            throw new IllegalArgumentException("field 'image': required, the container image to run");
+        }
+        Instant now = Instant.now();
+        Task task = new Task(UUID.randomUUID().toString(), input.name(), input.image().trim(), input.namespace(),
+                interval(input.executionInterval()), input.enabled() == null || input.enabled(), false, input.cmd(),
+                input.args(), input.metadata(), now, now, now);
+        deploy(task);
+        store.insert(task);
+        LOG.info("task {} ('{}', image {}) created: {}", task.id(), task.name(), task.image(),
+                task.periodic() ? "every " + task.executionInterval() + " s" : "runs once");
+        if (dueOnce(task)) {
+            task = launchOnce(task);
+        }
+        return task;
+    }
+
+    /** Changes a task; fields the input leaves null keep their value. */
+    public synchronized Task update(TaskInput input) {
+        if (input.id() == null) {
+            throw new IllegalArgumentException("field 'id': required, the task to update");
+        }
+        Task old = live(input.id());
+        Task task = new Task(old.id(), input.name() != null ? input.name() : old.name(),
+                input.image() != null && !input.image().isBlank() ? input.image().trim() : old.image(),
+                input.namespace() != null ? input.namespace() : old.namespace(),
+                input.executionInterval() != null ? interval(input.executionInterval()) : old.executionInterval(),
+                input.enabled() != null ? input.enabled() : old.enabled(), false,
+                input.cmd() != null ? input.cmd() : old.cmd(), input.args() != null ? input.args() : old.args(),
+                input.metadata() != null ? input.metadata() : old.metadata(), old.nextExecutionTime(),
+                old.createdAt(), Instant.now());
+        try {
+            deploy(task);
+        } catch (IllegalArgumentException e) {
+            deploy(old); // the stored definition keeps running
+            throw e;
+        }
+        store.update(task);
+        LOG.info("task {} updated", task.id());
+        return task;
+    }
+
+    /** Runs the task now (and enables it again, as rego's rerun does); returns the execution id. */
+    public synchronized String rerun(String id) {
+        Task task = live(id);
+        if (!task.enabled()) {
+            task = withState(task, true, task.nextExecutionTime());
+            deploy(task);
+            store.update(task);
+        }
+        return launch(task);
+    }
+
+    /** Marks the task deleted (kept in the database, as in rego); its flow, schedule and file go. */
+    public synchronized Task delete(String id) {
+        Task task = live(id);
+        Task deleted = new Task(task.id(), task.name(), task.image(), task.namespace(), task.executionInterval(),
+                false, true, task.cmd(), task.args(), task.metadata(), null, task.createdAt(), Instant.now());
+        store.update(deleted);
+        Path file = flows.file(task);
+        directory.deleted(file.toAbsolutePath().normalize());
+        flows.delete(task);
+        LOG.info("task {} deleted", id);
+        return deleted;
+    }
+
+    public List<Task> list() {
+        return store.live();
+    }
+
+    /** Enabled tasks waiting for their run: one-time tasks not started yet. */
+    public List<Task> pending() {
+        return store.live().stream().filter(this::dueOnce).collect(Collectors.toList());
+    }
+
+    public Task get(String id) {
+        return live(id);
+    }
+
+    /** When the task runs next: its schedule's next fire, or a one-time task's due time. */
+    public Optional<Instant> nextExecution(Task task) {
+        if (task.periodic()) {
+            if (!task.enabled()) {
+                return Optional.empty();
+            }
+            return scheduler.forFlow(task.flowName()).stream().map(scheduler::nextFire).flatMap(Optional::stream)
+                    .min(Instant::compareTo);
+        }
+        return Optional.ofNullable(task.nextExecutionTime());
+    }
+
+    /** Runs of the task that happened (fires skipped because a run was still going are not counted). */
+    public long executionCount(Task task) {
+        return history.count(new ExecutionQuery(task.flowName(), null, null, null, 0, 0))
+                - history.count(new ExecutionQuery(task.flowName(), Execution.SKIPPED, null, null, 0, 0));
+    }
+
+    /** The task's newest execution, with its steps and data. */
+    public Optional<Execution> latest(String id) {
+        Task task = store.find(id).orElseThrow(() -> new NoSuchElementException("no task " + id));
+        return history.list(new ExecutionQuery(task.flowName(), null, null, null, 1, 0)).stream().findFirst()
+                .flatMap(summary -> history.find(summary.id()));
+    }
+
+    /** Aborts a running execution of a task: its Job is deleted by the step. */
+    public void abort(String executionId) {
+        if (!launcher.abort(executionId)) {
+            throw new NoSuchElementException("execution " + executionId + " is not running");
+        }
+    }
+
+    public Optional<Task> find(String id) {
+        return store.find(id);
+    }
+
+    private Task live(String id) {
+        return store.find(id).filter(t -> !t.deleted())
+                .orElseThrow(() -> new NoSuchElementException("no task " + id));
+    }
+
+    private boolean dueOnce(Task task) {
+        return !task.periodic() && task.enabled() && !task.deleted() && task.nextExecutionTime() != null;
+    }
+
+    /** Writes the task's flow and deploys it; a definition that does not validate changes nothing. */
+    private FlowDefinition deploy(Task task) {
+        Path file = flows.write(task).toAbsolutePath().normalize();
+        Deployment deployment = directory.deploy(file);
+        if (!deployment.valid()) {
+            List<String> problems = new ArrayList<>();
+            deployment.problems().forEach(p -> problems.add(p.message()));
+            if (deployment.flow() == null) {
+                directory.deleted(file);
+                flows.delete(task);
+            }
+            throw new IllegalArgumentException("task " + task.id() + " is not a valid job: "
+                    + String.join("; ", problems));
+        }
+        return deployment.flow();
+    }
+
+    private Task launchOnce(Task task) {
+        launch(task);
+        Task ran = withState(task, false, null);
+        store.update(ran);
+        return ran;
+    }
+
+    private String launch(Task task) {
+        FlowDefinition flow = directory.flowNamed(task.flowName());
+        if (flow == null) {
+            throw new IllegalStateException("task " + task.id() + " has no deployed flow");
+        }
+        Launcher.Launch launch = launcher.launch(flow, null, TRIGGER, null, null);
+        if (!launch.admitted()) {
+            throw new IllegalStateException("task " + task.id() + ": " + launch.refusal());
+        }
+        return launch.executionId();
+    }
+
+    private static Task withState(Task t, boolean enabled, Instant next) {
+        return new Task(t.id(), t.name(), t.image(), t.namespace(), t.executionInterval(), enabled, t.deleted(),
+                t.cmd(), t.args(), t.metadata(), next, t.createdAt(), Instant.now());
+    }
+
+    private static Integer interval(Integer seconds) {
+        if (seconds == null || seconds == 0) {
+            return null;
+        }
+        if (seconds < 0) {
+            throw new IllegalArgumentException("field 'execution_interval': expected 0 (run once) or a positive"
+                    + " number of seconds, got " + seconds);
+        }
+        return seconds;
+    }
+}
