@@ -175,11 +175,13 @@ public final class LoopRunner implements AutoCloseable {
         }
     }
 
-    /** Stops watching; the routes stop with Camel (a run in progress finishes). */
+    /** Stops watching and unschedules every loop (a run in progress finishes, for up to 10 s). */
     @Override
     public synchronized void close() {
         if (informer != null) {
             informer.close();
         }
+        loops.values().forEach(this::stop);
+        loops.clear();
     }
 }
