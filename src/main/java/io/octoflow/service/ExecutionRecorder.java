@@ -2,6 +2,8 @@ package io.octoflow.service;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -27,6 +29,8 @@ public final class ExecutionRecorder {
     private final ExecutionStore store;
     private final Masker masker;
     private final FlowMetrics metrics;
+    /** Told the flow name once a run's final row is written (Flow resources refresh their status). */
+    private final List<Consumer<String>> recorded = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -34,6 +38,21 @@ public final class ExecutionRecorder {
         this.store = store;
         this.masker = masker;
         this.metrics = metrics;
+    }
+
+    /** {@code listener} gets the flow's name after each finished or skipped run is stored; it must be quick. */
+    public void onRecorded(Consumer<String> listener) {
+        recorded.add(listener);
+    }
+
+    private void recorded(String flowName) {
+        for (Consumer<String> listener : recorded) {
+            try {
+                listener.accept(flowName);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of recorded runs failed: {}", e.toString());
+            }
+        }
     }
 
     public ExecutionStore store() {
@@ -51,6 +70,7 @@ public final class ExecutionRecorder {
         store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
                 toJson(result.data()), result.steps());
         metrics.finished(result);
+        recorded(result.flowName());
     }
 
     public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, SkipReason reason,
@@ -59,6 +79,7 @@ public final class ExecutionRecorder {
         store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", why,
                 null, null, List.of()));
         metrics.skipped(flow.name(), reason);
+        recorded(flow.name());
     }
 
     private String toJson(Object value) {

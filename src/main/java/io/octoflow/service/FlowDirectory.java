@@ -58,7 +58,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     private final FlowEngine engine;
     private final Scheduler scheduler;
-    private final Events events;
+    private Events events;
     private final Path root;
     private final Map<Path, Deployment> deployments = new LinkedHashMap<>();
     private final Set<Path> invalid = new HashSet<>();
@@ -68,6 +68,39 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         this.scheduler = scheduler;
         this.events = events;
         this.root = engine.config().flowsPath();
+    }
+
+    /**
+     * One more listener, told after the ones given at construction (the Kubernetes Flow resources follow the
+     * verdicts on their materialized files this way). Called under this directory's lock: keep it quick.
+     */
+    public synchronized void addEvents(Events more) {
+        Events first = events;
+        events = new Events() {
+            @Override
+            public void file(String path, boolean valid) {
+                first.file(path, valid);
+                more.file(path, valid);
+            }
+
+            @Override
+            public void fileRemoved(String path) {
+                first.fileRemoved(path);
+                more.fileRemoved(path);
+            }
+
+            @Override
+            public void flowDeployed(FlowDefinition flow) {
+                first.flowDeployed(flow);
+                more.flowDeployed(flow);
+            }
+
+            @Override
+            public void flowRemoved(String flowName) {
+                first.flowRemoved(flowName);
+                more.flowRemoved(flowName);
+            }
+        };
     }
 
     public static boolean isFlowFile(Path file) {

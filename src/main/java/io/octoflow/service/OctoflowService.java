@@ -16,6 +16,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowMBeans;
+import io.octoflow.kubernetes.KubernetesWatch;
 import io.octoflow.lock.FileLockRepository;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
@@ -51,6 +52,7 @@ public final class OctoflowService implements AutoCloseable {
     private FlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
+    private KubernetesWatch kubernetes;
     private Duration shutdownGrace = SHUTDOWN_GRACE;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -127,6 +129,9 @@ public final class OctoflowService implements AutoCloseable {
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
         watcher.start();
+        if (config.kubernetesWatch()) { // Flow resources become files of the watched directory
+            kubernetes = KubernetesWatch.start(engine, directory, recorder, metrics.registry());
+        }
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
@@ -211,6 +216,9 @@ public final class OctoflowService implements AutoCloseable {
         stopped = true;
         ready = false;
         LOG.info("Octoflow stopping");
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
         try {
             if (watcher != null) {
                 watcher.close();

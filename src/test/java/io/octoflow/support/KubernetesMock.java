@@ -24,11 +24,20 @@ public final class KubernetesMock implements AutoCloseable {
 
     public static final String NAMESPACE = "test";
 
-    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-            new HashMap<>(), new KubernetesCrudDispatcher(), true);
+    private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
 
     public KubernetesMock() {
+        this(true);
+    }
+
+    /**
+     * {@code crud} false: fabric8's expectations mode, answering 404 to whatever the test did not declare (a
+     * cluster without a CRD, say).
+     */
+    public KubernetesMock(boolean crud) {
+        server = crud ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true) : new KubernetesMockServer(true);
         server.init();
         client = server.createClient().inNamespace(NAMESPACE);
     }
