@@ -330,11 +330,28 @@ public final class ApiRoutes extends RouteBuilder {
 
     // --- launching ---
 
+    /** The flow a launch names: by {@code path} in FLOWS_PATH, or by {@code flow} name (any deployed flow). */
+    private FlowDefinition launchedFlow(JsonBody body) {
+        String name = body.text("flow", false);
+        String path = body.text("path", name == null);
+        if (name != null && path != null) {
+            throw new ApiException(400, "give either 'path' or 'flow', not both");
+        }
+        if (path != null) {
+            return deployedFlow(path);
+        }
+        FlowDefinition flow = service.directory().flowNamed(name);
+        if (flow == null) {
+            throw new ApiException(404, "no deployed flow named '" + name + "'");
+        }
+        return flow;
+    }
+
     private Object launch(Exchange exchange) throws Exception {
         JsonBody body = JsonBody.parse(json, exchange.getMessage().getBody(String.class),
-                Set.of("path", "data", "timeout_seconds"));
+                Set.of("path", "flow", "data", "timeout_seconds"));
         boolean wait = Boolean.parseBoolean(exchange.getMessage().getHeader("wait", "false", String.class));
-        FlowDefinition flow = deployedFlow(body.text("path", true));
+        FlowDefinition flow = launchedFlow(body);
         Object data = body.value(json, "data");
         Long timeout = body.positive("timeout_seconds");
         Launcher.Launch launch = service.launcher().launch(flow, data, "api", null, timeout);

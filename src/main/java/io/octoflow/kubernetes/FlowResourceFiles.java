@@ -17,14 +17,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /**
- * Where Flow resources live as flow files: {@code FLOWS_PATH/.kubernetes/<name>.yml}, one per resource, so that
- * the drop-in directory validates, deploys and swaps them exactly like the files users write. Files are written
- * atomically (a temporary name the watcher ignores, then a rename): the watcher never reads half a flow.
+ * Where Flow resources live as flow files: {@code DATA_PATH/kubernetes/flows/<name>.yml}, one per resource, deployed
+ * by the flows directory exactly like the files users write (validated, swapped one at a time, a broken version
+ * never replacing a working one). They are state, not configuration: FLOWS_PATH may be a read-only ConfigMap.
+ * Files are written atomically (a temporary name, then a rename).
  */
 public final class FlowResourceFiles {
 
-    /** The subdirectory of FLOWS_PATH; hidden, so that users see it is not theirs to edit. */
-    public static final String DIRECTORY = ".kubernetes";
+    /** The subdirectory of DATA_PATH. */
+    public static final String DIRECTORY = "kubernetes/flows";
     /** Kubernetes object names (DNS subdomains) are safe file names; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -35,12 +36,10 @@ public final class FlowResourceFiles {
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .disable(YAMLGenerator.Feature.SPLIT_LINES));
 
-    private final Path root;
     private final Path directory;
 
-    public FlowResourceFiles(Path flowsPath) {
-        this.root = flowsPath.toAbsolutePath().normalize();
-        this.directory = root.resolve(DIRECTORY);
+    public FlowResourceFiles(Path dataPath) {
+        this.directory = dataPath.toAbsolutePath().normalize().resolve(DIRECTORY);
     }
 
     public Path directory() {
@@ -55,18 +54,15 @@ public final class FlowResourceFiles {
         return directory.resolve(name + ".yml");
     }
 
-    /** The file's path relative to FLOWS_PATH, as the flows directory reports it. */
-    public String relative(String name) {
-        return root.relativize(file(name)).toString();
-    }
-
-    /** The resource name of a path relative to FLOWS_PATH, or null when the file is not one of ours. */
-    public String nameOf(String relativePath) {
-        String prefix = DIRECTORY + "/";
-        if (!relativePath.startsWith(prefix) || !relativePath.endsWith(".yml")) {
+    /** The resource name of a file as the flows directory names it (absolute: it is outside FLOWS_PATH), or null
+     * when the file is not one of ours. */
+    public String nameOf(String path) {
+        Path file = Path.of(path);
+        String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (!directory.equals(file.getParent()) || !fileName.endsWith(".yml")) {
             return null;
         }
-        String name = relativePath.substring(prefix.length(), relativePath.length() - ".yml".length());
+        String name = fileName.substring(0, fileName.length() - ".yml".length());
         return NAME.matcher(name).matches() ? name : null;
     }
 
@@ -108,7 +104,7 @@ public final class FlowResourceFiles {
             return names;
         }
         try (var files = Files.list(directory)) {
-            files.map(f -> nameOf(DIRECTORY + "/" + f.getFileName())).filter(n -> n != null).forEach(names::add);
+            files.map(f -> nameOf(f.toString())).filter(n -> n != null).forEach(names::add);
         }
         return names;
     }

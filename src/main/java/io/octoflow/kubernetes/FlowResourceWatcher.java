@@ -35,7 +35,7 @@ import io.octoflow.service.FlowDirectory;
 
 /**
  * Runs the {@code Flow} resources of the namespace like flow files: each one is materialized as
- * {@code FLOWS_PATH/.kubernetes/<name>.yml} and the drop-in directory does the rest (validation, one-at-a-time
+ * {@code DATA_PATH/kubernetes/flows/<name>.yml} and the flows directory does the rest (validation, one-at-a-time
  * swap, schedule, locks, history, metrics). The resource's status follows the directory's verdict on its file and
  * each recorded run of its flow.
  * <p>
@@ -69,13 +69,13 @@ public final class FlowResourceWatcher implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> informer;
     private volatile boolean closed;
 
-    public FlowResourceWatcher(KubernetesClient client, String namespace, java.nio.file.Path flowsPath,
+    public FlowResourceWatcher(KubernetesClient client, String namespace, java.nio.file.Path dataPath,
             FlowDirectory directory, ExecutionRecorder recorder, Duration resync) {
         this.client = client;
         this.namespace = namespace;
         this.directory = directory;
         this.store = recorder.store();
-        this.files = new FlowResourceFiles(flowsPath);
+        this.files = new FlowResourceFiles(dataPath);
         this.resync = resync;
         directory.addEvents(new Verdicts());
         recorder.onRecorded(flow -> submit(() -> runRecorded(flow)));
@@ -145,13 +145,16 @@ public final class FlowResourceWatcher implements AutoCloseable {
         specProblems.remove(name);
         generations.put(name, generation);
         try {
-            if (files.write(name, text)) {
-                LOG.info("{}: written to {}", what, files.relative(name));
-                return; // the directory's verdict on the new file updates the status
+            boolean changed = files.write(name, text);
+            if (changed || directory.byFile(files.file(name)).isEmpty()) {
+                if (changed) {
+                    LOG.info("{}: written to {}", what, files.file(name));
+                }
+                directory.deploy(files.file(name));
+                return; // the directory's verdict on the file updates the status
             }
         } catch (IOException | IllegalArgumentException e) {
-            reportSpecProblem(name, generation, what, "cannot write " + FlowResourceFiles.DIRECTORY + "/" + name
-                    + ".yml: " + e.getMessage());
+            reportSpecProblem(name, generation, what, "cannot write its flow file: " + e.getMessage());
             return;
         }
         refresh(name);
@@ -170,8 +173,9 @@ public final class FlowResourceWatcher implements AutoCloseable {
         written.remove(name);
         resourceOfFlow.values().removeIf(name::equals);
         try {
+            directory.deleted(files.file(name));
             files.delete(name);
-            LOG.info("Flow {}/{} deleted: {} removed", namespace, name, files.relative(name));
+            LOG.info("Flow {}/{} deleted: {} removed", namespace, name, files.file(name));
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Flow {}/{} deleted, but its file stays: {}", namespace, name, e.getMessage());
         }
@@ -205,7 +209,7 @@ public final class FlowResourceWatcher implements AutoCloseable {
         if (resource == null) {
             return;
         }
-        Optional<Deployment> deployment = directory.byPath(files.relative(name));
+        Optional<Deployment> deployment = directory.byFile(files.file(name));
         List<String> problems = new ArrayList<>(specProblems.getOrDefault(name, List.of()));
         FlowDefinition flow = null;
         if (deployment.isPresent()) {

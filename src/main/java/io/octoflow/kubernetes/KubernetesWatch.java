@@ -35,7 +35,7 @@ public final class KubernetesWatch implements AutoCloseable {
         KubernetesAccess access = engine.services().kubernetes();
         String namespace = access.namespace();
         FlowResourceWatcher flows = new FlowResourceWatcher(access.client(), namespace,
-                engine.config().flowsPath(), directory, recorder, RESYNC);
+                engine.config().dataPath(), directory, recorder, RESYNC);
         LoopRunner loops = new LoopRunner(access.client(), namespace, engine.camelContext(), engine.masker(),
                 new LoopMetrics(registry), RESYNC);
         flows.start();

@@ -356,6 +356,11 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         return null;
     }
 
+    /** The deployment of a file, wherever it is (flows generated from tasks and resources live in DATA_PATH). */
+    public synchronized Optional<Deployment> byFile(Path file) {
+        return Optional.ofNullable(deployments.get(file.toAbsolutePath().normalize()));
+    }
+
     /** The deployed flow of a file given relative to FLOWS_PATH. */
     public synchronized Optional<Deployment> byPath(String relativePath) {
         Path file = engine.catalog().flowFiles().resolve(relativePath);

@@ -106,8 +106,8 @@ class KubernetesWatchTest {
         assertThat(service.get("/api/executions?flow=k8s%20greeting").json().at("/0/status").asText())
                 .isEqualTo("success");
 
-        // launched over the API like any file of FLOWS_PATH; the status follows the run
-        Response launch = service.post("/api/flows/launch?wait=true", "{\"path\": \".kubernetes/" + name + ".yml\"}");
+        // launched over the API by its flow name; the status follows the run
+        Response launch = service.post("/api/flows/launch?wait=true", "{\"flow\": \"k8s greeting\"}");
         assertThat(launch.status()).isEqualTo(200);
         assertThat(launch.json().at("/data/shout").asText()).isEqualTo("HELLO FROM A FLOW RESOURCE");
         String launched = launch.json().get("execution_id").asText();
@@ -130,7 +130,7 @@ class KubernetesWatchTest {
         try (LogCapture log = new LogCapture("io.octoflow.service.FlowDirectory")) {
             replaceSpec(CustomResources.FLOW, name, broken);
             await().atMost(WAIT).until(() -> !status(CustomResources.FLOW, name).path("valid").asBoolean(true));
-            assertThat(log.text()).contains(".kubernetes/" + name + ".yml:", "previous version keeps running");
+            assertThat(log.text()).contains("kubernetes/flows/" + name + ".yml:", "previous version keeps running");
         }
         JsonNode problem = status(CustomResources.FLOW, name).at("/problems/0");
         assertThat(problem.asText()).matches("line \\d+, column \\d+: .*").contains("colour");
@@ -138,8 +138,8 @@ class KubernetesWatchTest {
 
         resources(CustomResources.FLOW).withName(name).delete();
         await().atMost(WAIT).until(() -> service.post("/api/flows/launch",
-                "{\"path\": \".kubernetes/" + name + ".yml\"}").status() == 404);
-        assertThat(Files.exists(service.files().flows().resolve(".kubernetes/" + name + ".yml"))).isFalse();
+                "{\"flow\": \"" + name + "\"}").status() == 404);
+        assertThat(Files.exists(service.files().data().resolve("kubernetes/flows/" + name + ".yml"))).isFalse();
         assertThat(service.service().camel().getRoute("flow-changing")).isNull();
     }
 
@@ -346,9 +346,9 @@ class KubernetesWatchTest {
         return ((List<Map<String, Object>>) spec.get("steps")).get(0);
     }
 
+    /** The greeting of the flow resource {@code resourceName} (whose flow has the same name), or null. */
     private String greetingOf(String resourceName) {
-        Response answer = service.post("/api/flows/launch?wait=true",
-                "{\"path\": \".kubernetes/" + resourceName + ".yml\"}");
+        Response answer = service.post("/api/flows/launch?wait=true", "{\"flow\": \"" + resourceName + "\"}");
         return answer.status() == 200 ? answer.json().at("/data/greet").asText(null) : null;
     }
 
