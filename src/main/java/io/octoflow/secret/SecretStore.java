@@ -24,7 +24,8 @@ import io.octoflow.kubernetes.KubernetesSecrets;
  * Secrets from {@code SECRETS_PATH} (a YAML list of {name, type, ...}), re-read when the file changes.
  * {@code hashicorp-vault} entries are fetched from their {@code uri} with {@code HASHICORP_VAULT_TOKEN} and kept
  * 60 seconds, as the spooler did; {@code kubernetes} entries are read from a Kubernetes Secret ({@code secret},
- * default the entry's name; {@code key}, default every key; {@code namespace}) and kept 60 seconds too. Every
+ * default the entry's name; {@code key}, default every key; {@code field}, the name the key's value goes by, default
+ * the key; {@code namespace}) and kept 60 seconds too. Every
  * value is registered with the {@link Masker} before it is handed out.
  */
 public final class SecretStore {
@@ -172,8 +173,8 @@ public final class SecretStore {
                 throw new SecretException("secret '" + name + "': Kubernetes Secret '" + secretName
                         + "' has no key '" + key + "' (keys: " + String.join(", ", values.keySet()) + ")");
             }
-            fields.put(key, value);
-            fields.put("value", value);
+            // exposed under the key's own name, or as the field a step expects (field: token)
+            fields.put(entry.getOrDefault("field", key), value);
         }
         Secret secret = new Secret(name, "kubernetes", fields);
         kubernetesCache.put(name, new Cached(secret, System.nanoTime() + VAULT_TTL.toNanos()));
