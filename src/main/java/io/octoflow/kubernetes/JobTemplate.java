@@ -119,9 +119,14 @@ public final class JobTemplate {
             JSON.convertValue(jobSpec, JobSpec.class);
             return null;
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            int cut = message == null ? -1 : message.indexOf(" at [Source");
-            return cut > 0 ? message.substring(0, cut) : message;
+            if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) {
+                // the dotted path of the offending value, then Jackson's reason without its source excerpt
+                String path = mapping.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                        .reduce((a, b) -> a + "." + b).orElse("");
+                return (path.isEmpty() ? "" : path + ": ") + mapping.getOriginalMessage();
+            }
+            return e.getMessage();
         }
     }
 
