@@ -43,11 +43,16 @@ public final class JobDriver {
 
     /** The Job's pod, its container ended with {@code exitCode}, and {@code logs} served for it. */
     public Pod podEnded(Job job, int exitCode, String logs) {
+        return podEnded(job, exitCode, logs, 100);
+    }
+
+    /** The same, for a step whose logs_tail_lines is {@code tailLines}. */
+    public Pod podEnded(Job job, int exitCode, String logs, int tailLines) {
         Pod pod = pod(job, new PodBuilder().withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
                 .addNewContainerStatus().withName("job").withNewState().withNewTerminated().withExitCode(exitCode)
                 .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().endState().endContainerStatus()
                 .endStatus());
-        serveLogs(pod.getMetadata().getName(), logs);
+        serveLogs(pod.getMetadata().getName(), logs, tailLines);
         return pod;
     }
 
@@ -72,10 +77,10 @@ public final class JobDriver {
         return client.pods().resource(pod).create();
     }
 
-    /** The CRUD dispatcher does not serve {@code /log}: an expectation does, whatever the query. */
-    public void serveLogs(String podName, String logs) {
+    /** The CRUD dispatcher does not serve {@code /log}: an expectation does (fabric8 writes the query in this order). */
+    public void serveLogs(String podName, String logs, int tailLines) {
         mock.server().expect().get().withPath("/api/v1/namespaces/" + KubernetesMock.NAMESPACE + "/pods/" + podName
-                + "/log?pretty=false&container=job&tailLines=100&limitBytes=65536").andReturn(200, logs).always();
+                + "/log?pretty=false&container=job&tailLines=" + tailLines + "&limitBytes=65536").andReturn(200, logs).always();
     }
 
     public void succeed(Job job) {
