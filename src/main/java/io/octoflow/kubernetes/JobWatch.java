@@ -73,9 +73,9 @@ public final class JobWatch {
             long nextPoll = System.nanoTime();
             while (true) {
                 if (cancelled.getAsBoolean()) {
+                    String logs = logs(tailLines, limitBytes);
                     delete();
-                    return new Outcome(JobStatus.ABORTED, "the flow run was cancelled", begin, Instant.now(),
-                            logs(tailLines, limitBytes));
+                    return new Outcome(JobStatus.ABORTED, "the flow run was cancelled", begin, Instant.now(), logs);
                 }
                 if (System.nanoTime() >= deadline) {
                     String logs = logs(tailLines, limitBytes);
@@ -106,6 +106,10 @@ public final class JobWatch {
                 }
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
             }
+        } catch (InterruptedException e) {
+            // the thread is being stopped: nobody will wait for this Job any more
+            delete();
+            throw e;
         } finally {
             if (watch != null) {
                 watch.close();
