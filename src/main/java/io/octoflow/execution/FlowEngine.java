@@ -29,7 +29,9 @@ import org.apache.logging.log4j.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.kubernetes.CamelKubernetesClient;
 import io.octoflow.kubernetes.KubernetesAccess;
+import io.octoflow.kubernetes.KubernetesSecrets;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
@@ -72,13 +74,17 @@ public final class FlowEngine implements AutoCloseable {
     public FlowEngine(OctoflowConfig config, CamelContext camel) {
         this.config = config;
         this.camel = camel;
-        this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker);
+        KubernetesAccess kubernetes = new KubernetesAccess(config);
+        this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker,
+                new KubernetesSecrets(kubernetes));
         Templates templates = new Templates(config.templatesPath());
         this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath(),
                 config.dataPath());
         this.services = new StepServices(camel, config, templates, secrets,
                 new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper(),
-                new KubernetesAccess(config));
+                kubernetes);
+        // lazily: the client is built only when a step or a {{secret:...}} placeholder needs it
+        CamelKubernetesClient.bind(camel, kubernetes);
         camel.getShutdownStrategy().setTimeout(10);
         camel.start();
         this.producer = camel.createProducerTemplate();

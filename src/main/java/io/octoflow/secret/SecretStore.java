@@ -18,15 +18,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.octoflow.kubernetes.KubernetesSecrets;
+
 /**
  * Secrets from {@code SECRETS_PATH} (a YAML list of {name, type, ...}), re-read when the file changes.
  * {@code hashicorp-vault} entries are fetched from their {@code uri} with {@code HASHICORP_VAULT_TOKEN} and kept
- * 60 seconds, as the spooler did. Every value is registered with the {@link Masker} before it is handed out.
+ * 60 seconds, as the spooler did; {@code kubernetes} entries are read from a Kubernetes Secret ({@code secret},
+ * default the entry's name; {@code key}, default every key; {@code field}, the name the key's value goes by, default
+ * the key; {@code namespace}) and kept 60 seconds too. Every
+ * value is registered with the {@link Masker} before it is handed out.
  */
 public final class SecretStore {
 
     static final Duration VAULT_TTL = Duration.ofSeconds(60);
-    private static final List<String> TYPES = List.of("credential", "token", "api-key", "hashicorp-vault");
+    private static final List<String> TYPES = List.of("credential", "token", "api-key", "hashicorp-vault",
+            "kubernetes");
 
     private final Path file;
     private final String vaultToken;
@@ -34,6 +40,8 @@ public final class SecretStore {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Cached> vaultCache = new ConcurrentHashMap<>();
+    private final Map<String, Cached> kubernetesCache = new ConcurrentHashMap<>();
+    private final KubernetesSecrets kubernetes;
 
     private volatile Map<String, Map<String, String>> entries = Map.of();
     private volatile FileTime loadedVersion;
@@ -42,6 +50,12 @@ public final class SecretStore {
     }
 
     public SecretStore(Path file, String vaultToken, Masker masker) {
+        this(file, vaultToken, masker, null);
+    }
+
+    /** With {@code kubernetes} (may be null: then {@code kubernetes} entries cannot be read). */
+    public SecretStore(Path file, String vaultToken, Masker masker, KubernetesSecrets kubernetes) {
+        this.kubernetes = kubernetes;
         this.file = file;
         this.vaultToken = vaultToken;
         this.masker = masker;
@@ -62,6 +76,9 @@ public final class SecretStore {
         String type = entry.getOrDefault("type", "");
         if (type.equals("hashicorp-vault")) {
             return fromVault(name, entry.get("uri"));
+        }
+        if (type.equals("kubernetes")) {
+            return fromKubernetes(name, entry);
         }
         return new Secret(name, type, entry);
     }
@@ -107,7 +124,10 @@ public final class SecretStore {
             }
             Map<String, String> fields = new LinkedHashMap<>();
             item.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
-            register(type, fields);
+            if (!type.equals("kubernetes")) {
+                // a kubernetes entry only names where the values are: its own fields are no secrets
+                register(type, fields);
+            }
             loaded.put(name, fields);
         }
         return loaded;
@@ -123,6 +143,42 @@ public final class SecretStore {
         if (fields.containsKey("password")) {
             masker.registerCredential(fields.get("username"), fields.get("password"));
         }
+    }
+
+    private Secret fromKubernetes(String name, Map<String, String> entry) {
+        Cached cached = kubernetesCache.get(name);
+        if (cached != null && System.nanoTime() < cached.expiresAtNanos) {
+            return cached.secret;
+        }
+        if (kubernetes == null) {
+            throw new SecretException("secret '" + name + "' comes from Kubernetes but no cluster is configured");
+        }
+        String secretName = entry.getOrDefault("secret", name);
+        String key = entry.get("key");
+        Map<String, String> values;
+        try {
+            values = kubernetes.read(entry.get("namespace"), secretName);
+        } catch (RuntimeException e) {
+            throw new SecretException("secret '" + name + "': " + e.getMessage());
+        }
+        values.values().forEach(masker::register);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("type", "kubernetes");
+        if (key == null) {
+            fields.putAll(values);
+        } else {
+            String value = values.get(key);
+            if (value == null) {
+                throw new SecretException("secret '" + name + "': Kubernetes Secret '" + secretName
+                        + "' has no key '" + key + "' (keys: " + String.join(", ", values.keySet()) + ")");
+            }
+            // exposed under the key's own name, or as the field a step expects (field: token)
+            fields.put(entry.getOrDefault("field", key), value);
+        }
+        Secret secret = new Secret(name, "kubernetes", fields);
+        kubernetesCache.put(name, new Cached(secret, System.nanoTime() + VAULT_TTL.toNanos()));
+        return secret;
     }
 
     private Secret fromVault(String name, String uri) {

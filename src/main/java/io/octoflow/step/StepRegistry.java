@@ -13,6 +13,7 @@ import io.octoflow.step.types.GotoStep;
 import io.octoflow.step.types.JinjaStep;
 import io.octoflow.step.types.JiraNamesMergeStep;
 import io.octoflow.step.types.JqStep;
+import io.octoflow.step.types.KubernetesJobStep;
 import io.octoflow.step.types.RestStep;
 import io.octoflow.step.types.SetFactStep;
 import io.octoflow.step.types.SleepStep;
@@ -31,7 +32,7 @@ public final class StepRegistry {
         return new StepRegistry(List.of(
                 new FileStep(), new RestStep(), new JqStep(), new JinjaStep(), new FlowStep(), new FlowLoopStep(),
                 new JiraNamesMergeStep(), new DebugStep(), new SleepStep(), new ExitStep(), new SwitchStep(),
-                new GotoStep(), new SetFactStep()));
+                new GotoStep(), new SetFactStep(), new KubernetesJobStep()));
     }
 
     public StepType find(String type) {

@@ -1326,4 +1326,123 @@ class FlowValidationTest {
                 """);
         assertThat(problems).as(FlowCatalog.describe(problems)).isEmpty();
     }
+
+    // --- k8s_job ---
+
+    @Nested
+    class KubernetesJob {
+
+        @Test
+        void missingImage() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: a
+                        type: k8s_job
+                        k8s_job:
+                          command: [run]
+                    """);
+            assertOnly(problems, 6, 7, "step 'a': k8s_job: missing required key 'image'");
+        }
+
+        @Test
+        void wrongTypesAndUnknownKeys() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: a
+                        type: k8s_job
+                        k8s_job:
+                          image: busybox
+                          wait: "yes"
+                          timeout_seconds: 1.5
+                          command: run
+                          imagee: busybox
+                    """);
+            assertThat(problems).hasSize(4);
+            assertProblem(problems, 7, 13, "step 'a': k8s_job.wait: expected true or false");
+            assertProblem(problems, 8, 24, "k8s_job.timeout_seconds: expected a whole number");
+            assertProblem(problems, 9, 16, "k8s_job.command: expected a list");
+            assertProblem(problems, 10, 7, "k8s_job: unknown key 'imagee' (expected one of: image, command, args");
+        }
+
+        @Test
+        void nestedBlocksAreCheckedToo() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: a
+                        type: k8s_job
+                        k8s_job:
+                          image: busybox
+                          args: [--since, {days: 1}]
+                          env:
+                            1BAD: x
+                          env_secrets:
+                            TOKEN: {secret: ci-tokens, keyy: github}
+                          resources:
+                            limits: {memory: lots}
+                            request: {cpu: 1}
+                          job_spec:
+                            backofLimit: 2
+                            template:
+                              spec:
+                                serviceAccount_name: x
+                          timeout_seconds: 0
+                    """);
+            assertProblem(problems, 7, 23, "k8s_job.args: expected a list of strings, item 2 is a mapping");
+            assertProblem(problems, 9, 9, "k8s_job.env: '1BAD' is not a valid variable name");
+            assertProblem(problems, 11, 36, "k8s_job.env_secrets.TOKEN: unknown key 'keyy'");
+            assertProblem(problems, 11, 16, "k8s_job.env_secrets.TOKEN: missing required key 'key'");
+            assertProblem(problems, 13, 26, "k8s_job.resources.limits.memory: expected a quantity", "'lots'");
+            assertProblem(problems, 14, 9, "k8s_job.resources: unknown key 'request'");
+            assertProblem(problems, 16, 9, "k8s_job.job_spec: unknown key 'backofLimit'", "backoffLimit");
+            assertProblem(problems, 19, 13, "k8s_job.job_spec.template.spec: unknown key 'serviceAccount_name'",
+                    "serviceAccountName");
+            assertProblem(problems, 20, 24, "k8s_job.timeout_seconds: expected 1 or more, found 0");
+            assertThat(problems).hasSize(9);
+        }
+
+        @Test
+        void jobSpecValuesMustFitTheModel() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: a
+                        type: k8s_job
+                        k8s_job:
+                          image: busybox
+                          job_spec:
+                            backoffLimit: lots
+                    """);
+            assertOnly(problems, 8, 9, "k8s_job.job_spec: not a valid JobSpec: backoffLimit: Cannot deserialize",
+                    "\"lots\"");
+        }
+
+        @Test
+        void everyKeyUsedWell() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: a
+                        type: k8s_job
+                        k8s_job:
+                          image: "python:{{ version | default('3.12') }}"
+                          command: [python, -c]
+                          args: ["print(1)", 2]
+                          env: {A: "{{ __job_id__ }}", B: 1}
+                          env_secrets: {TOKEN: {secret: s, key: k}}
+                          namespace: jobs
+                          resources: {requests: {cpu: 100m}, limits: {memory: 1Gi}}
+                          job_spec:
+                            backoffLimit: 1
+                            activeDeadlineSeconds: 60
+                            template: {spec: {serviceAccountName: sa, nodeSelector: {a: b}}}
+                          wait: true
+                          timeout_seconds: 120
+                          logs_tail_lines: 0
+                    """);
+            assertThat(problems).as(FlowCatalog.describe(problems)).isEmpty();
+        }
+    }
 }

@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 
 /**
  * fabric8's Kubernetes mock API server in CRUD mode: a real HTTP server on a free port that stores what clients
@@ -36,8 +40,10 @@ public final class KubernetesMock implements AutoCloseable {
      * cluster without a CRD, say).
      */
     public KubernetesMock(boolean crud) {
-        server = crud ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true) : new KubernetesMockServer(true);
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        // mixed: expectations (server().expect()...) answer first, e.g. pod logs the CRUD store cannot serve
+        server = crud ? new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
+                new KubernetesMixedDispatcher(expectations), true) : new KubernetesMockServer(true);
         server.init();
         client = server.createClient().inNamespace(NAMESPACE);
     }
