@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.history.Execution;
+import io.octoflow.kubernetes.JobStatus;
 import io.octoflow.service.OctoflowService;
 import io.octoflow.task.Task;
 import io.octoflow.task.TaskInput;
@@ -127,7 +128,7 @@ final class RegoTaskApi {
     /** rego's TaskExecution, with the Job's name and the tail of its logs when the step recorded them. */
     private Map<String, Object> execution(Task task, Execution e) {
         JsonNode job = job(e);
-        TaskStatus status = TaskStatus.of(e.status(), job);
+        JobStatus status = TaskStatus.of(e.status(), job);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", e.id());
         view.put("task_definition_id", task.id());
