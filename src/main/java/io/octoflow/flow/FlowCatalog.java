@@ -576,14 +576,31 @@ public final class FlowCatalog {
         }
     }
 
-    /** Files under a directory that look like flows, sorted. */
+    /**
+     * Files under a directory that look like flows, sorted. Hidden directories are skipped: a Kubernetes ConfigMap
+     * volume keeps the real files in {@code ..<timestamp>/} and shows them through links, which would load each
+     * flow twice.
+     */
     public static List<Path> flowFilesUnder(Path directory) throws IOException {
         try (var stream = Files.walk(directory)) {
-            return stream.filter(Files::isRegularFile)
+            return stream.filter(p -> !inHiddenDirectory(directory, p))
+                    .filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml$"))
                     .sorted()
                     .toList();
         }
+    }
+
+    private static boolean inHiddenDirectory(Path directory, Path file) {
+        Path parent = directory.relativize(file).getParent();
+        if (parent != null) {
+            for (Path part : parent) {
+                if (part.toString().startsWith(".")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public static String describe(Collection<Problem> problems) {

@@ -40,7 +40,12 @@ import org.apache.logging.log4j.Logger;
  * <ul>
  * <li><b>The tree</b>: every subdirectory is watched; a directory created (or moved in) later is registered and the
  * matching files already in it are reported as changed; a directory deleted (or moved out) is forgotten and every
- * file known under it is reported as deleted. Symbolic links to directories are not followed.</li>
+ * file known under it is reported as deleted. Symbolic links to directories are not followed. Directories whose
+ * name starts with a dot are not part of the tree.</li>
+ * <li><b>Kubernetes volumes</b>: a ConfigMap or Secret volume holds each file as a link through {@code ..data} to a
+ * hidden directory {@code ..<timestamp>}, and updates every file at once by swapping {@code ..data}. The hidden
+ * directory is skipped (its files would come twice), and a change of a {@code ..} entry scans the tree again, as
+ * after an overflow, which delivers the files whose content changed.</li>
  * <li><b>Events</b>: {@link Listener#changed(Path)} for a file created, modified or moved in,
  * {@link Listener#deleted(Path)} for a known file deleted or moved out. A rename is {@code deleted(old)} then
  * {@code changed(new)}. Paths are absolute, under {@link #root()}.</li>
@@ -94,6 +99,8 @@ public final class DirectoryWatcher implements AutoCloseable {
     /** Files with events not delivered yet. */
     private final Map<Path, Pending> pending = new HashMap<>();
 
+    /** A {@code ..} entry changed in the last round of events (watcher thread only). */
+    private boolean swapped;
     private WatchService watchService;
     private Thread thread;
     private volatile boolean closed;
@@ -222,6 +229,9 @@ public final class DirectoryWatcher implements AutoCloseable {
                 }
                 if (overflow) {
                     LOG.info("Events were lost in {} (overflow): scanning it again", root);
+                }
+                if (overflow || swapped) {
+                    swapped = false;
                     rescan(now);
                 }
                 if (directories.isEmpty() && Files.isDirectory(root)) {
@@ -273,7 +283,14 @@ public final class DirectoryWatcher implements AutoCloseable {
                 continue;
             }
             Path child = dir.resolve((Path) event.context());
+            if (isAtomicWriterEntry(child)) {
+                swapped = true; // a ConfigMap/Secret volume swapped its files: compare them all
+                continue;
+            }
             if (kind == ENTRY_CREATE) {
+                if (isHiddenDirectory(child)) {
+                    continue;
+                }
                 if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         registerTree(child, now);
@@ -374,6 +391,9 @@ public final class DirectoryWatcher implements AutoCloseable {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!d.equals(root) && isHiddenDirectory(d)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 register(d);
                 return FileVisitResult.CONTINUE;
             }
@@ -472,6 +492,9 @@ public final class DirectoryWatcher implements AutoCloseable {
                 Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                        if (!d.equals(root) && isHiddenDirectory(d)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
                         register(d);
                         return FileVisitResult.CONTINUE;
                     }
@@ -516,6 +539,19 @@ public final class DirectoryWatcher implements AutoCloseable {
     @Override
     public String toString() {
         return "DirectoryWatcher[" + root + "]";
+    }
+
+    /** A directory (not a link to one) named {@code .something}: not part of the watched tree. */
+    static boolean isHiddenDirectory(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".")
+                && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Kubernetes' atomic writer entries: {@code ..data}, {@code ..data_tmp}, {@code ..<timestamp>}. */
+    static boolean isAtomicWriterEntry(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith("..");
     }
 
     // ------------------------------------------------------------------ state

@@ -203,6 +203,28 @@ class DirectoryWatcherTest {
                 .rejects(Path.of("c.json"), Path.of(".d.yml"), Path.of("yml"));
     }
 
+    /** Kubernetes mounts a ConfigMap as kubelet's atomic writer lays it out; FLOWS_PATH is one on a cluster. */
+    @Test
+    void configMapVolumeFilesComeOnceAndTheirUpdatesAreDelivered() throws IOException {
+        Path v1 = write("..2026_01_01_00_00_00.1/flow.yml", "v1");
+        Files.createSymbolicLink(dir.resolve("..data"), v1.getParent().getFileName());
+        Files.createSymbolicLink(dir.resolve("flow.yml"), Path.of("..data/flow.yml"));
+        start();
+        assertThat(watcher.knownFiles()).containsExactly(dir.resolve("flow.yml"));
+        assertThat(io.octoflow.flow.FlowCatalog.flowFilesUnder(dir)).containsExactly(dir.resolve("flow.yml"));
+
+        // an update: a new hidden directory, ..data swapped by a rename, the old directory removed
+        Path v2 = write("..2026_01_01_00_01_00.2/flow.yml", "v2, longer");
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getParent().getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), ATOMIC_MOVE);
+        Files.delete(v1);
+        Files.delete(v1.getParent());
+        within2s().until(() -> events.list().contains("changed flow.yml"));
+        sync("marker.yml");
+        assertThat(events.list()).containsExactly("changed flow.yml", "changed marker.yml");
+        assertThat(watcher.knownFiles()).containsExactlyInAnyOrder(dir.resolve("flow.yml"), dir.resolve("marker.yml"));
+    }
+
     @Test
     void rapidWritesAreCoalesced() throws IOException {
         start();
