@@ -126,6 +126,11 @@ public final class TaskService {
         Task deleted = new Task(task.id(), task.name(), task.image(), task.namespace(), task.executionInterval(),
                 false, true, task.cmd(), task.args(), task.metadata(), null, task.createdAt(), Instant.now());
         store.update(deleted);
+        // a run going on is aborted first (its step deletes its Job): the flow's route goes next
+        for (String executionId : launcher.runningIds()) {
+            history.find(executionId).filter(e -> e.flowName().equals(task.flowName()))
+                    .ifPresent(e -> launcher.abort(executionId));
+        }
         Path file = flows.file(task);
         directory.deleted(file.toAbsolutePath().normalize());
         flows.delete(task);

@@ -81,7 +81,11 @@ class ApiRequestsTest {
         assertError(service.post("/api/flows/launch", "[1, 2]"), 400, "expected a JSON object");
         assertError(service.post("/api/flows/launch", ""), 400, "JSON object body");
         assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"dta\": {}}"), 400,
-                "unknown field 'dta'", "data, path, timeout_seconds");
+                "unknown field 'dta'", "data, flow, path, timeout_seconds");
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"flow\": \"hello\"}"), 400,
+                "either 'path' or 'flow'");
+        assertError(service.post("/api/flows/launch", "{\"flow\": \"nobody\"}"), 404,
+                "no deployed flow named 'nobody'");
         assertError(service.post("/api/flows/launch", "{}"), 400, "missing field 'path'");
         assertError(service.post("/api/flows/launch", "{\"path\": 3}"), 400, "'path'", "non-empty string");
         assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"timeout_seconds\": -1}"), 400,

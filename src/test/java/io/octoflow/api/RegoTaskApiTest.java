@@ -170,7 +170,11 @@ class RegoTaskApiTest {
         finish(third);
         await().atMost(WAIT).until(() -> onlyTask().get("execution_counter").asInt() == 3);
 
+        // deleted while its Job runs: the run is aborted and the Job deleted
+        assertThat(regoPost("/api/v1/task/" + id + "/rerun", null).status()).isEqualTo(200);
+        Job running = awaitJobs(4);
         Response deleted = send("DELETE", "/api/v1/task/" + id, null);
+        await().atMost(WAIT).until(() -> driver.gone(running.getMetadata().getName()));
         assertThat(deleted.json().get("message").asText()).isEqualTo("deleted");
         assertThat(get("/api/v1/task").json()).isEmpty();
         assertThat(service.service().scheduler().entries()).isEmpty();
