@@ -68,46 +68,59 @@ public final class JobWatch {
         AtomicReference<Job> changed = new AtomicReference<>();
         Semaphore wake = new Semaphore(0);
         Watch watch = startWatch(changed, wake);
+        int apiErrors = 0;
         try {
             Duration pollEvery = FIRST_POLL;
             long nextPoll = System.nanoTime();
             while (true) {
                 if (cancelled.getAsBoolean()) {
                     String logs = logs(tailLines, limitBytes);
-                    delete();
-                    return new Outcome(JobStatus.ABORTED, "the flow run was cancelled", begin, Instant.now(), logs);
+                    return new Outcome(JobStatus.ABORTED, "the flow run was cancelled" + deleted(), begin,
+                            Instant.now(), logs);
                 }
                 if (System.nanoTime() >= deadline) {
                     String logs = logs(tailLines, limitBytes);
-                    delete();
                     return new Outcome(JobStatus.TIMEOUT, "timeout_seconds (" + timeout.toSeconds()
-                            + ") passed", begin, Instant.now(), logs);
+                            + ") passed" + deleted(), begin, Instant.now(), logs);
                 }
                 Job job = changed.getAndSet(null);
                 List<Pod> pods = null;
-                if (System.nanoTime() >= nextPoll) {
-                    job = jobs().get();
-                    if (job == null) {
-                        return new Outcome(JobStatus.PROC_ERROR, "the Job was deleted by someone else", begin,
-                                Instant.now(), "");
+                try {
+                    if (System.nanoTime() >= nextPoll) {
+                        nextPoll = System.nanoTime() + pollEvery.toNanos();
+                        pollEvery = pollEvery.multipliedBy(3).dividedBy(2);
+                        if (pollEvery.compareTo(MAX_POLL) > 0) {
+                            pollEvery = MAX_POLL;
+                        }
+                        job = jobs().get();
+                        if (job == null) {
+                            return new Outcome(JobStatus.PROC_ERROR, "the Job was deleted by someone else", begin,
+                                    Instant.now(), "");
+                        }
+                        pods = pods();
                     }
-                    pods = pods();
-                    nextPoll = System.nanoTime() + pollEvery.toNanos();
-                    pollEvery = pollEvery.multipliedBy(3).dividedBy(2);
-                    if (pollEvery.compareTo(MAX_POLL) > 0) {
-                        pollEvery = MAX_POLL;
+                    if (job != null) {
+                        Outcome outcome = outcome(job, pods, tailLines, limitBytes, begin);
+                        if (outcome != null) {
+                            return outcome;
+                        }
                     }
-                }
-                if (job != null) {
-                    Outcome outcome = outcome(job, pods, tailLines, limitBytes, begin);
-                    if (outcome != null) {
-                        return outcome;
+                    apiErrors = 0;
+                } catch (KubernetesClientException e) {
+                    // a restarting API server, a 429, a dropped connection: the Job runs on, the next poll retries
+                    if (apiErrors++ == 0) {
+                        LOG.warn("Job {}/{}: the API server did not answer ({}); retrying until the step's timeout",
+                                namespace, name, e.getMessage());
                     }
                 }
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             // the thread is being stopped: nobody will wait for this Job any more
+            delete();
+            throw e;
+        } catch (RuntimeException e) {
+            // nobody will wait for this Job any more either
             delete();
             throw e;
         } finally {
@@ -158,8 +171,7 @@ public final class JobWatch {
         if (pods != null) {
             String stuck = stuckReason(pods);
             if (stuck != null) {
-                delete();
-                return new Outcome(JobStatus.PROC_ERROR, stuck, started, Instant.now(), "");
+                return new Outcome(JobStatus.PROC_ERROR, stuck + deleted(), started, Instant.now(), "");
             }
         }
         return null;
@@ -261,22 +273,47 @@ public final class JobWatch {
             if (pods.isEmpty()) {
                 return "";
             }
+            // the API cuts limitBytes from the start of the tail: ask for more, keep the end (the last lines
+            // are the ones a flow reads, e.g. a JSON summary)
             String log = client.pods().inNamespace(namespace).withName(pods.get(0).getMetadata().getName())
-                    .inContainer(JobTemplate.CONTAINER).limitBytes(limitBytes).tailingLines(tailLines).getLog();
-            return log == null ? "" : log;
+                    .inContainer(JobTemplate.CONTAINER).limitBytes(limitBytes * 4).tailingLines(tailLines).getLog();
+            return log == null ? "" : lastBytes(log, limitBytes);
         } catch (KubernetesClientException e) {
             LOG.debug("no logs for Job {}/{}: {}", namespace, name, e.getMessage());
             return "";
         }
     }
 
-    /** Deletes the Job and, in the background, its pods. */
-    public void delete() {
+    /** The end of {@code log} that fits in {@code limitBytes} UTF-8 bytes, starting at a line when it can. */
+    static String lastBytes(String log, int limitBytes) {
+        byte[] bytes = log.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= limitBytes) {
+            return log;
+        }
+        int from = bytes.length - limitBytes;
+        while (from < bytes.length && (bytes[from] & 0xC0) == 0x80) {
+            from++; // not inside a character
+        }
+        String tail = new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
+        int line = tail.indexOf('\n');
+        return line >= 0 && line < tail.length() - 1 ? tail.substring(line + 1) : tail;
+    }
+
+    /** Deletes the Job and, in the background, its pods; true when the API server took the delete. */
+    public boolean delete() {
         try {
             jobs().withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            return true;
         } catch (KubernetesClientException e) {
             LOG.warn("cannot delete Job {}/{}: {}", namespace, name, e.getMessage());
+            return false;
         }
+    }
+
+    /** Deletes the Job; what to add to the reason when that failed (it would go on running). */
+    private String deleted() {
+        return delete() ? "" : "; the Job could not be deleted, delete it by hand: kubectl -n " + namespace
+                + " delete job " + name;
     }
 
     private io.fabric8.kubernetes.client.dsl.ScalableResource<Job> jobs() {

@@ -147,10 +147,6 @@ public final class TaskService {
         return store.live().stream().filter(this::dueOnce).collect(Collectors.toList());
     }
 
-    public Task get(String id) {
-        return live(id);
-    }
-
     /** When the task runs next: its schedule's next fire, or a one-time task's due time. */
     public Optional<Instant> nextExecution(Task task) {
         if (task.periodic()) {

@@ -80,7 +80,7 @@ public final class JobDriver {
     /** The CRUD dispatcher does not serve {@code /log}: an expectation does (fabric8 writes the query in this order). */
     public void serveLogs(String podName, String logs, int tailLines) {
         mock.server().expect().get().withPath("/api/v1/namespaces/" + KubernetesMock.NAMESPACE + "/pods/" + podName
-                + "/log?pretty=false&container=job&tailLines=" + tailLines + "&limitBytes=65536").andReturn(200, logs).always();
+                + "/log?pretty=false&container=job&tailLines=" + tailLines + "&limitBytes=262144").andReturn(200, logs).always();
     }
 
     public void succeed(Job job) {
