@@ -165,6 +165,8 @@ class GeneratedManifestsTest {
     void deploymentRunsAsItsServiceAccountNotRootWithinLimits() {
         PodSpec pod = deployment().getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("octoflow");
+        // longer than the 30 s Octoflow gives running flows on SIGTERM before aborting them and deleting their Jobs
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(40L);
         assertThat(resource(io.fabric8.kubernetes.api.model.ServiceAccount.class, "octoflow")).isNotNull();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
@@ -197,8 +199,8 @@ class GeneratedManifestsTest {
                 Map.entry("batch/jobs", Set.of("create", "get", "list", "watch", "delete")),
                 Map.entry("core/pods", read),
                 Map.entry("core/pods/log", read),
-                Map.entry("core/secrets", read),
-                Map.entry("core/configmaps", read),
+                Map.entry("core/secrets", Set.of("get")),
+                Map.entry("core/configmaps", Set.of("get")),
                 Map.entry("octoflow.io/flows", read),
                 Map.entry("octoflow.io/flows/status", status),
                 Map.entry("clever-telemetry.io/loops", read),
