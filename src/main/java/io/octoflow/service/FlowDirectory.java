@@ -356,6 +356,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         return null;
     }
 
+    /** What is wrong with a flow file (and the flows it calls), without deploying it: empty when it is valid. */
+    public synchronized List<Problem> check(Path file) {
+        engine.catalog().clear();
+        return engine.validate(file.toAbsolutePath().normalize());
+    }
+
     /** The deployment of a file, wherever it is (flows generated from tasks and resources live in DATA_PATH). */
     public synchronized Optional<Deployment> byFile(Path file) {
         return Optional.ofNullable(deployments.get(file.toAbsolutePath().normalize()));

@@ -42,7 +42,15 @@ public final class TaskFlows {
 
     /** Writes (atomically) the flow of {@code task} and returns its file. */
     public Path write(Task task) {
-        Path file = file(task);
+        return write(task, file(task));
+    }
+
+    /** Writes the flow of {@code task} beside its file, to be validated before it replaces anything. */
+    public Path writeCandidate(Task task) {
+        return write(task, directory.resolve("." + task.flowName() + ".candidate.yml"));
+    }
+
+    private Path write(Task task, Path file) {
         try {
             Files.createDirectories(directory);
             Path temporary = Files.createTempFile(directory, ".task-", ".tmp");
@@ -55,21 +63,25 @@ public final class TaskFlows {
     }
 
     public void delete(Task task) {
+        delete(file(task));
+    }
+
+    public void delete(Path file) {
         try {
-            Files.deleteIfExists(file(task));
+            Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file(task) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
         }
     }
 
     String yaml(Task task) throws JsonProcessingException {
         Map<String, Object> job = new LinkedHashMap<>();
-        job.put("image", task.image());
+        job.put("image", literal(task.image()));
         if (!task.cmd().isEmpty()) {
-            job.put("command", task.cmd());
+            job.put("command", task.cmd().stream().map(TaskFlows::literal).toList());
         }
         if (!task.args().isEmpty()) {
-            job.put("args", task.args());
+            job.put("args", task.args().stream().map(TaskFlows::literal).toList());
         }
         if (task.namespace() != null && !task.namespace().isBlank()) {
             job.put("namespace", task.namespace());
@@ -97,6 +109,18 @@ public final class TaskFlows {
         flow.put("timeout_seconds", jobTimeoutSeconds + 60);
         flow.put("steps", java.util.List.of(step));
         return yaml.writeValueAsString(flow);
+    }
+
+    /**
+     * The step renders image, command and args as Jinja; rego passes them as they are (a go-template in a command,
+     * say): text with Jinja delimiters is kept literal.
+     */
+    static String literal(String value) {
+        if (value == null || !(value.contains("{{") || value.contains("{%") || value.contains("{#"))) {
+            return value;
+        }
+        return "{% raw %}" + value.replace("{% endraw %}", "{% endraw %}{{ '{% endraw %}' }}{% raw %}")
+                + "{% endraw %}";
     }
 
     private ObjectNode jobSpec(JsonNode metadata) {

@@ -1,6 +1,7 @@
 package io.octoflow.task;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.Problem;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionStore;
@@ -33,6 +35,8 @@ import io.octoflow.service.Scheduler;
 public final class TaskService {
 
     private static final Logger LOG = LogManager.getLogger(TaskService.class);
+    private static final java.util.regex.Pattern NAMESPACE =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final String TRIGGER = "task";
 
     private final TaskStore store;
@@ -70,12 +74,18 @@ public final class TaskService {
         if (input.image() == null || input.image().isBlank()) {
             throw new IllegalArgumentException("field 'image': required, the container image to run");
         }
+        check(input);
         Instant now = Instant.now();
         Task task = new Task(UUID.randomUUID().toString(), input.name(), input.image().trim(), input.namespace(),
                 interval(input.executionInterval()), input.enabled() == null || input.enabled(), false, input.cmd(),
                 input.args(), input.metadata(), now, now, now);
         deploy(task);
-        store.insert(task);
+        try {
+            store.insert(task);
+        } catch (RuntimeException e) {
+            undeploy(task); // no task runs without its row
+            throw e;
+        }
         LOG.info("task {} ('{}', image {}) created: {}", task.id(), task.name(), task.image(),
                 task.periodic() ? "every " + task.executionInterval() + " s" : "runs once");
         if (dueOnce(task)) {
@@ -89,6 +99,7 @@ public final class TaskService {
         if (input.id() == null) {
             throw new IllegalArgumentException("field 'id': required, the task to update");
         }
+        check(input);
         Task old = live(input.id());
         Task task = new Task(old.id(), input.name() != null ? input.name() : old.name(),
                 input.image() != null && !input.image().isBlank() ? input.image().trim() : old.image(),
@@ -98,14 +109,17 @@ public final class TaskService {
                 input.cmd() != null ? input.cmd() : old.cmd(), input.args() != null ? input.args() : old.args(),
                 input.metadata() != null ? input.metadata() : old.metadata(), old.nextExecutionTime(),
                 old.createdAt(), Instant.now());
+        deploy(task); // an invalid definition throws here, having changed nothing
         try {
-            deploy(task);
-        } catch (IllegalArgumentException e) {
-            deploy(old); // the stored definition keeps running
+            store.update(task);
+        } catch (RuntimeException e) {
+            deploy(old); // the stored definition runs on
             throw e;
         }
-        store.update(task);
         LOG.info("task {} updated", task.id());
+        if (dueOnce(task) && !old.enabled()) {
+            task = launchOnce(task); // a one-time task enabled now runs now
+        }
         return task;
     }
 
@@ -116,8 +130,34 @@ public final class TaskService {
             task = withState(task, true, task.nextExecutionTime());
             deploy(task);
             store.update(task);
+            if (task.periodic()) {
+                // its schedule, back, fires at once: that run is the rerun
+                Optional<String> scheduled = runningExecution(task, Duration.ofSeconds(5));
+                if (scheduled.isPresent()) {
+                    return scheduled.get();
+                }
+            }
         }
         return launch(task);
+    }
+
+    /** The id of the task's run going on, waiting up to {@code wait} for one to start. */
+    private Optional<String> runningExecution(Task task, Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        do {
+            Optional<String> running = history.list(new ExecutionQuery(task.flowName(), Execution.RUNNING, null,
+                    null, 1, 0)).stream().findFirst().map(Execution::id);
+            if (running.isPresent()) {
+                return running;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        } while (System.nanoTime() < until);
+        return Optional.empty();
     }
 
     /** Marks the task deleted (kept in the database, as in rego); its flow, schedule and file go. */
@@ -131,11 +171,32 @@ public final class TaskService {
             history.find(executionId).filter(e -> e.flowName().equals(task.flowName()))
                     .ifPresent(e -> launcher.abort(executionId));
         }
-        Path file = flows.file(task);
-        directory.deleted(file.toAbsolutePath().normalize());
-        flows.delete(task);
+        undeploy(task);
         LOG.info("task {} deleted", id);
         return deleted;
+    }
+
+    private void undeploy(Task task) {
+        directory.deleted(flows.file(task).toAbsolutePath().normalize());
+        flows.delete(task);
+    }
+
+    /** What the database and Kubernetes hold: named fields, within their sizes. */
+    private static void check(TaskInput input) {
+        checkLength("name", input.name(), 253);
+        checkLength("image", input.image(), 1024);
+        if (input.namespace() != null && !input.namespace().isEmpty()
+                && !NAMESPACE.matcher(input.namespace()).matches()) {
+            throw new IllegalArgumentException("field 'namespace': expected a Kubernetes namespace name (lower-case"
+                    + " letters, digits and '-', at most 63), got '" + input.namespace() + "'");
+        }
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new IllegalArgumentException("field '" + field + "': at most " + max + " characters, got "
+                    + value.length());
+        }
     }
 
     public List<Task> list() {
@@ -192,19 +253,26 @@ public final class TaskService {
         return !task.periodic() && task.enabled() && !task.deleted() && task.nextExecutionTime() != null;
     }
 
-    /** Writes the task's flow and deploys it; a definition that does not validate changes nothing. */
+    /**
+     * Writes the task's flow and deploys it. The new definition is validated first, beside the running one: one
+     * that does not validate changes nothing (no file, no route, no schedule touched).
+     */
     private FlowDefinition deploy(Task task) {
-        Path file = flows.write(task).toAbsolutePath().normalize();
-        Deployment deployment = directory.deploy(file);
+        Path candidate = flows.writeCandidate(task);
+        List<Problem> problems;
+        try {
+            problems = directory.check(candidate);
+        } finally {
+            flows.delete(candidate);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("task " + task.id() + " is not a valid job: " + problems.stream()
+                    .map(Problem::message).collect(Collectors.joining("; ")));
+        }
+        Deployment deployment = directory.deploy(flows.write(task).toAbsolutePath().normalize());
         if (!deployment.valid()) {
-            List<String> problems = new ArrayList<>();
-            deployment.problems().forEach(p -> problems.add(p.message()));
-            if (deployment.flow() == null) {
-                directory.deleted(file);
-                flows.delete(task);
-            }
-            throw new IllegalArgumentException("task " + task.id() + " is not a valid job: "
-                    + String.join("; ", problems));
+            throw new IllegalStateException("task " + task.id() + ": " + deployment.problems().stream()
+                    .map(Problem::message).collect(Collectors.joining("; ")));
         }
         return deployment.flow();
     }

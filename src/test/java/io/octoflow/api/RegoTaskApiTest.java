@@ -55,7 +55,7 @@ class RegoTaskApiTest {
     @Test
     void aOneTimeTaskRunsItsJobOnceAndReportsRegoStatusCodes() {
         Response created = regoPost("/api/v1/task", """
-                {"image": "busybox:1.36", "name": "hello", "cmd": ["sh", "-c", "echo hi"],
+                {"image": "busybox:1.36", "name": "hello", "cmd": ["sh", "-c", "echo hi {{.Name}} {% x"],
                  "metadata": {"backoffLimit": 2, "client_id": "acme"}}""");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         assertThat(created.json().get("message").asText()).isEqualTo("created");
@@ -66,7 +66,8 @@ class RegoTaskApiTest {
         assertThat(job.getSpec().getBackoffLimit()).as("metadata's JobSpec keys configure the Job").isEqualTo(2);
         var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("busybox:1.36");
-        assertThat(container.getCommand()).containsExactly("sh", "-c", "echo hi");
+        // rego passes commands as they are: no Jinja rendering of a go-template
+        assertThat(container.getCommand()).containsExactly("sh", "-c", "echo hi {{.Name}} {% x");
 
         // running: rego's RUNNING
         await().atMost(WAIT).until(() -> get("/api/v1/task/" + id + "/latest").status() == 200);
@@ -144,6 +145,7 @@ class RegoTaskApiTest {
         assertThat(bad.status()).as(bad.body()).isEqualTo(400);
         assertThat(bad.json().get("error").asText()).contains("backoffLimit");
         assertThat(onlyTask().get("metadata").isNull()).isTrue();
+        assertThat(driver.jobs()).as("a refused update runs nothing").hasSize(1);
 
         Response disabled = send("PUT", "/api/v1/task", "{\"id\": \"" + id + "\", \"enabled\": false,"
                 + " \"image\": \"busybox:1.37\"}");
@@ -152,9 +154,17 @@ class RegoTaskApiTest {
         assertThat(onlyTask().get("next_execution_time").isNull()).isTrue();
         assertThat(service.service().scheduler().entries()).isEmpty();
 
-        send("PUT", "/api/v1/task", "{\"id\": \"" + id + "\", \"enabled\": true}");
+        // rerun enables it again: its schedule's first fire is the rerun (no second launch racing it)
+        Response rerun = regoPost("/api/v1/task/" + id + "/rerun", null);
+        assertThat(rerun.status()).as(rerun.body()).isEqualTo(200);
         assertThat(service.service().scheduler().entries()).hasSize(1);
-        finish(awaitJobs(2)); // enabled again, it runs at once
+        Job second = awaitJobs(2);
+        assertThat(get("/api/v1/task/" + id + "/latest").json().get("id").asText())
+                .as(() -> get("/api/executions?flow=task-" + id).body())
+                .isEqualTo(rerun.json().get("execution_id").asText());
+        finish(second);
+        await().atMost(WAIT).until(() -> onlyTask().get("execution_counter").asInt() == 2);
+        assertThat(get("/api/executions?flow=task-" + id + "&status=skipped").json()).isEmpty();
 
         // stored in the database: after a restart the task is back, scheduled
         service.close();
@@ -201,10 +211,24 @@ class RegoTaskApiTest {
         assertThat(echoed.status()).as(echoed.body()).isEqualTo(200);
         assertThat(echoed.json().at("/task/deleted").asBoolean()).isFalse();
         assertThat(get("/api/v1/task/pending").json()).isEmpty();
+        assertThat(driver.jobs()).as("a disabled one-time task does not run").isEmpty();
+        // enabled, it runs
+        String echoedId = echoed.json().get("id").asText();
+        assertThat(send("PUT", "/api/v1/task", "{\"id\": \"" + echoedId + "\", \"enabled\": true}").status())
+                .isEqualTo(200);
+        finish(driver.awaitJob());
+        await().atMost(WAIT).until(() -> get("/api/v1/task/" + echoedId + "/latest").json().path("status_code")
+                .asInt() == 500);
+
+        Response longName = regoPost("/api/v1/task", "{\"image\": \"x\", \"name\": \"" + "n".repeat(300) + "\"}");
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.json().get("error").asText()).isEqualTo("field 'name': at most 253 characters, got 300");
+        assertThat(regoPost("/api/v1/task", "{\"image\": \"x\", \"namespace\": \"Not_A_Namespace\"}").json()
+                .get("error").asText()).startsWith("field 'namespace': expected a Kubernetes namespace name");
+        assertThat(get("/api/v1/task").json()).hasSize(1);
         assertThat(send("PUT", "/api/v1/task", "{\"id\": \"nope\", \"image\": \"x\"}").status()).isEqualTo(404);
         assertThat(regoPost("/api/v1/task/nope/rerun", null).status()).isEqualTo(404);
         assertThat(get("/api/v1/task/nope/latest").status()).isEqualTo(404);
-        assertThat(driver.jobs()).as("a disabled one-time task does not run").isEmpty();
     }
 
     /** Waits for the {@code count}th Job and returns the one that has not ended. */
