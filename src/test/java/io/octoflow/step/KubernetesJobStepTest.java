@@ -182,6 +182,33 @@ class KubernetesJobStepTest {
     }
 
     @Test
+    void aSecretTheContainerPrintsIsMaskedInItsLogs() throws Exception {
+        mock.client().secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("ci-tokens").endMetadata().addToStringData("github", "ghp-s3cr3t-from-k8s").build()).create();
+        fx.flow("leaky.yml", """
+                name: leaky
+                steps:
+                  - name: run
+                    type: k8s_job
+                    k8s_job:
+                      image: busybox
+                      env_secrets:
+                        GITHUB_TOKEN: {secret: ci-tokens, key: github}
+                """);
+        CompletableFuture<RunResult> run = start("leaky.yml", Map.of());
+        Job job = driver.awaitJob();
+        driver.podEnded(job, 0, "debug: token is ghp-s3cr3t-from-k8s\n");
+        driver.succeed(job);
+
+        RunResult r = done(run);
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) r.data().get("run");
+        assertThat(result).containsEntry("logs", "debug: token is ***\n");
+    }
+
+    @Test
     void aContainerExitingNonZeroFailsTheStepWithAppError() throws Exception {
         fx.flow("fail.yml", """
                 name: failing

@@ -2,6 +2,7 @@ package io.octoflow.step.types;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import io.octoflow.kubernetes.JobTemplate;
 import io.octoflow.kubernetes.JobTemplate.SecretRef;
 import io.octoflow.kubernetes.JobWatch;
 import io.octoflow.kubernetes.KubernetesAccess;
+import io.octoflow.kubernetes.KubernetesSecrets;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
@@ -326,7 +328,8 @@ public final class KubernetesJobStep implements StepType {
                 .to("kubernetes-job:octoflow?operation=" + KubernetesOperations.CREATE_JOB_OPERATION
                         + "&kubernetesClient=#" + CamelKubernetesClient.BEAN)
                 .id(build.id())
-                .process(exchange -> awaitJob(exchange, settings, kubernetes, resultKey))
+                .process(exchange -> awaitJob(exchange, settings, kubernetes, resultKey,
+                        build.services().secrets().masker()))
                 .id(build.id("wait"));
     }
 
@@ -338,7 +341,7 @@ public final class KubernetesJobStep implements StepType {
         String name = JobNames.unique(flowName, stepName);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/managed-by", "octoflow");
-        labels.put("octoflow.io/flow", JobNames.slug(flowName, "flow"));
+        labels.put("octoflow.io/flow", JobNames.labelValue(JobNames.slug(flowName, "flow")));
         labels.put("octoflow.io/execution-id", JobNames.labelValue(run.jobId()));
         Map<String, String> env = new LinkedHashMap<>();
         settings.env().forEach((key, value) -> env.put(key, value.render(context)));
@@ -359,8 +362,8 @@ public final class KubernetesJobStep implements StepType {
         return templates == null ? null : templates.stream().map(t -> t.render(context)).toList();
     }
 
-    private static void awaitJob(Exchange exchange, Settings settings, KubernetesAccess kubernetes, String resultKey)
-            throws InterruptedException {
+    private static void awaitJob(Exchange exchange, Settings settings, KubernetesAccess kubernetes, String resultKey,
+            io.octoflow.secret.Masker masker) throws InterruptedException {
         Launched job = exchange.getProperty(STATE, Launched.class);
         exchange.removeProperty(STATE);
         Message message = exchange.getMessage();
@@ -375,6 +378,7 @@ public final class KubernetesJobStep implements StepType {
         Duration timeout = settings.timeoutSeconds() == null ? null : Duration.ofSeconds(settings.timeoutSeconds());
         JobWatch.Outcome outcome = watch.await(timeout, run.cancellation()::isCancelled, settings.tailLines(),
                 LOG_LIMIT_BYTES);
+        maskEnvSecrets(settings, job.namespace(), kubernetes, masker);
         Map<String, Object> result = result(job, outcome.status(), outcome.started(), outcome.ended(),
                 outcome.logs());
         if (outcome.status() == JobStatus.SUCCESS) {
@@ -386,6 +390,31 @@ public final class KubernetesJobStep implements StepType {
         run.data().put(resultKey, result);
         throw new JobFailedException("Job " + job.namespace() + "/" + job.name() + " " + outcome.status() + " ("
                 + outcome.status().code() + "): " + outcome.reason());
+    }
+
+    /**
+     * A container may print the values env_secrets gave it: they are read (by name, as the Job's pod did) and
+     * registered with the masker before its logs reach the result, the history or a log line.
+     */
+    private static void maskEnvSecrets(Settings settings, String namespace, KubernetesAccess kubernetes,
+            io.octoflow.secret.Masker masker) {
+        if (settings.envSecrets().isEmpty() || settings.tailLines() <= 0) {
+            return;
+        }
+        KubernetesSecrets secrets = new KubernetesSecrets(kubernetes);
+        Map<String, Map<String, String>> read = new HashMap<>();
+        for (JobTemplate.SecretRef ref : settings.envSecrets().values()) {
+            try {
+                String value = read.computeIfAbsent(ref.secret(), name -> secrets.read(namespace, name))
+                        .get(ref.key());
+                if (value != null) {
+                    masker.register(value);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read Secret {}/{} to mask its values in the Job's logs: {}", namespace,
+                        ref.secret(), e.getMessage());
+            }
+        }
     }
 
     private static Map<String, Object> result(Launched job, JobStatus status, java.time.Instant started,
