@@ -181,6 +181,19 @@ public final class TaskService {
         flows.delete(task);
     }
 
+    /** A problem of the generated flow, named by the request's fields (the caller never saw the flow). */
+    static String requestFields(String message) {
+        String m = message.replaceFirst("^step 'job': ", "");
+        String[][] fields = {{"k8s_job.job_spec", "metadata"}, {"k8s_job.image", "image"},
+            {"k8s_job.command", "cmd"}, {"k8s_job.args", "args"}, {"k8s_job.namespace", "namespace"}};
+        for (String[] field : fields) {
+            if (m.startsWith(field[0])) {
+                return "field '" + field[1] + "'" + m.substring(field[0].length());
+            }
+        }
+        return m;
+    }
+
     /** What the database and Kubernetes hold: named fields, within their sizes. */
     private static void check(TaskInput input) {
         checkLength("name", input.name(), 253);
@@ -267,7 +280,7 @@ public final class TaskService {
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("task " + task.id() + " is not a valid job: " + problems.stream()
-                    .map(Problem::message).collect(Collectors.joining("; ")));
+                    .map(p -> requestFields(p.message())).collect(Collectors.joining("; ")));
         }
         Deployment deployment = directory.deploy(flows.write(task).toAbsolutePath().normalize());
         if (!deployment.valid()) {
