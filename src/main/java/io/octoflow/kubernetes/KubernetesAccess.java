@@ -18,6 +18,7 @@ public final class KubernetesAccess implements AutoCloseable {
 
     private final OctoflowConfig config;
     private volatile KubernetesClient client;
+    private volatile boolean closed;
 
     public KubernetesAccess(OctoflowConfig config) {
         this.config = config;
@@ -34,6 +35,10 @@ public final class KubernetesAccess implements AutoCloseable {
         KubernetesClient current = client;
         if (current == null) {
             synchronized (this) {
+                if (closed) {
+                    // a late caller (a Job delete, a loop run) after the stop must not build a client left open
+                    throw new IllegalStateException("Octoflow is stopping: no more Kubernetes calls");
+                }
                 if (client == null) {
                     client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
                 }
@@ -70,6 +75,7 @@ public final class KubernetesAccess implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (client != null) {
             client.close();
             client = null;

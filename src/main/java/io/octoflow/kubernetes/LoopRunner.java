@@ -44,6 +44,7 @@ public final class LoopRunner implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     /** The running loops by name; informer callbacks come one at a time, close() from another thread. */
     private final Map<String, LoopExecution> loops = new HashMap<>();
+    private boolean closed;
     /** The generation last reported invalid, so that a resync does not log it again. */
     private final Map<String, Long> reportedInvalid = new HashMap<>();
     private SharedIndexInformer<GenericKubernetesResource> informer;
@@ -89,6 +90,9 @@ public final class LoopRunner implements AutoCloseable {
     }
 
     private synchronized void apply(GenericKubernetesResource resource) {
+        if (closed) {
+            return; // an informer event queued before close()
+        }
         String name = resource.getMetadata().getName();
         LoopExecution current = loops.get(name);
         LoopSpec spec;
@@ -113,6 +117,7 @@ public final class LoopRunner implements AutoCloseable {
                 LOG.info("Loop {}/{} updated", namespace, name);
             } else {
                 if (current != null) {
+                    loops.remove(name); // gone, whatever happens next: the status must not say deployed
                     stop(current);
                 }
                 LoopExecution execution = new LoopExecution(client, http, masker,
@@ -178,6 +183,7 @@ public final class LoopRunner implements AutoCloseable {
     /** Stops watching and unschedules every loop (a run in progress finishes, for up to 10 s). */
     @Override
     public synchronized void close() {
+        closed = true;
         if (informer != null) {
             informer.close();
         }
