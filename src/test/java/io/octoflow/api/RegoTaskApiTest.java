@@ -226,6 +226,8 @@ class RegoTaskApiTest {
         assertThat(regoPost("/api/v1/task", "{\"image\": \"x\", \"namespace\": \"Not_A_Namespace\"}").json()
                 .get("error").asText()).startsWith("field 'namespace': expected a Kubernetes namespace name");
         assertThat(get("/api/v1/task").json()).hasSize(1);
+        // rego's CLI lists with a trailing slash
+        assertThat(get("/api/v1/task/").json()).hasSize(1);
         assertThat(send("PUT", "/api/v1/task", "{\"id\": \"nope\", \"image\": \"x\"}").status()).isEqualTo(404);
         assertThat(regoPost("/api/v1/task/nope/rerun", null).status()).isEqualTo(404);
         assertThat(get("/api/v1/task/nope/latest").status()).isEqualTo(404);
