@@ -129,7 +129,7 @@ public final class OctoflowService implements AutoCloseable {
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
         watcher.start();
-        if (config.kubernetesWatch()) { // Flow resources become files of the watched directory
+        if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources as timer routes
             kubernetes = KubernetesWatch.start(engine, directory, recorder, metrics.registry());
         }
         ready = true;

@@ -133,11 +133,11 @@ public final class Scheduler {
      * starting a millisecond ago: Quartz fires it at once, after its start time.
      */
     private void firstFireNow(ScheduleEntry entry) throws org.quartz.SchedulerException {
-        org.quartz.Scheduler quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        org.quartz.Scheduler triggers = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
         org.quartz.TriggerKey key = org.quartz.TriggerKey.triggerKey(entry.id(), "octoflow");
-        org.quartz.Trigger trigger = quartz.getTrigger(key);
+        org.quartz.Trigger trigger = triggers.getTrigger(key);
         if (trigger != null) {
-            quartz.rescheduleJob(key, trigger.getTriggerBuilder()
+            triggers.rescheduleJob(key, trigger.getTriggerBuilder()
                     .startAt(new Date(System.currentTimeMillis() - 1)).build());
         }
     }
