@@ -98,6 +98,7 @@ public final class JobWatch {
                                     Instant.now(), "");
                         }
                         pods = pods();
+                        apiErrors = 0; // the API server answers again
                     }
                     if (job != null) {
                         Outcome outcome = outcome(job, pods, tailLines, limitBytes, begin);
@@ -105,7 +106,6 @@ public final class JobWatch {
                             return outcome;
                         }
                     }
-                    apiErrors = 0;
                 } catch (KubernetesClientException e) {
                     // a restarting API server, a 429, a dropped connection: the Job runs on, the next poll retries
                     if (apiErrors++ == 0) {

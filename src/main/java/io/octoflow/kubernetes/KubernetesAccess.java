@@ -68,7 +68,11 @@ public final class KubernetesAccess implements AutoCloseable {
             if (!Files.isReadable(kubeconfig)) {
                 throw new IllegalStateException("KUBECONFIG: cannot read " + kubeconfig);
             }
-            return Config.fromKubeconfig(null, kubeconfig.toFile());
+            Config fromFile = Config.fromKubeconfig(null, kubeconfig.toFile());
+            // fabric8's own settings (kubernetes.request.timeout, kubernetes.request.retry.backoffLimit... as
+            // system properties or environment variables) apply on top, as they do without KUBECONFIG
+            Config.configFromSysPropsOrEnvVars(fromFile);
+            return fromFile;
         }
         return Config.autoConfigure(null);
     }

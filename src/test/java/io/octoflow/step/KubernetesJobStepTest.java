@@ -209,6 +209,41 @@ class KubernetesJobStepTest {
     }
 
     @Test
+    void theApiServerFailingDuringTheWaitDoesNotFailTheStep() throws Exception {
+        fx.flow("flaky.yml", """
+                name: flaky
+                steps:
+                  - name: run
+                    type: k8s_job
+                    k8s_job:
+                      image: busybox
+                """);
+        // fabric8 retries a 503 itself (10 times by default); without that, the step's own retry is what is tested
+        System.setProperty("kubernetes.request.retry.backoffLimit", "0");
+        CompletableFuture<RunResult> run;
+        try {
+            run = start("flaky.yml", Map.of());
+            driver.awaitJob();
+        } finally {
+            System.clearProperty("kubernetes.request.retry.backoffLimit");
+        }
+        Job job = driver.awaitJob();
+        // the next two reads of the Job answer 503, as an API server restarting does
+        int before = mock.pendingAnswers();
+        mock.server().expect().get().withPath("/apis/batch/v1/namespaces/" + KubernetesMock.NAMESPACE + "/jobs/"
+                + job.getMetadata().getName()).andReturn(503, "{\"kind\": \"Status\", \"code\": 503}").times(2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> mock.pendingAnswers() == before);
+        assertThat(run).as("the wait goes on").isNotDone();
+        driver.podEnded(job, 0, "done\n");
+        driver.succeed(job);
+
+        RunResult r = done(run);
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(driver.jobs()).as("the Job was not deleted").hasSize(1);
+    }
+
+    @Test
     void aContainerExitingNonZeroFailsTheStepWithAppError() throws Exception {
         fx.flow("fail.yml", """
                 name: failing

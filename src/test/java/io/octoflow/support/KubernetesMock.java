@@ -30,6 +30,7 @@ public final class KubernetesMock implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
 
     public KubernetesMock() {
         this(true);
@@ -40,7 +41,6 @@ public final class KubernetesMock implements AutoCloseable {
      * cluster without a CRD, say).
      */
     public KubernetesMock(boolean crud) {
-        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         // mixed: expectations (server().expect()...) answer first, e.g. pod logs the CRUD store cannot serve
         server = crud ? new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
                 new KubernetesMixedDispatcher(expectations), true) : new KubernetesMockServer(true);
@@ -51,6 +51,13 @@ public final class KubernetesMock implements AutoCloseable {
     /** A client of the mock server, in namespace {@value #NAMESPACE}. */
     public NamespacedKubernetesClient client() {
         return client;
+    }
+
+    /** Answers declared with {@code server().expect()...times(n)} not given yet (an always-answer counts one). */
+    public int pendingAnswers() {
+        synchronized (expectations) {
+            return expectations.values().stream().mapToInt(Queue::size).sum();
+        }
     }
 
     /** The server itself, e.g. to declare custom resources ({@code expectCustomResource}). */
