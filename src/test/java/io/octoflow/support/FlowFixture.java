@@ -147,7 +147,8 @@ public final class FlowFixture implements AutoCloseable {
         return engine().run(flow, input, initialData);
     }
 
-    private static Path write(Path dir, String relativePath, String text) {
+    /** Writes {@code text} to {@code dir/relativePath}, creating the directories. */
+    static Path write(Path dir, String relativePath, String text) {
         Path file = dir.resolve(relativePath);
         try {
             Files.createDirectories(file.getParent());

@@ -1,9 +1,5 @@
 package io.octoflow.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import java.util.HashMap;
@@ -71,7 +67,6 @@ public final class KubernetesMock implements AutoCloseable {
 
     /** Writes a kubeconfig for the mock server into {@code dir} and returns its path. */
     public Path kubeconfig(Path dir) {
-        Path file = dir.resolve("kubeconfig");
         String text = """
                 apiVersion: v1
                 kind: Config
@@ -89,13 +84,7 @@ public final class KubernetesMock implements AutoCloseable {
                     context: {cluster: mock, user: tester, namespace: %s}
                 current-context: mock
                 """.formatted(url(), NAMESPACE);
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return FlowFixture.write(dir, "kubeconfig", text);
     }
 
     @Override
