@@ -84,6 +84,25 @@ class FlowIdentityTest {
                     set_fact:
                       value: hi
                 """);
+        // Camel reads {{...}} as a property placeholder: user text in ids must never be resolved
+        service.files().flow("odd {{dir}}/x {{y}}.yml", """
+                name: "n {{z}}"
+                steps:
+                  - name: "s {{w}}"
+                    type: set_fact
+                    result_key: who
+                    set_fact:
+                      value: braces
+                """);
+        service.files().flow("braces.yml", """
+                name: braces
+                steps:
+                  - name: "call {{it}}"
+                    type: flow
+                    result_key: called
+                    flow:
+                      path: "odd {{dir}}/x {{y}}.yml"
+                """);
         service.start();
     }
 
@@ -218,6 +237,21 @@ class FlowIdentityTest {
             Response resumed = service.post("/api/flows/" + encoded("a/same.yml") + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void placeholderBracesInPathsNamesAndStepsAreNeverResolved() {
+        assertThat(service.get("/api/flows").json().get("invalid_files")).isEmpty();
+        Response parent = launch("{\"path\": \"braces.yml\"}");
+        assertThat(parent.status()).as(parent.body()).isEqualTo(200);
+        assertThat(parent.json().get("status").asText()).as(parent.body()).isEqualTo("success");
+        assertThat(parent.json().at("/data/called/who").asText()).isEqualTo("braces");
+        Response direct = launch("{\"path\": \"odd {{dir}}/x {{y}}.yml\"}");
+        assertThat(direct.status()).as(direct.body()).isEqualTo(200);
+        assertThat(direct.json().get("flow").asText()).isEqualTo("n {{z}}");
+        String routeId = service.service().directory().flowAt("odd {{dir}}/x {{y}}.yml").routeId();
+        assertThat(routeId).doesNotContain("{{").startsWith("flow-odd___dir__/x___y__.yml-");
+        assertThat(service.service().camel().getRoute(routeId)).isNotNull();
     }
 
     @Test
