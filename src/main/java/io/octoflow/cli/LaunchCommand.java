@@ -22,7 +22,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code octoflow launch FLOW [--data JSON|@file]}: runs a flow once and prints its final data as JSON. */
+/**
+ * {@code octoflow launch FLOW [--data JSON|@file]}: runs a flow once and prints its final data as JSON. FLOW is a
+ * path, or a name that only one file of FLOWS_PATH has.
+ */
 @Command(name = "launch", mixinStandardHelpOptions = true,
         description = "Runs one flow once, in-process, and prints the final flow data as JSON on stdout.%n"
                 + "Exit code: 0 success or exit, 1 failed or timeout, 2 invalid flow.")
@@ -30,7 +33,7 @@ public final class LaunchCommand implements Callable<Integer> {
 
     static final int INVALID = 2;
 
-    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow file (a path, or relative to FLOWS_PATH).")
+    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow file (a path, or relative to FLOWS_PATH), or the name of one flow of FLOWS_PATH.")
     String flow;
 
     @Option(names = "--data", paramLabel = "JSON|@file",
@@ -40,7 +43,13 @@ public final class LaunchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
-        Path file = FlowFiles.locate(flow, config);
+        Path file;
+        try {
+            file = FlowFiles.locate(flow, config);
+        } catch (IllegalArgumentException ambiguous) {
+            System.err.println(ambiguous.getMessage());
+            return INVALID;
+        }
         if (file == null) {
             System.err.println(flow + ": no such flow file (looked in the current directory and in FLOWS_PATH "
                     + config.flowsPath() + ")");

@@ -265,8 +265,8 @@ public final class FlowCatalog {
                     steps.add(s);
                 });
             }
-            String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file)
-                    : file.getFileName().toString();
+            // the flow's identity: relative to FLOWS_PATH, or absolute outside it (never equal to a relative one)
+            String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file) : file.toString();
             return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
                     finallyStep, cron, everySeconds, timeout,
                     text(root, "concurrency") == null ? "forbid" : text(root, "concurrency"), List.copyOf(subFlows));

@@ -11,7 +11,8 @@ public final class FlowKeys {
     }
 
     public static final List<Key> FLOW = List.of(
-            Key.optional("name", Kind.STRING, "Name of the flow, unique among flows; default: the file name."),
+            Key.optional("name", Kind.STRING, "Name of the flow, for people (files may share one: a flow is"
+                    + " identified by its path); default: the file name."),
             Key.optional("description", Kind.STRING, "What the flow does."),
             Key.required("steps", Kind.LIST, "The steps, run in order."),
             Key.optional("finally_step", Kind.STRING,

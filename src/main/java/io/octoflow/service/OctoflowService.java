@@ -94,7 +94,8 @@ public final class OctoflowService implements AutoCloseable {
         if (purged > 0) {
             LOG.info("{} execution(s) older than {} days purged", purged, config.historyRetentionDays());
         }
-        store.lastSuccesses().forEach(metrics.flows()::lastSuccess);
+        store.lastSuccesses().forEach(last -> metrics.flows().lastSuccess(last.flowName(),
+                last.flowPath() != null ? last.flowPath() : last.flowName(), last.ended()));
 
         locks = new FileLockRepository(config.lockPath());
         locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
@@ -111,13 +112,14 @@ public final class OctoflowService implements AutoCloseable {
         ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows());
         launcher = new Launcher(engine, locks, recorder, 16);
         camel.addRoutes(launcher);
-        scheduler = new Scheduler(camel, launcher, config.timezone(), name -> directory.flowNamed(name),
+        scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
         operations = new FlowOperations(directory, scheduler, launcher, locks, store);
         mbeans = new FlowMBeans(operations, config.timezone());
         operations.restorePaused();
         directory.loadAll();
+        operations.adoptPausedNames();
         autostart();
         tasks = new TaskService(new TaskStore(store), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
@@ -151,13 +153,13 @@ public final class OctoflowService implements AutoCloseable {
 
         @Override
         public void flowDeployed(FlowDefinition flow) {
-            mbeans.register(flow.name());
+            mbeans.register(flow);
         }
 
         @Override
-        public void flowRemoved(String flowName) {
-            mbeans.unregister(flowName);
-            metrics.flows().flowRemoved(flowName);
+        public void flowRemoved(FlowDefinition flow) {
+            mbeans.unregister(flow.path());
+            metrics.flows().flowRemoved(flow.path());
         }
     }
 
@@ -312,8 +314,19 @@ public final class OctoflowService implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The deployed flow {@code reference} names: a path, or a name only one deployed flow has; null when none.
+     *
+     * @throws AmbiguousFlowException when several deployed flows have that name
+     */
+    public FlowDefinition findFlow(String reference) {
+        return directory.find(reference);
+    }
+
+    /** @deprecated flows are identified by path: {@link #findFlow(String)}, which this now is. */
+    @Deprecated
     public FlowDefinition flowNamed(String name) {
-        return directory.flowNamed(name);
+        return directory.find(name);
     }
 
     public List<Deployment> deployments() {

@@ -241,6 +241,22 @@ class CliTest {
     }
 
     @Test
+    void launchTakesANameOnlyOneFileHasAndRefusesASharedOne() throws IOException {
+        flow("lib/hello.yml", VALID);
+        Run unique = octoflow("launch", "hello");
+        assertThat(unique.exitCode()).as(unique.err()).isEqualTo(0);
+        assertThat(unique.json().path("greeting").asText()).isEqualTo("hello world");
+
+        flow("other/hello.yml", VALID.replace("hello {{", "other {{"));
+        Run shared = octoflow("launch", "hello");
+        assertThat(shared.exitCode()).isEqualTo(2);
+        assertThat(shared.err()).contains("flow name 'hello' is ambiguous", "lib/hello.yml", "other/hello.yml");
+        Run byPath = octoflow("launch", "other/hello.yml");
+        assertThat(byPath.exitCode()).as(byPath.err()).isEqualTo(0);
+        assertThat(byPath.json().path("greeting").asText()).isEqualTo("other world");
+    }
+
+    @Test
     void launchWithDataJson() throws IOException {
         Path file = flow("hello.yml", """
                 name: hello

@@ -446,21 +446,50 @@ abstract class ExecutionStoreContract {
     // --- fires, ping ---
 
     @Test
-    void lastScheduledFireIsTheLatestFireTimeOfThatFlow() {
+    void lastScheduledFireIsTheLatestFireTimeOfThatFlowPath() {
         ExecutionStore store = open();
-        assertThat(store.lastScheduledFire("nightly")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly.yml")).isEmpty();
 
-        store.record(new Execution("f1", "nightly", null, "schedule", at(0), at(0), at(1), "success", null, null,
-                null, null));
-        store.record(Execution.skipped("f2", "nightly", null, at(60), at(60), "locked"));
-        store.record(new Execution("f0", "nightly", null, "schedule", at(-60), at(120), at(121), "success", null,
-                null, null, null)); // a late catch-up of an older fire
-        store.started(running("manual", "nightly", at(500))); // launched over the API: no fire time
-        store.started(Execution.running("other", "hourly", null, "schedule", at(900), at(900), null));
+        store.record(new Execution("f1", "nightly", "nightly.yml", "schedule", at(0), at(0), at(1), "success", null,
+                null, null, null));
+        store.record(Execution.skipped("f2", "nightly", "nightly.yml", at(60), at(60), "locked"));
+        store.record(new Execution("f0", "nightly", "nightly.yml", "schedule", at(-60), at(120), at(121), "success",
+                null, null, null, null)); // a late catch-up of an older fire
+        store.started(Execution.running("manual", "nightly", "nightly.yml", "api", null, at(500), "{}"));
+        store.started(Execution.running("other", "hourly", "hourly.yml", "schedule", at(900), at(900), null));
+        // another file with the same name is another flow: flows are identified by path
+        store.record(new Execution("twin", "nightly", "team/nightly.yml", "schedule", at(3000), at(3000), at(3001),
+                "success", null, null, null, null));
 
-        assertThat(store.lastScheduledFire("nightly")).contains(at(60));
-        assertThat(store.lastScheduledFire("hourly")).contains(at(900));
-        assertThat(store.lastScheduledFire("never")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly.yml")).contains(at(60));
+        assertThat(store.lastScheduledFire("team/nightly.yml")).contains(at(3000));
+        assertThat(store.lastScheduledFire("hourly.yml")).contains(at(900));
+        assertThat(store.lastScheduledFire("never.yml")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly")).as("a name is not a path").isEmpty();
+    }
+
+    @Test
+    void runsAreFoundByPathOrByTheNameTheyShare() {
+        ExecutionStore store = open();
+        store.record(ended("one", "shared", "success", at(1), at(2)));
+        store.record(new Execution("two", "shared", "lib/shared.yml", "api", null, at(3), at(4), "success", null,
+                null, null, List.of()));
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 10, 0, "lib/shared.yml"))))
+                .containsExactly("two");
+        assertThat(ids(store.list(ExecutionQuery.ofPath("routes/shared.yml", "success", 10)))).containsExactly("one");
+        assertThat(ids(store.list(new ExecutionQuery("shared", null, null, null, 10, 0)))).containsExactly("two", "one");
+        assertThat(store.lastSuccesses()).extracting(ExecutionStore.LastSuccess::flowPath)
+                .containsExactlyInAnyOrder("routes/shared.yml", "lib/shared.yml");
+    }
+
+    @Test
+    void pausesArePerPath() {
+        ExecutionStore store = open();
+        assertThat(store.setPaused("a/same.yml", true)).isTrue();
+        assertThat(store.setPaused("a/same.yml", true)).isFalse();
+        assertThat(store.setPaused("b/same.yml", true)).isTrue();
+        assertThat(store.setPaused("b/same.yml", false)).isTrue();
+        assertThat(store.pausedFlows()).containsExactly("a/same.yml");
     }
 
     @Test

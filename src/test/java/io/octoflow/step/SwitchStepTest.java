@@ -179,35 +179,35 @@ class SwitchStepTest extends CamelTestSupport {
     void theFlowIsARouteOfTheTestContextWithStepNamedProcessors() {
         FlowDefinition flow = engine.load(fx.flows().resolve("switch.yml"));
 
-        assertThat(flow.routeId()).isEqualTo("flow-switcher");
-        Route route = context().getRoute("flow-switcher");
+        assertThat(flow.routeId()).isEqualTo("flow-switch.yml");
+        Route route = context().getRoute("flow-switch.yml");
         assertThat(route).isNotNull();
-        assertThat(route.getEndpoint().getEndpointUri()).isEqualTo("direct://flow-switcher");
+        assertThat(route.getEndpoint().getEndpointUri()).isEqualTo("direct://flow-switch.yml");
 
         // processors that are ids at run time (try blocks, choices) carry the step's name
         List<String> runtimeIds = new ArrayList<>();
-        route.filter("switcher/*").forEach(p -> runtimeIds.add(((IdAware) p).getId()));
-        assertThat(runtimeIds).contains("switcher/by priority:try", "switcher/by priority:cases",
-                "switcher/after:try");
-        // every step's main processor, nested switch cases included, has the id <flow name>/<step name>
-        for (String id : List.of("switcher/by priority", "switcher/after", "switcher/escalate",
-                "switcher/second match", "switcher/stop here", "switcher/queue")) {
+        route.filter("switch.yml/*").forEach(p -> runtimeIds.add(((IdAware) p).getId()));
+        assertThat(runtimeIds).contains("switch.yml/by priority:try", "switch.yml/by priority:cases",
+                "switch.yml/after:try");
+        // every step's main processor, nested switch cases included, has the id <flow path>/<step name>
+        for (String id : List.of("switch.yml/by priority", "switch.yml/after", "switch.yml/escalate",
+                "switch.yml/second match", "switch.yml/stop here", "switch.yml/queue")) {
             ProcessorDefinition<?> definition = context.getProcessorDefinition(id);
             assertThat(definition).as("processor %s", id).isNotNull();
             assertThat(definition.getId()).isEqualTo(id);
-            assertThat(ProcessorDefinitionHelper.getRoute(definition).getRouteId()).isEqualTo("flow-switcher");
+            assertThat(ProcessorDefinitionHelper.getRoute(definition).getRouteId()).isEqualTo("flow-switch.yml");
         }
 
-        RouteDefinition model = context.getRouteDefinition("flow-switcher");
+        RouteDefinition model = context.getRouteDefinition("flow-switch.yml");
         List<String> modelIds = new ArrayList<>();
         collectIds(model.getOutputs(), modelIds);
-        assertThat(modelIds).contains("switcher:start", "switcher/by priority", "switcher/by priority:cases",
-                "switcher/escalate", "switcher/queue", "switcher/after", "switcher:end");
+        assertThat(modelIds).contains("switch.yml:start", "switch.yml/by priority", "switch.yml/by priority:cases",
+                "switch.yml/escalate", "switch.yml/queue", "switch.yml/after", "switch.yml:end");
 
         // the route runs from the test context's own producer too
         RunResult r = engine.run(flow, null, Map.of("priority", "normal"));
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(context().getRoutes()).extracting(Route::getRouteId).containsExactly("flow-switcher");
+        assertThat(context().getRoutes()).extracting(Route::getRouteId).containsExactly("flow-switch.yml");
     }
 
     private static void collectIds(List<ProcessorDefinition<?>> outputs, List<String> ids) {
