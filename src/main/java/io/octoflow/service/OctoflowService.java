@@ -10,6 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.api.ApiRoutes;
+import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
@@ -125,6 +126,7 @@ public final class OctoflowService implements AutoCloseable {
         scheduler.catchUp(store);
 
         camel.addRoutes(new ApiRoutes(this));
+        camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(historyPurge());
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
