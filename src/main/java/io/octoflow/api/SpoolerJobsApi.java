@@ -178,9 +178,10 @@ final class SpoolerJobsApi {
         }
     }
 
-    /** The run's {@code __errors__} (null while running or when the data was not kept). */
+    /** The run's {@code __errors__} ([] when it had none; null while running or when the data was not kept). */
     private static Object errors(Object data) {
-        return data instanceof Map<?, ?> map ? map.get(FlowRun.ERRORS) : null;
+        return data instanceof Map<?, ?> map ? (map.containsKey(FlowRun.ERRORS) ? map.get(FlowRun.ERRORS)
+                : List.of()) : null;
     }
 
     private Object parsed(String text) {

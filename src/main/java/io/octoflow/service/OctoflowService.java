@@ -179,8 +179,9 @@ public final class OctoflowService implements AutoCloseable {
                         return; // the flow's own schedule is already running
                     }
                     try {
-                        scheduler.add(Scheduler.entry(UUID.randomUUID().toString(), flow, "config", cron, every,
-                                entry.timeoutSeconds()));
+                        // as on the spooler, an every_seconds entry first runs one interval after the start
+                        scheduler.addFiringAfterOneInterval(Scheduler.entry(UUID.randomUUID().toString(), flow,
+                                "config", cron, every, entry.timeoutSeconds()));
                     } catch (Exception e) {
                         LOG.warn("{}: autostart '{}': {}", config.configFile(), entry.path(), e.getMessage());
                     }
