@@ -13,13 +13,13 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.Launcher;
 import io.octoflow.service.OctoflowService;
+import io.octoflow.service.ScheduleEntry;
 
 /**
  * {@code /api/v1/jobs}: launch a flow file, list and read its runs as spooler jobs ({@link SpoolerJob}), delete
@@ -76,7 +76,7 @@ final class SpoolerJobsApi {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, e.getMessage());
             }
-            rows = service.store().list(query, true);
+            rows = service.store().list(query);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", rows.stream().map(this::summary).toList());
@@ -95,10 +95,8 @@ final class SpoolerJobsApi {
         view.put("status", SpoolerJob.status(e));
         view.put("start_time", time(e.startedAt()));
         view.put("end_time", time(e.endedAt()));
-        Object data = e.ended() ? parsed(e.data()) : null;
-        view.put("result", data);
-        view.put("errors", errors(data));
-        view.put("error", e.error());
+        view.put("result", e.ended() ? parsed(e.data()) : null);
+        view.put("errors", e.error());
         return view;
     }
 
@@ -144,7 +142,7 @@ final class SpoolerJobsApi {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", e.id());
         view.put("meta", meta(e));
-        view.put("errors", errors(e.ended() ? parsed(e.data()) : null));
+        view.put("errors", e.error());
         view.put("state", SpoolerJob.state(e));
         view.put("status", SpoolerJob.status(e));
         view.put("start_time", time(e.startedAt()));
@@ -153,16 +151,32 @@ final class SpoolerJobsApi {
     }
 
     /**
-     * The spooler's job meta. The timeout is the flow's own ({@code timeout_seconds} of the file, else
-     * FLOW_TIMEOUT): Octoflow's history does not keep a per-launch timeout.
+     * The spooler's job meta: {flow_path, payload, timeout, source} for a launch; {flow_path, timeout, schedule_id,
+     * cron, every_seconds, source} for a scheduled run, from the path's current schedule. Octoflow's history keeps
+     * no per-launch settings, so the timeout is the schedule's, else the flow's ({@code timeout_seconds} of the
+     * file), else FLOW_TIMEOUT.
      */
     private Map<String, Object> meta(Execution e) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("flow_path", e.flowPath());
-        meta.put("payload", parsed(e.input()));
-        meta.put("timeout", timeout(e.flowPath()));
+        ScheduleEntry schedule = "schedule".equals(e.trigger()) ? scheduleOf(e.flowPath()) : null;
+        if (schedule == null) {
+            meta.put("payload", parsed(e.input()));
+            meta.put("timeout", timeout(e.flowPath()));
+        } else {
+            meta.put("timeout", schedule.timeoutSeconds() != null ? schedule.timeoutSeconds()
+                    : timeout(e.flowPath()));
+            meta.put("schedule_id", schedule.id());
+            meta.put("cron", schedule.cron());
+            meta.put("every_seconds", schedule.everySeconds());
+        }
         meta.put("source", SpoolerJob.source(e));
         return meta;
+    }
+
+    private ScheduleEntry scheduleOf(String path) {
+        return path == null ? null : service.scheduler().entries().stream().filter(s -> path.equals(s.path()))
+                .findFirst().orElse(null);
     }
 
     private Long timeout(String path) {
@@ -176,12 +190,6 @@ final class SpoolerJobsApi {
         } catch (RuntimeException outsideFlowsPath) {
             return null;
         }
-    }
-
-    /** The run's {@code __errors__} ([] when it had none; null while running or when the data was not kept). */
-    private static Object errors(Object data) {
-        return data instanceof Map<?, ?> map ? (map.containsKey(FlowRun.ERRORS) ? map.get(FlowRun.ERRORS)
-                : List.of()) : null;
     }
 
     private Object parsed(String text) {

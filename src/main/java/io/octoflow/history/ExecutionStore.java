@@ -445,14 +445,6 @@ public final class ExecutionStore implements AutoCloseable {
      * without their steps (empty); {@link #find} has both.
      */
     public List<Execution> list(ExecutionQuery q) {
-        return list(q, false);
-    }
-
-    /**
-     * A page of runs as {@link #list(ExecutionQuery)} gives them, with their final data when {@code withData}
-     * (the spooler API lists each job's errors, which live in the data).
-     */
-    public List<Execution> list(ExecutionQuery q, boolean withData) {
         List<Object> args = new ArrayList<>();
         String where = where(q, args);
         // Repeating an equality-filtered column in ORDER BY lets H2 walk the matching index backwards and stop
@@ -460,15 +452,15 @@ public final class ExecutionStore implements AutoCloseable {
         String order = q.flow() != null ? "flow_name DESC, started_at DESC"
                 : q.status() != null && q.statuses() == null ? "status DESC, started_at DESC"
                 : "started_at DESC";
-        String sql = "SELECT " + COLUMNS + (withData ? ", data" : "") + " FROM executions" + where
-                + " ORDER BY " + order + " LIMIT " + q.limit() + " OFFSET " + q.offset();
+        String sql = "SELECT " + COLUMNS + " FROM executions" + where + " ORDER BY " + order
+                + " LIMIT " + q.limit() + " OFFSET " + q.offset();
         return inTransaction("list executions", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Execution> rows = new ArrayList<>();
                     while (rs.next()) {
-                        rows.add(readRow(rs, withData ? rs.getString(11) : null, List.of()));
+                        rows.add(readRow(rs, null, List.of()));
                     }
                     return rows;
                 }

@@ -331,15 +331,6 @@ abstract class ExecutionStoreContract {
     }
 
     @Test
-    void listWithDataCarriesEachRunsData() {
-        ExecutionStore store = seeded();
-        List<Execution> rows = store.list(ExecutionQuery.latest(3), true);
-        assertThat(rows).extracting(Execution::data).containsOnly("{\"big\":\"data\"}").hasSize(3);
-        assertThat(rows.get(0).input()).isEqualTo("{\"i\":9}");
-        assertThat(store.list(ExecutionQuery.latest(3))).extracting(Execution::data).containsOnlyNulls();
-    }
-
-    @Test
     void listPagesWithLimitAndOffset() {
         ExecutionStore store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 0)))).containsExactly("r9", "r8", "r7");
