@@ -317,10 +317,24 @@ public final class ExecutionStore implements AutoCloseable {
      * @return how many runs were deleted
      */
     public int delete(Integer olderThanDays, String status) {
+        String s = status == null || status.isBlank() ? null : Execution.checkStatus(status);
+        return deleteEnded(olderThanDays, s == null ? null : Set.of(s));
+    }
+
+    /**
+     * Deletes ended runs, with their steps, as {@link #delete(Integer, String)} does, with a status among
+     * {@code statuses} (null: any; empty: none).
+     */
+    public int deleteEnded(Integer olderThanDays, Set<String> statuses) {
         if (olderThanDays != null && olderThanDays < 0) {
             throw new IllegalArgumentException("older_than_days must be 0 or more, not " + olderThanDays);
         }
-        String s = status == null || status.isBlank() ? null : Execution.checkStatus(status);
+        if (statuses != null && statuses.isEmpty()) {
+            return 0;
+        }
+        List<String> wanted = statuses == null ? null
+                : statuses.stream().map(Execution::checkStatus).distinct().sorted().toList();
+        String s = wanted == null ? null : String.join(", ", wanted);
         StringBuilder where = new StringBuilder("ended_at IS NOT NULL");
         List<Object> args = new ArrayList<>();
         if (olderThanDays != null) {
@@ -330,9 +344,10 @@ public final class ExecutionStore implements AutoCloseable {
             args.add(cutoff);
             args.add(cutoff);
         }
-        if (s != null) {
-            where.append(" AND status = ?");
-            args.add(s);
+        if (wanted != null) {
+            where.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(wanted.size(),
+                    "?"))).append(")");
+            args.addAll(wanted);
         }
         // A chunk of ids, then a batch of deletes by primary key, one transaction per chunk. (H2 re-runs a
         // "DELETE ... WHERE id IN (SELECT ... FETCH FIRST n)" subquery for every row: 14 s for 5,000 rows.)
@@ -375,6 +390,23 @@ public final class ExecutionStore implements AutoCloseable {
                     s != null ? " with status " + s : "");
         }
         return total;
+    }
+
+    /**
+     * Deletes one ended run with its steps.
+     *
+     * @return false when no run has that id or it is still running
+     */
+    public boolean delete(String id) {
+        if (id == null || id.isBlank() || id.length() > MAX_ID) {
+            return false;
+        }
+        return inTransaction("delete execution " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(DELETE_ONE + " AND status <> 'running'")) {
+                ps.setString(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
     }
 
     /** Deletes every run that ended more than {@code days} days ago (HISTORY_RETENTION_DAYS). */
@@ -427,7 +459,7 @@ public final class ExecutionStore implements AutoCloseable {
         // after one page; PostgreSQL does the same either way.
         String order = q.path() != null ? "flow_path DESC, started_at DESC"
                 : q.flow() != null ? "flow_name DESC, started_at DESC"
-                : q.status() != null ? "status DESC, started_at DESC"
+                : q.status() != null && q.statuses() == null ? "status DESC, started_at DESC"
                 : "started_at DESC";
         String sql = "SELECT " + COLUMNS + " FROM executions" + where + " ORDER BY " + order
                 + " LIMIT " + q.limit() + " OFFSET " + q.offset();
@@ -657,6 +689,23 @@ public final class ExecutionStore implements AutoCloseable {
         if (q.to() != null) {
             conditions.add("started_at < ?");
             args.add(odt(q.to()));
+        }
+        if (q.statuses() != null) {
+            if (q.statuses().isEmpty()) {
+                conditions.add("1 = 0");
+            } else {
+                conditions.add("status IN (" + String.join(", ", java.util.Collections.nCopies(
+                        q.statuses().size(), "?")) + ")");
+                args.addAll(q.statuses().stream().sorted().toList());
+            }
+        }
+        if (q.endedFrom() != null) {
+            conditions.add("ended_at >= ?");
+            args.add(odt(q.endedFrom()));
+        }
+        if (q.endedTo() != null) {
+            conditions.add("ended_at <= ?");
+            args.add(odt(q.endedTo()));
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.api.ApiRoutes;
+import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
@@ -127,6 +128,7 @@ public final class OctoflowService implements AutoCloseable {
         scheduler.catchUp(store);
 
         camel.addRoutes(new ApiRoutes(this));
+        camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(historyPurge());
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
@@ -179,8 +181,9 @@ public final class OctoflowService implements AutoCloseable {
                         return; // the flow's own schedule is already running
                     }
                     try {
-                        scheduler.add(Scheduler.entry(UUID.randomUUID().toString(), flow, "config", cron, every,
-                                entry.timeoutSeconds()));
+                        // as on the spooler, an every_seconds entry first runs one interval after the start
+                        scheduler.addFiringAfterOneInterval(Scheduler.entry(UUID.randomUUID().toString(), flow,
+                                "config", cron, every, entry.timeoutSeconds()));
                     } catch (Exception e) {
                         LOG.warn("{}: autostart '{}': {}", config.configFile(), entry.path(), e.getMessage());
                     }

@@ -40,6 +40,10 @@ public final class Scheduler {
     /** The deployed flow of a path (flows are identified by path). */
     private final Function<String, FlowDefinition> flows;
     private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
+    /** Every_seconds entries whose first fire comes one interval after they are added (the spooler's way). */
+    private final Set<String> firstFireAfterInterval = ConcurrentHashMap.newKeySet();
+    /** The newest run each entry launched (spooler API's last_job_id); kept in memory, as the spooler does. */
+    private final Map<String, String> lastJobIds = new ConcurrentHashMap<>();
     /**
      * Paths of the flows whose fires are skipped (their triggers keep running, so the next fire time stays
      * meaningful).
@@ -77,6 +81,19 @@ public final class Scheduler {
         addAll(List.of(entry));
     }
 
+    /**
+     * Adds a schedule whose first every_seconds fire comes one interval after now, not at once (the spooler API's
+     * schedules behave so); cron entries are added as {@link #add} does.
+     */
+    public synchronized void addFiringAfterOneInterval(ScheduleEntry entry) throws Exception {
+        firstFireAfterInterval.add(entry.id());
+        try {
+            add(entry);
+        } finally {
+            firstFireAfterInterval.remove(entry.id());
+        }
+    }
+
     /** Adds (or replaces) schedules, their routes in one go (see {@code FlowEngine.addRoutes}). */
     public synchronized void addAll(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
@@ -108,7 +125,7 @@ public final class Scheduler {
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
             camel.getRouteController().startRoute(routeId(entry.id()));
-            if (entry.everySeconds() != null) {
+            if (entry.everySeconds() != null && !firstFireAfterInterval.contains(entry.id())) {
                 firstFireNow(entry);
             }
             entries.put(entry.id(), entry);
@@ -157,7 +174,15 @@ public final class Scheduler {
             LOG.warn("schedule {}: flow {} is not loaded; fire ignored", entry.id(), entry.path());
             return;
         }
-        launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+        Launcher.Launch launch = launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+        if (launch.admitted()) {
+            lastJobIds.put(entry.id(), launch.executionId());
+        }
+    }
+
+    /** The id of the newest run this entry launched since Octoflow started, if any. */
+    public Optional<String> lastJobId(String entryId) {
+        return Optional.ofNullable(lastJobIds.get(entryId));
     }
 
     /** Stops every trigger at once (stopping a thousand schedule routes one by one takes seconds). */

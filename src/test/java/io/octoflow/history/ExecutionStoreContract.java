@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -306,6 +307,30 @@ abstract class ExecutionStoreContract {
     }
 
     @Test
+    void listFiltersOnAnyOfSeveralStatusesAndOnTheEndTimeInclusive() {
+        ExecutionStore store = seeded();
+        store.started(running("going", "a", at(20)));
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of("failed", "running"),
+                null, null)))).containsExactly("going", "r9", "r6", "r3", "r0");
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of(), null, null))).isEmpty();
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of("exit", "aborted"), null,
+                null))).isEmpty();
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, null, at(3).plusMillis(500),
+                at(5).plusMillis(500))))).containsExactly("r5", "r4", "r3");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, null, at(9), null))))
+                .as("a running row has no end: end filters never match it").containsExactly("r9");
+        // successes ended by at(8): r7, r5, r4, r2, r1; the page skips one and takes two
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 2, 1, Set.of("success"), null,
+                at(8))))).containsExactly("r5", "r4");
+        assertThat(store.count(new ExecutionQuery(null, null, null, null, 1, 0, Set.of("failed", "success"), null,
+                null))).isEqualTo(10);
+        assertThatThrownBy(() -> new ExecutionQuery(null, null, null, null, 10, 0, Set.of("done"), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("done");
+        assertThatThrownBy(() -> new ExecutionQuery(null, null, null, null, 10, 0, null, at(5), at(4)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void listPagesWithLimitAndOffset() {
         ExecutionStore store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 0)))).containsExactly("r9", "r8", "r7");
@@ -347,6 +372,33 @@ abstract class ExecutionStoreContract {
         assertThat(store.delete(null, null)).isEqualTo(1);
         assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactly("still-running");
         assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isZero();
+    }
+
+    @Test
+    void deleteEndedTakesAnyOfSeveralStatusesAndDeleteRemovesOneEndedRun() throws Exception {
+        ExecutionStore store = open();
+        Instant tenDaysAgo = Instant.now().minus(Duration.ofDays(10));
+        store.record(withSteps(ended("ok", "a", "success", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.record(withSteps(ended("no", "a", "failed", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.record(ended("late", "a", "timeout", tenDaysAgo, tenDaysAgo.plusSeconds(1)));
+        store.record(ended("bye", "a", "exit", tenDaysAgo, tenDaysAgo.plusSeconds(1)));
+        store.started(running("going", "a", tenDaysAgo));
+
+        assertThat(store.deleteEnded(null, Set.of())).isZero();
+        assertThat(store.deleteEnded(30, Set.of("failed", "timeout"))).as("not old enough").isZero();
+        assertThat(store.deleteEnded(5, Set.of("failed", "timeout", "running"))).isEqualTo(2);
+        assertThat(store.find("no")).isEmpty();
+        assertThat(store.find("late")).isEmpty();
+        assertThat(store.find("going")).as("a running row is never deleted").isPresent();
+
+        assertThat(store.delete("ok")).isTrue();
+        assertThat(store.find("ok")).isEmpty();
+        assertThat(store.delete("ok")).isFalse();
+        assertThat(store.delete("going")).as("a running row is never deleted").isFalse();
+        assertThat(store.delete("no-such-run")).isFalse();
+        assertThat(store.delete("x".repeat(100))).isFalse();
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isZero();
+        assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactlyInAnyOrder("going", "bye");
     }
 
     private static Execution withSteps(Execution e) {
