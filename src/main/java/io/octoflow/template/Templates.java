@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+
+import jinjava.javax.el.CompositeELResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
@@ -59,8 +62,16 @@ public final class Templates {
                 .withMaxOutputSize(64L * 1024 * 1024)
                 .withLegacyOverrides(JINJA2)
                 .withInterperterFactory(PythonInterpreter.FACTORY)
+                .withEnableFilterChainOptimization(false)
+                .withElResolver(new CompositeELResolver() {
+                    {
+                        add(new PythonStrings());
+                        add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+                    }
+                })
                 .build();
         this.jinjava = new PythonJinjava(config);
+        PythonFilters.register(jinjava.getGlobalContext());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
