@@ -310,7 +310,7 @@ final class PythonFilters {
 
     private static Object dictsort(Object value, Args args) {
         if (!(value instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException("dictsort needs a mapping");
+            throw new IllegalArgumentException("dictsort needs a mapping, not " + (value == null ? "None" : value.getClass().getName()));
         }
         boolean caseSensitive = args.flag(0, "case_sensitive");
         String by = String.valueOf(args.get(1, "by", "key"));

@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.NullValue;
 import com.hubspot.jinjava.objects.SafeString;
 
 /**
@@ -67,6 +68,9 @@ final class PythonInterpreter extends JinjavaInterpreter {
     static String text(Object value) {
         if (value == null) {
             return lastNullIsUndefined() ? "" : "None";
+        }
+        if (value instanceof NullValue) {
+            return "None";
         }
         if (value instanceof SafeString safe) {
             return safe.toString();

@@ -12,6 +12,8 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
+import jinjava.de.odysseus.el.tree.impl.ast.AstMethod;
+import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstProperty;
 import jinjava.javax.el.ELContext;
@@ -72,6 +74,41 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
         protected AstIdentifier createAstIdentifier(String name, int index) {
             return new Identifier(name, index);
         }
+
+        @Override
+        protected AstMethod createAstMethod(AstProperty property, AstParameters params) {
+            return new Method(property, params);
+        }
+    }
+
+    /** A call; a filter or test that does not exist is an error, as in Jinja2 (Jinjava would give null). */
+    private static final class Method extends AstMethod {
+        private final AstProperty property;
+
+        Method(AstProperty property, AstParameters params) {
+            super(property, params);
+            this.property = property;
+        }
+
+        @Override
+        public Object eval(Bindings bindings, ELContext context) {
+            if (property instanceof Dot dot && dot.base() instanceof Identifier id) {
+                String name = id.getName();
+                JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+                if (interpreter != null && name.startsWith(ExtendedParser.FILTER_PREFIX)) {
+                    String filter = name.substring(ExtendedParser.FILTER_PREFIX.length());
+                    if (interpreter.getContext().getFilter(filter) == null) {
+                        throw new UndefinedError("No filter named '" + filter + "'");
+                    }
+                } else if (interpreter != null && name.startsWith(ExtendedParser.EXPTEST_PREFIX)) {
+                    String test = name.substring(ExtendedParser.EXPTEST_PREFIX.length());
+                    if (interpreter.getContext().getExpTest(test) == null) {
+                        throw new UndefinedError("No test named '" + test + "'");
+                    }
+                }
+            }
+            return super.eval(bindings, context);
+        }
     }
 
     private static Object lookup(AstProperty node, AstNode prefix, Object property, Bindings bindings,
@@ -105,6 +142,10 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
     private static final class Dot extends AstDot {
         Dot(AstNode base, String property, boolean lvalue) {
             super(base, property, lvalue);
+        }
+
+        AstNode base() {
+            return prefix;
         }
 
         @Override
@@ -148,7 +189,9 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
         @Override
         public Object eval(Bindings bindings, ELContext context) {
             Object value = super.eval(bindings, context);
-            if (!getName().contains(":")) {
+            if (getName().equals("none") || getName().equals("None")) {
+                PythonInterpreter.noteLookup(false);
+            } else if (!getName().contains(":") && !getName().equals(ExtendedParser.INTERPRETER)) {
                 JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
                 PythonInterpreter.noteLookup(value == null && interpreter != null
                         && !PythonInterpreter.isBound(interpreter.getContext(), getName()));
