@@ -72,6 +72,7 @@ public final class Templates {
                 .build();
         this.jinjava = new PythonJinjava(config);
         PythonFilters.register(jinjava.getGlobalContext());
+        jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
