@@ -73,6 +73,7 @@ public final class Templates {
         this.jinjava = new PythonJinjava(config);
         PythonFilters.register(jinjava.getGlobalContext());
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
+        jinjava.getGlobalContext().registerTag(new PythonForTag());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
