@@ -120,9 +120,7 @@ public final class Templates {
             List<TemplateError> errors = fatal(interpreter.getErrors(), true);
             if (errors.isEmpty()) {
                 dryRun(interpreter, tree);
-                errors = interpreter.getErrors().stream()
-                        .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
-                        .toList();
+                errors = interpreter.getErrors().stream().filter(Templates::isParseError).toList();
             }
             if (!errors.isEmpty()) {
                 throw new TemplateException(describe(errors));
@@ -173,9 +171,7 @@ public final class Templates {
         } finally {
             JinjavaInterpreter.popCurrent();
         }
-        List<TemplateError> syntax = interpreter.getErrors().stream()
-                .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
-                .toList();
+        List<TemplateError> syntax = interpreter.getErrors().stream().filter(Templates::isParseError).toList();
         if (!syntax.isEmpty()) {
             throw new TemplateException(describe(syntax));
         }
@@ -231,6 +227,24 @@ public final class Templates {
     private JinjavaInterpreter newInterpreter(Map<String, Object> bindings) {
         Context context = new Context(jinjava.getGlobalContext(), bindings);
         return new PythonInterpreter(jinjava, context, config);
+    }
+
+    /**
+     * A syntax error found when the flow loads. Jinjava also files a failure while evaluating (a filter rejecting
+     * the empty data of the check) as a syntax error; those depend on the data and are left to the run.
+     */
+    private static boolean isParseError(TemplateError error) {
+        if (error.getReason() != TemplateError.ErrorReason.SYNTAX_ERROR) {
+            return false;
+        }
+        boolean evaluating = false;
+        for (Throwable t = error.getException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jinjava.de.odysseus.el.tree.TreeBuilderException) {
+                return true;
+            }
+            evaluating |= t instanceof jinjava.javax.el.ELException;
+        }
+        return !evaluating;
     }
 
     private static List<TemplateError> fatal(List<TemplateError> errors, boolean parsing) {
