@@ -183,7 +183,7 @@ public final class SwitchStep implements StepType {
         enabled.process(exchange -> {
             FlowRun run = FlowRun.of(exchange);
             exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
-        }).id(build.id("input"));
+        }).id(build.id("case-input"));
         StepPipeline.appendWork(build);
         if (step.type().storesResult()) {
             enabled.process(exchange -> FlowRun.of(exchange).data().put(step.resultKey(),
