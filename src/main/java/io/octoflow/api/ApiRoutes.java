@@ -245,7 +245,25 @@ public final class ApiRoutes extends RouteBuilder {
         view.put("timeout_seconds", entry.timeoutSeconds());
         view.put("paused", service.scheduler().isPaused(entry.path()));
         service.scheduler().nextFire(entry).ifPresent(next -> view.put("next_fire", time(next)));
+        view.put("warnings", warnings(entry.path()));
         return view;
+    }
+
+    /** The warnings of a loaded flow file: stricter checks on what the spooler accepts; the flow runs anyway. */
+    private List<Map<String, Object>> warnings(String relativePath) {
+        if (relativePath == null) {
+            return List.of();
+        }
+        try {
+            FlowCatalog catalog = service.engine().catalog();
+            Path file = catalog.flowFiles().resolve(relativePath);
+            if (!Files.isRegularFile(file)) {
+                return List.of();
+            }
+            return problems(catalog.warnings(file), file.toString());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private Object addFlow(Exchange exchange) throws Exception {
@@ -625,9 +643,9 @@ public final class ApiRoutes extends RouteBuilder {
             var config = service.config();
             FlowCatalog catalog = new FlowCatalog(StepRegistry.standard(), new Templates(config.templatesPath()),
                     config.flowsPath(), config.templatesPath(), config.dataPath());
-            List<Problem> problems = catalog.validate(file);
+            List<Problem> problems = catalog.check(file);
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("valid", problems.isEmpty());
+            answer.put("valid", problems.stream().noneMatch(Problem::isError));
             answer.put("problems", problems(problems, file.toString()));
             return answer;
         } finally {
@@ -645,6 +663,7 @@ public final class ApiRoutes extends RouteBuilder {
             }
             p.put("line", problem.line());
             p.put("column", problem.column());
+            p.put("severity", problem.severity().label());
             p.put("message", problem.message());
             out.add(p);
         }

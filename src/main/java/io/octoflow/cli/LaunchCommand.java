@@ -3,7 +3,6 @@ package io.octoflow.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -37,7 +36,8 @@ public final class LaunchCommand implements Callable<Integer> {
     String flow;
 
     @Option(names = "--data", paramLabel = "JSON|@file",
-            description = "Input: a JSON object merged into the initial flow data, also visible as __input__.")
+            description = "Input: a JSON value, the flow's __input__ (as the spooler's launch payload; not merged"
+                    + " into the flow data).")
     String data;
 
     @Override
@@ -70,11 +70,7 @@ public final class LaunchCommand implements Callable<Integer> {
                 e.problems().stream().map(Problem::toString).forEach(System.err::println);
                 return INVALID;
             }
-            Map<String, Object> initial = new LinkedHashMap<>();
-            if (input instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> initial.put(String.valueOf(k), v));
-            }
-            RunResult result = engine.run(definition, input, initial);
+            RunResult result = engine.run(definition, input, Map.of());
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             System.out.println(json.writeValueAsString(result.data()));
             System.err.println("flow '" + result.flowName() + "' " + result.status().label() + " in "

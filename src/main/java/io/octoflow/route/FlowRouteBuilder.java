@@ -51,7 +51,7 @@ public final class FlowRouteBuilder extends RouteBuilder {
                 .routeId(flow.routeId())
                 .routeDescription(flow.description() != null ? flow.description() : flow.path())
                 .errorHandler(noErrorHandler())
-                .process(new FlowStart(flow)).id(flow.camelId() + ":start")
+                .process(new FlowStart(flow, services.config().timezone())).id(flow.camelId() + ":start")
                 .loopDoWhile(new HasNextStep());
         loop.setId(flow.camelId() + ":steps");
         loop.process(new StepSelector(services.secrets().masker())).id(flow.camelId() + ":select");
@@ -69,11 +69,7 @@ public final class FlowRouteBuilder extends RouteBuilder {
         TryDefinition attempt = new TryDefinition();
         StepBuild build = new StepBuild(attempt, flow, step, services);
         attempt.setId(build.id("try"));
-        step.type().build(build);
-        if (step.jqExpression() != null) {
-            JqProcessors.append(attempt, getContext(), services.json(), step.jqExpression(),
-                    build.id("jq_expression"));
-        }
+        StepPipeline.appendWork(build);
         attempt.process(new StepFinish(step)).id(build.id("finish"));
         CatchDefinition failure = new CatchDefinition(Exception.class);
         failure.process(new StepFailure(step, services.secrets().masker())).id(build.id("failure"));

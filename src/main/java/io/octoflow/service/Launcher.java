@@ -2,7 +2,6 @@ package io.octoflow.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,11 +101,8 @@ public final class Launcher extends RouteBuilder {
         if (!accepting) {
             return new Launch(id, false, "Octoflow is shutting down", CompletableFuture.completedFuture(null));
         }
-        Map<String, Object> initial = new LinkedHashMap<>();
-        if (input instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> initial.put(String.valueOf(k), v));
-        }
-        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, initial);
+        // the payload is the flow's __input__ only, as on the spooler
+        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of());
         long seconds = timeoutSeconds != null ? timeoutSeconds
                 : flow.timeoutSeconds() != null ? flow.timeoutSeconds() : engine.config().flowTimeoutSeconds();
         Pending pending = new Pending(flow, request, trigger, scheduledAt, Duration.ofSeconds(seconds),
