@@ -262,13 +262,17 @@ def record(case, scratch, upstream):
     VOLATILE[:] = volatile_values(job_id, job.get("result"))
     flow_text = "".join(open(os.path.join(r, n)).read() for r, _, ns in os.walk(os.path.join(scratch, "flows"))
                         for n in ns)
+    ordered = "flow_loop" not in flow_text
+    requests = normalize(list(upstream.requests))
+    if not ordered:  # flow_loop items run concurrently: a stable order for the file
+        requests.sort(key=lambda r: json.dumps(r, sort_keys=True))
     expected = {
         "status": job["status"],
         "message": normalize(job.get("errors")),
         "data": normalize(job.get("result")),
         "files": files_under(os.path.join(scratch, "data")),
-        "requests_ordered": "flow_loop" not in flow_text,
-        "requests": normalize(list(upstream.requests)),
+        "requests_ordered": ordered,
+        "requests": requests,
     }
     with open(os.path.join(case_dir, "expected.json"), "w") as f:
         json.dump(expected, f, indent=2, ensure_ascii=False)
