@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Compares what Octoflow did with what the spooler did ({@code expected.json}) and names the first difference.
@@ -42,6 +43,18 @@ final class RuleComparison {
 
     /** The first difference, or null when Octoflow did what the spooler did. */
     String firstDifference(JsonNode expected, RuleRun.Outcome actual) {
+        return firstDifference(expected, actual, false);
+    }
+
+    /**
+     * The first difference once the flow's own special variables ({@code __errors__}, {@code __input__}...) are
+     * set aside: for the report only, so that a missing special variable does not hide what else differs.
+     */
+    String firstDifferenceBeyondSpecials(JsonNode expected, RuleRun.Outcome actual) {
+        return firstDifference(expected, actual, true);
+    }
+
+    private String firstDifference(JsonNode expected, RuleRun.Outcome actual, boolean skipSpecials) {
         String expectedStatus = expected.path("status").asText();
         if (actual.rejected() != null) {
             return expectedStatus.equals("failed") ? null
@@ -57,7 +70,8 @@ final class RuleComparison {
                 return "exit message: expected " + quote(message) + ", got " + quote(actual.message());
             }
         }
-        String data = diff("data", expected.get("data"), actual.data());
+        String data = skipSpecials ? diff("data", withoutSpecials(expected.get("data")), withoutSpecials(actual.data()))
+                : diff("data", expected.get("data"), actual.data());
         if (data != null) {
             return data;
         }
@@ -116,6 +130,21 @@ final class RuleComparison {
             return sameKind && sameValue ? null : path + ": expected " + show(expected) + ", got " + show(actual);
         }
         return expected.equals(actual) ? null : path + ": expected " + show(expected) + ", got " + show(actual);
+    }
+
+    private static JsonNode withoutSpecials(JsonNode data) {
+        if (data == null || !data.isObject()) {
+            return data;
+        }
+        ObjectNode copy = ((ObjectNode) data).deepCopy();
+        List<String> specials = new ArrayList<>();
+        copy.fieldNames().forEachRemaining(n -> {
+            if (n.startsWith("__")) {
+                specials.add(n);
+            }
+        });
+        copy.remove(specials);
+        return copy;
     }
 
     /** The spooler's detail of an HTTP error; any other error's detail is Python's exception text or fields. */

@@ -49,6 +49,7 @@ class RuleConformanceTest {
     private static final Path ROOT = resources();
     private static final Map<String, String> DIFFERENCES = new ConcurrentSkipListMap<>();
     private static final Map<String, Boolean> RAN = new ConcurrentSkipListMap<>();
+    private static final Map<String, String> BEYOND_SPECIALS = new ConcurrentSkipListMap<>();
 
     @TempDir
     static Path temp;
@@ -66,6 +67,10 @@ class RuleConformanceTest {
             try {
                 RuleRun.Outcome outcome = RuleRun.run(ruleCase, Files.createTempDirectory(temp, ruleCase.name()), JSON);
                 difference = comparison.firstDifference(expected, outcome);
+                if (difference != null && difference.startsWith("data.__")) {
+                    String beyond = comparison.firstDifferenceBeyondSpecials(expected, outcome);
+                    BEYOND_SPECIALS.put(ruleCase.name(), beyond == null ? "none" : beyond);
+                }
             } catch (RuntimeException | AssertionError e) {
                 difference = "the harness could not run it: " + e;
             }
@@ -104,6 +109,7 @@ class RuleConformanceTest {
         List<String> lines = new ArrayList<>();
         lines.add("Spooler rules: " + (RAN.size() - DIFFERENCES.size()) + "/" + RAN.size() + " flows equal");
         DIFFERENCES.forEach((name, difference) -> lines.add(name + ": " + difference
+                + (BEYOND_SPECIALS.containsKey(name) ? "  {beyond the special variables: " + BEYOND_SPECIALS.get(name) + "}" : "")
                 + (divergences.containsKey(name) ? "  [listed divergence: " + divergences.get(name).bullet() + "]" : "")));
         Path report = Path.of("target", "conformance", "rules.txt");
         Files.createDirectories(report.getParent());

@@ -62,7 +62,7 @@ final class RuleRun {
             try {
                 flow = fixture.load(RuleCase.LAUNCHED_FLOW);
             } catch (RuntimeException e) {
-                String text = e.getMessage() == null ? e.toString() : e.getMessage();
+                String text = replace(e.getMessage() == null ? e.toString() : e.getMessage(), replacements);
                 return new Outcome("failed", null, null, files(fixture.data(), json, replacements),
                         normalize(upstream.requests(), replacements), text);
             }
