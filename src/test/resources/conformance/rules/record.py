@@ -29,8 +29,9 @@ SPOOLER_PORT = 18310
 UPSTREAM_PORT = 18399
 TOKEN = "rules-token"
 VAULT_TOKEN = "vault-test-token"
-# request headers every HTTP client sets its own way; the rest is what the flow asked for
-IGNORED_HEADERS = {"host", "user-agent", "accept-encoding", "accept", "connection", "content-length"}
+# request headers every HTTP client sets its own way (transport and negotiation); the rest is what the flow asked for
+IGNORED_HEADERS = {"host", "user-agent", "accept-encoding", "accept", "connection", "content-length",
+                   "upgrade", "http2-settings"}
 
 
 class Upstream:

@@ -28,9 +28,12 @@ import io.octoflow.support.TestHttpServer;
  */
 final class RuleUpstream implements AutoCloseable {
 
-    /** Request headers every HTTP client sets its own way; the recorder leaves out the same ones. */
-    static final Set<String> IGNORED_HEADERS =
-            Set.of("host", "user-agent", "accept-encoding", "accept", "connection", "content-length");
+    /**
+     * Request headers every HTTP client sets its own way (transport and negotiation, e.g. Java's h2c upgrade);
+     * the recorder leaves out the same ones.
+     */
+    static final Set<String> IGNORED_HEADERS = Set.of("host", "user-agent", "accept-encoding", "accept",
+            "connection", "content-length", "upgrade", "http2-settings");
 
     private final ObjectMapper json;
     private final TestHttpServer server = TestHttpServer.start();
