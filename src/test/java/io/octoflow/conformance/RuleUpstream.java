@@ -99,13 +99,19 @@ final class RuleUpstream implements AutoCloseable {
             request.headers().forEach((name, values) -> {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (!IGNORED_HEADERS.contains(lower) && !values.isEmpty()) {
-                    kept.put(lower, values.get(0));
+                    kept.put(lower, lower.equals("content-type") ? mediaType(values.get(0)) : values.get(0));
                 }
             });
             kept.forEach(headers::put);
             one.set("body", body(request.body()));
         }
         return list;
+    }
+
+    /** Content-Type without its parameters ("; charset=UTF-8"), as the corpus suite compares it. */
+    static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
     }
 
     private JsonNode body(String text) {
