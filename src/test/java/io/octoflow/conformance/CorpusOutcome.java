@@ -1,6 +1,11 @@
 package io.octoflow.conformance;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,6 +27,18 @@ public record CorpusOutcome(String status, JsonNode data, JsonNode files, JsonNo
         node.set("files", files);
         node.set("requests", requests);
         return node;
+    }
+
+    /** The requests as compared: in arrival order, or sorted when their order is not defined (multiset). */
+    public static JsonNode requests(List<StandInRequest> received, CorpusCase run, CorpusNormalizer normalizer) {
+        List<JsonNode> nodes = new ArrayList<>();
+        received.forEach(r -> nodes.add(normalizer.data(r.toJson())));
+        if (run.requestOrder().equals("multiset")) {
+            nodes.sort(Comparator.comparing(CorpusJson::compact));
+        }
+        ArrayNode array = CorpusJson.MAPPER.createArrayNode();
+        nodes.forEach(array::add);
+        return array;
     }
 
     public static CorpusOutcome fromJson(JsonNode node) {

@@ -11,14 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -112,7 +110,7 @@ public final class CorpusRecorder {
         if (job == null || !"finished".equals(job.path("state").asText())) {
             throw new IllegalStateException(run.flow() + " did not finish on the spooler: " + job);
         }
-        JsonNode requests = requests(standIn.server().received(), run, normalizer);
+        JsonNode requests = CorpusOutcome.requests(standIn.server().received(), run, normalizer);
         ObjectNode files = CorpusFiles.read(data, SPOOLER_OWN, normalizer);
         deleteWritten(data);
         CorpusOutcome outcome = new CorpusOutcome(job.path("status").asText(), normalizer.data(job.get("result")),
@@ -124,18 +122,6 @@ public final class CorpusRecorder {
         recorded.set("jobErrors", job.get("errors"));
         expected.set("recorded", recorded);
         return expected;
-    }
-
-    /** The requests as recorded: in arrival order, or sorted when their order is not defined. */
-    static JsonNode requests(List<StandInRequest> received, CorpusCase run, CorpusNormalizer normalizer) {
-        List<JsonNode> nodes = new ArrayList<>();
-        received.forEach(r -> nodes.add(normalizer.data(r.toJson())));
-        if (run.requestOrder().equals("multiset")) {
-            nodes.sort(Comparator.comparing(CorpusJson::compact));
-        }
-        ArrayNode array = CorpusJson.MAPPER.createArrayNode();
-        nodes.forEach(array::add);
-        return array;
     }
 
     private static void deleteWritten(Path data) throws IOException {
