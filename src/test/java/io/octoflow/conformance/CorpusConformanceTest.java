@@ -32,7 +32,8 @@ import io.octoflow.support.FlowFixture;
  * Jira, AWX and ServiceNow (reached through HTTPS_PROXY, trusted through REST_CA_BUNDLE), must produce what the
  * original spooler produced with the same input and the same answers (&lt;flow&gt;.expected.json, written by
  * CorpusRecorder): the same status, final data, files and requests. A flow may differ only when
- * divergences.yml lists it with its reason. Writes target/conformance/corpus.txt.
+ * divergences.yml lists it with its reason. Writes target/conformance/corpus.txt, and each flow's outcome on
+ * Octoflow to target/conformance/corpus/&lt;flow&gt;.actual.json.
  */
 class CorpusConformanceTest {
 
@@ -101,6 +102,7 @@ class CorpusConformanceTest {
                     normalizer.data(CorpusJson.tree(result.data())),
                     CorpusFiles.read(fx.data(), Set.of(), normalizer),
                     CorpusOutcome.requests(standIn.server().received(), run, normalizer));
+            writeActual(run, actual);
             differences = CorpusComparison.differences(run, expected, actual);
             if (!differences.isEmpty() && result.status() != RunStatus.SUCCESS && octoflowError != null) {
                 differences = new ArrayList<>(differences);
@@ -125,6 +127,13 @@ class CorpusConformanceTest {
             fail(run.flow() + " differs from the original spooler (" + run.expectedResource() + "):\n  "
                     + String.join("\n  ", differences));
         }
+    }
+
+    /** Octoflow's outcome beside the summary, in the expected file's form, to diff with the recording. */
+    private static void writeActual(CorpusCase run, CorpusOutcome actual) throws IOException {
+        Path file = CorpusSource.projectRoot().resolve("target/conformance/corpus/" + run.id() + ".actual.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, CorpusJson.pretty(actual.toJson(run)), StandardCharsets.UTF_8);
     }
 
     private FlowFixture fixture(CorpusCase run) {
