@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A validated flow. {@code steps} is the order of execution: the {@code finally_step} is taken out of the
@@ -30,6 +31,7 @@ public record FlowDefinition(
         List<String> subFlows) {
 
     private static final int HASH_HEX = 12;
+    private static final Pattern HASH_LIKE_ENDING = Pattern.compile(".*-[0-9a-f]{" + HASH_HEX + "}");
 
     /** What identifies the flow: its path (see the class comment). Locks, schedules, history and metrics use it. */
     public String id() {
@@ -71,7 +73,7 @@ public record FlowDefinition(
         }
         String id = safe.toString();
         // an unchanged path that itself ends like a hash suffix gets one too, so it cannot meet a changed one
-        boolean changed = id.isEmpty() || !id.equals(flowPath) || id.matches(".*-[0-9a-f]{" + HASH_HEX + "}");
+        boolean changed = id.isEmpty() || !id.equals(flowPath) || HASH_LIKE_ENDING.matcher(id).matches();
         return changed ? id + "-" + hash(flowPath) : id;
     }
 
