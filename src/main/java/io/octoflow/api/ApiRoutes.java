@@ -43,6 +43,7 @@ import io.octoflow.lock.LockInfo;
 import io.octoflow.logging.LogFiles;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.route.ErrorText;
+import io.octoflow.service.AmbiguousFlowException;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.Launcher;
 import io.octoflow.service.OctoflowService;
@@ -87,21 +88,25 @@ public final class ApiRoutes extends RouteBuilder {
                         + " 'Authorization: Bearer <token>' (the token is API_TOKEN or the file DATA_PATH/api-token).");
 
         rest("/api").description("Octoflow")
-                .get("/flows").description("Scheduled flows, and flow files that do not validate")
+                .get("/flows").description("Scheduled flows, deployed flows (by path), and flow files that do not"
+                        + " validate")
                     .to("direct:api-flows")
                 .post("/flows/add").description("Schedule a flow: {path, cron?, every_seconds?, timeout_seconds?}")
                     .to("direct:api-flows-add")
                 .delete("/flows/{id}").description("Remove a schedule").to("direct:api-flows-delete")
-                .post("/flows/{id}/pause").description("Pause a flow's schedules ({id}: a schedule id or a flow"
-                        + " name); it can still be launched").to("direct:api-flows-pause")
+                .post("/flows/{id}/pause").description("Pause a flow's schedules ({id}: a schedule id, a flow"
+                        + " path with '/' as %2F, or a name only one flow has); it can still be launched")
+                    .to("direct:api-flows-pause")
                 .post("/flows/{id}/resume").description("Resume a flow's schedules").to("direct:api-flows-resume")
-                .post("/flows/launch").description("Launch a flow: {path, data?, timeout_seconds?}; ?wait=true"
-                        + " answers when the run ends").to("direct:api-launch")
+                .post("/flows/launch").description("Launch a flow: {path | flow, data?, timeout_seconds?} (flow: a"
+                        + " name only one flow has); ?wait=true answers when the run ends").to("direct:api-launch")
                 .get("/locks").description("Flows running now (their locks)").to("direct:api-locks")
-                .delete("/locks/{flow_name}").description("Remove one lock").to("direct:api-lock-delete")
+                .delete("/locks/{flow_name}").description("Remove one flow's lock ({flow_name}: its path with '/' as"
+                        + " %2F, or a name only one flow has)").to("direct:api-lock-delete")
                 .delete("/locks").description("Remove every lock").to("direct:api-locks-delete")
-                .get("/executions").description("Runs, newest first; filters flow, status, from, to; limit,"
-                        + " offset").to("direct:api-executions")
+                .get("/executions").description("Runs, newest first; filters path, flow (a deployed flow's path,"
+                        + " else a name: all flows with it), status, from, to; limit, offset")
+                    .to("direct:api-executions")
                 .get("/executions/{id}").description("One run with its steps").to("direct:api-execution")
                 .delete("/executions").description("Delete runs: older_than_days, status")
                     .to("direct:api-executions-delete")
@@ -155,6 +160,12 @@ public final class ApiRoutes extends RouteBuilder {
                 Object result = handler.handle(exchange);
                 int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
                 respond(exchange, status, result);
+            } catch (AmbiguousFlowException e) {
+                // flows are identified by path: a shared name must be replaced by one of these
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("error", e.getMessage());
+                error.put("paths", e.paths());
+                respond(exchange, 409, error);
             } catch (ApiException e) {
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("error", e.getMessage());
@@ -206,8 +217,19 @@ public final class ApiRoutes extends RouteBuilder {
             file.put("problems", problems(deployment.problems(), deployment.path()));
             invalid.add(file);
         }
+        List<Map<String, Object>> deployed = new ArrayList<>();
+        for (FlowDefinition flow : service.directory().flows()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("path", flow.path());
+            view.put("name", flow.name());
+            view.put("schedules", service.scheduler().forFlow(flow.path()).stream().map(ScheduleEntry::id).toList());
+            view.put("paused", service.scheduler().isPaused(flow.path()));
+            view.put("locked", service.locks().contains(flow.path()));
+            deployed.add(view);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("flows", flows);
+        body.put("deployed", deployed);
         body.put("invalid_files", invalid);
         return body;
     }
@@ -221,9 +243,27 @@ public final class ApiRoutes extends RouteBuilder {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", entry.timeoutSeconds());
-        view.put("paused", service.scheduler().isPaused(entry.flowName()));
+        view.put("paused", service.scheduler().isPaused(entry.path()));
         service.scheduler().nextFire(entry).ifPresent(next -> view.put("next_fire", time(next)));
+        view.put("warnings", warnings(entry.path()));
         return view;
+    }
+
+    /** The warnings of a loaded flow file: stricter checks on what the spooler accepts; the flow runs anyway. */
+    private List<Map<String, Object>> warnings(String relativePath) {
+        if (relativePath == null) {
+            return List.of();
+        }
+        try {
+            FlowCatalog catalog = service.engine().catalog();
+            Path file = catalog.flowFiles().resolve(relativePath);
+            if (!Files.isRegularFile(file)) {
+                return List.of();
+            }
+            return problems(catalog.warnings(file), file.toString());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private Object addFlow(Exchange exchange) throws Exception {
@@ -257,19 +297,26 @@ public final class ApiRoutes extends RouteBuilder {
         return null;
     }
 
-    /** {@code id} is a schedule id (as listed) or a flow name; pausing is per flow, and survives restarts. */
+    /**
+     * {@code id} is a schedule id (as listed), a flow path, or a name only one flow has; pausing is per flow (per
+     * path), and survives restarts.
+     */
     private Object pauseOrResume(Exchange exchange, boolean pause) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        String flow = service.scheduler().find(id).map(ScheduleEntry::flowName).orElse(id);
-        if (service.flowNamed(flow) == null) {
-            throw new ApiException(404, "no schedule id or deployed flow named '" + id + "'");
+        Optional<ScheduleEntry> schedule = service.scheduler().find(id);
+        FlowDefinition flow = schedule.isPresent() ? service.directory().flowAt(schedule.get().path())
+                : service.findFlow(id);
+        if (flow == null) {
+            throw new ApiException(404, "no schedule id, deployed flow path or flow name '" + id + "'");
         }
-        boolean changed = pause ? service.operations().pause(flow) : service.operations().resume(flow);
+        String path = flow.path();
+        boolean changed = pause ? service.operations().pause(path) : service.operations().resume(path);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", flow);
+        body.put("name", flow.name());
+        body.put("path", path);
         body.put("paused", pause);
         body.put("changed", changed);
-        body.put("schedules", service.scheduler().forFlow(flow).stream().map(ScheduleEntry::id).toList());
+        body.put("schedules", service.scheduler().forFlow(path).stream().map(ScheduleEntry::id).toList());
         return body;
     }
 
@@ -330,7 +377,10 @@ public final class ApiRoutes extends RouteBuilder {
 
     // --- launching ---
 
-    /** The flow a launch names: by {@code path} in FLOWS_PATH, or by {@code flow} name (any deployed flow). */
+    /**
+     * The flow a launch names: by {@code path} in FLOWS_PATH, or by {@code flow}: a path too, or a name that only
+     * one deployed flow has (several: 409 with their paths).
+     */
     private FlowDefinition launchedFlow(JsonBody body) {
         String name = body.text("flow", false);
         String path = body.text("path", name == null);
@@ -340,9 +390,9 @@ public final class ApiRoutes extends RouteBuilder {
         if (path != null) {
             return deployedFlow(path);
         }
-        FlowDefinition flow = service.directory().flowNamed(name);
+        FlowDefinition flow = service.findFlow(name);
         if (flow == null) {
-            throw new ApiException(404, "no deployed flow named '" + name + "'");
+            throw new ApiException(404, "no deployed flow has the path or name '" + name + "'");
         }
         return flow;
     }
@@ -361,6 +411,7 @@ public final class ApiRoutes extends RouteBuilder {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("execution_id", launch.executionId());
         answer.put("flow", flow.name());
+        answer.put("path", flow.path());
         if (!wait) {
             answer.put("status", "running");
             status(exchange, 202);
@@ -387,9 +438,12 @@ public final class ApiRoutes extends RouteBuilder {
 
     // --- locks ---
 
+    /** A lock is taken by flow path: {@code flow} shows the name of the flow deployed there (else the key). */
     private Map<String, Object> lock(LockInfo lock) {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("flow", lock.flow());
+        FlowDefinition flow = service.directory().flowAt(lock.flow());
+        view.put("flow", flow != null ? flow.name() : lock.flow());
+        view.put("path", lock.flow());
         view.put("since", lock.since() == null ? null : time(lock.since()));
         view.put("pid", lock.pid());
         view.put("host", lock.host());
@@ -397,10 +451,14 @@ public final class ApiRoutes extends RouteBuilder {
         return view;
     }
 
+    /** {@code flow_name}: the lock's key (the flow's path, as listed), or a name only one deployed flow has. */
     private Object deleteLock(Exchange exchange) {
         String flow = exchange.getMessage().getHeader("flow_name", String.class);
         if (!service.locks().release(flow)) {
-            throw new ApiException(404, "flow '" + flow + "' holds no lock");
+            FlowDefinition named = service.findFlow(flow);
+            if (named == null || !service.locks().release(named.path())) {
+                throw new ApiException(404, "flow '" + flow + "' holds no lock");
+            }
         }
         status(exchange, 204);
         return null;
@@ -420,14 +478,37 @@ public final class ApiRoutes extends RouteBuilder {
         }
         ExecutionQuery query;
         try {
-            query = new ExecutionQuery(message.getHeader("flow", String.class), status,
+            // ?flow= is a path when a deployed flow has it, else a name (every flow with that name)
+            String flow = message.getHeader("flow", String.class);
+            String path = message.getHeader("path", String.class);
+            if (flow != null && path == null) {
+                FlowDefinition deployed = flowAtPath(flow);
+                if (deployed != null) {
+                    path = deployed.path();
+                    flow = null;
+                }
+            }
+            query = new ExecutionQuery(flow, status,
                     instant(message.getHeader("from", String.class), "from"),
                     instant(message.getHeader("to", String.class), "to"),
-                    limit, integer(message.getHeader("offset", String.class), "offset", 0));
+                    limit, integer(message.getHeader("offset", String.class), "offset", 0), path);
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
         return service.store().list(query).stream().map(this::execution).toList();
+    }
+
+    /** The deployed flow whose path (as listed, or relative to FLOWS_PATH) is {@code text}; null otherwise. */
+    private FlowDefinition flowAtPath(String text) {
+        FlowDefinition flow = service.directory().flowAt(text);
+        if (flow != null) {
+            return flow;
+        }
+        try {
+            return service.directory().byPath(text).map(Deployment::flow).orElse(null);
+        } catch (RuntimeException notAPath) {
+            return null;
+        }
     }
 
     private Object getExecution(Exchange exchange) {
@@ -562,9 +643,9 @@ public final class ApiRoutes extends RouteBuilder {
             var config = service.config();
             FlowCatalog catalog = new FlowCatalog(StepRegistry.standard(), new Templates(config.templatesPath()),
                     config.flowsPath(), config.templatesPath(), config.dataPath());
-            List<Problem> problems = catalog.validate(file);
+            List<Problem> problems = catalog.check(file);
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("valid", problems.isEmpty());
+            answer.put("valid", problems.stream().noneMatch(Problem::isError));
             answer.put("problems", problems(problems, file.toString()));
             return answer;
         } finally {
@@ -582,6 +663,7 @@ public final class ApiRoutes extends RouteBuilder {
             }
             p.put("line", problem.line());
             p.put("column", problem.column());
+            p.put("severity", problem.severity().label());
             p.put("message", problem.message());
             out.add(p);
         }

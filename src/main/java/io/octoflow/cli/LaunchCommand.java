@@ -3,7 +3,6 @@ package io.octoflow.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -22,7 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code octoflow launch FLOW [--data JSON|@file]}: runs a flow once and prints its final data as JSON. */
+/**
+ * {@code octoflow launch FLOW [--data JSON|@file]}: runs a flow once and prints its final data as JSON. FLOW is a
+ * path, or a name that only one file of FLOWS_PATH has.
+ */
 @Command(name = "launch", mixinStandardHelpOptions = true,
         description = "Runs one flow once, in-process, and prints the final flow data as JSON on stdout.%n"
                 + "Exit code: 0 success or exit, 1 failed or timeout, 2 invalid flow.")
@@ -30,17 +32,24 @@ public final class LaunchCommand implements Callable<Integer> {
 
     static final int INVALID = 2;
 
-    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow file (a path, or relative to FLOWS_PATH).")
+    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow file (a path, or relative to FLOWS_PATH), or the name of one flow of FLOWS_PATH.")
     String flow;
 
     @Option(names = "--data", paramLabel = "JSON|@file",
-            description = "Input: a JSON object merged into the initial flow data, also visible as __input__.")
+            description = "Input: a JSON value, the flow's __input__ (as the spooler's launch payload; not merged"
+                    + " into the flow data).")
     String data;
 
     @Override
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
-        Path file = FlowFiles.locate(flow, config);
+        Path file;
+        try {
+            file = FlowFiles.locate(flow, config);
+        } catch (IllegalArgumentException ambiguous) {
+            System.err.println(ambiguous.getMessage());
+            return INVALID;
+        }
         if (file == null) {
             System.err.println(flow + ": no such flow file (looked in the current directory and in FLOWS_PATH "
                     + config.flowsPath() + ")");
@@ -61,11 +70,7 @@ public final class LaunchCommand implements Callable<Integer> {
                 e.problems().stream().map(Problem::toString).forEach(System.err::println);
                 return INVALID;
             }
-            Map<String, Object> initial = new LinkedHashMap<>();
-            if (input instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> initial.put(String.valueOf(k), v));
-            }
-            RunResult result = engine.run(definition, input, initial);
+            RunResult result = engine.run(definition, input, Map.of());
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             System.out.println(json.writeValueAsString(result.data()));
             System.err.println("flow '" + result.flowName() + "' " + result.status().label() + " in "

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.octoflow.config.OctoflowConfig;
@@ -14,16 +16,26 @@ import io.octoflow.step.StepRegistry;
 import io.octoflow.template.Templates;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code octoflow validate PATH...}: prints every problem as path:line:column: message. */
+/**
+ * {@code octoflow validate [--strict] PATH...}: prints every problem as {@code path:line:column: error: message} or
+ * {@code path:line:column: warning: message}. Warnings are Octoflow's stricter checks on files the spooler accepts:
+ * they load and run; {@code --strict} counts them as errors.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Checks flow files (or directories of them) and prints every problem as"
-                + " path:line:column: message.%nExit code: 0 when all are valid, 1 otherwise.")
+                + " path:line:column: error|warning: message.%nWarnings are stricter checks on files the spooler"
+                + " accepts (they load and run).%nExit code: 0 when no file has an error, 1 otherwise"
+                + " (with --strict, warnings count as errors).")
 public final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Flow files or directories.")
     List<Path> paths;
+
+    @Option(names = "--strict", description = "Treat warnings as errors (exit code 1 when there is any).")
+    boolean strict;
 
     @Override
     public Integer call() throws IOException {
@@ -38,27 +50,32 @@ public final class ValidateCommand implements Callable<Integer> {
             } else if (Files.isRegularFile(path)) {
                 files.add(path);
             } else {
-                System.out.println(path + ":1:1: no such file or directory");
+                System.out.println(path + ":1:1: error: no such file or directory");
                 missing++;
             }
         }
         int invalid = 0;
-        List<String> printed = new ArrayList<>();
+        int warned = 0;
+        Set<String> printed = new LinkedHashSet<>();
         for (Path file : files) {
-            List<Problem> problems = catalog.validate(file);
-            if (!problems.isEmpty()) {
+            List<Problem> problems = catalog.check(file);
+            if (problems.stream().anyMatch(Problem::isError)) {
                 invalid++;
+            } else if (!problems.isEmpty()) {
+                warned++;
             }
             for (Problem problem : problems) {
-                String line = problem.toString();
                 // a sub-flow's problems show once, even when several flows call it
-                if (!printed.contains(line)) {
-                    printed.add(line);
-                    System.out.println(line);
+                if (printed.add(problem.toString())) {
+                    System.out.println(strict && problem.isWarning()
+                            ? new Problem(problem.file(), problem.line(), problem.column(), problem.message())
+                            : problem);
                 }
             }
         }
-        System.err.println(files.size() + " flow file(s) checked, " + invalid + " invalid");
-        return invalid == 0 && missing == 0 ? 0 : 1;
+        System.err.println(files.size() + " flow file(s) checked, " + invalid + " invalid, " + warned
+                + " with warnings only" + (strict && warned > 0 ? " (--strict: counted as invalid)" : ""));
+        boolean ok = invalid == 0 && missing == 0 && !(strict && warned > 0);
+        return ok ? 0 : 1;
     }
 }

@@ -1,7 +1,7 @@
 package io.octoflow.execution;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,11 +13,14 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.FlowKeys;
 
 /**
  * The state of one run of one flow, carried by the exchange as a property: the flow data ({@code _data} in the
- * spooler), the special variables, which step comes next, and what each step did. A sub-flow gets its own run,
- * sharing the job id, timestamp and cancellation of its parent.
+ * spooler), which step comes next, and what each step did. As on the spooler, the special variables are keys of
+ * the flow data from the start ({@code __errors__}, {@code __input__}, {@code __loop_index__}, {@code __job_id__},
+ * {@code __timestamp__}, {@code __flow_path__}), so they are in results and in {@code data_key: "."}. A sub-flow gets
+ * its own run (own data, own {@code __timestamp__}), sharing the job id and cancellation of its parent.
  */
 public final class FlowRun {
 
@@ -25,9 +28,13 @@ public final class FlowRun {
     /** Set by a flow_loop on each item's exchange, read once by the sub-flow's start. */
     public static final String LOOP_INDEX = "octoflow.loopIndex";
     public static final String ERRORS = "__errors__";
+    public static final String INPUT = "__input__";
+    public static final String LOOP_INDEX_KEY = "__loop_index__";
+    public static final String JOB_ID = "__job_id__";
+    public static final String TIMESTAMP_KEY = "__timestamp__";
+    public static final String FLOW_PATH = "__flow_path__";
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     private final FlowDefinition flow;
     private final String jobId;
@@ -35,6 +42,7 @@ public final class FlowRun {
     private final Object input;
     private final Integer loopIndex;
     private final Cancellation cancellation;
+    private final ZoneId zone;
     private final Instant started = Instant.now();
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final List<StepRecord> records = new ArrayList<>();
@@ -47,28 +55,44 @@ public final class FlowRun {
     private Instant stepStart;
     private long stepStartNanos;
 
-    public FlowRun(FlowDefinition flow, String jobId, Instant jobStart, Object input, Integer loopIndex,
-            Cancellation cancellation) {
+    /**
+     * A run of {@code flow}; {@code input} is the launch payload ({@code __input__}, {@code {}} when null);
+     * {@code __timestamp__} is {@code start} in local time of {@code zone} (the TIMEZONE setting).
+     */
+    public FlowRun(FlowDefinition flow, String jobId, Instant start, Object input, Integer loopIndex,
+            Cancellation cancellation, ZoneId zone) {
         this.flow = flow;
         this.jobId = jobId;
-        this.timestamp = TIMESTAMP.format(jobStart);
+        this.zone = zone;
+        this.timestamp = TIMESTAMP.withZone(zone).format(start);
         this.input = input;
         this.loopIndex = loopIndex;
         this.cancellation = cancellation;
+        data.put(ERRORS, new ArrayList<>());
+        data.put(INPUT, input == null ? new LinkedHashMap<>() : input);
+        data.put(LOOP_INDEX_KEY, loopIndex);
+        data.put(JOB_ID, jobId);
+        data.put(TIMESTAMP_KEY, timestamp);
+        data.put(FLOW_PATH, flow.path());
     }
 
     public static FlowRun of(Exchange exchange) {
         return exchange.getProperty(PROPERTY, FlowRun.class);
     }
 
-    /** A run of {@code subFlow} called from this run. */
+    /**
+     * A run of {@code subFlow} called from this run, with its own {@code __timestamp__}. A flow_loop item (a loop
+     * index) keeps its item as {@code __input__} even when null; a flow step without input gets {@code {}}.
+     */
     public FlowRun child(FlowDefinition subFlow, Object childInput, Integer childLoopIndex) {
-        FlowRun child = new FlowRun(subFlow, jobId, Instant.now(), childInput, childLoopIndex, cancellation);
+        FlowRun child = new FlowRun(subFlow, jobId, Instant.now(), childInput, childLoopIndex, cancellation, zone);
+        if (childInput == null && childLoopIndex != null) {
+            child.data.put(INPUT, null);
+        }
         child.parent = this;
-        return child.withTimestamp(timestamp());
+        return child;
     }
 
-    private String inheritedTimestamp;
     private FlowRun parent;
 
     private boolean ownsLogContext;
@@ -100,22 +124,9 @@ public final class FlowRun {
         return parent;
     }
 
-    private FlowRun withTimestamp(String parentTimestamp) {
-        this.inheritedTimestamp = parentTimestamp;
-        return this;
-    }
-
-    /** Everything a template or condition can see: the flow data plus the special variables. */
+    /** Everything a template or condition can see: the flow data, special variables included (a copy). */
     public Map<String, Object> templateContext() {
-        Map<String, Object> context = new HashMap<>(data.size() + 8);
-        context.putAll(data);
-        context.put("__timestamp__", timestamp());
-        context.put("__job_id__", jobId);
-        context.put("__flow_path__", flow.path());
-        context.put("__input__", input);
-        context.put("__loop_index__", loopIndex);
-        context.putIfAbsent(ERRORS, List.of());
-        return context;
+        return new HashMap<>(data);
     }
 
     /**
@@ -129,18 +140,8 @@ public final class FlowRun {
         if (data.containsKey(key)) {
             return data.get(key);
         }
-        Map<String, Object> context = null;
-        if (key.startsWith("__")) {
-            context = templateContext();
-            if (context.containsKey(key)) {
-                return context.get(key);
-            }
-        }
         if (key.contains(".")) {
-            if (context == null) {
-                context = templateContext();
-            }
-            Object node = context;
+            Object node = data;
             for (String part : key.split("\\.")) {
                 if (node instanceof Map<?, ?> map && map.containsKey(part)) {
                     node = map.get(part);
@@ -155,13 +156,26 @@ public final class FlowRun {
         throw missing(key);
     }
 
+    /** Like {@link #lookup}, with null for a key that is not there (the spooler's {@code dict.get}). */
+    public Object lookupOrNull(String key) {
+        try {
+            return lookup(key);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private IllegalArgumentException missing(String key) {
         return new IllegalArgumentException("data_key '" + key + "' is not in the flow data (keys: "
                 + String.join(", ", data.keySet()) + ")");
     }
 
+    /**
+     * Appends {@code {"step": step, "error": detail}} to {@code __errors__} and returns the entry (to mark it
+     * ignored). The detail is the error text, or {@code {status_code, response_content}} for an HTTP error.
+     */
     @SuppressWarnings("unchecked")
-    public void addError(String step, String message) {
+    public Map<String, Object> addError(String step, Object detail) {
         Object existing = data.get(ERRORS);
         List<Object> errors = existing instanceof List<?> list ? (List<Object>) list : new ArrayList<>();
         if (!(existing instanceof ArrayList)) {
@@ -169,9 +183,10 @@ public final class FlowRun {
         }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("step", step);
-        entry.put("error", message);
+        entry.put("error", detail);
         errors.add(entry);
         data.put(ERRORS, errors);
+        return entry;
     }
 
     // --- progress through the steps, driven by the route's processors ---
@@ -195,6 +210,39 @@ public final class FlowRun {
     /** Makes the current step continue at {@code index} instead of the next one (goto, switch). */
     public void jumpTo(int index) {
         this.jump = index;
+    }
+
+    /**
+     * Makes the current step continue at a goto target: a step name (the last step of that name, as the spooler's
+     * lookup keeps the last), {@code __start__} (the first step), {@code __end__} (the end; the finally step still
+     * runs) or {@code __exit} (ends the run with status exit). A name no step has fails the flow.
+     */
+    public void goTo(String target) {
+        switch (target) {
+            case FlowKeys.EXIT -> exit("Flow exited.");
+            case FlowKeys.START -> jumpTo(0);
+            case FlowKeys.END -> {
+                int finallyIndex = flow.finallyIndex();
+                jumpTo(finallyIndex >= 0 && current != finallyIndex ? finallyIndex : flow.steps().size());
+            }
+            default -> {
+                int index = stepIndex(target);
+                if (index < 0) {
+                    throw new StepConstructionException("Goto step '" + target + "' not found in flow.");
+                }
+                jumpTo(index);
+            }
+        }
+    }
+
+    /** The index of the last step named {@code name}, or -1. */
+    public int stepIndex(String name) {
+        for (int i = flow.steps().size() - 1; i >= 0; i--) {
+            if (flow.steps().get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public Integer takeJump() {
@@ -230,7 +278,11 @@ public final class FlowRun {
     }
 
     public String timestamp() {
-        return inheritedTimestamp != null ? inheritedTimestamp : timestamp;
+        return timestamp;
+    }
+
+    public ZoneId zone() {
+        return zone;
     }
 
     public Object input() {
@@ -274,5 +326,11 @@ public final class FlowRun {
         if (this.error == null) {
             this.error = message;
         }
+    }
+
+    /** Ends the run with status exit and the spooler's message ({@code Flow exited with message: ...}). */
+    public void exit(String message) {
+        this.status = RunStatus.EXIT;
+        this.error = message;
     }
 }

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** What a launcher hands to a flow route: the job's identity, its input and a way to see the run it started. */
+/**
+ * What a launcher hands to a flow route: the job's identity, its input (the flow's {@code __input__}) and a way to
+ * see the run it started. {@code initialData} presets keys of the flow data; launches by users (API, CLI, JMX,
+ * schedules) leave it empty, since the spooler never merges the payload into the data; tests and embedding code
+ * use it to start a flow from given data.
+ */
 public final class LaunchRequest {
 
     public static final String PROPERTY = "octoflow.launch";

@@ -39,6 +39,11 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * keys, wrong types, missing fields, jq and Jinja that do not compile, bad cron, missing files, duplicate names,
  * dangling goto/finally targets, flows calling each other in a cycle), each with its line and column. A flow that
  * calls others is valid only when they are.
+ *
+ * <p>A file the spooler accepts must load, so what the spooler ignores (unknown keys, {@code description} on a
+ * step, duplicate step names) or fails on only when a step runs (a template or jq program that does not compile, a
+ * goto to no step, an {@code ignore_errors} regex Java cannot read) is a {@link Problem.Severity#WARNING}: the
+ * flow loads and such a step fails when it runs, as on the spooler. Errors are what cannot run at all.
  */
 public final class FlowCatalog {
 
@@ -49,10 +54,18 @@ public final class FlowCatalog {
     private final ConfinedPaths dataFiles;
     private final Map<Path, Parsed> parsed = new LinkedHashMap<>();
 
-    /** One file's outcome: the flow when valid, and the problems of the file itself. */
+    /** One file's outcome: the flow when valid, and the problems (errors and warnings) of the file itself. */
     public record Parsed(FlowDefinition flow, List<Problem> problems, List<Path> calls) {
         public boolean valid() {
-            return problems.isEmpty();
+            return errors().isEmpty();
+        }
+
+        public List<Problem> errors() {
+            return problems.stream().filter(Problem::isError).toList();
+        }
+
+        public List<Problem> warnings() {
+            return problems.stream().filter(Problem::isWarning).toList();
         }
     }
 
@@ -74,8 +87,21 @@ public final class FlowCatalog {
         return flowFiles;
     }
 
-    /** Validates {@code file} and every flow it calls; returns the problems of all of them. */
+    /**
+     * Validates {@code file} and every flow it calls; returns the errors of all of them (empty: the flow loads).
+     * {@link #check} gives the warnings too.
+     */
     public synchronized List<Problem> validate(Path file) {
+        return check(file).stream().filter(Problem::isError).toList();
+    }
+
+    /** The warnings of {@code file} itself (not of the flows it calls): the flow loads with them. */
+    public synchronized List<Problem> warnings(Path file) {
+        return load(file).warnings();
+    }
+
+    /** Every problem, errors and warnings, of {@code file} and of every flow it calls. */
+    public synchronized List<Problem> check(Path file) {
         Path start = file.toAbsolutePath().normalize();
         load(start);
         List<Problem> problems = new ArrayList<>();
@@ -98,7 +124,7 @@ public final class FlowCatalog {
     public synchronized FlowDefinition require(Path file) {
         Parsed result = load(file);
         if (!result.valid()) {
-            throw new InvalidFlowException(result.problems());
+            throw new InvalidFlowException(result.errors());
         }
         return result.flow();
     }
@@ -166,11 +192,27 @@ public final class FlowCatalog {
         private final String label;
         private final Deque<Path> calling;
         private final List<Problem> problems = new ArrayList<>();
+        /** Top-level step names (goto targets), each with its last occurrence, as the spooler's lookup keeps it. */
         private final Map<String, YNode> stepNames = new LinkedHashMap<>();
+        private final Map<String, Integer> stepNameUses = new LinkedHashMap<>();
+        /** Steps of every level by name, to give each a unique id (processor ids must be unique). */
+        private final Map<String, Integer> idUses = new LinkedHashMap<>();
         private final Map<YNode, String> stepReferences = new LinkedHashMap<>();
         private final List<String> subFlows = new ArrayList<>();
         private final List<Path> calls = new ArrayList<>();
         private String currentStep;
+        /** Where the step being compiled is, for load-time problems that make it fail when it runs. */
+        private Deferred deferred;
+        private Phase phase = Phase.WORK;
+
+        private enum Phase { WHEN, WORK, JQ }
+
+        /** What makes the step being compiled fail when it runs, by phase; the first problem of each phase. */
+        private static final class Deferred {
+            String when;
+            String work;
+            String jq;
+        }
 
         FileParser(Path file, Deque<Path> calling) {
             this.file = file;
@@ -208,7 +250,8 @@ public final class FlowCatalog {
             }
             FlowDefinition flow = flow(root.get());
             problems.sort(null);
-            return new Parsed(problems.isEmpty() ? flow : null, List.copyOf(problems), List.copyOf(calls));
+            boolean valid = problems.stream().noneMatch(Problem::isError);
+            return new Parsed(valid ? flow : null, List.copyOf(problems), List.copyOf(calls));
         }
 
         private FlowDefinition flow(YNode root) {
@@ -237,7 +280,7 @@ public final class FlowCatalog {
             YNode stepsNode = root.get("steps");
             if (stepsNode != null && stepsNode.isSequence()) {
                 if (stepsNode.items().isEmpty()) {
-                    problems.add(at(stepsNode, "steps: expected at least one step"));
+                    problems.add(warningAt(stepsNode, "steps: the flow has no step, it does nothing"));
                 }
                 for (YNode stepNode : stepsNode.items()) {
                     StepDefinition step = step(stepNode, true);
@@ -252,9 +295,15 @@ public final class FlowCatalog {
                         + "'" + known()));
             }
             stepReferences.forEach((reference, fromStep) -> {
-                if (!stepNames.containsKey(reference.text())) {
-                    problems.add(new Problem(label, reference.line(), reference.column(), "step '" + fromStep
-                            + "': goto.step_name: no step is named '" + reference.text() + "'" + known()));
+                String target = reference.text();
+                String where = fromStep != null ? "step '" + fromStep + "': " : "";
+                if (!stepNames.containsKey(target)) {
+                    problems.add(Problem.warning(label, reference.line(), reference.column(), where
+                            + "no step is named '" + target + "'" + known() + "; the flow fails if it gets there"));
+                } else if (stepNameUses.get(target) > 1) {
+                    problems.add(Problem.warning(label, reference.line(), reference.column(), where + "'" + target
+                            + "' names " + stepNameUses.get(target) + " steps; the jump goes to the last one (line "
+                            + stepNames.get(target).line() + ")"));
                 }
             });
             if (finallyStep != null) {
@@ -265,8 +314,8 @@ public final class FlowCatalog {
                     steps.add(s);
                 });
             }
-            String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file)
-                    : file.getFileName().toString();
+            // the flow's identity: relative to FLOWS_PATH, or absolute outside it (never equal to a relative one)
+            String relative = file.startsWith(flowFiles.root()) ? flowFiles.relativize(file) : file.toString();
             return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
                     finallyStep, cron, everySeconds, timeout,
                     text(root, "concurrency") == null ? "forbid" : text(root, "concurrency"), List.copyOf(subFlows));
@@ -285,11 +334,14 @@ public final class FlowCatalog {
             YNode nameNode = node.get("name");
             String name = nameNode != null && nameNode.isString() ? nameNode.text() : null;
             String previous = currentStep;
+            Deferred previousDeferred = deferred;
+            Phase previousPhase = phase;
             currentStep = name;
+            deferred = new Deferred();
             try {
                 YNode typeNode = node.get("type");
                 StepType type = typeNode != null && typeNode.isString() ? registry.find(typeNode.text()) : null;
-                List<Key> allowed = new ArrayList<>(FlowKeys.STEP);
+                List<Key> allowed = new ArrayList<>(topLevel ? FlowKeys.STEP : FlowKeys.NESTED_STEP);
                 if (type != null) {
                     allowed.add(Key.optional(type.type(), Key.Kind.MAPPING_OR_NOTHING, type.description()));
                 }
@@ -298,26 +350,33 @@ public final class FlowCatalog {
                     problems.add(at(typeNode, "type: unknown step type '" + typeNode.text()
                             + "' (expected one of: " + String.join(", ", registry.types()) + ")"));
                 }
+                String id = name;
                 if (name != null) {
-                    YNode first = stepNames.putIfAbsent(name, nameNode);
+                    int uses = idUses.merge(name, 1, Integer::sum);
+                    id = uses == 1 ? name : name + "#" + uses;
+                }
+                if (name != null && topLevel) {
+                    YNode first = stepNames.get(name);
+                    stepNameUses.merge(name, 1, Integer::sum);
+                    stepNames.put(name, nameNode);
                     if (first != null) {
-                        problems.add(at(nameNode, "duplicate step name '" + name + "' (first used on line "
-                                + first.line() + ")"));
+                        problems.add(warningAt(nameNode, "step name '" + name + "' is already used on line "
+                                + first.line() + "; a goto to it goes to the last one"));
                     }
                 }
-                if (!topLevel) {
-                    for (String key : List.of("when", "ignore_errors")) {
-                        if (node.get(key) != null) {
-                            problems.add(at(node.keyNode(key), key + ": not supported on a step inside a"
-                                    + " switch case; put it on the switch step"));
-                        }
-                    }
-                }
+                phase = Phase.WHEN;
                 List<Condition> when = conditions(node.get("when"));
-                List<Pattern> ignore = patterns(node.get("ignore_errors"));
+                phase = Phase.WORK;
+                List<StepDefinition.IgnorePattern> ignore = patterns(node.get("ignore_errors"));
+                String onErrorGoto = text(node, "on_error_goto");
+                if (onErrorGoto != null && node.get("on_error_goto").isString()) {
+                    stepName(node.get("on_error_goto"));
+                }
                 String jq = text(node, "jq_expression");
                 if (jq != null) {
+                    phase = Phase.JQ;
                     jq(node.get("jq_expression"));
+                    phase = Phase.WORK;
                 }
                 if (type == null || name == null) {
                     return null;
@@ -337,13 +396,15 @@ public final class FlowCatalog {
                     if (checkKeys(effective, type.keys(), type.type())) {
                         settings = type.compile(this, effective);
                     }
-                    dataKey = text(effective, "data_key");
+                    dataKey = type.inputKey(effective);
                 }
                 String resultKey = text(node, "result_key");
-                return new StepDefinition(name, type, when, resultKey != null ? resultKey : name, ignore, jq,
-                        dataKey, settings, node);
+                return new StepDefinition(name, id, type, when, resultKey != null ? resultKey : name, ignore,
+                        onErrorGoto, jq, dataKey, settings, node, deferred.when, deferred.work, deferred.jq);
             } finally {
                 currentStep = previous;
+                deferred = previousDeferred;
+                phase = previousPhase;
             }
         }
 
@@ -351,7 +412,10 @@ public final class FlowCatalog {
             return YNode.emptyMapping(at.line(), at.column());
         }
 
-        /** Checks keys of a mapping: unknown, missing, wrong shape. Returns true when all fit. */
+        /**
+         * Checks keys of a mapping: unknown (a warning: the spooler ignores keys it does not read), missing, wrong
+         * shape (an error, or a warning for a {@link Key#lenient()} key). Returns true when no error was found.
+         */
         private boolean checkKeys(YNode mapping, List<Key> keys, String what) {
             boolean ok = true;
             Map<String, Key> byName = keys.stream().collect(Collectors.toMap(Key::name, k -> k, (a, b) -> a,
@@ -359,16 +423,21 @@ public final class FlowCatalog {
             for (Map.Entry<String, YNode> entry : mapping.entries().entrySet()) {
                 Key key = byName.get(entry.getKey());
                 if (key == null) {
-                    problems.add(at(mapping.keyNode(entry.getKey()), where(what) + "unknown key '"
-                            + entry.getKey() + "' (expected one of: " + String.join(", ", byName.keySet()) + ")"));
-                    ok = false;
+                    problems.add(warningAt(mapping.keyNode(entry.getKey()), where(what) + "unknown key '"
+                            + entry.getKey() + "', ignored (expected one of: " + String.join(", ", byName.keySet())
+                            + ")"));
                     continue;
                 }
                 String expected = key.check(entry.getValue());
                 if (expected != null) {
-                    problems.add(at(entry.getValue(), prefix(what) + entry.getKey() + ": expected " + expected
-                            + ", found " + describe(entry.getValue())));
-                    ok = false;
+                    String message = prefix(what) + entry.getKey() + ": expected " + expected + ", found "
+                            + describe(entry.getValue());
+                    if (key.mismatch() == Problem.Severity.WARNING) {
+                        problems.add(warningAt(entry.getValue(), message));
+                    } else {
+                        problems.add(at(entry.getValue(), message));
+                        ok = false;
+                    }
                 }
             }
             for (Key key : keys) {
@@ -406,26 +475,31 @@ public final class FlowCatalog {
                 try {
                     conditions.add(templates.condition(item.text()));
                 } catch (TemplateException e) {
-                    problems.add(at(item, "when: the expression does not parse: " + e.getMessage()));
+                    failsWhenRun(item, "when: the expression does not parse: " + e.getMessage());
                 }
             }
             return conditions;
         }
 
-        private List<Pattern> patterns(YNode node) {
+        /**
+         * ignore_errors, read as Python regexes. One that does not compile is a warning and never matches (the
+         * spooler fails the flow when it tries it, that is when the step has an error it would not ignore anyway).
+         */
+        private List<StepDefinition.IgnorePattern> patterns(YNode node) {
             if (node == null || node.isNull()) {
                 return List.of();
             }
             List<YNode> items = node.isSequence() ? node.items() : List.of(node);
-            List<Pattern> patterns = new ArrayList<>();
+            List<StepDefinition.IgnorePattern> patterns = new ArrayList<>();
             for (YNode item : items) {
                 if (!item.isString()) {
                     continue;
                 }
                 try {
-                    patterns.add(Pattern.compile(item.text()));
+                    patterns.add(new StepDefinition.IgnorePattern(item.text(), PythonRegex.compile(item.text())));
                 } catch (PatternSyntaxException e) {
-                    problems.add(at(item, "ignore_errors: invalid regex: " + e.getDescription()));
+                    problems.add(warningAt(item, "ignore_errors: invalid regex, it never matches: "
+                            + PythonRegex.describe(e)));
                 }
             }
             return patterns;
@@ -454,11 +528,36 @@ public final class FlowCatalog {
             return new Problem(label, at.line(), at.column(), where + message);
         }
 
+        private Problem warningAt(YNode at, String message) {
+            String where = currentStep != null ? "step '" + currentStep + "': " : "";
+            return Problem.warning(label, at.line(), at.column(), where + message);
+        }
+
         // --- StepCompiler ---
 
         @Override
         public void problem(YNode at, String message) {
             problems.add(at(at, message));
+        }
+
+        @Override
+        public void warning(YNode at, String message) {
+            problems.add(warningAt(at, message));
+        }
+
+        @Override
+        public void failsWhenRun(YNode at, String message) {
+            problems.add(warningAt(at, message + "; the step fails when it runs"));
+            if (deferred == null) {
+                problems.add(at(at, message));
+                return;
+            }
+            String text = message + " (" + label + " line " + at.line() + ", column " + at.column() + ")";
+            switch (phase) {
+                case WHEN -> deferred.when = deferred.when != null ? deferred.when : text;
+                case JQ -> deferred.jq = deferred.jq != null ? deferred.jq : text;
+                case WORK -> deferred.work = deferred.work != null ? deferred.work : text;
+            }
         }
 
         @Override
@@ -471,7 +570,7 @@ public final class FlowCatalog {
             try {
                 return templates.compile(node.text());
             } catch (TemplateException e) {
-                problem(node, "the template does not parse: " + e.getMessage());
+                failsWhenRun(node, "the template does not parse: " + e.getMessage());
                 return null;
             }
         }
@@ -495,7 +594,7 @@ public final class FlowCatalog {
             } catch (IOException e) {
                 problem(pathNode, "path: cannot read template '" + pathNode.text() + "': " + e.getMessage());
             } catch (TemplateException e) {
-                problem(pathNode, "path: template '" + pathNode.text() + "' does not parse: " + e.getMessage());
+                failsWhenRun(pathNode, "path: template '" + pathNode.text() + "' does not parse: " + e.getMessage());
             }
             return null;
         }
@@ -544,9 +643,9 @@ public final class FlowCatalog {
             calls.add(path);
             Parsed sub = load(path, calling);
             if (!sub.valid()) {
-                problem(pathNode, "path: flow '" + pathNode.text() + "' is invalid (" + sub.problems().size()
-                        + " problem" + (sub.problems().size() == 1 ? "" : "s") + ", first: "
-                        + sub.problems().get(0) + ")");
+                List<Problem> errors = sub.errors();
+                problem(pathNode, "path: flow '" + pathNode.text() + "' is invalid (" + errors.size()
+                        + " problem" + (errors.size() == 1 ? "" : "s") + ", first: " + errors.get(0) + ")");
                 return null;
             }
             String relative = flowFiles.relativize(path);
@@ -556,7 +655,9 @@ public final class FlowCatalog {
 
         @Override
         public void stepName(YNode nameNode) {
-            stepReferences.put(nameNode, currentStep);
+            if (!FlowKeys.GOTO_TARGETS.contains(nameNode.text())) {
+                stepReferences.put(nameNode, currentStep);
+            }
         }
 
         @Override
@@ -570,7 +671,7 @@ public final class FlowCatalog {
                 JsonQuery.compile(node.text(), Versions.JQ_1_7);
                 return true;
             } catch (JsonQueryException e) {
-                problem(node, "jq does not compile: " + e.getMessage());
+                failsWhenRun(node, "jq does not compile: " + e.getMessage());
                 return false;
             }
         }

@@ -1,11 +1,20 @@
 package io.octoflow.flow;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * A validated flow. {@code steps} is the order of execution: the {@code finally_step} is taken out of the
  * sequence and placed last, so it runs once at the end whatever happened before (except after an {@code exit}).
+ * <p>
+ * A flow is identified by its {@link #path()}, never by its {@code name}: spooler files may share a name, and a
+ * {@code flow}/{@code flow_loop} step names the file it calls. {@code path} is relative to FLOWS_PATH
+ * ({@code lib/summarize_ticket.yml}); a flow file outside FLOWS_PATH (tasks, Kubernetes resources, a file given
+ * on the command line) has its absolute path, which no relative path can equal.
  */
 public record FlowDefinition(
         String name,
@@ -20,21 +29,70 @@ public record FlowDefinition(
         String concurrency,
         List<String> subFlows) {
 
+    private static final int HASH_HEX = 12;
+
+    /** What identifies the flow: its path (see the class comment). Locks, schedules, history and metrics use it. */
+    public String id() {
+        return path;
+    }
+
+    /** The flow's id as Camel may hold it in route, endpoint and processor ids (see {@link #camelId(String)}). */
+    public String camelId() {
+        return camelId(path);
+    }
+
     public String routeId() {
-        return "flow-" + name;
+        return "flow-" + camelId();
     }
 
     public String endpointUri() {
-        return endpointUri(name);
+        return endpointUri(path);
     }
 
-    public static String endpointUri(String flowName) {
-        return "direct:flow-" + slug(flowName);
+    /** The {@code direct:} endpoint of the flow at {@code flowPath}: what a flow or flow_loop step sends to. */
+    public static String endpointUri(String flowPath) {
+        return "direct:flow-" + camelId(flowPath);
     }
 
-    static String slug(String name) {
-        String slug = name.toLowerCase().replaceAll("[^a-z0-9_.-]+", "-");
-        return slug.isEmpty() ? "flow" : slug;
+    /**
+     * A flow path made safe for Camel ids and URIs, stable and collision-free: letters, digits and {@code _ . / -}
+     * are kept; any other character (spaces, {@code {{ }}} that Camel would read as a property placeholder,
+     * {@code ? & # %} that would end or escape a URI) becomes {@code _}, and then 12 hex digits of the path's SHA-256
+     * are appended, so that two paths never share an id: {@code lib/a.yml} stays {@code lib/a.yml},
+     * {@code my flow.yml} becomes {@code my_flow.yml-<hash>}.
+     */
+    public static String camelId(String flowPath) {
+        StringBuilder safe = new StringBuilder(flowPath.length());
+        for (int i = 0; i < flowPath.length(); i++) {
+            char c = flowPath.charAt(i);
+            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '/' || c == '-';
+            safe.append(kept ? c : '_');
+        }
+        String id = safe.toString();
+        // an unchanged path that itself ends like a hash suffix gets one too, so it cannot meet a changed one
+        boolean changed = id.isEmpty() || !id.equals(flowPath) || id.matches(".*-[0-9a-f]{" + HASH_HEX + "}");
+        return changed ? id + "-" + hash(flowPath) : id;
+    }
+
+    /**
+     * User text (a step name) inside a Camel id: unchanged unless it holds {@code {{} or {@code }}}, which Camel
+     * would resolve as a property placeholder; then the braces become parentheses and a hash keeps it unique.
+     */
+    public static String camelText(String text) {
+        if (!text.contains("{{") && !text.contains("}}")) {
+            return text;
+        }
+        return text.replace('{', '(').replace('}', ')') + "-" + hash(text);
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, HASH_HEX);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     public int indexOf(String stepName) {

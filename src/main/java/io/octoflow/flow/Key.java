@@ -7,7 +7,21 @@ import java.util.List;
  * generated from it, so the two can never disagree.
  */
 public record Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
-        String description) {
+        String description, Problem.Severity mismatch) {
+
+    /** A key whose value, when it does not fit, makes the flow invalid. */
+    public Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
+            String description) {
+        this(name, kind, required, defaultValue, allowed, description, Problem.Severity.ERROR);
+    }
+
+    /**
+     * The same key, with a value that does not fit reported as a warning: for values the spooler accepts (or only
+     * fails on when the step runs), which the step type then handles itself.
+     */
+    public Key lenient() {
+        return new Key(name, kind, required, defaultValue, allowed, description, Problem.Severity.WARNING);
+    }
 
     public enum Kind {
         STRING("a string"),

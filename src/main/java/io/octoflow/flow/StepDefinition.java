@@ -9,25 +9,50 @@ import io.octoflow.template.Condition;
 /**
  * One validated step: the common keys, compiled, plus the settings its {@link StepType} compiled from the block
  * named after the type ({@code rest:}, {@code file:}...).
+ *
+ * <p>{@code id} is unique in its flow (the name; {@code name#2}... for a later step of the same name), for the ids of
+ * the step's processors. The three {@code ...BrokenBecause} texts come from load-time warnings about something that
+ * does not compile (a {@code when}, the step's own templates or jq, its {@code jq_expression}): the spooler fails
+ * only when it runs such a step, so Octoflow loads the flow and fails the step at that same moment, with that text.
  */
 public record StepDefinition(
         String name,
+        String id,
         StepType type,
         List<Condition> when,
         String resultKey,
-        List<Pattern> ignoreErrors,
+        List<IgnorePattern> ignoreErrors,
+        String onErrorGoto,
         String jqExpression,
         String dataKey,
         Object settings,
-        YNode node) {
+        YNode node,
+        String whenBrokenBecause,
+        String workBrokenBecause,
+        String jqBrokenBecause) {
 
-    public boolean ignores(String errorText) {
-        for (Pattern pattern : ignoreErrors) {
-            if (pattern.matcher(errorText).find()) {
-                return true;
+    /** One {@code ignore_errors} regex: its source as written, compiled the way Python reads it. */
+    public record IgnorePattern(String source, Pattern pattern) {
+    }
+
+    /**
+     * The first {@code ignore_errors} regex that matches an error, or null. Like the spooler, a regex is tried at the
+     * start ({@code re.match}) of the Python text of the error's detail; Octoflow's own message is also searched
+     * ({@code find}), so patterns written for either keep working.
+     */
+    public String ignoredBy(String pythonDetail, String ownMessage) {
+        for (IgnorePattern ignore : ignoreErrors) {
+            if (PythonRegex.matchesAtStart(ignore.pattern(), pythonDetail)
+                    || ownMessage != null && ignore.pattern().matcher(ownMessage).find()) {
+                return ignore.source();
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Whether some error text would be ignored (tests, diagnostics): same rule as {@link #ignoredBy}. */
+    public boolean ignores(String errorText) {
+        return ignoredBy("{}", errorText) != null;
     }
 
     @SuppressWarnings("unchecked")

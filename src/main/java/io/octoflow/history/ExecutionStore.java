@@ -85,6 +85,8 @@ public final class ExecutionStore implements AutoCloseable {
     static final int MAX_ID = 64;
     static final int MAX_FLOW_NAME = 1024;
     static final int MAX_FLOW_PATH = 4096;
+    /** paused_flows.flow_path, a primary key: kept within what a PostgreSQL index entry holds. */
+    static final int MAX_PAUSED_PATH = 1024;
     static final int MAX_TRIGGER = 32;
     static final int MAX_STEP_NAME = 1024;
     static final int MAX_STEP_STATUS = 32;
@@ -107,12 +109,18 @@ public final class ExecutionStore implements AutoCloseable {
             "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
     // ORDER BY repeats the equality column so that H2, like PostgreSQL, reads the (flow_name, scheduled_at) index
     // backwards and stops at the first row instead of sorting the flow's whole history.
+    // By path: flows are identified by their path (files may share a name).
     private static final String LAST_SCHEDULED =
-            "SELECT scheduled_at FROM executions WHERE flow_name = ? AND scheduled_at IS NOT NULL"
-                    + " ORDER BY flow_name DESC, scheduled_at DESC LIMIT 1";
+            "SELECT scheduled_at FROM executions WHERE flow_path = ? AND scheduled_at IS NOT NULL"
+                    + " ORDER BY flow_path DESC, scheduled_at DESC LIMIT 1";
 
     private static final String LAST_SUCCESSES =
-            "SELECT flow_name, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit') GROUP BY flow_name";
+            "SELECT flow_name, flow_path, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit')"
+                    + " GROUP BY flow_name, flow_path";
+
+    /** When the latest successful run of a flow (name and path as recorded) ended. */
+    public record LastSuccess(String flowName, String flowPath, Instant ended) {
+    }
 
     private final HikariDataSource pool;
     private final int jsonCapBytes;
@@ -309,10 +317,24 @@ public final class ExecutionStore implements AutoCloseable {
      * @return how many runs were deleted
      */
     public int delete(Integer olderThanDays, String status) {
+        String s = status == null || status.isBlank() ? null : Execution.checkStatus(status);
+        return deleteEnded(olderThanDays, s == null ? null : Set.of(s));
+    }
+
+    /**
+     * Deletes ended runs, with their steps, as {@link #delete(Integer, String)} does, with a status among
+     * {@code statuses} (null: any; empty: none).
+     */
+    public int deleteEnded(Integer olderThanDays, Set<String> statuses) {
         if (olderThanDays != null && olderThanDays < 0) {
             throw new IllegalArgumentException("older_than_days must be 0 or more, not " + olderThanDays);
         }
-        String s = status == null || status.isBlank() ? null : Execution.checkStatus(status);
+        if (statuses != null && statuses.isEmpty()) {
+            return 0;
+        }
+        List<String> wanted = statuses == null ? null
+                : statuses.stream().map(Execution::checkStatus).distinct().sorted().toList();
+        String s = wanted == null ? null : String.join(", ", wanted);
         StringBuilder where = new StringBuilder("ended_at IS NOT NULL");
         List<Object> args = new ArrayList<>();
         if (olderThanDays != null) {
@@ -322,9 +344,10 @@ public final class ExecutionStore implements AutoCloseable {
             args.add(cutoff);
             args.add(cutoff);
         }
-        if (s != null) {
-            where.append(" AND status = ?");
-            args.add(s);
+        if (wanted != null) {
+            where.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(wanted.size(),
+                    "?"))).append(")");
+            args.addAll(wanted);
         }
         // A chunk of ids, then a batch of deletes by primary key, one transaction per chunk. (H2 re-runs a
         // "DELETE ... WHERE id IN (SELECT ... FETCH FIRST n)" subquery for every row: 14 s for 5,000 rows.)
@@ -367,6 +390,23 @@ public final class ExecutionStore implements AutoCloseable {
                     s != null ? " with status " + s : "");
         }
         return total;
+    }
+
+    /**
+     * Deletes one ended run with its steps.
+     *
+     * @return false when no run has that id or it is still running
+     */
+    public boolean delete(String id) {
+        if (id == null || id.isBlank() || id.length() > MAX_ID) {
+            return false;
+        }
+        return inTransaction("delete execution " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(DELETE_ONE + " AND status <> 'running'")) {
+                ps.setString(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
     }
 
     /** Deletes every run that ended more than {@code days} days ago (HISTORY_RETENTION_DAYS). */
@@ -417,8 +457,9 @@ public final class ExecutionStore implements AutoCloseable {
         String where = where(q, args);
         // Repeating an equality-filtered column in ORDER BY lets H2 walk the matching index backwards and stop
         // after one page; PostgreSQL does the same either way.
-        String order = q.flow() != null ? "flow_name DESC, started_at DESC"
-                : q.status() != null ? "status DESC, started_at DESC"
+        String order = q.path() != null ? "flow_path DESC, started_at DESC"
+                : q.flow() != null ? "flow_name DESC, started_at DESC"
+                : q.status() != null && q.statuses() == null ? "status DESC, started_at DESC"
                 : "started_at DESC";
         String sql = "SELECT " + COLUMNS + " FROM executions" + where + " ORDER BY " + order
                 + " LIMIT " + q.limit() + " OFFSET " + q.offset();
@@ -451,14 +492,17 @@ public final class ExecutionStore implements AutoCloseable {
         });
     }
 
-    /** The latest scheduled fire time recorded for that flow (any status, skipped included): missed-fire catch-up. */
-    public Optional<Instant> lastScheduledFire(String flowName) {
-        if (flowName == null || flowName.isBlank()) {
+    /**
+     * The latest scheduled fire time recorded for the flow at {@code flowPath} (any status, skipped included):
+     * missed-fire catch-up.
+     */
+    public Optional<Instant> lastScheduledFire(String flowPath) {
+        if (flowPath == null || flowPath.isBlank()) {
             return Optional.empty();
         }
-        return inTransaction("read the last fire of " + flowName, c -> {
+        return inTransaction("read the last fire of " + flowPath, c -> {
             try (PreparedStatement ps = c.prepareStatement(LAST_SCHEDULED)) {
-                ps.setString(1, flowName);
+                ps.setString(1, Caps.clip(flowPath, MAX_FLOW_PATH));
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
                 }
@@ -467,14 +511,14 @@ public final class ExecutionStore implements AutoCloseable {
     }
 
     /** When each flow's latest successful run ended (the metrics start from it). */
-    public Map<String, Instant> lastSuccesses() {
+    public List<LastSuccess> lastSuccesses() {
         return inTransaction("read the last successful runs", c -> {
-            Map<String, Instant> last = new LinkedHashMap<>();
+            List<LastSuccess> last = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(LAST_SUCCESSES); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Instant ended = instant(rs, 2);
+                    Instant ended = instant(rs, 3);
                     if (ended != null) {
-                        last.put(rs.getString(1), ended);
+                        last.add(new LastSuccess(rs.getString(1), rs.getString(2), ended));
                     }
                 }
             }
@@ -482,11 +526,11 @@ public final class ExecutionStore implements AutoCloseable {
         });
     }
 
-    /** The flows whose schedules are paused. */
+    /** The paths of the flows whose schedules are paused. */
     public Set<String> pausedFlows() {
         return inTransaction("read the paused flows", c -> {
             Set<String> paused = new LinkedHashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT flow_name FROM paused_flows ORDER BY flow_name");
+            try (PreparedStatement ps = c.prepareStatement("SELECT flow_path FROM paused_flows ORDER BY flow_path");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     paused.add(rs.getString(1));
@@ -496,21 +540,21 @@ public final class ExecutionStore implements AutoCloseable {
         });
     }
 
-    /** Pauses or resumes a flow's schedules; true when that changed something. */
-    public boolean setPaused(String flowName, boolean paused) {
-        if (flowName == null || flowName.isBlank() || flowName.length() > MAX_FLOW_NAME) {
-            throw new IllegalArgumentException("flow name: expected 1 to " + MAX_FLOW_NAME + " characters");
+    /** Pauses or resumes the schedules of the flow at {@code flowPath}; true when that changed something. */
+    public boolean setPaused(String flowPath, boolean paused) {
+        if (flowPath == null || flowPath.isBlank() || flowPath.length() > MAX_PAUSED_PATH) {
+            throw new IllegalArgumentException("flow path: expected 1 to " + MAX_PAUSED_PATH + " characters");
         }
-        return inTransaction((paused ? "pause " : "resume ") + flowName, c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM paused_flows WHERE flow_name = ?")) {
-                delete.setString(1, flowName);
+        return inTransaction((paused ? "pause " : "resume ") + flowPath, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM paused_flows WHERE flow_path = ?")) {
+                delete.setString(1, flowPath);
                 int removed = delete.executeUpdate();
                 if (!paused) {
                     return removed > 0;
                 }
                 try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO paused_flows (flow_name, paused_at) VALUES (?, ?)")) {
-                    insert.setString(1, flowName);
+                        "INSERT INTO paused_flows (flow_path, paused_at) VALUES (?, ?)")) {
+                    insert.setString(1, flowPath);
                     insert.setObject(2, odt(Instant.now()), Types.TIMESTAMP_WITH_TIMEZONE);
                     insert.executeUpdate();
                 }
@@ -630,6 +674,10 @@ public final class ExecutionStore implements AutoCloseable {
             conditions.add("flow_name = ?");
             args.add(q.flow());
         }
+        if (q.path() != null) {
+            conditions.add("flow_path = ?");
+            args.add(q.path());
+        }
         if (q.status() != null) {
             conditions.add("status = ?");
             args.add(q.status());
@@ -641,6 +689,23 @@ public final class ExecutionStore implements AutoCloseable {
         if (q.to() != null) {
             conditions.add("started_at < ?");
             args.add(odt(q.to()));
+        }
+        if (q.statuses() != null) {
+            if (q.statuses().isEmpty()) {
+                conditions.add("1 = 0");
+            } else {
+                conditions.add("status IN (" + String.join(", ", java.util.Collections.nCopies(
+                        q.statuses().size(), "?")) + ")");
+                args.addAll(q.statuses().stream().sorted().toList());
+            }
+        }
+        if (q.endedFrom() != null) {
+            conditions.add("ended_at >= ?");
+            args.add(odt(q.endedFrom()));
+        }
+        if (q.endedTo() != null) {
+            conditions.add("ended_at <= ?");
+            args.add(odt(q.endedTo()));
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }

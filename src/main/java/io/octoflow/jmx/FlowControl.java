@@ -6,30 +6,33 @@ import java.util.Optional;
 
 import io.octoflow.history.Execution;
 
-/** What can be seen and done to a deployed flow from outside: JMX here, the REST API too. */
+/**
+ * What can be seen and done to a deployed flow from outside: JMX here, the REST API too. Flows are identified by
+ * their path ({@code flowPath}: relative to FLOWS_PATH), never by their name, which files may share.
+ */
 public interface FlowControl {
 
-    /** The flow file relative to FLOWS_PATH; empty when no flow has that name. */
-    Optional<String> path(String flowName);
+    /** The name of the flow at {@code flowPath}; empty when no flow is deployed there. */
+    Optional<String> name(String flowPath);
 
     /** Its schedules, described ({@code cron '...'}, {@code every N s}). */
-    List<String> schedules(String flowName);
+    List<String> schedules(String flowPath);
 
-    Optional<Instant> nextFire(String flowName);
+    Optional<Instant> nextFire(String flowPath);
 
-    Optional<Execution> lastRun(String flowName);
+    Optional<Execution> lastRun(String flowPath);
 
-    boolean locked(String flowName);
+    boolean locked(String flowPath);
 
-    boolean paused(String flowName);
+    boolean paused(String flowPath);
 
     /** Launches the flow with {@code input}; returns the execution id, or throws with why it was refused. */
-    String launch(String flowName, Object input, String trigger);
+    String launch(String flowPath, Object input, String trigger);
 
-    boolean unlock(String flowName);
+    boolean unlock(String flowPath);
 
     /** True when that changed something. */
-    boolean pause(String flowName);
+    boolean pause(String flowPath);
 
-    boolean resume(String flowName);
+    boolean resume(String flowPath);
 }

@@ -1,14 +1,14 @@
 package io.octoflow.jmx;
 
 /**
- * One flow in JMX ({@code io.octoflow:type=Flow,name=<flow>}), next to Camel's MBean of its route
- * ({@code org.apache.camel:type=routes,name="flow-<flow>"}).
+ * One flow in JMX ({@code io.octoflow:type=Flow,name="<name>",path="<path>"}: the path tells apart files that share
+ * a name), next to Camel's MBean of its route ({@code org.apache.camel:type=routes,name="flow-<path>"}).
  */
 public interface FlowMBean {
 
     String getName();
 
-    /** The flow file, relative to FLOWS_PATH. */
+    /** The flow file, relative to FLOWS_PATH: what identifies the flow. */
     String getPath();
 
     /** Its schedules ({@code cron '0 3 * * *'}, {@code every 60 s}), or {@code none}. */

@@ -2,6 +2,7 @@ package io.octoflow.jmx;
 
 import java.lang.management.ManagementFactory;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +17,12 @@ import javax.management.StandardMBean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** Registers one {@link FlowMBean} per deployed flow in the platform MBean server, and removes it with the flow. */
+import io.octoflow.flow.FlowDefinition;
+
+/**
+ * Registers one {@link FlowMBean} per deployed flow in the platform MBean server, and removes it with the flow.
+ * Beans are kept by flow path (files may share a name).
+ */
 public final class FlowMBeans implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(FlowMBeans.class);
@@ -25,28 +31,33 @@ public final class FlowMBeans implements AutoCloseable {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final FlowControl control;
     private final ZoneId timezone;
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Object names by flow path. */
+    private final Map<String, ObjectName> registered = new ConcurrentHashMap<>();
 
     public FlowMBeans(FlowControl control, ZoneId timezone) {
         this.control = control;
         this.timezone = timezone;
     }
 
-    public static ObjectName name(String flowName) {
+    /** {@code io.octoflow:type=Flow,name="<name>",path="<path>"}. */
+    public static ObjectName name(String flowName, String flowPath) {
         try {
-            return new ObjectName(DOMAIN + ":type=Flow,name=" + ObjectName.quote(flowName));
+            return new ObjectName(DOMAIN + ":type=Flow,name=" + ObjectName.quote(flowName) + ",path="
+                    + ObjectName.quote(flowPath));
         } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException("flow name '" + flowName + "' cannot name an MBean", e);
+            throw new IllegalArgumentException("flow '" + flowName + "' (" + flowPath + ") cannot name an MBean", e);
         }
     }
 
-    public void register(String flowName) {
-        if (registered.contains(flowName)) {
+    public void register(FlowDefinition flow) {
+        if (registered.containsKey(flow.path())) {
             return;
         }
-        ObjectName name = name(flowName);
+        String flowName = flow.name();
+        ObjectName name = name(flowName, flow.path());
         try {
-            StandardMBean bean = new StandardMBean(new ManagedFlow(flowName, control, timezone), FlowMBean.class);
+            StandardMBean bean = new StandardMBean(new ManagedFlow(flow.path(), flowName, control, timezone),
+                    FlowMBean.class);
             try {
                 server.registerMBean(bean, name);
             } catch (InstanceAlreadyExistsException e) {
@@ -54,27 +65,29 @@ public final class FlowMBeans implements AutoCloseable {
                 server.unregisterMBean(name);
                 server.registerMBean(bean, name);
             }
-            registered.add(flowName);
+            registered.put(flow.path(), name);
         } catch (JMException e) {
-            LOG.warn("flow '{}': no MBean: {}", flowName, e.getMessage());
+            LOG.warn("flow '{}' ({}): no MBean: {}", flowName, flow.path(), e.getMessage());
         }
     }
 
-    public void unregister(String flowName) {
-        if (!registered.remove(flowName)) {
+    /** Removes the MBean of the flow at {@code flowPath}. */
+    public void unregister(String flowPath) {
+        ObjectName name = registered.remove(flowPath);
+        if (name == null) {
             return;
         }
         try {
-            server.unregisterMBean(name(flowName));
+            server.unregisterMBean(name);
         } catch (InstanceNotFoundException e) {
             // already gone
         } catch (JMException e) {
-            LOG.warn("flow '{}': cannot remove its MBean: {}", flowName, e.getMessage());
+            LOG.warn("flow {}: cannot remove its MBean: {}", flowPath, e.getMessage());
         }
     }
 
     @Override
     public void close() {
-        Set.copyOf(registered).forEach(this::unregister);
+        Set.copyOf(registered.keySet()).forEach(this::unregister);
     }
 }

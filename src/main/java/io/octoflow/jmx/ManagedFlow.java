@@ -11,11 +11,14 @@ public final class ManagedFlow implements FlowMBean {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The flow's id: every call names the flow by it. */
+    private final String path;
     private final String name;
     private final FlowControl control;
     private final ZoneId timezone;
 
-    public ManagedFlow(String name, FlowControl control, ZoneId timezone) {
+    public ManagedFlow(String path, String name, FlowControl control, ZoneId timezone) {
+        this.path = path;
         this.name = name;
         this.control = control;
         this.timezone = timezone;
@@ -23,43 +26,43 @@ public final class ManagedFlow implements FlowMBean {
 
     @Override
     public String getName() {
-        return name;
+        return control.name(path).orElse(name);
     }
 
     @Override
     public String getPath() {
-        return control.path(name).orElse(null);
+        return path;
     }
 
     @Override
     public String getSchedule() {
-        var schedules = control.schedules(name);
+        var schedules = control.schedules(path);
         return schedules.isEmpty() ? "none" : String.join(", ", schedules);
     }
 
     @Override
     public String getNextFireTime() {
-        return control.nextFire(name).map(this::time).orElse(null);
+        return control.nextFire(path).map(this::time).orElse(null);
     }
 
     @Override
     public String getLastStatus() {
-        return control.lastRun(name).map(run -> run.status()).orElse(null);
+        return control.lastRun(path).map(run -> run.status()).orElse(null);
     }
 
     @Override
     public String getLastStarted() {
-        return control.lastRun(name).map(run -> time(run.startedAt())).orElse(null);
+        return control.lastRun(path).map(run -> time(run.startedAt())).orElse(null);
     }
 
     @Override
     public boolean isLocked() {
-        return control.locked(name);
+        return control.locked(path);
     }
 
     @Override
     public boolean isPaused() {
-        return control.paused(name);
+        return control.paused(path);
     }
 
     @Override
@@ -74,22 +77,22 @@ public final class ManagedFlow implements FlowMBean {
                         + e.getOriginalMessage());
             }
         }
-        return control.launch(name, input, "jmx");
+        return control.launch(path, input, "jmx");
     }
 
     @Override
     public boolean unlock() {
-        return control.unlock(name);
+        return control.unlock(path);
     }
 
     @Override
     public void pause() {
-        control.pause(name);
+        control.pause(path);
     }
 
     @Override
     public void resume() {
-        control.resume(name);
+        control.resume(path);
     }
 
     private String time(Instant instant) {

@@ -62,8 +62,6 @@ public final class FlowResourceWatcher implements AutoCloseable {
     private final Map<String, Long> generations = new HashMap<>();
     /** Problems found before a file could be written (spec not an object...): the file keeps its last version. */
     private final Map<String, List<String>> specProblems = new HashMap<>();
-    /** Resource name of each deployed flow name, to find the resource a recorded run belongs to. */
-    private final Map<String, String> resourceOfFlow = new HashMap<>();
     /** The status last written, to skip patches that change nothing (resyncs, runs of other flows). */
     private final Map<String, Map<String, Object>> written = new HashMap<>();
     private SharedIndexInformer<GenericKubernetesResource> informer;
@@ -171,7 +169,6 @@ public final class FlowResourceWatcher implements AutoCloseable {
         generations.remove(name);
         specProblems.remove(name);
         written.remove(name);
-        resourceOfFlow.values().removeIf(name::equals);
         try {
             directory.deleted(files.file(name));
             files.delete(name);
@@ -196,8 +193,9 @@ public final class FlowResourceWatcher implements AutoCloseable {
         }
     }
 
-    private void runRecorded(String flowName) {
-        String name = resourceOfFlow.get(flowName);
+    /** A run was recorded: {@code flowPath} is its flow's path, the file of a resource when it is one of ours. */
+    private void runRecorded(String flowPath) {
+        String name = files.nameOf(flowPath);
         if (name != null) {
             refresh(name);
         }
@@ -218,7 +216,6 @@ public final class FlowResourceWatcher implements AutoCloseable {
         } else if (problems.isEmpty()) {
             return; // not deployed yet: the directory's verdict comes next
         }
-        resourceOfFlow.values().removeIf(name::equals);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("observedGeneration", generations.getOrDefault(name, resource.getMetadata().getGeneration()));
         status.put("valid", problems.isEmpty());
@@ -227,9 +224,8 @@ public final class FlowResourceWatcher implements AutoCloseable {
         status.put("lastExecution", null);
         status.put("lastSuccess", null);
         if (flow != null) {
-            resourceOfFlow.put(flow.name(), name);
-            latest(flow.name(), null).ifPresent(e -> status.put("lastExecution", execution(e)));
-            latest(flow.name(), Execution.SUCCESS).ifPresent(e -> status.put("lastSuccess", time(e.endedAt())));
+            latest(flow.path(), null).ifPresent(e -> status.put("lastExecution", execution(e)));
+            latest(flow.path(), Execution.SUCCESS).ifPresent(e -> status.put("lastSuccess", time(e.endedAt())));
         }
         if (Objects.equals(written.get(name), status)) {
             return;
@@ -239,8 +235,8 @@ public final class FlowResourceWatcher implements AutoCloseable {
         }
     }
 
-    private Optional<Execution> latest(String flow, String status) {
-        return store.list(new ExecutionQuery(flow, status, null, null, 1, 0)).stream().findFirst();
+    private Optional<Execution> latest(String flowPath, String status) {
+        return store.list(ExecutionQuery.ofPath(flowPath, status, 1)).stream().findFirst();
     }
 
     private static Map<String, Object> execution(Execution e) {
@@ -280,7 +276,7 @@ public final class FlowResourceWatcher implements AutoCloseable {
         }
 
         @Override
-        public void flowRemoved(String flowName) {
+        public void flowRemoved(FlowDefinition flow) {
         }
     }
 

@@ -18,7 +18,8 @@ import io.octoflow.execution.StepRecord;
 
 /**
  * Octoflow's own meters ({@code octoflow_*} in Prometheus). Labels are bounded: flow names, step names, file
- * paths of the flows directory, statuses and a few skip reasons; never execution ids or data values.
+ * paths of the flows directory, statuses and a few skip reasons; never execution ids or data values. A flow's
+ * series carry its {@code flow} name and its {@code path}: the path identifies it (files may share a name).
  */
 public final class FlowMetrics {
 
@@ -50,7 +51,7 @@ public final class FlowMetrics {
         Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
 
     private final MeterRegistry registry;
-    /** Gauges read these; Micrometer holds gauge targets weakly, so they live here. */
+    /** Gauges read these, by flow path; Micrometer holds gauge targets weakly, so they live here. */
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> invalidFiles = new ConcurrentHashMap<>();
@@ -69,51 +70,51 @@ public final class FlowMetrics {
     }
 
     /** A scheduled run started: its lag is the start minus the fire time Quartz scheduled it for. */
-    public void started(String flow, String trigger, Instant scheduledAt, Instant startedAt) {
+    public void started(String flow, String path, String trigger, Instant scheduledAt, Instant startedAt) {
         if (scheduledAt == null || !"schedule".equals(trigger)) {
             return;
         }
         long micros = Math.max(0, Duration.between(scheduledAt, startedAt).toNanos() / 1000);
-        lagMicros.computeIfAbsent(flow, name -> {
+        lagMicros.computeIfAbsent(path, key -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder("octoflow.schedule.lag", value, v -> v.get() / 1e6).baseUnit("seconds").tag("flow", name)
+            Gauge.builder("octoflow.schedule.lag", value, v -> v.get() / 1e6).baseUnit("seconds")
+                    .tags("flow", flow, "path", path)
                     .description("Start of the latest scheduled run minus its scheduled fire time")
                     .register(registry);
             return value;
         }).set(micros);
     }
 
-    public void finished(RunResult result) {
-        String flow = result.flowName();
+    public void finished(String flow, String path, RunResult result) {
         Counter.builder("octoflow.flow.executions").description("Runs that ended, by status")
-                .tags("flow", flow, "status", result.status().label()).register(registry).increment();
-        Timer.builder("octoflow.flow.duration").description("How long runs took").tag("flow", flow)
+                .tags("flow", flow, "path", path, "status", result.status().label()).register(registry).increment();
+        Timer.builder("octoflow.flow.duration").description("How long runs took").tags("flow", flow, "path", path)
                 .serviceLevelObjectives(DURATION_BUCKETS).register(registry)
                 .record(result.durationMillis(), TimeUnit.MILLISECONDS);
         for (StepRecord step : result.steps()) {
             Timer.builder("octoflow.step.duration").description("How long each step took")
-                    .tags("flow", flow, "step", step.step()).register(registry)
+                    .tags("flow", flow, "path", path, "step", step.step()).register(registry)
                     .record(step.durationMicros(), TimeUnit.MICROSECONDS);
         }
         if (result.status().ok()) {
-            lastSuccess(flow, result.ended());
+            lastSuccess(flow, path, result.ended());
         }
     }
 
     /** {@code octoflow_flow_last_success_timestamp_seconds}; also set at start from the history. */
-    public void lastSuccess(String flow, Instant ended) {
-        lastSuccessMillis.computeIfAbsent(flow, name -> {
+    public void lastSuccess(String flow, String path, Instant ended) {
+        lastSuccessMillis.computeIfAbsent(path, key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("octoflow.flow.last.success.timestamp", value, v -> v.get() / 1000.0).baseUnit("seconds")
-                    .tag("flow", name).description("When the latest successful run ended (Unix time)")
+                    .tags("flow", flow, "path", path).description("When the latest successful run ended (Unix time)")
                     .register(registry);
             return value;
         }).accumulateAndGet(ended.toEpochMilli(), Math::max);
     }
 
-    public void skipped(String flow, SkipReason reason) {
+    public void skipped(String flow, String path, SkipReason reason) {
         Counter.builder("octoflow.flow.skipped").description("Runs that did not happen, by reason")
-                .tags("flow", flow, "reason", reason.label()).register(registry).increment();
+                .tags("flow", flow, "path", path, "reason", reason.label()).register(registry).increment();
     }
 
     /** {@code octoflow_flow_invalid{file}}: 1 while the file does not validate, 0 once it does. */
@@ -133,11 +134,11 @@ public final class FlowMetrics {
         }
     }
 
-    /** A flow is gone: its series go too, so that renamed and deleted flows do not pile up. */
-    public void flowRemoved(String flow) {
-        lastSuccessMillis.remove(flow);
-        lagMicros.remove(flow);
-        removeWhere("flow", flow);
+    /** The flow at {@code path} is gone (or renamed): its series go too, so that old ones do not pile up. */
+    public void flowRemoved(String path) {
+        lastSuccessMillis.remove(path);
+        lagMicros.remove(path);
+        removeWhere("path", path);
     }
 
     private void removeWhere(String tag, String value) {

@@ -51,17 +51,17 @@ public final class FlowRouteBuilder extends RouteBuilder {
                 .routeId(flow.routeId())
                 .routeDescription(flow.description() != null ? flow.description() : flow.path())
                 .errorHandler(noErrorHandler())
-                .process(new FlowStart(flow)).id(flow.name() + ":start")
+                .process(new FlowStart(flow, services.config().timezone())).id(flow.camelId() + ":start")
                 .loopDoWhile(new HasNextStep());
-        loop.setId(flow.name() + ":steps");
-        loop.process(new StepSelector(services.secrets().masker())).id(flow.name() + ":select");
+        loop.setId(flow.camelId() + ":steps");
+        loop.process(new StepSelector(services.secrets().masker())).id(flow.camelId() + ":select");
         ChoiceDefinition choice = new ChoiceDefinition();
-        choice.setId(flow.name() + ":choice");
+        choice.setId(flow.camelId() + ":choice");
         for (int i = 0; i < flow.steps().size(); i++) {
             choice.addOutput(branch(flow, flow.steps().get(i), i));
         }
         loop.addOutput(choice);
-        loop.end().process(new FlowEnd()).id(flow.name() + ":end");
+        loop.end().process(new FlowEnd()).id(flow.camelId() + ":end");
     }
 
     private WhenDefinition branch(FlowDefinition flow, StepDefinition step, int index) {
@@ -69,11 +69,7 @@ public final class FlowRouteBuilder extends RouteBuilder {
         TryDefinition attempt = new TryDefinition();
         StepBuild build = new StepBuild(attempt, flow, step, services);
         attempt.setId(build.id("try"));
-        step.type().build(build);
-        if (step.jqExpression() != null) {
-            JqProcessors.append(attempt, getContext(), services.json(), step.jqExpression(),
-                    build.id("jq_expression"));
-        }
+        StepPipeline.appendWork(build);
         attempt.process(new StepFinish(step)).id(build.id("finish"));
         CatchDefinition failure = new CatchDefinition(Exception.class);
         failure.process(new StepFailure(step, services.secrets().masker())).id(build.id("failure"));

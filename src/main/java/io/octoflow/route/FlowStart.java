@@ -1,5 +1,7 @@
 package io.octoflow.route;
 
+import java.time.ZoneId;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -9,15 +11,18 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.logging.RunContext;
 
 /**
- * First processor of every flow route: opens the run. Launched runs bring a {@link LaunchRequest}; a run reached
- * from a parent flow (flow or flow_loop step) becomes a child of the parent's run, with the body as __input__.
+ * First processor of every flow route: opens the run. Launched runs bring a {@link LaunchRequest}, whose payload is
+ * {@code __input__} (not merged into the flow data, as on the spooler); a run reached from a parent flow (flow or
+ * flow_loop step) becomes a child of the parent's run, with the body as __input__.
  */
 final class FlowStart implements Processor {
 
     private final FlowDefinition flow;
+    private final ZoneId zone;
 
-    FlowStart(FlowDefinition flow) {
+    FlowStart(FlowDefinition flow, ZoneId zone) {
         this.flow = flow;
+        this.zone = zone;
     }
 
     @Override
@@ -36,7 +41,8 @@ final class FlowStart implements Processor {
                 throw new IllegalStateException("flow '" + flow.name() + "' started without a launch request");
             }
             run = new FlowRun(flow, request.jobId(), request.started(), request.input(), null,
-                    request.cancellation());
+                    request.cancellation(), zone);
+            // preset data of an embedding caller (tests); launches by users bring none
             request.initialData().forEach(run.data()::put);
             request.started(run);
         }

@@ -1,9 +1,13 @@
 package io.octoflow.route;
 
+import java.util.Map;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.execution.FlowRun;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.execution.StepConstructionException;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.secret.Masker;
@@ -27,32 +31,61 @@ final class StepOutcome {
     }
 
     /**
-     * A step threw. When one of its ignore_errors patterns matches the error text, the error joins __errors__ and
-     * the flow goes on; otherwise the run fails and continues at the finally step, if any and not already there.
+     * A step threw. As on the spooler, the error joins {@code __errors__} as {@code {step, error}}; when one of the
+     * step's ignore_errors regexes matches, the entry says so ({@code ignored}) and the flow goes on; otherwise
+     * the flow continues at the step's {@code on_error_goto}, or fails and continues at the finally step, if any
+     * and not already there. An error of the step's construction ({@link StepConstructionException}) fails the flow
+     * without an entry, whatever the step says.
      */
     static void failed(FlowRun run, StepDefinition step, Throwable error, Masker masker) {
         String text = masker.mask(ErrorText.of(error));
         FlowDefinition flow = run.flow();
-        if (step.ignores(text)) {
-            LOG.info("flow '{}' step '{}': error ignored: {}", flow.name(), step.name(), text);
-            run.addError(step.name(), text);
-            run.record(step.name(), "ignored", text);
-            run.takeJump();
-            run.pc(run.pc() + 1);
-            return;
+        run.takeJump();
+        if (!constructionError(error)) {
+            ErrorDetail detail = ErrorDetail.of(error, text);
+            Map<String, Object> entry = run.addError(step.name(), masker.maskValue(detail.value()));
+            String regex = step.ignoredBy(masker.mask(detail.pythonText()), text);
+            if (regex != null) {
+                LOG.info("flow '{}' step '{}': error ignored: {}", flow.name(), step.name(), text);
+                entry.put("ignored", "Error ignored based on regex: " + regex);
+                run.record(step.name(), "ignored", text);
+                run.pc(run.pc() + 1);
+                return;
+            }
+            if (step.onErrorGoto() != null && run.status() == RunStatus.RUNNING) {
+                LOG.info("flow '{}' step '{}' failed, going on at '{}': {}", flow.name(), step.name(),
+                        step.onErrorGoto(), text);
+                run.record(step.name(), "failed", text);
+                try {
+                    run.goTo(step.onErrorGoto());
+                    Integer next = run.takeJump();
+                    run.pc(next != null ? next : flow.steps().size());
+                    return;
+                } catch (StepConstructionException e) {
+                    text = e.getMessage();
+                }
+            }
         }
         String message = "flow '" + flow.name() + "' failed at step '" + step.name() + "': " + text;
         LOG.warn(message);
         run.record(step.name(), "failed", text);
         run.fail(message);
-        run.takeJump();
         int finallyIndex = flow.finallyIndex();
         run.pc(finallyIndex >= 0 && run.current() != finallyIndex ? finallyIndex : flow.steps().size());
     }
 
+    private static boolean constructionError(Throwable error) {
+        for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof StepConstructionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void advance(FlowRun run) {
         Integer jump = run.takeJump();
-        if (run.status() == io.octoflow.execution.RunStatus.FAILED) {
+        if (run.status() == RunStatus.FAILED) {
             // the finally step ran after a failure: the run ends here
             run.pc(run.flow().steps().size());
         } else {

@@ -1,14 +1,11 @@
 package io.octoflow.route;
 
-import java.util.Map;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.secret.Masker;
-import io.octoflow.template.Condition;
 
 /**
  * Picks the step to run next: skips steps whose {@code when} is false (recorded as skipped) and puts the chosen
@@ -32,7 +29,7 @@ final class StepSelector implements Processor {
             run.current(index);
             run.stepStarted();
             try {
-                if (!conditionsHold(step, run)) {
+                if (!StepPipeline.conditionsHold(step, run)) {
                     StepOutcome.skipped(run, step);
                     run.current(-1);
                     continue;
@@ -44,18 +41,5 @@ final class StepSelector implements Processor {
                 run.current(-1);
             }
         }
-    }
-
-    private static boolean conditionsHold(StepDefinition step, FlowRun run) {
-        if (step.when().isEmpty()) {
-            return true;
-        }
-        Map<String, Object> context = run.templateContext();
-        for (Condition condition : step.when()) {
-            if (!condition.test(context)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -29,7 +29,7 @@ public final class ExecutionRecorder {
     private final ExecutionStore store;
     private final Masker masker;
     private final FlowMetrics metrics;
-    /** Told the flow name once a run's final row is written (Flow resources refresh their status). */
+    /** Told the flow's path (its id) once a run's final row is written (Flow resources refresh their status). */
     private final List<Consumer<String>> recorded = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -40,15 +40,15 @@ public final class ExecutionRecorder {
         this.metrics = metrics;
     }
 
-    /** {@code listener} gets the flow's name after each finished or skipped run is stored; it must be quick. */
+    /** {@code listener} gets the flow's path after each finished or skipped run is stored; it must be quick. */
     public void onRecorded(Consumer<String> listener) {
         recorded.add(listener);
     }
 
-    private void recorded(String flowName) {
+    private void recorded(String flowPath) {
         for (Consumer<String> listener : recorded) {
             try {
-                listener.accept(flowName);
+                listener.accept(flowPath);
             } catch (RuntimeException e) {
                 LOG.warn("a listener of recorded runs failed: {}", e.toString());
             }
@@ -63,14 +63,14 @@ public final class ExecutionRecorder {
             Object input) {
         store.started(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, startedAt, null, "running",
                 null, toJson(input), null, List.of()));
-        metrics.started(flow.name(), trigger, scheduledAt, startedAt);
+        metrics.started(flow.name(), flow.path(), trigger, scheduledAt, startedAt);
     }
 
-    public void finished(RunResult result) {
+    public void finished(FlowDefinition flow, RunResult result) {
         store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
                 toJson(result.data()), result.steps());
-        metrics.finished(result);
-        recorded(result.flowName());
+        metrics.finished(flow.name(), flow.path(), result);
+        recorded(flow.path());
     }
 
     public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, SkipReason reason,
@@ -78,8 +78,8 @@ public final class ExecutionRecorder {
         Instant now = Instant.now();
         store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", why,
                 null, null, List.of()));
-        metrics.skipped(flow.name(), reason);
-        recorded(flow.name());
+        metrics.skipped(flow.name(), flow.path(), reason);
+        recorded(flow.path());
     }
 
     private String toJson(Object value) {

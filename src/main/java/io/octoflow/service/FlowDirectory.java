@@ -53,7 +53,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
         void flowDeployed(FlowDefinition flow);
 
-        void flowRemoved(String flowName);
+        /** The flow is gone, or is about to be deployed again under another name. */
+        void flowRemoved(FlowDefinition flow);
     }
 
     private final FlowEngine engine;
@@ -96,9 +97,9 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             }
 
             @Override
-            public void flowRemoved(String flowName) {
-                first.flowRemoved(flowName);
-                more.flowRemoved(flowName);
+            public void flowRemoved(FlowDefinition flow) {
+                first.flowRemoved(flow);
+                more.flowRemoved(flow);
             }
         };
     }
@@ -115,7 +116,6 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
         List<Path> files = FlowCatalog.flowFilesUnder(root);
         engine.catalog().clear();
-        Map<String, Path> names = new HashMap<>();
         List<FlowDefinition> valid = new ArrayList<>();
         for (Path file : files) {
             Path absolute = file.toAbsolutePath().normalize();
@@ -128,13 +128,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                 reject(absolute, null, problems);
                 continue;
             }
-            FlowDefinition flow = engine.catalog().require(absolute);
-            Path first = names.putIfAbsent(flow.name(), absolute);
-            if (first != null) {
-                reject(absolute, null, List.of(nameTaken(absolute, flow.name(), relative(first))));
-                continue;
-            }
-            valid.add(flow);
+            // files may share a name: each is its own flow, identified by its path
+            valid.add(engine.catalog().require(absolute));
         }
         deployAtOnce(valid);
         LOG.info("{} file(s) in {}: {} deployed, {} invalid", files.size(), root, deployments.size() - invalid.size(),
@@ -182,11 +177,6 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
     }
 
-    private Problem nameTaken(Path file, String name, String usedBy) {
-        return new Problem(relative(file), 1, 1, "name: flow name '" + name + "' is already used by " + usedBy
-                + "; flow names must be unique");
-    }
-
     @Override
     public synchronized void changed(Path file) {
         deploy(file);
@@ -202,7 +192,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         undeploy(old);
         events.fileRemoved(old.path());
         if (old.flow() != null) {
-            events.flowRemoved(old.flow().name());
+            events.flowRemoved(old.flow());
         }
         LOG.info("{}: removed; its routes and schedule are gone", relative(file));
     }
@@ -226,7 +216,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             events.file(next.path(), true);
             if (previous != null && previous.flow() != null
                     && (next.flow() == null || !previous.flow().name().equals(next.flow().name()))) {
-                events.flowRemoved(previous.flow().name());
+                events.flowRemoved(previous.flow());
             }
             if (next.flow() != null) {
                 events.flowDeployed(next.flow());
@@ -259,19 +249,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         if (!problems.isEmpty()) {
             throw new InvalidFlowException(problems);
         }
-        String name = engine.catalog().require(file).name();
-        for (Deployment other : deployments.values()) {
-            if (!other.file().equals(file) && other.flow() != null && other.flow().name().equals(name)) {
-                throw new InvalidFlowException(List.of(nameTaken(file, name, other.path())));
-            }
-        }
         FlowDefinition flow;
         if (previous == null) {
             engine.catalog().clear();
             flow = engine.load(file);
         } else {
             flow = engine.redeploy(file);
-            if (previous.flow() != null && !previous.flow().name().equals(flow.name())) {
+            if (previous.flow() != null && !previous.flow().routeId().equals(flow.routeId())) {
                 engine.removeRoute(previous.flow().routeId());
             }
             if (previous.scheduleId() != null) {
@@ -346,14 +330,60 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         return deployments.values().stream().filter(d -> !d.valid()).toList();
     }
 
-    /** The deployed flow named {@code name}. */
-    public synchronized FlowDefinition flowNamed(String name) {
+    /** The deployed flow whose id (path, see {@link FlowDefinition#id()}) is {@code id}; null when none. */
+    public synchronized FlowDefinition flowAt(String id) {
         for (Deployment deployment : deployments.values()) {
-            if (deployment.flow() != null && deployment.flow().name().equals(name)) {
+            if (deployment.flow() != null && deployment.flow().id().equals(id)) {
                 return deployment.flow();
             }
         }
         return null;
+    }
+
+    /**
+     * The deployed flow a user names: by its path (relative to FLOWS_PATH, {@code ./} and the like allowed, or as
+     * listed for files outside it), else by its {@code name} when exactly one deployed flow has that name.
+     *
+     * @return null when no deployed flow has that path or name
+     * @throws AmbiguousFlowException when several deployed flows have that name (it lists their paths)
+     */
+    public synchronized FlowDefinition find(String reference) {
+        if (reference == null || reference.isBlank()) {
+            return null;
+        }
+        FlowDefinition byId = flowAt(reference);
+        if (byId != null) {
+            return byId;
+        }
+        try {
+            Deployment deployment = deployments.get(engine.catalog().flowFiles().resolve(reference));
+            if (deployment != null && deployment.flow() != null) {
+                return deployment.flow();
+            }
+        } catch (RuntimeException notAPath) {
+            // outside FLOWS_PATH or not a path at all: it may still be a name
+        }
+        List<FlowDefinition> named = new ArrayList<>();
+        for (Deployment deployment : deployments.values()) {
+            if (deployment.flow() != null && deployment.flow().name().equals(reference)) {
+                named.add(deployment.flow());
+            }
+        }
+        if (named.size() > 1) {
+            throw new AmbiguousFlowException(reference, named.stream().map(FlowDefinition::path).sorted().toList());
+        }
+        return named.isEmpty() ? null : named.get(0);
+    }
+
+    /** The deployed flows, in the order their files were deployed. */
+    public synchronized List<FlowDefinition> flows() {
+        return deployments.values().stream().map(Deployment::flow).filter(f -> f != null).toList();
+    }
+
+    /** @deprecated flows are identified by path: use {@link #find(String)}, which this now is. */
+    @Deprecated
+    public FlowDefinition flowNamed(String name) {
+        return find(name);
     }
 
     /** What is wrong with a flow file (and the flows it calls), without deploying it: empty when it is valid. */

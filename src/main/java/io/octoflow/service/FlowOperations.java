@@ -14,7 +14,11 @@ import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowControl;
 import io.octoflow.lock.FileLockRepository;
 
-/** The operations on a deployed flow that JMX and the REST API share: launch, unlock, pause, resume, state. */
+/**
+ * The operations on a deployed flow that JMX and the REST API share: launch, unlock, pause, resume, state. Each
+ * takes the flow's path (its id); {@link #resolve(String)} turns what a user typed (a path, or a name that only
+ * one flow has) into it.
+ */
 public final class FlowOperations implements FlowControl {
 
     private static final Logger LOG = LogManager.getLogger(FlowOperations.class);
@@ -34,56 +38,94 @@ public final class FlowOperations implements FlowControl {
         this.store = store;
     }
 
-    /** Flows paused before the last stop stay paused. */
+    /** Flows paused before the last stop stay paused (call before the flows' schedules start). */
     public void restorePaused() {
-        for (String flow : store.pausedFlows()) {
-            scheduler.pause(flow);
-            LOG.info("flow '{}': schedules paused (since before the restart)", flow);
+        for (String path : store.pausedFlows()) {
+            scheduler.pause(path);
+            LOG.info("flow {}: schedules paused (since before the restart)", path);
         }
     }
 
-    private FlowDefinition require(String flowName) {
-        FlowDefinition flow = directory.flowNamed(flowName);
+    /**
+     * Pauses recorded before flows were identified by path hold a flow name: once the flows are deployed, a name
+     * that exactly one flow has becomes that flow's path; others are left as they are (and pause nothing).
+     */
+    public void adoptPausedNames() {
+        for (String key : store.pausedFlows()) {
+            if (directory.flowAt(key) != null) {
+                continue;
+            }
+            try {
+                FlowDefinition flow = directory.find(key);
+                if (flow != null) {
+                    scheduler.resume(key);
+                    store.setPaused(key, false);
+                    store.setPaused(flow.path(), true);
+                    scheduler.pause(flow.path());
+                    LOG.info("flow '{}': the pause recorded by name now belongs to {}", key, flow.path());
+                }
+            } catch (AmbiguousFlowException e) {
+                LOG.warn("{}; the pause recorded for it stays unapplied: pause the flow again by path", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The deployed flow {@code reference} names: its path, or a name only one deployed flow has.
+     *
+     * @throws AmbiguousFlowException  when several deployed flows have that name (it lists their paths)
+     * @throws IllegalArgumentException when no deployed flow has that path or name
+     */
+    public FlowDefinition resolve(String reference) {
+        FlowDefinition flow = directory.find(reference);
         if (flow == null) {
-            throw new IllegalArgumentException("no deployed flow is named '" + flowName + "'");
+            throw new IllegalArgumentException("no deployed flow has the path or name '" + reference + "'");
+        }
+        return flow;
+    }
+
+    private FlowDefinition require(String flowPath) {
+        FlowDefinition flow = directory.flowAt(flowPath);
+        if (flow == null) {
+            throw new IllegalArgumentException("no flow is deployed at '" + flowPath + "'");
         }
         return flow;
     }
 
     @Override
-    public Optional<String> path(String flowName) {
-        return Optional.ofNullable(directory.flowNamed(flowName)).map(FlowDefinition::path);
+    public Optional<String> name(String flowPath) {
+        return Optional.ofNullable(directory.flowAt(flowPath)).map(FlowDefinition::name);
     }
 
     @Override
-    public List<String> schedules(String flowName) {
-        return scheduler.forFlow(flowName).stream().map(ScheduleEntry::describe).toList();
+    public List<String> schedules(String flowPath) {
+        return scheduler.forFlow(flowPath).stream().map(ScheduleEntry::describe).toList();
     }
 
     @Override
-    public Optional<Instant> nextFire(String flowName) {
-        return scheduler.forFlow(flowName).stream().map(scheduler::nextFire).flatMap(Optional::stream)
+    public Optional<Instant> nextFire(String flowPath) {
+        return scheduler.forFlow(flowPath).stream().map(scheduler::nextFire).flatMap(Optional::stream)
                 .min(Instant::compareTo);
     }
 
     @Override
-    public Optional<Execution> lastRun(String flowName) {
-        return store.list(new ExecutionQuery(flowName, null, null, null, 1, 0)).stream().findFirst();
+    public Optional<Execution> lastRun(String flowPath) {
+        return store.list(ExecutionQuery.ofPath(flowPath, null, 1)).stream().findFirst();
     }
 
     @Override
-    public boolean locked(String flowName) {
-        return locks.contains(flowName);
+    public boolean locked(String flowPath) {
+        return locks.contains(flowPath);
     }
 
     @Override
-    public boolean paused(String flowName) {
-        return scheduler.isPaused(flowName);
+    public boolean paused(String flowPath) {
+        return scheduler.isPaused(flowPath);
     }
 
     @Override
-    public String launch(String flowName, Object input, String trigger) {
-        Launcher.Launch launch = launcher.launch(require(flowName), input, trigger, null, null);
+    public String launch(String flowPath, Object input, String trigger) {
+        Launcher.Launch launch = launcher.launch(require(flowPath), input, trigger, null, null);
         if (!launch.admitted()) {
             throw new IllegalStateException(launch.refusal());
         }
@@ -91,27 +133,27 @@ public final class FlowOperations implements FlowControl {
     }
 
     @Override
-    public boolean unlock(String flowName) {
-        return locks.release(flowName);
+    public boolean unlock(String flowPath) {
+        return locks.release(flowPath);
     }
 
     @Override
-    public boolean pause(String flowName) {
-        require(flowName);
-        store.setPaused(flowName, true);
-        boolean changed = scheduler.pause(flowName);
+    public boolean pause(String flowPath) {
+        FlowDefinition flow = require(flowPath);
+        store.setPaused(flowPath, true);
+        boolean changed = scheduler.pause(flowPath);
         if (changed) {
-            LOG.info("flow '{}': schedules paused", flowName);
+            LOG.info("flow '{}' ({}): schedules paused", flow.name(), flowPath);
         }
         return changed;
     }
 
     @Override
-    public boolean resume(String flowName) {
-        store.setPaused(flowName, false);
-        boolean changed = scheduler.resume(flowName);
+    public boolean resume(String flowPath) {
+        store.setPaused(flowPath, false);
+        boolean changed = scheduler.resume(flowPath);
         if (changed) {
-            LOG.info("flow '{}': schedules resumed", flowName);
+            LOG.info("flow {}: schedules resumed", flowPath);
         }
         return changed;
     }

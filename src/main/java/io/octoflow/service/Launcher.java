@@ -2,7 +2,6 @@ package io.octoflow.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +32,7 @@ import io.octoflow.metrics.FlowMetrics;
 
 /**
  * Starts runs, whoever asks (schedule, API, command line), the same way: through the route
- * {@code octoflow-launch}, whose idempotent consumer keyed by flow name is the lock (eager add, removed on
+ * {@code octoflow-launch}, whose idempotent consumer keyed by the flow's path (its id) is the lock (eager add, removed on
  * failure, released by confirm when the run ends; see {@link FileLockRepository}). A launch is admitted or
  * refused at once; the run itself goes on in the background and is recorded from start to end.
  */
@@ -41,7 +40,8 @@ public final class Launcher extends RouteBuilder {
 
     private static final Logger LOG = LogManager.getLogger(Launcher.class);
     static final String LAUNCH = "octoflow.pendingLaunch";
-    static final String FLOW_NAME = "octoflow.flowName";
+    /** The lock key: the flow's id (its path), so flows sharing a name lock apart. */
+    static final String FLOW_ID = "octoflow.flowId";
     private static final String RESULT = "octoflow.runResult";
     /** Written into the lock file by {@link FileLockRepository}. */
     static final String EXECUTION_ID = "octoflow.executionId";
@@ -81,7 +81,7 @@ public final class Launcher extends RouteBuilder {
     @Override
     public void configure() {
         from(LOCKED_ENDPOINT).routeId("octoflow-launch")
-                .idempotentConsumer(exchangeProperty(FLOW_NAME)).idempotentRepository(locks)
+                .idempotentConsumer(exchangeProperty(FLOW_ID)).idempotentRepository(locks)
                     .eager(true).removeOnFailure(true).completionEager(true).skipDuplicate(true)
                     .process(this::run).id("octoflow-launch:run")
                 .end()
@@ -101,11 +101,8 @@ public final class Launcher extends RouteBuilder {
         if (!accepting) {
             return new Launch(id, false, "Octoflow is shutting down", CompletableFuture.completedFuture(null));
         }
-        Map<String, Object> initial = new LinkedHashMap<>();
-        if (input instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> initial.put(String.valueOf(k), v));
-        }
-        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, initial);
+        // the payload is the flow's __input__ only, as on the spooler
+        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of());
         long seconds = timeoutSeconds != null ? timeoutSeconds
                 : flow.timeoutSeconds() != null ? flow.timeoutSeconds() : engine.config().flowTimeoutSeconds();
         Pending pending = new Pending(flow, request, trigger, scheduledAt, Duration.ofSeconds(seconds),
@@ -114,7 +111,7 @@ public final class Launcher extends RouteBuilder {
             launches.execute(() -> queued(pending));
         } else {
             Exchange exchange = new DefaultExchange(engine.camelContext());
-            exchange.setProperty(FLOW_NAME, flow.name());
+            exchange.setProperty(FLOW_ID, flow.id());
             exchange.setProperty(EXECUTION_ID, id);
             exchange.setProperty(LAUNCH, pending);
             String endpoint = flow.concurrency().equals("allow") ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
@@ -138,13 +135,14 @@ public final class Launcher extends RouteBuilder {
         } catch (ExecutionException | TimeoutException e) {
             admitted = false;
         }
-        return new Launch(id, admitted, admitted ? null : "flow '" + flow.name() + "' is already running (locked)",
+        return new Launch(id, admitted, admitted ? null : "flow '" + flow.name() + "' (" + flow.path()
+                + ") is already running (locked)",
                 pending.done);
     }
 
     /** concurrency: queue — wait for the lock instead of refusing, up to the run's timeout. */
     private void queued(Pending pending) {
-        String key = pending.flow.name();
+        String key = pending.flow.id();
         long deadline = System.nanoTime() + pending.timeout.toNanos();
         pending.admission.complete(true);
         try {
@@ -191,9 +189,9 @@ public final class Launcher extends RouteBuilder {
             recorder.started(request.jobId(), pending.flow, pending.trigger, pending.scheduledAt, request.started(),
                     request.input());
             RunResult result = engine.run(pending.flow, request, pending.timeout);
-            recorder.finished(result);
-            LOG.info("flow '{}' {} in {} ms (execution {}, {})", result.flowName(), result.status().label(),
-                    result.durationMillis(), result.jobId(), pending.trigger);
+            recorder.finished(pending.flow, result);
+            LOG.info("flow '{}' ({}) {} in {} ms (execution {}, {})", result.flowName(), pending.flow.path(),
+                    result.status().label(), result.durationMillis(), result.jobId(), pending.trigger);
             return result;
         } catch (RuntimeException e) {
             LOG.error("flow '{}': the run could not be recorded: {}", pending.flow.name(), e.getMessage());
@@ -211,7 +209,8 @@ public final class Launcher extends RouteBuilder {
         if ("schedule".equals(pending.trigger)) {
             recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
                     FlowMetrics.SkipReason.LOCKED, "the previous run of the flow was still going (locked)");
-            LOG.info("flow '{}': scheduled fire skipped, the flow is locked", pending.flow.name());
+            LOG.info("flow '{}' ({}): scheduled fire skipped, the flow is locked", pending.flow.name(),
+                    pending.flow.path());
         }
         pending.admission.complete(false);
         pending.done.complete(null);

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.api.ApiRoutes;
+import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
@@ -94,7 +95,8 @@ public final class OctoflowService implements AutoCloseable {
         if (purged > 0) {
             LOG.info("{} execution(s) older than {} days purged", purged, config.historyRetentionDays());
         }
-        store.lastSuccesses().forEach(metrics.flows()::lastSuccess);
+        store.lastSuccesses().forEach(last -> metrics.flows().lastSuccess(last.flowName(),
+                last.flowPath() != null ? last.flowPath() : last.flowName(), last.ended()));
 
         locks = new FileLockRepository(config.lockPath());
         locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
@@ -111,13 +113,14 @@ public final class OctoflowService implements AutoCloseable {
         ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows());
         launcher = new Launcher(engine, locks, recorder, 16);
         camel.addRoutes(launcher);
-        scheduler = new Scheduler(camel, launcher, config.timezone(), name -> directory.flowNamed(name),
+        scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
         operations = new FlowOperations(directory, scheduler, launcher, locks, store);
         mbeans = new FlowMBeans(operations, config.timezone());
         operations.restorePaused();
         directory.loadAll();
+        operations.adoptPausedNames();
         autostart();
         tasks = new TaskService(new TaskStore(store), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
@@ -125,6 +128,7 @@ public final class OctoflowService implements AutoCloseable {
         scheduler.catchUp(store);
 
         camel.addRoutes(new ApiRoutes(this));
+        camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(historyPurge());
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
@@ -151,13 +155,13 @@ public final class OctoflowService implements AutoCloseable {
 
         @Override
         public void flowDeployed(FlowDefinition flow) {
-            mbeans.register(flow.name());
+            mbeans.register(flow);
         }
 
         @Override
-        public void flowRemoved(String flowName) {
-            mbeans.unregister(flowName);
-            metrics.flows().flowRemoved(flowName);
+        public void flowRemoved(FlowDefinition flow) {
+            mbeans.unregister(flow.path());
+            metrics.flows().flowRemoved(flow.path());
         }
     }
 
@@ -177,8 +181,9 @@ public final class OctoflowService implements AutoCloseable {
                         return; // the flow's own schedule is already running
                     }
                     try {
-                        scheduler.add(Scheduler.entry(UUID.randomUUID().toString(), flow, "config", cron, every,
-                                entry.timeoutSeconds()));
+                        // as on the spooler, an every_seconds entry first runs one interval after the start
+                        scheduler.addFiringAfterOneInterval(Scheduler.entry(UUID.randomUUID().toString(), flow,
+                                "config", cron, every, entry.timeoutSeconds()));
                     } catch (Exception e) {
                         LOG.warn("{}: autostart '{}': {}", config.configFile(), entry.path(), e.getMessage());
                     }
@@ -312,8 +317,19 @@ public final class OctoflowService implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The deployed flow {@code reference} names: a path, or a name only one deployed flow has; null when none.
+     *
+     * @throws AmbiguousFlowException when several deployed flows have that name
+     */
+    public FlowDefinition findFlow(String reference) {
+        return directory.find(reference);
+    }
+
+    /** @deprecated flows are identified by path: {@link #findFlow(String)}, which this now is. */
+    @Deprecated
     public FlowDefinition flowNamed(String name) {
-        return directory.flowNamed(name);
+        return directory.find(name);
     }
 
     public List<Deployment> deployments() {

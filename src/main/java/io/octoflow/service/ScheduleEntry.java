@@ -2,7 +2,8 @@ package io.octoflow.service;
 
 /**
  * A flow on a schedule: from its own file ({@code cron}/{@code every_seconds}), from CONFIG_FILE's autostart, or
- * added over the API. The id is what the API's {@code DELETE /api/flows/{id}} takes.
+ * added over the API. The id is what the API's {@code DELETE /api/flows/{id}} takes. The flow is identified by
+ * {@code path} (its {@link io.octoflow.flow.FlowDefinition#id()}); {@code flowName} is for people to read.
  */
 public record ScheduleEntry(
         String id,

@@ -37,9 +37,17 @@ public final class Scheduler {
     private final CamelContext camel;
     private final Launcher launcher;
     private final ZoneId timezone;
+    /** The deployed flow of a path (flows are identified by path). */
     private final Function<String, FlowDefinition> flows;
     private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
-    /** Flows whose fires are skipped (their triggers keep running, so the next fire time stays meaningful). */
+    /** Every_seconds entries whose first fire comes one interval after they are added (the spooler's way). */
+    private final Set<String> firstFireAfterInterval = ConcurrentHashMap.newKeySet();
+    /** The newest run each entry launched (spooler API's last_job_id); kept in memory, as the spooler does. */
+    private final Map<String, String> lastJobIds = new ConcurrentHashMap<>();
+    /**
+     * Paths of the flows whose fires are skipped (their triggers keep running, so the next fire time stays
+     * meaningful).
+     */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private final FlowMetrics metrics;
     /** Camel's Quartz scheduler, kept at {@link #stopFiring} to be shut down after Camel. */
@@ -73,6 +81,19 @@ public final class Scheduler {
         addAll(List.of(entry));
     }
 
+    /**
+     * Adds a schedule whose first every_seconds fire comes one interval after now, not at once (the spooler API's
+     * schedules behave so); cron entries are added as {@link #add} does.
+     */
+    public synchronized void addFiringAfterOneInterval(ScheduleEntry entry) throws Exception {
+        firstFireAfterInterval.add(entry.id());
+        try {
+            add(entry);
+        } finally {
+            firstFireAfterInterval.remove(entry.id());
+        }
+    }
+
     /** Adds (or replaces) schedules, their routes in one go (see {@code FlowEngine.addRoutes}). */
     public synchronized void addAll(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
@@ -104,11 +125,12 @@ public final class Scheduler {
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
             camel.getRouteController().startRoute(routeId(entry.id()));
-            if (entry.everySeconds() != null) {
+            if (entry.everySeconds() != null && !firstFireAfterInterval.contains(entry.id())) {
                 firstFireNow(entry);
             }
             entries.put(entry.id(), entry);
-            LOG.info("flow '{}' scheduled: {} (schedule {})", entry.flowName(), entry.describe(), entry.id());
+            LOG.info("flow '{}' ({}) scheduled: {} (schedule {})", entry.flowName(), entry.path(), entry.describe(),
+                    entry.id());
         }
     }
 
@@ -143,16 +165,24 @@ public final class Scheduler {
     }
 
     private void fire(ScheduleEntry entry, Instant scheduled) {
-        if (paused.contains(entry.flowName())) {
-            metrics.skipped(entry.flowName(), FlowMetrics.SkipReason.PAUSED);
+        if (paused.contains(entry.path())) {
+            metrics.skipped(entry.flowName(), entry.path(), FlowMetrics.SkipReason.PAUSED);
             return;
         }
-        FlowDefinition flow = flows.apply(entry.flowName());
+        FlowDefinition flow = flows.apply(entry.path());
         if (flow == null) {
-            LOG.warn("schedule {}: flow '{}' is not loaded; fire ignored", entry.id(), entry.flowName());
+            LOG.warn("schedule {}: flow {} is not loaded; fire ignored", entry.id(), entry.path());
             return;
         }
-        launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+        Launcher.Launch launch = launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+        if (launch.admitted()) {
+            lastJobIds.put(entry.id(), launch.executionId());
+        }
+    }
+
+    /** The id of the newest run this entry launched since Octoflow started, if any. */
+    public Optional<String> lastJobId(String entryId) {
+        return Optional.ofNullable(lastJobIds.get(entryId));
     }
 
     /** Stops every trigger at once (stopping a thousand schedule routes one by one takes seconds). */
@@ -186,17 +216,17 @@ public final class Scheduler {
         return entries.remove(id) != null;
     }
 
-    /** Scheduled fires of {@code flowName} are skipped until {@link #resume}; launches by hand still run. */
-    public boolean pause(String flowName) {
-        return paused.add(flowName);
+    /** Scheduled fires of the flow at {@code path} are skipped until {@link #resume}; launches by hand still run. */
+    public boolean pause(String path) {
+        return paused.add(path);
     }
 
-    public boolean resume(String flowName) {
-        return paused.remove(flowName);
+    public boolean resume(String path) {
+        return paused.remove(path);
     }
 
-    public boolean isPaused(String flowName) {
-        return paused.contains(flowName);
+    public boolean isPaused(String path) {
+        return paused.contains(path);
     }
 
     public synchronized List<ScheduleEntry> entries() {
@@ -207,8 +237,9 @@ public final class Scheduler {
         return Optional.ofNullable(entries.get(id));
     }
 
-    public synchronized List<ScheduleEntry> forFlow(String flowName) {
-        return entries.values().stream().filter(e -> e.flowName().equals(flowName)).toList();
+    /** The schedules of the flow at {@code path}. */
+    public synchronized List<ScheduleEntry> forFlow(String path) {
+        return entries.values().stream().filter(e -> e.path().equals(path)).toList();
     }
 
     /** When the entry's Quartz trigger fires next; computed from the cron expression when Quartz cannot say. */
@@ -249,18 +280,18 @@ public final class Scheduler {
     public void catchUp(ExecutionStore store) {
         Instant now = Instant.now();
         for (ScheduleEntry entry : entries()) {
-            if (paused.contains(entry.flowName())) {
+            if (paused.contains(entry.path())) {
                 continue;
             }
-            Optional<Instant> last = store.lastScheduledFire(entry.flowName());
+            Optional<Instant> last = store.lastScheduledFire(entry.path());
             if (last.isEmpty()) {
                 continue;
             }
             Instant missed = entry.quartzCron() != null ? nextFire(entry, last.get()).orElse(null)
                     : last.get().plusSeconds(entry.everySeconds());
             if (missed != null && missed.isBefore(now.minusSeconds(1))) {
-                LOG.info("flow '{}': a scheduled fire was missed while Octoflow was down ({}); running it once",
-                        entry.flowName(), missed);
+                LOG.info("flow '{}' ({}): a scheduled fire was missed while Octoflow was down ({}); running it"
+                        + " once", entry.flowName(), entry.path(), missed);
                 fire(entry, missed);
             }
         }

@@ -34,6 +34,16 @@ public interface StepType {
         return true;
     }
 
+    /**
+     * The {@code data_key} whose value the route hands the step as its body when the step starts; null for none, or
+     * for a step that reads its input itself.
+     */
+    default String inputKey(YNode block) {
+        YNode key = block.get("data_key");
+        return key != null && key.isScalar() && key.scalar() != null && !(key.scalar() instanceof Boolean)
+                ? key.text() : null;
+    }
+
     default boolean blockRequired() {
         return keys().stream().anyMatch(Key::required);
     }

@@ -227,7 +227,7 @@ public final class TaskService {
             if (!task.enabled()) {
                 return Optional.empty();
             }
-            return scheduler.forFlow(task.flowName()).stream().map(scheduler::nextFire).flatMap(Optional::stream)
+            return scheduler.forFlow(flowPath(task)).stream().map(scheduler::nextFire).flatMap(Optional::stream)
                     .min(Instant::compareTo);
         }
         return Optional.ofNullable(task.nextExecutionTime());
@@ -290,6 +290,11 @@ public final class TaskService {
         return deployment.flow();
     }
 
+    /** The id of the task's flow: the path of its file, outside FLOWS_PATH (see FlowDefinition#path). */
+    private String flowPath(Task task) {
+        return flows.file(task).toAbsolutePath().normalize().toString();
+    }
+
     private Task launchOnce(Task task) {
         launch(task);
         Task ran = withState(task, false, null);
@@ -298,7 +303,7 @@ public final class TaskService {
     }
 
     private String launch(Task task) {
-        FlowDefinition flow = directory.flowNamed(task.flowName());
+        FlowDefinition flow = directory.flowAt(flowPath(task));
         if (flow == null) {
             throw new IllegalStateException("task " + task.id() + " has no deployed flow");
         }

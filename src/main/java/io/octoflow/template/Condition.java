@@ -1,21 +1,24 @@
 package io.octoflow.template;
 
-import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** A step's {@code when}: true when the expression (or rendered template) is truthy the way Jinja sees it. */
+/**
+ * A step's {@code when}: rendered as {@code {{ condition }}} and true only when the text, lower-cased, is
+ * {@code true}, {@code 1} or {@code yes}, as on the spooler (so {@code 2}, {@code on} or a non-empty list are
+ * false). An undefined name renders empty, so it is false; an attribute of an undefined name is an error.
+ */
 public final class Condition {
+
+    private static final Set<String> TRUE = Set.of("true", "1", "yes");
 
     private final String source;
     private final Template template;
-    private final String expression;
-    private final Templates engine;
 
-    Condition(String source, Template template, String expression, Templates engine) {
+    Condition(String source, Template template) {
         this.source = source;
         this.template = template;
-        this.expression = expression;
-        this.engine = engine;
     }
 
     public String source() {
@@ -23,31 +26,6 @@ public final class Condition {
     }
 
     public boolean test(Map<String, Object> context) {
-        Object value = expression != null ? engine.evaluate(expression, context) : template.evaluate(context);
-        return truthy(value);
-    }
-
-    static boolean truthy(Object value) {
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        if (value instanceof Number n) {
-            return n.doubleValue() != 0;
-        }
-        if (value instanceof String s) {
-            String trimmed = s.trim();
-            return !trimmed.isEmpty() && !trimmed.equalsIgnoreCase("false") && !trimmed.equalsIgnoreCase("none")
-                    && !trimmed.equals("0");
-        }
-        if (value instanceof Collection<?> c) {
-            return !c.isEmpty();
-        }
-        if (value instanceof Map<?, ?> m) {
-            return !m.isEmpty();
-        }
-        return true;
+        return TRUE.contains(template.render(context).toLowerCase(Locale.ROOT));
     }
 }

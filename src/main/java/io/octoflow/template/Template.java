@@ -5,20 +5,22 @@ import java.util.Map;
 import com.hubspot.jinjava.tree.Node;
 
 /**
- * A template compiled once when its flow loads. Plain text renders to itself without touching Jinjava; a template
- * that is exactly one {@code {{ expression }}} renders to the expression's value (a list stays a list); anything
- * else renders to a string from its parsed tree.
+ * A template compiled once when its flow loads. {@link #render} gives Jinja2's text (one final newline dropped,
+ * values printed with Python's {@code str()}); {@link #evaluate} of a template that is exactly one
+ * {@code {{ expression }}} gives the expression's typed value (a list stays a list).
  */
 public final class Template {
 
     private final Templates engine;
     private final String source;
+    private final String text;
     private final Node tree;
     private final String expression;
 
-    Template(Templates engine, String source, Node tree, String expression) {
+    Template(Templates engine, String source, String text, Node tree, String expression) {
         this.engine = engine;
         this.source = source;
+        this.text = text;
         this.tree = tree;
         this.expression = expression;
     }
@@ -28,7 +30,7 @@ public final class Template {
     }
 
     public boolean isConstant() {
-        return tree == null && expression == null;
+        return tree == null;
     }
 
     /** Renders to a value: the expression's own value for a single {@code {{ }}}, a string otherwise. */
@@ -39,14 +41,10 @@ public final class Template {
         return render(context);
     }
 
-    /** Renders to text. */
+    /** Renders to text as Jinja2's {@code Template(source).render(context)} does. */
     public String render(Map<String, Object> context) {
-        if (tree == null && expression == null) {
-            return source;
-        }
-        if (expression != null) {
-            Object value = engine.evaluate(expression, context);
-            return value == null ? "" : engine.toText(value);
+        if (tree == null) {
+            return text;
         }
         return engine.render(tree, context);
     }

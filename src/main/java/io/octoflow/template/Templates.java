@@ -17,6 +17,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+
+import jinjava.javax.el.CompositeELResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
@@ -37,6 +41,18 @@ public final class Templates {
     private static final Pattern SINGLE_EXPRESSION = Pattern.compile("^\\s*\\{\\{(.*?)}}\\s*$", Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Jinjava's switches towards Python's Jinja2 (the trailing newline is dropped by {@link #compile}). */
+    private static final LegacyOverrides JINJA2 = LegacyOverrides.newBuilder()
+            .withEvaluateMapKeys(true)
+            .withIterateOverMapKeys(true)
+            .withUseNaturalOperatorPrecedence(true)
+            .withParseWhitespaceControlStrictly(true)
+            .withAllowAdjacentTextNodes(true)
+            .withUseTrimmingForNotesAndExpressions(true)
+            .withKeepNullableLoopValues(true)
+            .withHandleBackslashInQuotesOnly(true)
+            .build();
+
     private final Jinjava jinjava;
     private final JinjavaConfig config;
 
@@ -44,8 +60,22 @@ public final class Templates {
         this.config = JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(64L * 1024 * 1024)
+                .withLegacyOverrides(JINJA2)
+                .withInterperterFactory(PythonInterpreter.FACTORY)
+                .withEnableFilterChainOptimization(false)
+                .withElResolver(new CompositeELResolver() {
+                    {
+                        add(new PythonStrings());
+                        add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+                    }
+                })
                 .build();
-        this.jinjava = new Jinjava(config);
+        this.jinjava = new PythonJinjava(config);
+        PythonFilters.register(jinjava.getGlobalContext());
+        jinjava.getGlobalContext().registerTag(new FilterBlockTag());
+        jinjava.getGlobalContext().registerTag(new PythonForTag());
+        jinjava.getGlobalContext().registerTag(new WithTag());
+        PythonTests.register(jinjava.getGlobalContext());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
@@ -57,15 +87,32 @@ public final class Templates {
 
     /** Compiles a template; throws {@link TemplateException} naming the first syntax error. */
     public Template compile(String source) {
+        String body = withoutFinalNewline(source);
         if (!source.contains("{{") && !source.contains("{%") && !source.contains("{#")) {
-            return new Template(this, source, null, null);
+            return new Template(this, source, body, null, null);
         }
+        String expression = null;
         Matcher single = SINGLE_EXPRESSION.matcher(source);
-        if (single.matches() && !single.group(1).contains("}}") && !single.group(1).contains("{{")) {
-            String expression = single.group(1).trim();
+        if (single.matches() && !single.group(1).contains("}}") && !single.group(1).contains("{{")
+                && !single.group(1).startsWith("-") && !single.group(1).endsWith("-")) {
+            expression = single.group(1).trim();
             checkExpression(expression);
-            return new Template(this, source, null, expression);
         }
+        return new Template(this, source, body, parse(body), expression);
+    }
+
+    /** Jinja2 drops one final newline of a template ({@code keep_trailing_newline=False}). */
+    private static String withoutFinalNewline(String source) {
+        if (source.endsWith("\r\n")) {
+            return source.substring(0, source.length() - 2);
+        }
+        if (source.endsWith("\n") || source.endsWith("\r")) {
+            return source.substring(0, source.length() - 1);
+        }
+        return source;
+    }
+
+    private Node parse(String source) {
         JinjavaInterpreter interpreter = newInterpreter(Map.of());
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
@@ -73,14 +120,12 @@ public final class Templates {
             List<TemplateError> errors = fatal(interpreter.getErrors(), true);
             if (errors.isEmpty()) {
                 dryRun(interpreter, tree);
-                errors = interpreter.getErrors().stream()
-                        .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
-                        .toList();
+                errors = interpreter.getErrors().stream().filter(Templates::isParseError).toList();
             }
             if (!errors.isEmpty()) {
                 throw new TemplateException(describe(errors));
             }
-            return new Template(this, source, tree, null);
+            return tree;
         } finally {
             JinjavaInterpreter.popCurrent();
         }
@@ -101,13 +146,16 @@ public final class Templates {
         }
     }
 
-    /** Compiles a condition: a bare expression ({@code tickets | length > 0}) or a template. */
+    /**
+     * Compiles a {@code when} condition. As on the spooler it is rendered as {@code {{ condition }}}; a condition
+     * already written as a template ({@code {{ x }}}, {@code {% if %}}) is rendered as it is.
+     */
     public Condition condition(String source) {
         if (source.contains("{{") || source.contains("{%")) {
-            return new Condition(source, compile(source), null, this);
+            return new Condition(source, compile(source));
         }
         checkExpression(source);
-        return new Condition(source, null, source.trim(), this);
+        return new Condition(source, compile("{{ " + source + " }}"));
     }
 
     private void checkExpression(String expression) {
@@ -123,9 +171,7 @@ public final class Templates {
         } finally {
             JinjavaInterpreter.popCurrent();
         }
-        List<TemplateError> syntax = interpreter.getErrors().stream()
-                .filter(e -> e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR)
-                .toList();
+        List<TemplateError> syntax = interpreter.getErrors().stream().filter(Templates::isParseError).toList();
         if (!syntax.isEmpty()) {
             throw new TemplateException(describe(syntax));
         }
@@ -180,7 +226,25 @@ public final class Templates {
 
     private JinjavaInterpreter newInterpreter(Map<String, Object> bindings) {
         Context context = new Context(jinjava.getGlobalContext(), bindings);
-        return new JinjavaInterpreter(jinjava, context, config);
+        return new PythonInterpreter(jinjava, context, config);
+    }
+
+    /**
+     * A syntax error found when the flow loads. Jinjava also files a failure while evaluating (a filter rejecting
+     * the empty data of the check) as a syntax error; those depend on the data and are left to the run.
+     */
+    private static boolean isParseError(TemplateError error) {
+        if (error.getReason() != TemplateError.ErrorReason.SYNTAX_ERROR) {
+            return false;
+        }
+        boolean evaluating = false;
+        for (Throwable t = error.getException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jinjava.de.odysseus.el.tree.TreeBuilderException) {
+                return true;
+            }
+            evaluating |= t instanceof jinjava.javax.el.ELException;
+        }
+        return !evaluating;
     }
 
     private static List<TemplateError> fatal(List<TemplateError> errors, boolean parsing) {

@@ -85,7 +85,7 @@ class ApiRequestsTest {
         assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"flow\": \"hello\"}"), 400,
                 "either 'path' or 'flow'");
         assertError(service.post("/api/flows/launch", "{\"flow\": \"nobody\"}"), 404,
-                "no deployed flow named 'nobody'");
+                "no deployed flow has the path or name 'nobody'");
         assertError(service.post("/api/flows/launch", "{}"), 400, "missing field 'path'");
         assertError(service.post("/api/flows/launch", "{\"path\": 3}"), 400, "'path'", "non-empty string");
         assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"timeout_seconds\": -1}"), 400,

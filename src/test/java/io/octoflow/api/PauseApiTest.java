@@ -51,7 +51,8 @@ class PauseApiTest {
 
             long before = runs(service);
             await().atMost(Duration.ofSeconds(20)).until(() -> service.get("/metrics").body()
-                    .matches("(?s).*octoflow_flow_skipped_total\\{flow=\"tick\",reason=\"paused\"} [2-9].*"));
+                    .matches("(?s).*octoflow_flow_skipped_total\\{flow=\"tick\",path=\"tick.yml\","
+                            + "reason=\"paused\"} [2-9].*"));
             assertThat(runs(service)).isLessThanOrEqualTo(before + 1); // a run under way when paused may end
 
             // launched by hand, it still runs

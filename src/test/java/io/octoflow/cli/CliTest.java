@@ -122,9 +122,10 @@ class CliTest {
               - name: greeting
                 type: set_fact
                 set_fact:
-                  value: "hello {{ who | default('world') }}"
+                  value: "hello {{ __input__.who | default('world') }}"
             """;
 
+    /** Two warnings (an unknown key, jq that does not compile) and one error (an unknown step type). */
     private static final String BROKEN = """
             name: broken
             steps:
@@ -135,6 +136,22 @@ class CliTest {
                 type: jq
                 jq:
                   expression: ".[] |"
+              - name: c
+                type: bogus
+            """;
+
+    /** Only warnings: the spooler runs it. */
+    private static final String WARNED = """
+            name: warned
+            steps:
+              - name: a
+                type: debug
+                description: what it does
+              - name: b
+                type: goto
+                when: "false"
+                goto:
+                  step_name: nowhere
             """;
 
     // --- validate ---
@@ -145,11 +162,33 @@ class CliTest {
         Run run = octoflow("validate", file.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         List<String> lines = run.outLines();
-        assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).startsWith(file + ":5:5: step 'a': unknown key 'colour' (expected one of:");
-        assertThat(lines.get(1)).startsWith(file + ":9:19: step 'b': jq does not compile");
-        assertThat(lines).allMatch(l -> l.matches(".+\\.yml:\\d+:\\d+: .+"));
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith(file + ":5:5: warning: step 'a': unknown key 'colour', ignored"
+                + " (expected one of:");
+        assertThat(lines.get(1)).startsWith(file + ":9:19: warning: step 'b': jq does not compile");
+        assertThat(lines.get(2)).startsWith(file + ":11:11: error: step 'c': type: unknown step type 'bogus'");
+        assertThat(lines).allMatch(l -> l.matches(".+\\.yml:\\d+:\\d+: (error|warning): .+"));
         assertThat(run.err()).contains("1 flow file(s) checked, 1 invalid");
+    }
+
+    @Test
+    void validateWarningsOnlyExits0AndStrictMakesThemErrors() throws IOException {
+        Path file = flow("warned.yml", WARNED);
+        Run run = octoflow("validate", file.toString());
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(0);
+        assertThat(run.outLines()).satisfiesExactly(
+                l -> assertThat(l).startsWith(file + ":5:5: warning: step 'a': unknown key 'description'"),
+                l -> assertThat(l).startsWith(file + ":10:18: warning: step 'b': no step is named 'nowhere'"));
+        assertThat(run.err()).contains("1 flow file(s) checked, 0 invalid, 1 with warnings only");
+
+        Run strict = octoflow("validate", "--strict", file.toString());
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.outLines()).hasSize(2).allMatch(l -> l.contains(": error: "));
+        assertThat(strict.err()).contains("--strict: counted as invalid");
+
+        // and it runs: the goto is never taken
+        Run launch = octoflow("launch", file.toString());
+        assertThat(launch.exitCode()).as(launch.err()).isEqualTo(0);
     }
 
     @Test
@@ -180,7 +219,7 @@ class CliTest {
         Files.writeString(flows.resolve("notes.txt"), "not a flow: [");
         Run run = octoflow("validate", flows.toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.outLines()).hasSize(2).allMatch(l -> l.startsWith(broken + ":"));
+        assertThat(run.outLines()).hasSize(3).allMatch(l -> l.startsWith(broken + ":"));
         assertThat(run.err()).contains("3 flow file(s) checked, 1 invalid");
     }
 
@@ -198,7 +237,7 @@ class CliTest {
         Path missing = tmp.resolve("nope.yml");
         Run run = octoflow("validate", missing.toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.outLines()).containsExactly(missing + ":1:1: no such file or directory");
+        assertThat(run.outLines()).containsExactly(missing + ":1:1: error: no such file or directory");
     }
 
     @Test
@@ -209,7 +248,7 @@ class CliTest {
         Run run = octoflow("validate", caller.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.outLines()).anySatisfy(l -> assertThat(l)
-                .startsWith(caller + ":6:13: step 'call': path: flow 'lib/sub.yml' is invalid")
+                .startsWith(caller + ":6:13: error: step 'call': path: flow 'lib/sub.yml' is invalid")
                 .contains(sub + ":4:11"));
     }
 
@@ -241,6 +280,22 @@ class CliTest {
     }
 
     @Test
+    void launchTakesANameOnlyOneFileHasAndRefusesASharedOne() throws IOException {
+        flow("lib/hello.yml", VALID);
+        Run unique = octoflow("launch", "hello");
+        assertThat(unique.exitCode()).as(unique.err()).isEqualTo(0);
+        assertThat(unique.json().path("greeting").asText()).isEqualTo("hello world");
+
+        flow("other/hello.yml", VALID.replace("hello {{", "other {{"));
+        Run shared = octoflow("launch", "hello");
+        assertThat(shared.exitCode()).isEqualTo(2);
+        assertThat(shared.err()).contains("flow name 'hello' is ambiguous", "lib/hello.yml", "other/hello.yml");
+        Run byPath = octoflow("launch", "other/hello.yml");
+        assertThat(byPath.exitCode()).as(byPath.err()).isEqualTo(0);
+        assertThat(byPath.json().path("greeting").asText()).isEqualTo("other world");
+    }
+
+    @Test
     void launchWithDataJson() throws IOException {
         Path file = flow("hello.yml", """
                 name: hello
@@ -248,15 +303,15 @@ class CliTest {
                   - name: greeting
                     type: set_fact
                     set_fact:
-                      value: "hello {{ who }} ({{ __input__.n + 1 }})"
+                      value: "hello {{ __input__.who }} ({{ __input__.n + 1 }})"
                 """);
         Run run = octoflow("launch", file.toString(), "--data", "{\"who\": \"ada\", \"n\": 41}");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
         JsonNode result = run.json();
         assertThat(result.path("greeting").asText()).isEqualTo("hello ada (42)");
-        // --data is merged into the initial data
-        assertThat(result.path("who").asText()).isEqualTo("ada");
-        assertThat(result.path("n").asInt()).isEqualTo(41);
+        // --data is the flow's __input__, not merged into the flow data (as the spooler's payload)
+        assertThat(result.path("__input__").path("who").asText()).isEqualTo("ada");
+        assertThat(result.has("who")).isFalse();
     }
 
     @Test
@@ -323,9 +378,10 @@ class CliTest {
                 """);
         Run run = octoflow("launch", file.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
-        assertThat(run.json().path("stop").asText()).isEqualTo("nothing to do");
+        // as on the spooler, an exit stores nothing
+        assertThat(run.json().has("stop")).isFalse();
         assertThat(run.json().has("never")).isFalse();
-        assertThat(run.err()).contains("flow 'stop' exit");
+        assertThat(run.err()).contains("flow 'stop' exit", "Flow exited with message: nothing to do");
     }
 
     @Test
@@ -377,8 +433,8 @@ class CliTest {
         Run run = octoflow("launch", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).contains(file + ":5:5: step 'a': unknown key 'colour'")
-                .contains(file + ":9:19: step 'b': jq does not compile");
+        assertThat(run.err()).contains(file + ":11:11: error: step 'c': type: unknown step type 'bogus'")
+                .doesNotContain("warning");
     }
 
     @Test

@@ -53,8 +53,9 @@ class FlowValidationTest {
         return file;
     }
 
+    /** Every problem of the flow, errors and warnings. */
     private List<Problem> validate(String yaml) throws IOException {
-        return catalog.validate(write("flow.yml", yaml));
+        return catalog.check(write("flow.yml", yaml));
     }
 
     /** Exactly one problem, at line:column, whose message contains every fragment. */
@@ -73,6 +74,12 @@ class FlowValidationTest {
                     assertThat(p.column()).isEqualTo(column);
                     assertThat(p.message()).contains(fragments);
                 });
+    }
+
+    /** Exactly one problem, a warning, at line:column, whose message contains every fragment. */
+    private static void assertOnlyWarning(List<Problem> problems, int line, int column, String... fragments) {
+        assertOnly(problems, line, column, fragments);
+        assertThat(problems.get(0).severity()).as("%s", problems.get(0)).isEqualTo(Problem.Severity.WARNING);
     }
 
     // --- YAML itself ---
@@ -110,10 +117,13 @@ class FlowValidationTest {
     @Test
     void problemNamesTheFileAndPrintsAsPathLineColumnMessage() throws IOException {
         Path file = write("named.yml", "name: x\nstepz: []\nsteps:\n  - name: a\n    type: debug\n");
-        List<Problem> problems = catalog.validate(file);
+        List<Problem> problems = catalog.check(file);
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).file()).isEqualTo(file.toString());
-        assertThat(problems.get(0).toString()).startsWith(file + ":2:1: unknown key 'stepz'");
+        assertThat(problems.get(0).toString()).startsWith(file + ":2:1: warning: unknown key 'stepz'");
+        // a warning: the flow loads
+        assertThat(catalog.validate(file)).isEmpty();
+        assertThat(catalog.require(file).name()).isEqualTo("x");
     }
 
     static Stream<Arguments> notMappings() {
@@ -254,7 +264,8 @@ class FlowValidationTest {
 
     @Test
     void emptySteps() throws IOException {
-        assertOnly(validate("name: x\nsteps: []\n"), 2, 8, "steps: expected at least one step");
+        // the spooler runs such a flow (it does nothing): a warning
+        assertOnlyWarning(validate("name: x\nsteps: []\n"), 2, 8, "steps: the flow has no step");
     }
 
     @Test
@@ -806,7 +817,9 @@ class FlowValidationTest {
                   - name: a
                     type: debug
                 """);
-        assertOnly(problems, 7, 11, "step 'a': duplicate step name 'a' (first used on line 3)");
+        // the spooler allows it (a goto goes to the last one): a warning
+        assertOnlyWarning(problems, 7, 11, "step 'a': step name 'a' is already used on line 3",
+                "a goto to it goes to the last one");
     }
 
     @Test
@@ -824,7 +837,8 @@ class FlowValidationTest {
                             name: s
                             type: debug
                 """);
-        assertOnly(problems, 10, 19, "duplicate step name 's' (first used on line 3)");
+        // a step inside a case is no goto target: its name may be any
+        assertThat(problems).isEmpty();
     }
 
     @Test
@@ -839,7 +853,9 @@ class FlowValidationTest {
                   - name: b
                     type: debug
                 """);
-        assertOnly(problems, 6, 18, "step 'a': goto.step_name: no step is named 'nowhere'", "(steps: a, b)");
+        // the spooler fails only when it takes the jump: a warning
+        assertOnlyWarning(problems, 6, 18, "step 'a': no step is named 'nowhere'", "(steps: a, b)",
+                "the flow fails if it gets there");
     }
 
     @Test
@@ -972,8 +988,10 @@ class FlowValidationTest {
                     flow:
                       path: lib/bad.yml
                 """);
-        List<Problem> problems = catalog.validate(caller);
-        assertProblem(problems, 6, 13, "flow 'lib/bad.yml' is invalid (2 problems");
+        List<Problem> problems = catalog.check(caller);
+        // the unknown key 'colour' is a warning: one error makes the sub-flow invalid
+        assertProblem(problems, 6, 13, "flow 'lib/bad.yml' is invalid (1 problem");
+        assertThat(catalog.validate(caller)).noneMatch(Problem::isWarning).hasSize(2);
         assertThat(problems).as("%s", problems)
                 .anySatisfy(p -> {
                     assertThat(p.file()).isEqualTo(bad.toString());
@@ -1175,7 +1193,7 @@ class FlowValidationTest {
         }
 
         @Test
-        void whenOnANestedStepIsRefused() throws IOException {
+        void whenOnANestedStepIsTheNestedStepsOwn() throws IOException {
             List<Problem> problems = validate("""
                     name: x
                     steps:
@@ -1190,7 +1208,8 @@ class FlowValidationTest {
                                 type: debug
                                 when: "a > 1"
                     """);
-            assertOnly(problems, 12, 13, "step 'inner': when: not supported on a step inside a switch case");
+            // the spooler evaluates it when the case is chosen
+            assertThat(problems).isEmpty();
         }
     }
 
@@ -1249,16 +1268,19 @@ class FlowValidationTest {
         assertProblem(problems, 3, 16, "every_seconds: expected a positive whole number");
         assertProblem(problems, 4, 15, "finally_step: no step is named 'cleanup'");
         assertProblem(problems, 9, 7, "step 'read': file: mode write needs a 'data_key'");
-        assertProblem(problems, 11, 11, "duplicate step name 'read' (first used on line 6)");
+        assertProblem(problems, 11, 11, "step name 'read' is already used on line 6");
         assertProblem(problems, 13, 11, "when: the expression does not parse");
         assertProblem(problems, 17, 12, "step 'call': the template does not parse");
         assertProblem(problems, 21, 19, "step 'shape': jq does not compile");
         assertProblem(problems, 22, 20, "step 'shape': ignore_errors: invalid regex");
-        assertProblem(problems, 26, 18, "step 'jump': goto.step_name: no step is named 'nowhere'");
+        assertProblem(problems, 26, 18, "step 'jump': no step is named 'nowhere'");
         assertProblem(problems, 28, 11, "unknown step type 'bogus'");
         assertProblem(problems, 32, 13, "flow 'missing.yml' does not exist");
         assertProblem(problems, 38, 17, "step 'pick': switch.cases.when: invalid regex");
         assertThat(problems).isSortedAccordingTo(Problem::compareTo);
+        // what the spooler accepts, or fails on only when the step runs, is a warning
+        assertThat(problems.stream().filter(Problem::isWarning).map(p -> p.line() + ":" + p.column()).toList())
+                .containsExactly("2:1", "11:11", "13:11", "17:12", "21:19", "22:20", "26:18", "38:17");
     }
 
     // --- valid flows stay valid ---
@@ -1360,10 +1382,13 @@ class FlowValidationTest {
                           imagee: busybox
                     """);
             assertThat(problems).hasSize(4);
+            assertThat(problems).filteredOn(Problem::isWarning).singleElement()
+                    .satisfies(p -> assertThat(p.message()).contains("unknown key 'imagee'"));
             assertProblem(problems, 7, 13, "step 'a': k8s_job.wait: expected true or false");
             assertProblem(problems, 8, 24, "k8s_job.timeout_seconds: expected a whole number");
             assertProblem(problems, 9, 16, "k8s_job.command: expected a list");
-            assertProblem(problems, 10, 7, "k8s_job: unknown key 'imagee' (expected one of: image, command, args");
+            assertProblem(problems, 10, 7, "k8s_job: unknown key 'imagee', ignored (expected one of: image, command,"
+                    + " args");
         }
 
         @Test

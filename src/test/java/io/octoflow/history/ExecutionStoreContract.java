@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -306,6 +307,30 @@ abstract class ExecutionStoreContract {
     }
 
     @Test
+    void listFiltersOnAnyOfSeveralStatusesAndOnTheEndTimeInclusive() {
+        ExecutionStore store = seeded();
+        store.started(running("going", "a", at(20)));
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of("failed", "running"),
+                null, null)))).containsExactly("going", "r9", "r6", "r3", "r0");
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of(), null, null))).isEmpty();
+        assertThat(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of("exit", "aborted"), null,
+                null))).isEmpty();
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, null, at(3).plusMillis(500),
+                at(5).plusMillis(500))))).containsExactly("r5", "r4", "r3");
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, null, at(9), null))))
+                .as("a running row has no end: end filters never match it").containsExactly("r9");
+        // successes ended by at(8): r7, r5, r4, r2, r1; the page skips one and takes two
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 2, 1, Set.of("success"), null,
+                at(8))))).containsExactly("r5", "r4");
+        assertThat(store.count(new ExecutionQuery(null, null, null, null, 1, 0, Set.of("failed", "success"), null,
+                null))).isEqualTo(10);
+        assertThatThrownBy(() -> new ExecutionQuery(null, null, null, null, 10, 0, Set.of("done"), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("done");
+        assertThatThrownBy(() -> new ExecutionQuery(null, null, null, null, 10, 0, null, at(5), at(4)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void listPagesWithLimitAndOffset() {
         ExecutionStore store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 0)))).containsExactly("r9", "r8", "r7");
@@ -347,6 +372,33 @@ abstract class ExecutionStoreContract {
         assertThat(store.delete(null, null)).isEqualTo(1);
         assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactly("still-running");
         assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isZero();
+    }
+
+    @Test
+    void deleteEndedTakesAnyOfSeveralStatusesAndDeleteRemovesOneEndedRun() throws Exception {
+        ExecutionStore store = open();
+        Instant tenDaysAgo = Instant.now().minus(Duration.ofDays(10));
+        store.record(withSteps(ended("ok", "a", "success", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.record(withSteps(ended("no", "a", "failed", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
+        store.record(ended("late", "a", "timeout", tenDaysAgo, tenDaysAgo.plusSeconds(1)));
+        store.record(ended("bye", "a", "exit", tenDaysAgo, tenDaysAgo.plusSeconds(1)));
+        store.started(running("going", "a", tenDaysAgo));
+
+        assertThat(store.deleteEnded(null, Set.of())).isZero();
+        assertThat(store.deleteEnded(30, Set.of("failed", "timeout"))).as("not old enough").isZero();
+        assertThat(store.deleteEnded(5, Set.of("failed", "timeout", "running"))).isEqualTo(2);
+        assertThat(store.find("no")).isEmpty();
+        assertThat(store.find("late")).isEmpty();
+        assertThat(store.find("going")).as("a running row is never deleted").isPresent();
+
+        assertThat(store.delete("ok")).isTrue();
+        assertThat(store.find("ok")).isEmpty();
+        assertThat(store.delete("ok")).isFalse();
+        assertThat(store.delete("going")).as("a running row is never deleted").isFalse();
+        assertThat(store.delete("no-such-run")).isFalse();
+        assertThat(store.delete("x".repeat(100))).isFalse();
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isZero();
+        assertThat(ids(store.list(ExecutionQuery.latest(10)))).containsExactlyInAnyOrder("going", "bye");
     }
 
     private static Execution withSteps(Execution e) {
@@ -446,21 +498,50 @@ abstract class ExecutionStoreContract {
     // --- fires, ping ---
 
     @Test
-    void lastScheduledFireIsTheLatestFireTimeOfThatFlow() {
+    void lastScheduledFireIsTheLatestFireTimeOfThatFlowPath() {
         ExecutionStore store = open();
-        assertThat(store.lastScheduledFire("nightly")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly.yml")).isEmpty();
 
-        store.record(new Execution("f1", "nightly", null, "schedule", at(0), at(0), at(1), "success", null, null,
-                null, null));
-        store.record(Execution.skipped("f2", "nightly", null, at(60), at(60), "locked"));
-        store.record(new Execution("f0", "nightly", null, "schedule", at(-60), at(120), at(121), "success", null,
-                null, null, null)); // a late catch-up of an older fire
-        store.started(running("manual", "nightly", at(500))); // launched over the API: no fire time
-        store.started(Execution.running("other", "hourly", null, "schedule", at(900), at(900), null));
+        store.record(new Execution("f1", "nightly", "nightly.yml", "schedule", at(0), at(0), at(1), "success", null,
+                null, null, null));
+        store.record(Execution.skipped("f2", "nightly", "nightly.yml", at(60), at(60), "locked"));
+        store.record(new Execution("f0", "nightly", "nightly.yml", "schedule", at(-60), at(120), at(121), "success",
+                null, null, null, null)); // a late catch-up of an older fire
+        store.started(Execution.running("manual", "nightly", "nightly.yml", "api", null, at(500), "{}"));
+        store.started(Execution.running("other", "hourly", "hourly.yml", "schedule", at(900), at(900), null));
+        // another file with the same name is another flow: flows are identified by path
+        store.record(new Execution("twin", "nightly", "team/nightly.yml", "schedule", at(3000), at(3000), at(3001),
+                "success", null, null, null, null));
 
-        assertThat(store.lastScheduledFire("nightly")).contains(at(60));
-        assertThat(store.lastScheduledFire("hourly")).contains(at(900));
-        assertThat(store.lastScheduledFire("never")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly.yml")).contains(at(60));
+        assertThat(store.lastScheduledFire("team/nightly.yml")).contains(at(3000));
+        assertThat(store.lastScheduledFire("hourly.yml")).contains(at(900));
+        assertThat(store.lastScheduledFire("never.yml")).isEmpty();
+        assertThat(store.lastScheduledFire("nightly")).as("a name is not a path").isEmpty();
+    }
+
+    @Test
+    void runsAreFoundByPathOrByTheNameTheyShare() {
+        ExecutionStore store = open();
+        store.record(ended("one", "shared", "success", at(1), at(2)));
+        store.record(new Execution("two", "shared", "lib/shared.yml", "api", null, at(3), at(4), "success", null,
+                null, null, List.of()));
+        assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 10, 0, "lib/shared.yml"))))
+                .containsExactly("two");
+        assertThat(ids(store.list(ExecutionQuery.ofPath("routes/shared.yml", "success", 10)))).containsExactly("one");
+        assertThat(ids(store.list(new ExecutionQuery("shared", null, null, null, 10, 0)))).containsExactly("two", "one");
+        assertThat(store.lastSuccesses()).extracting(ExecutionStore.LastSuccess::flowPath)
+                .containsExactlyInAnyOrder("routes/shared.yml", "lib/shared.yml");
+    }
+
+    @Test
+    void pausesArePerPath() {
+        ExecutionStore store = open();
+        assertThat(store.setPaused("a/same.yml", true)).isTrue();
+        assertThat(store.setPaused("a/same.yml", true)).isFalse();
+        assertThat(store.setPaused("b/same.yml", true)).isTrue();
+        assertThat(store.setPaused("b/same.yml", false)).isTrue();
+        assertThat(store.pausedFlows()).containsExactly("a/same.yml");
     }
 
     @Test

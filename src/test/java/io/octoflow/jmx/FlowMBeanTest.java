@@ -94,7 +94,7 @@ class FlowMBeanTest {
     }
 
     private ObjectName flow(String name) throws Exception {
-        return new ObjectName("io.octoflow:type=Flow,name=\"" + name + "\"");
+        return new ObjectName("io.octoflow:type=Flow,name=\"" + name + "\",path=\"" + name + ".yml\"");
     }
 
     @Test
@@ -125,7 +125,7 @@ class FlowMBeanTest {
         assertThat(jmx.getAttribute(report, "LastStatus")).isEqualTo("success");
 
         // a stuck run's lock, removed from jconsole
-        assertThat(service.service().locks().add("report", "stuck-run")).isTrue();
+        assertThat(service.service().locks().add("report.yml", "stuck-run")).isTrue();
         assertThat(jmx.getAttribute(report, "Locked")).isEqualTo(true);
         assertThatThrownBy(() -> jmx.invoke(report, "launch", new Object[] {""}, new String[] {String.class.getName()}))
                 .isInstanceOf(RuntimeMBeanException.class).hasStackTraceContaining("already running (locked)");
@@ -154,17 +154,17 @@ class FlowMBeanTest {
 
     @Test
     void camelShowsTheFlowRouteAndItsStepsByName() throws Exception {
-        Set<ObjectName> routes = jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"flow-report\",*"),
-                null);
+        Set<ObjectName> routes = jmx.queryNames(
+                new ObjectName("org.apache.camel:type=routes,name=\"flow-report.yml\",*"), null);
         assertThat(routes).hasSize(1);
         Set<ObjectName> steps = jmx.queryNames(new ObjectName("org.apache.camel:type=processors,*"), null);
         assertThat(steps).extracting(name -> name.getKeyProperty("name"))
-                .contains("\"report/read input\"", "\"report/write report\"");
+                .contains("\"report.yml/read input\"", "\"report.yml/write report\"");
     }
 
     @Test
     void jolokiaServesTheSameMBeansBehindTheApiToken() {
-        String read = "/jolokia/read/io.octoflow:type=Flow,name=%22report%22/Schedule";
+        String read = "/jolokia/read/io.octoflow:type=Flow,name=%22report%22,path=%22report.yml%22/Schedule";
         Response anonymous = service.send(service.request(read).setHeader("Authorization", "Bearer nope"));
         assertThat(anonymous.status()).isEqualTo(401);
 
@@ -175,7 +175,8 @@ class FlowMBeanTest {
         assertThat(answer.json().get("value").asText()).isEqualTo("every 3600 s");
 
         Response exec = service.post("/jolokia", """
-                {"type": "exec", "mbean": "io.octoflow:type=Flow,name=\\"report\\"", "operation": "launch",
+                {"type": "exec", "mbean": "io.octoflow:type=Flow,name=\\"report\\",path=\\"report.yml\\"",
+                 "operation": "launch",
                  "arguments": ["{\\"day\\": \\"friday\\"}"]}
                 """);
         assertThat(exec.json().get("status").asInt()).as(exec.body()).isEqualTo(200);

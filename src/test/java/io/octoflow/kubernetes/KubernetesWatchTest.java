@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
+import io.octoflow.flow.FlowDefinition;
 import io.octoflow.support.FlowFixture.LogCapture;
 import io.octoflow.support.KubernetesMock;
 import io.octoflow.support.ServiceFixture;
@@ -140,7 +141,8 @@ class KubernetesWatchTest {
         await().atMost(WAIT).until(() -> service.post("/api/flows/launch",
                 "{\"flow\": \"" + name + "\"}").status() == 404);
         assertThat(Files.exists(service.files().data().resolve("kubernetes/flows/" + name + ".yml"))).isFalse();
-        assertThat(service.service().camel().getRoute("flow-changing")).isNull();
+        assertThat(service.service().camel().getRoute("flow-" + FlowDefinition.camelId(service.files().data()
+                .resolve("kubernetes/flows/" + name + ".yml").toAbsolutePath().normalize().toString()))).isNull();
     }
 
     // ---- Loop resources

@@ -106,7 +106,7 @@ class ServiceLogsTest {
                 new IllegalStateException("refused token " + ServiceFixture.TOKEN));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logLines())
-                .anyMatch(line -> line.contains("flow 'items' success")));
+                .anyMatch(line -> line.contains("flow 'items' (items.yml) success")));
         List<String> lines = logLines();
         assertThat(lines).filteredOn(line -> line.contains("failed at step 'call with token'")).singleElement()
                 .asString().contains("[leaky " + leaky + "]").contains("rejected: Bearer ***");
@@ -150,7 +150,7 @@ class ServiceLogsTest {
         service.set("LOG_FORMAT", "json").start();
         String id = launch("leaky.yml");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logLines())
-                .anyMatch(line -> line.contains("flow 'leaky' failed")));
+                .anyMatch(line -> line.contains("flow 'leaky' (leaky.yml) failed")));
         JsonNode failure = null;
         for (String line : logLines()) {
             JsonNode event = JSON.readTree(line); // every line is one JSON object

@@ -117,18 +117,25 @@ class MetricsTest {
     @Test
     void runsAreCountedByFlowAndStatusWithTheirDurations() {
         String scrape = scrape();
-        assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"sum\",status=\"success\"}")).isEqualTo(2.0);
-        assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"leaky\",status=\"failed\"}")).isEqualTo(1.0);
-        assertThat(value(scrape, "octoflow_flow_duration_seconds_count{flow=\"sum\"}")).isEqualTo(2.0);
-        assertThat(value(scrape, "octoflow_flow_duration_seconds_bucket{flow=\"sum\",le=\"+Inf\"}")).isEqualTo(2.0);
-        assertThat(value(scrape, "octoflow_step_duration_seconds_count{flow=\"sum\",step=\"add\"}")).isEqualTo(2.0);
-        assertThat(value(scrape, "octoflow_step_duration_seconds_count{flow=\"sum\",step=\"show\"}")).isEqualTo(2.0);
-        double lastSuccess = value(scrape, "octoflow_flow_last_success_timestamp_seconds{flow=\"sum\"}");
+        assertThat(value(scrape,
+                "octoflow_flow_executions_total{flow=\"sum\",path=\"sum.yml\",status=\"success\"}")).isEqualTo(2.0);
+        assertThat(value(scrape,
+                "octoflow_flow_executions_total{flow=\"leaky\",path=\"leaky.yml\",status=\"failed\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "octoflow_flow_duration_seconds_count{flow=\"sum\",path=\"sum.yml\"}")).isEqualTo(2.0);
+        assertThat(value(scrape,
+                "octoflow_flow_duration_seconds_bucket{flow=\"sum\",path=\"sum.yml\",le=\"+Inf\"}")).isEqualTo(2.0);
+        assertThat(value(scrape,
+                "octoflow_step_duration_seconds_count{flow=\"sum\",path=\"sum.yml\",step=\"add\"}")).isEqualTo(2.0);
+        assertThat(value(scrape,
+                "octoflow_step_duration_seconds_count{flow=\"sum\",path=\"sum.yml\",step=\"show\"}")).isEqualTo(2.0);
+        double lastSuccess = value(scrape,
+                "octoflow_flow_last_success_timestamp_seconds{flow=\"sum\",path=\"sum.yml\"}");
         assertThat(lastSuccess).isBetween(System.currentTimeMillis() / 1000.0 - 120, System.currentTimeMillis() / 1000.0 + 1);
-        assertThat(scrape).doesNotContain("octoflow_flow_last_success_timestamp_seconds{flow=\"leaky\"}");
+        assertThat(scrape).doesNotContain(
+                "octoflow_flow_last_success_timestamp_seconds{flow=\"leaky\",path=\"leaky.yml\"}");
         // Camel's route meters, under the flows' route ids, and JVM meters
         assertThat(value(scrape, "camel_exchanges_total{camelContext=\"octoflow\",eventType=\"route\","
-                + "kind=\"CamelRoute\",routeId=\"flow-sum\"}")).isEqualTo(2.0);
+                + "kind=\"CamelRoute\",routeId=\"flow-sum.yml\"}")).isEqualTo(2.0);
         assertThat(scrape).contains("jvm_memory_used_bytes{", "process_uptime_seconds ");
         assertThat(scrape).doesNotContain("routeId=\"api-", "routeId=\"schedule-");
     }
@@ -150,18 +157,19 @@ class MetricsTest {
     @Test
     void scheduledRunsReportTheirLagAndSkippedFiresTheirReason() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(scrape()).contains("octoflow_schedule_lag_seconds{flow=\"tick\"}"));
-        double lag = value(scrape(), "octoflow_schedule_lag_seconds{flow=\"tick\"}");
+                assertThat(scrape()).contains("octoflow_schedule_lag_seconds{flow=\"tick\",path=\"tick.yml\"}"));
+        double lag = value(scrape(), "octoflow_schedule_lag_seconds{flow=\"tick\",path=\"tick.yml\"}");
         assertThat(lag).isGreaterThanOrEqualTo(0).isLessThan(5);
 
         // a run of tick that never ends, as far as the scheduler can tell: its lock is held
-        assertThat(service.service().locks().add("tick", "held-by-test")).isTrue();
+        assertThat(service.service().locks().add("tick.yml", "held-by-test")).isTrue();
         try {
             assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(1.0);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape())
-                    .containsPattern("octoflow_flow_skipped_total\\{flow=\"tick\",reason=\"locked\"} [1-9]"));
+                    .containsPattern(
+                            "octoflow_flow_skipped_total\\{flow=\"tick\",path=\"tick.yml\",reason=\"locked\"} [1-9]"));
         } finally {
-            service.service().locks().release("tick");
+            service.service().locks().release("tick.yml");
         }
         assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(0.0);
     }

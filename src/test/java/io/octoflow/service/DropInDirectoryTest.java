@@ -111,7 +111,7 @@ class DropInDirectoryTest {
         Files.delete(file);
         await().atMost(WATCH).until(() -> !scheduled("doomed"));
         assertThat(service.post("/api/flows/launch", "{\"path\": \"doomed.yml\"}").status()).isEqualTo(404);
-        assertThat(service.service().camel().getRoute("flow-doomed")).isNull();
+        assertThat(service.service().camel().getRoute("flow-doomed.yml")).isNull();
     }
 
     @Test
@@ -147,11 +147,14 @@ class DropInDirectoryTest {
     }
 
     @Test
-    void twoFilesMayNotClaimOneFlowName() throws Exception {
+    void twoFilesMayShareAFlowNameAndEachRunsByItsPath() throws Exception {
+        // flows are identified by path (spooler files share names): the copy is a flow of its own
         write(service.files().flows().resolve("copy of existing.yml"), greeting("existing", "copy"));
-        await().atMost(WATCH).until(() -> invalidFile("copy of existing.yml") != null);
-        assertThat(invalidFile("copy of existing.yml").at("/problems/0/message").asText())
-                .contains("'existing'", "already used by existing.yml");
+        await().atMost(WATCH).until(() -> "copy".equals(greetingOf("copy of existing.yml")));
+        assertThat(invalidFile("copy of existing.yml")).isNull();
+        assertThat(greetingOf("existing.yml")).isEqualTo("v1");
+        Files.delete(service.files().flows().resolve("copy of existing.yml"));
+        await().atMost(WATCH).until(() -> greetingOf("copy of existing.yml") == null);
         assertThat(greetingOf("existing.yml")).isEqualTo("v1");
     }
 

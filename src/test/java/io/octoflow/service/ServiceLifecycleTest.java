@@ -68,7 +68,7 @@ class ServiceLifecycleTest {
 
         try (LogCapture log = new LogCapture(FileLockRepository.class.getName())) {
             fixture.start();
-            assertThat(log.text()).contains("Removed stale lock of flow 'slow'");
+            assertThat(log.text()).contains("Removed stale lock of flow 'slow.yml'");
         }
         try {
             assertThat(lockFiles()).isEmpty();

@@ -15,6 +15,7 @@ import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.support.FlowFixture;
 
+/** exit: status exit, the spooler's message, nothing stored, the message used as written. */
 class ExitStepTest {
 
     @TempDir
@@ -51,13 +52,14 @@ class ExitStepTest {
     }
 
     @Test
-    void exitEndsTheFlowWithStatusExitAndStoresTheMessageWithoutRunningTheFinallyStep() {
+    void exitEndsTheFlowWithStatusExitAndTheSpoolersMessageStoringNothingAndSkippingTheFinallyStep() {
         RunResult r = fx.run("exit.yml", Map.of("tickets", List.of(), "team", "ops"));
 
         assertThat(r.status()).isEqualTo(RunStatus.EXIT);
-        assertThat(r.error()).isNull();
-        assertThat(r.data()).containsEntry("exit_info", "No tickets found for ops, exiting early.")
-                .doesNotContainKeys("after", "wrap up");
+        // the message is not templated on the spooler
+        assertThat(r.error()).isEqualTo("Flow exited with message: No tickets found for {{ team }}, exiting early.");
+        assertThat(r.data()).doesNotContainKeys("exit_info", "stop", "after", "wrap up");
+        assertThat(r.data().get("__errors__")).isEqualTo(List.of());
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly("stop:success");
     }
 
@@ -66,6 +68,7 @@ class ExitStepTest {
         RunResult r = fx.run("exit.yml", Map.of("tickets", List.of(1), "team", "ops"));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.error()).isNull();
         assertThat(r.data()).containsEntry("after", "ran").containsEntry("wrap up", "finally ran")
                 .doesNotContainKey("exit_info");
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status())
@@ -88,6 +91,27 @@ class ExitStepTest {
         RunResult r = fx.run("bare_exit.yml");
 
         assertThat(r.status()).isEqualTo(RunStatus.EXIT);
-        assertThat(r.data()).containsEntry("stop", "exit").doesNotContainKey("after");
+        assertThat(r.error()).isEqualTo("Flow exited.");
+        assertThat(FlowFixture.stored(r.data())).isEmpty();
+    }
+
+    @Test
+    void aNonStringMessageIsPrintedAsPythonDoes() {
+        fx.flow("number_exit.yml", """
+                name: number exit
+                steps:
+                  - name: stop
+                    type: exit
+                    ignore_errors: [".*"]
+                    exit:
+                      message: [1, true, null]
+                """);
+
+        RunResult r = fx.run("number_exit.yml");
+
+        // an exit is no error: ignore_errors does not keep the flow going
+        assertThat(r.status()).isEqualTo(RunStatus.EXIT);
+        assertThat(r.error()).isEqualTo("Flow exited with message: [1, True, None]");
+        assertThat(r.data().get("__errors__")).isEqualTo(List.of());
     }
 }

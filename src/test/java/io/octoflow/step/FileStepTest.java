@@ -208,7 +208,7 @@ class FileStepTest {
                     type: set_fact
                     set_fact:
                       value:
-                        n: "{{ (entry.n | default(0) | int) + 1 }}"
+                        n: "{{ ((entry.n if entry is defined else 0) | int) + 1 }}"
                   - name: log
                     type: file
                     file:

@@ -1,7 +1,6 @@
 package io.octoflow.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
-import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.support.FlowFixture;
+import io.octoflow.support.TestHttpServer;
 
 /** The {@code ignore_errors} key every step has. */
 class IgnoreErrorsStepTest {
@@ -64,9 +63,11 @@ class IgnoreErrorsStepTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> errors = (List<Map<String, Object>>) r.data().get("__errors__");
         assertThat(errors).hasSize(2);
-        assertThat(errors.get(0)).containsOnlyKeys("step", "error").containsEntry("step", "read missing");
+        assertThat(errors.get(0)).containsOnlyKeys("step", "error", "ignored").containsEntry("step", "read missing")
+                .containsEntry("ignored", "Error ignored based on regex: does not exist");
         assertThat((String) errors.get(0).get("error")).contains("in/absent.json").contains("does not exist");
-        assertThat(errors.get(1)).containsEntry("step", "log run");
+        assertThat(errors.get(1)).containsEntry("step", "log run")
+                .containsEntry("ignored", "Error ignored based on regex: not in the flow data");
         assertThat((String) errors.get(1).get("error")).contains("run_entry").contains("not in the flow data");
         assertThat(r.data()).containsEntry("count", "2 errors, first from read missing")
                 .doesNotContainKeys("read missing", "log run");
@@ -90,7 +91,8 @@ class IgnoreErrorsStepTest {
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(((Number) r.data().get("count")).intValue()).isZero();
-        assertThat(r.data()).doesNotContainKey("__errors__");
+        // a key of the flow data from the start, as on the spooler
+        assertThat(r.data()).containsEntry("__errors__", List.of());
     }
 
     @Test
@@ -113,11 +115,101 @@ class IgnoreErrorsStepTest {
 
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.error()).contains("read missing");
-        assertThat(r.data()).doesNotContainKeys("after", "__errors__");
+        assertThat(r.data()).doesNotContainKeys("after");
+        // the spooler keeps the entry of the error that failed the flow, without "ignored"
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) r.data().get("__errors__");
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e).containsOnlyKeys("step", "error").containsEntry("step", "read missing");
+            assertThat((String) e.get("error")).contains("in/absent.json");
+        });
     }
 
     @Test
-    void anInvalidRegexIsReportedAtValidation() {
+    void spoolerPatternsAreTriedAtTheStartOfThePythonTextOfTheDetail() {
+        fx.flow("python.yml", """
+                name: python patterns
+                steps:
+                  - name: anchored
+                    type: file
+                    file:
+                      path: in/absent.json
+                    ignore_errors: ["absent"]
+                  - name: plain error
+                    type: file
+                    file:
+                      path: in/absent.json
+                    ignore_errors: ["^{}$"]
+                  - name: anything
+                    type: file
+                    file:
+                      path: in/absent.json
+                    ignore_errors: [".*"]
+                """);
+
+        RunResult r = fx.run("python.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) r.data().get("__errors__");
+        // "absent" is found in Octoflow's message; "^{}$" is Python's text of a plain exception's attributes
+        assertThat(errors).extracting(e -> e.get("ignored")).containsExactly(
+                "Error ignored based on regex: absent", "Error ignored based on regex: ^{}$",
+                "Error ignored based on regex: .*");
+    }
+
+    @Test
+    void anHttpErrorEntryHoldsStatusCodeAndParsedResponseContent() {
+        try (TestHttpServer server = TestHttpServer.start()) {
+            server.respond("/missing", 404, "application/json", "{\"error\": \"x\"}");
+            server.respond("/down", 503, "text/plain", "down for maintenance");
+            server.respond("/empty", 500, "text/plain", "");
+            fx.flow("http.yml", """
+                    name: http errors
+                    steps:
+                      - name: missing
+                        type: rest
+                        rest:
+                          uri: "%1$s/missing"
+                        ignore_errors: ["{'status_code': 404, 'response_content': {'error': 'x'}}"]
+                      - name: down
+                        type: rest
+                        rest:
+                          uri: "%1$s/down"
+                        ignore_errors: ["{'status_code': 5[0-9]{2},"]
+                      - name: empty
+                        type: rest
+                        rest:
+                          uri: "%1$s/empty"
+                        ignore_errors: ["{'status_code': 500, 'response_content': None}"]
+                      - name: not ignored
+                        type: rest
+                        rest:
+                          uri: "%1$s/missing"
+                        ignore_errors: ["{'status_code': 500"]
+                    """.formatted(server.baseUrl()));
+
+            RunResult r = fx.run("http.yml");
+
+            assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> errors = (List<Map<String, Object>>) r.data().get("__errors__");
+            assertThat(errors).hasSize(4);
+            assertThat(errors.get(0)).isEqualTo(Map.of("step", "missing",
+                    "error", Map.of("status_code", 404, "response_content", Map.of("error", "x")),
+                    "ignored", "Error ignored based on regex: {'status_code': 404, 'response_content': {'error': 'x'}}"));
+            assertThat(errors.get(1)).containsEntry("error",
+                    Map.of("status_code", 503, "response_content", "down for maintenance")).containsKey("ignored");
+            Map<String, Object> empty = new java.util.LinkedHashMap<>();
+            empty.put("status_code", 500);
+            empty.put("response_content", null);
+            assertThat(errors.get(2)).containsEntry("error", empty).containsKey("ignored");
+            assertThat(errors.get(3)).containsOnlyKeys("step", "error").containsEntry("step", "not ignored");
+        }
+    }
+
+    @Test
+    void anInvalidRegexIsAWarningAndNeverMatches() {
         fx.flow("badregex.yml", """
                 name: bad regex
                 steps:
@@ -128,11 +220,11 @@ class IgnoreErrorsStepTest {
                       value: 1
                 """);
 
-        assertThatThrownBy(() -> fx.load("badregex.yml"))
-                .isInstanceOfSatisfying(InvalidFlowException.class, e -> {
-                    assertThat(e.problems()).hasSize(1);
-                    assertThat(e.problems().get(0).line()).isEqualTo(5);
-                    assertThat(e.problems().get(0).message()).contains("ignore_errors");
+        assertThat(fx.engine().catalog().warnings(fx.flows().resolve("badregex.yml"))).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isEqualTo(5);
+                    assertThat(p.message()).contains("ignore_errors", "invalid regex");
                 });
+        assertThat(fx.run("badregex.yml").status()).isEqualTo(RunStatus.SUCCESS);
     }
 }

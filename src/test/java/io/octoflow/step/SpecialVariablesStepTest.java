@@ -60,8 +60,11 @@ class SpecialVariablesStepTest {
         Map<String, Object> vars = (Map<String, Object>) r.data().get("vars");
         String timestamp = (String) vars.get("timestamp");
         assertThat(timestamp).matches("\\d{14}");
-        assertThat(timestamp).isEqualTo(DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
-                .format(r.started()));
+        // the run's start, in local time of TIMEZONE (UTC by default)
+        assertThat(timestamp).isIn(
+                DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(r.started()),
+                DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
+                        .format(r.started().plusSeconds(1)));
         assertThat(vars.get("job")).isEqualTo(r.jobId());
         assertThat(r.jobId()).isNotBlank();
         assertThat(vars.get("path")).isEqualTo("team/specials.yml");
@@ -69,8 +72,12 @@ class SpecialVariablesStepTest {
         assertThat(vars.get("input_team")).isEqualTo("ops");
         assertThat(vars.get("loop_index")).isNull();
         assertThat(vars.get("errors")).isEqualTo(List.of());
-        // special variables are not flow data
-        assertThat(r.data()).containsOnlyKeys("unrelated", "vars");
+        // as on the spooler, the special variables are keys of the flow data from the start, in this order
+        assertThat(r.data().keySet()).containsExactly("__errors__", "__input__", "__loop_index__", "__job_id__",
+                "__timestamp__", "__flow_path__", "unrelated", "vars");
+        assertThat(r.data()).containsEntry("__input__", input).containsEntry("__job_id__", r.jobId())
+                .containsEntry("__timestamp__", timestamp).containsEntry("__flow_path__", "team/specials.yml")
+                .containsEntry("__loop_index__", null).containsEntry("__errors__", List.of());
     }
 
     @Test
@@ -154,7 +161,8 @@ class SpecialVariablesStepTest {
                 Map.of("title", "one", "fields", Map.of("owner", "ann")), Map.of("title", "two")), "x", 1));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data().get("whole")).isEqualTo(List.of("tickets", "x"));
+        assertThat(r.data().get("whole")).isEqualTo(List.of("__errors__", "__flow_path__", "__input__",
+                "__job_id__", "__loop_index__", "__timestamp__", "tickets", "x"));
         assertThat(r.data().get("second title")).isEqualTo("two");
         assertThat(r.data().get("nested")).isEqualTo("ann");
         assertThat(r.data().get("__errors__")).asList().singleElement()
@@ -163,7 +171,53 @@ class SpecialVariablesStepTest {
     }
 
     @Test
-    void subFlowsShareTheTimestampAndJobIdAndHaveTheirOwnPath() {
+    void theLaunchPayloadIsInputOnlyAndAnEmptyMappingWhenNone() {
+        fx.flow("payload.yml", """
+                name: payload
+                steps:
+                  - name: seen
+                    type: set_fact
+                    set_fact:
+                      value: "{{ team | default('not merged') }} / {{ __input__.team }}"
+                  - name: whole
+                    type: jq
+                    jq:
+                      expression: '.__input__'
+                      data_key: "."
+                """);
+
+        RunResult given = fx.run("payload.yml", Map.of("team", "ops"), Map.of());
+        RunResult none = fx.run("payload.yml");
+
+        assertThat(given.status()).as(given.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(given.data()).containsEntry("seen", "not merged / ops").doesNotContainKey("team")
+                .containsEntry("whole", Map.of("team", "ops"));
+        assertThat(none.data()).containsEntry("__input__", Map.of()).containsEntry("whole", Map.of());
+    }
+
+    @Test
+    void theTimestampIsLocalTimeInTheTimezoneSetting() {
+        fx.set("TIMEZONE", "Pacific/Kiritimati");
+        fx.flow("zone.yml", """
+                name: zone
+                steps:
+                  - name: stamp
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __timestamp__ }}"
+                """);
+
+        RunResult r = fx.run("zone.yml");
+
+        DateTimeFormatter local = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .withZone(java.time.ZoneId.of("Pacific/Kiritimati"));
+        assertThat((String) r.data().get("stamp")).isIn(local.format(r.started()),
+                local.format(r.started().plusSeconds(1)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void subFlowsShareTheJobIdAndHaveTheirOwnPathAndTimestamp() {
         fx.flow("lib/child.yml", """
                 name: child
                 steps:
@@ -195,9 +249,10 @@ class SpecialVariablesStepTest {
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         @SuppressWarnings("unchecked")
         Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) r.data().get("call")).get("vars");
-        assertThat(vars).containsEntry("timestamp", r.data().get("mine")).containsEntry("job", r.jobId())
-                .containsEntry("path", "lib/child.yml");
+        assertThat(vars).containsEntry("job", r.jobId()).containsEntry("path", "lib/child.yml");
+        assertThat((String) vars.get("timestamp")).matches("\\d{14}");
         // data_key "." hands the whole parent data to the sub-flow
-        assertThat(vars.get("input")).isEqualTo(Map.of("a", 1));
+        assertThat((Map<String, Object>) vars.get("input")).containsEntry("a", 1)
+                .containsEntry("__flow_path__", "parent.yml");
     }
 }

@@ -1,7 +1,6 @@
 package io.octoflow.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import io.octoflow.execution.FlowEngine;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.FlowDefinition;
-import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.support.FlowFixture;
 
 /** Runs on CamelTestSupport's context, so the routes the engine builds can be inspected there. */
@@ -52,7 +50,7 @@ class SwitchStepTest extends CamelTestSupport {
                             result_key: action
                             set_fact:
                               value: "page the on-call for {{ priority }}"
-                        - when: "priority"
+                        - when: ".*priority"
                           step:
                             name: second match
                             type: set_fact
@@ -114,7 +112,8 @@ class SwitchStepTest extends CamelTestSupport {
         RunResult r = run("switch.yml", Map.of("priority", "stop"));
 
         assertThat(r.status()).isEqualTo(RunStatus.EXIT);
-        assertThat(r.data()).containsEntry("stop here", "stopped on request").doesNotContainKeys("after", "action");
+        assertThat(r.error()).isEqualTo("Flow exited with message: stopped on request");
+        assertThat(r.data()).doesNotContainKeys("stop here", "after", "action");
     }
 
     @Test
@@ -127,7 +126,7 @@ class SwitchStepTest extends CamelTestSupport {
                     switch:
                       data_key: ticket
                       cases:
-                        - when: '"level":"high"'
+                        - when: "{'level': 'high'}"
                           step:
                             name: high
                             type: set_fact
@@ -146,13 +145,142 @@ class SwitchStepTest extends CamelTestSupport {
         assertThat(miss.data()).containsEntry("after", "ran").doesNotContainKeys("high", "pick");
         assertThat(miss.steps()).extracting(s -> s.step() + ":" + s.status())
                 .containsExactly("pick:success", "after:success");
-        // structured values are matched as JSON text
+        // structured values are matched as Python prints them; a brace is a literal, as in Python's re
         assertThat(hit.status()).as(hit.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(hit.data()).containsEntry("high", "matched structured");
     }
 
     @Test
-    void invalidRegexIsReportedAtValidation() {
+    void theCasesMatchAtTheStartOfThePythonTextOfTheValue() {
+        fx.flow("python_text.yml", """
+                name: python text
+                steps:
+                  - name: by value
+                    type: switch
+                    switch:
+                      data_key: value
+                      cases:
+                        - when: "igh"
+                          step:
+                            name: found inside
+                            type: set_fact
+                            result_key: picked
+                            set_fact:
+                              value: inside
+                        - when: "None$"
+                          step:
+                            name: missing
+                            type: set_fact
+                            result_key: picked
+                            set_fact:
+                              value: missing key
+                        - when: 'True|\\[''a'', 1\\]|1\\.5'
+                          step:
+                            name: python
+                            type: set_fact
+                            result_key: picked
+                            set_fact:
+                              value: "python text"
+                        - when: ".*"
+                          step:
+                            name: anything
+                            type: set_fact
+                            result_key: picked
+                            set_fact:
+                              value: anything
+                """);
+
+        // re.match: "igh" is not at the start of "high"
+        assertThat(run("python_text.yml", Map.of("value", "high")).data()).containsEntry("picked", "anything");
+        // a missing data_key is None, not an error
+        RunResult missing = run("python_text.yml", Map.of());
+        assertThat(missing.status()).as(missing.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(missing.data()).containsEntry("picked", "missing key");
+        assertThat(run("python_text.yml", Map.of("value", true)).data()).containsEntry("picked", "python text");
+        assertThat(run("python_text.yml", Map.of("value", List.of("a", 1))).data())
+                .containsEntry("picked", "python text");
+        assertThat(run("python_text.yml", Map.of("value", 1.5)).data()).containsEntry("picked", "python text");
+    }
+
+    @Test
+    void theChosenStepHasItsOwnWhenAndMayGoto() {
+        fx.flow("nested.yml", """
+                name: nested
+                steps:
+                  - name: pick
+                    type: switch
+                    switch:
+                      data_key: mode
+                      cases:
+                        - when: "skip"
+                          step:
+                            name: guarded
+                            type: set_fact
+                            when: "allowed | default(false)"
+                            set_fact:
+                              value: ran guarded
+                        - when: "jump"
+                          step:
+                            name: leap
+                            type: goto
+                            goto:
+                              step_name: landing
+                  - name: between
+                    type: set_fact
+                    set_fact:
+                      value: ran between
+                  - name: landing
+                    type: set_fact
+                    set_fact:
+                      value: landed
+                """);
+
+        RunResult skipped = run("nested.yml", Map.of("mode", "skip"));
+        RunResult allowed = run("nested.yml", Map.of("mode", "skip", "allowed", true));
+        RunResult jumped = run("nested.yml", Map.of("mode", "jump"));
+
+        assertThat(skipped.status()).as(skipped.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(skipped.data()).doesNotContainKey("guarded").containsEntry("between", "ran between");
+        assertThat(allowed.data()).containsEntry("guarded", "ran guarded");
+        assertThat(jumped.status()).as(jumped.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(jumped.data()).containsEntry("landing", "landed").doesNotContainKeys("between", "leap", "pick");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anErrorOfTheChosenStepIsTheSwitchStepsError() {
+        fx.flow("nested_error.yml", """
+                name: nested error
+                steps:
+                  - name: pick
+                    type: switch
+                    ignore_errors: ["{}"]
+                    switch:
+                      data_key: mode
+                      cases:
+                        - when: "read"
+                          step:
+                            name: reader
+                            type: file
+                            file:
+                              path: missing.json
+                  - name: after
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+
+        RunResult r = run("nested_error.yml", Map.of("mode", "read"));
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("after", "ran");
+        assertThat(r.data().get("__errors__")).asList().singleElement()
+                .satisfies(e -> assertThat((Map<String, Object>) e).containsEntry("step", "pick")
+                        .containsEntry("ignored", "Error ignored based on regex: {}"));
+    }
+
+    @Test
+    void invalidRegexIsAWarningAndFailsTheSwitchWhenItGetsThere() {
         fx.flow("bad_switch.yml", """
                 name: bad switch
                 steps:
@@ -167,47 +295,50 @@ class SwitchStepTest extends CamelTestSupport {
                             type: debug
                 """);
 
-        assertThatThrownBy(() -> engine.load(fx.flows().resolve("bad_switch.yml")))
-                .isInstanceOfSatisfying(InvalidFlowException.class, e -> {
-                    assertThat(e.problems()).hasSize(1);
-                    assertThat(e.problems().get(0).line()).isEqualTo(8);
-                    assertThat(e.problems().get(0).message()).contains("pick").contains("invalid regex");
+        assertThat(engine.catalog().warnings(fx.flows().resolve("bad_switch.yml"))).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isEqualTo(8);
+                    assertThat(p.message()).contains("pick").contains("invalid regex");
                 });
+        RunResult r = run("bad_switch.yml", Map.of("x", "a"));
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("pick").contains("invalid regex");
     }
 
     @Test
     void theFlowIsARouteOfTheTestContextWithStepNamedProcessors() {
         FlowDefinition flow = engine.load(fx.flows().resolve("switch.yml"));
 
-        assertThat(flow.routeId()).isEqualTo("flow-switcher");
-        Route route = context().getRoute("flow-switcher");
+        assertThat(flow.routeId()).isEqualTo("flow-switch.yml");
+        Route route = context().getRoute("flow-switch.yml");
         assertThat(route).isNotNull();
-        assertThat(route.getEndpoint().getEndpointUri()).isEqualTo("direct://flow-switcher");
+        assertThat(route.getEndpoint().getEndpointUri()).isEqualTo("direct://flow-switch.yml");
 
         // processors that are ids at run time (try blocks, choices) carry the step's name
         List<String> runtimeIds = new ArrayList<>();
-        route.filter("switcher/*").forEach(p -> runtimeIds.add(((IdAware) p).getId()));
-        assertThat(runtimeIds).contains("switcher/by priority:try", "switcher/by priority:cases",
-                "switcher/after:try");
-        // every step's main processor, nested switch cases included, has the id <flow name>/<step name>
-        for (String id : List.of("switcher/by priority", "switcher/after", "switcher/escalate",
-                "switcher/second match", "switcher/stop here", "switcher/queue")) {
+        route.filter("switch.yml/*").forEach(p -> runtimeIds.add(((IdAware) p).getId()));
+        assertThat(runtimeIds).contains("switch.yml/by priority:try", "switch.yml/by priority:cases",
+                "switch.yml/after:try");
+        // every step's main processor, nested switch cases included, has the id <flow path>/<step name>
+        for (String id : List.of("switch.yml/by priority", "switch.yml/after", "switch.yml/escalate",
+                "switch.yml/second match", "switch.yml/stop here", "switch.yml/queue")) {
             ProcessorDefinition<?> definition = context.getProcessorDefinition(id);
             assertThat(definition).as("processor %s", id).isNotNull();
             assertThat(definition.getId()).isEqualTo(id);
-            assertThat(ProcessorDefinitionHelper.getRoute(definition).getRouteId()).isEqualTo("flow-switcher");
+            assertThat(ProcessorDefinitionHelper.getRoute(definition).getRouteId()).isEqualTo("flow-switch.yml");
         }
 
-        RouteDefinition model = context.getRouteDefinition("flow-switcher");
+        RouteDefinition model = context.getRouteDefinition("flow-switch.yml");
         List<String> modelIds = new ArrayList<>();
         collectIds(model.getOutputs(), modelIds);
-        assertThat(modelIds).contains("switcher:start", "switcher/by priority", "switcher/by priority:cases",
-                "switcher/escalate", "switcher/queue", "switcher/after", "switcher:end");
+        assertThat(modelIds).contains("switch.yml:start", "switch.yml/by priority", "switch.yml/by priority:cases",
+                "switch.yml/escalate", "switch.yml/queue", "switch.yml/after", "switch.yml:end");
 
         // the route runs from the test context's own producer too
         RunResult r = engine.run(flow, null, Map.of("priority", "normal"));
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(context().getRoutes()).extracting(Route::getRouteId).containsExactly("flow-switcher");
+        assertThat(context().getRoutes()).extracting(Route::getRouteId).containsExactly("flow-switch.yml");
     }
 
     private static void collectIds(List<ProcessorDefinition<?>> outputs, List<String> ids) {

@@ -57,12 +57,17 @@ class WhenStepTest {
                       value: ran
                   - name: template true
                     type: set_fact
-                    when: "{{ team }}"
+                    when: "{{ team == 'ops' }}"
                     set_fact:
                       value: ran
                   - name: template false
                     type: set_fact
                     when: "{{ flag }}"
+                    set_fact:
+                      value: ran
+                  - name: text is not true
+                    type: set_fact
+                    when: "{{ team }}"
                     set_fact:
                       value: ran
                 """);
@@ -80,10 +85,10 @@ class WhenStepTest {
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(r.data()).containsEntry("single true", "ran").containsEntry("list all true", "ran")
                 .containsEntry("template true", "ran")
-                .doesNotContainKeys("single false", "list one false", "template false");
+                .doesNotContainKeys("single false", "list one false", "template false", "text is not true");
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly(
                 "single true:success", "single false:skipped", "list all true:success", "list one false:skipped",
-                "template true:success", "template false:skipped");
+                "template true:success", "template false:skipped", "text is not true:skipped");
         assertThat(r.steps()).allMatch(s -> s.error() == null);
     }
 

@@ -147,6 +147,17 @@ public final class FlowFixture implements AutoCloseable {
         return engine().run(flow, input, initialData);
     }
 
+    /** The special variables every flow's data holds from the start, as on the spooler. */
+    public static final java.util.Set<String> SPECIAL_KEYS = java.util.Set.of("__errors__", "__input__",
+            "__loop_index__", "__job_id__", "__timestamp__", "__flow_path__");
+
+    /** The flow data without the special variables: what the steps stored. */
+    public static Map<String, Object> stored(Map<String, Object> data) {
+        Map<String, Object> stored = new LinkedHashMap<>(data);
+        stored.keySet().removeAll(SPECIAL_KEYS);
+        return stored;
+    }
+
     /** Writes {@code text} to {@code dir/relativePath}, creating the directories. */
     static Path write(Path dir, String relativePath, String text) {
         Path file = dir.resolve(relativePath);

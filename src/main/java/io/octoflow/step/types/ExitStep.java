@@ -3,16 +3,19 @@ package io.octoflow.step.types;
 import java.util.List;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
-import io.octoflow.template.Template;
+import io.octoflow.template.PythonText;
 
-/** Ends the flow on purpose with status {@code exit}; the message is the result. The finally step does not run. */
+/**
+ * Ends the flow on purpose with status {@code exit} and the run's message {@code Flow exited with message: <message>},
+ * as the spooler does: the message is used as written (not templated) and nothing is stored. The finally step does
+ * not run.
+ */
 public final class ExitStep implements StepType {
 
     @Override
@@ -27,7 +30,9 @@ public final class ExitStep implements StepType {
 
     @Override
     public List<Key> keys() {
-        return List.of(Key.optional("message", Kind.STRING, "Why the flow stopped (templated); stored as result."));
+        return List.of(Key.optional("message", Kind.ANY,
+                "Why the flow stopped, as written (not templated): the run's message is 'Flow exited with"
+                        + " message: <message>'."));
     }
 
     @Override
@@ -35,7 +40,6 @@ public final class ExitStep implements StepType {
         return """
                 - name: nothing to do
                   type: exit
-                  result_key: exit_info
                   when: "tickets | length == 0"
                   exit:
                     message: "No tickets found, exiting early."
@@ -45,17 +49,21 @@ public final class ExitStep implements StepType {
     @Override
     public Object compile(StepCompiler compiler, YNode block) {
         YNode message = block.get("message");
-        return message == null ? null : compiler.template(message);
+        return message == null ? null : PythonText.str(message.toJava());
     }
 
     @Override
     public void build(StepBuild build) {
-        Template message = build.settings(Template.class);
+        String message = build.settings(String.class);
         build.route().process(exchange -> {
             FlowRun run = FlowRun.of(exchange);
-            String text = message == null ? "exit" : message.render(run.templateContext());
-            run.status(RunStatus.EXIT);
-            exchange.getMessage().setBody(text);
+            run.exit(message == null ? "Flow exited." : "Flow exited with message: " + message);
+            exchange.getMessage().setBody(null);
         }).id(build.id());
+    }
+
+    @Override
+    public boolean storesResult() {
+        return false;
     }
 }

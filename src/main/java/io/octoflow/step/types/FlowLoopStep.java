@@ -65,7 +65,7 @@ public final class FlowLoopStep implements StepType {
 
     @Override
     public void build(StepBuild build) {
-        String name = build.services().flows().flowName(build.settings(String.class));
+        String path = build.settings(String.class); // the called file's path: flows are identified by path
         int workers = build.services().config().flowMaxWorkers();
         ExecutorService pool = build.services().camelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "flow_loop " + build.id(), workers);
@@ -86,7 +86,7 @@ public final class FlowLoopStep implements StepType {
                     .id(build.id())
                     .process(exchange -> exchange.setProperty(FlowRun.LOOP_INDEX,
                             exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1)).id(build.id("item"))
-                    .to(FlowDefinition.endpointUri(name)).id(build.id("call"))
+                    .to(FlowDefinition.endpointUri(path)).id(build.id("call"))
                 .end()
                 .process(FlowLoopStep::collect).id(build.id("results"));
     }

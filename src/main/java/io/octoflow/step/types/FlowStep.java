@@ -52,7 +52,7 @@ public final class FlowStep implements StepType {
 
     @Override
     public void build(StepBuild build) {
-        String name = build.services().flows().flowName(build.settings(String.class));
-        build.route().to(FlowDefinition.endpointUri(name)).id(build.id());
+        String path = build.settings(String.class); // the called file's path: flows are identified by path
+        build.route().to(FlowDefinition.endpointUri(path)).id(build.id());
     }
 }

@@ -7,35 +7,39 @@ import java.util.regex.PatternSyntaxException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.OtherwiseDefinition;
 import org.apache.camel.model.PipelineDefinition;
 import org.apache.camel.model.WhenDefinition;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.PythonRegex;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.flow.YNode;
-import io.octoflow.route.JqProcessors;
+import io.octoflow.route.StepPipeline;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
+import io.octoflow.template.PythonText;
 
 /**
- * Runs the step of the first case whose regex is found in the data_key value (as text; JSON for structured
- * values), or the {@code default} step, or nothing. The chosen step runs inline, as a Camel choice branch, and
- * stores its own result; a goto or exit in it steers the flow.
+ * Runs the step of the first case whose regex matches, at its start (Python's {@code re.match}), the Python
+ * {@code str()} of the data_key value ({@code None} when the key is missing, {@code {'k': 'v'}} for a mapping), or
+ * the {@code default} step (Octoflow's addition), or nothing. The chosen step runs inline, as a Camel choice branch:
+ * with its own {@code when}, storing its own result; a goto or exit in it steers the flow; its errors are the
+ * switch step's (the switch's ignore_errors and on_error_goto apply).
  */
 public final class SwitchStep implements StepType {
 
     private static final String CHOSEN = "octoflow.switchCase";
 
-    record Case(Pattern when, StepDefinition step) {
+    /** A case; {@code when} is null when its regex did not compile (the switch fails on reaching it). */
+    record Case(Pattern when, String brokenBecause, StepDefinition step) {
     }
 
-    record Settings(List<Case> cases, StepDefinition fallback) {
+    record Settings(String dataKey, List<Case> cases, StepDefinition fallback) {
     }
 
     @Override
@@ -51,8 +55,9 @@ public final class SwitchStep implements StepType {
     @Override
     public List<Key> keys() {
         return List.of(
-                Key.required("data_key", Kind.STRING, "The value the cases are matched against."),
-                Key.required("cases", Kind.LIST, "List of {when: regex, step: {a step}}, tried in order."),
+                Key.required("data_key", Kind.STRING, "The value the cases are matched against (as Python's str())."),
+                Key.required("cases", Kind.LIST,
+                        "List of {when: Python regex matched at the start, step: {a step}}, tried in order."),
                 Key.optional("default", Kind.MAPPING, "A step run when no case matches."));
     }
 
@@ -64,7 +69,7 @@ public final class SwitchStep implements StepType {
                   switch:
                     data_key: priority
                     cases:
-                      - when: "^high$"
+                      - when: "high$"
                         step:
                           name: page someone
                           type: set_fact
@@ -74,6 +79,12 @@ public final class SwitchStep implements StepType {
                       name: just log
                       type: debug
                 """;
+    }
+
+    /** The switch reads its data_key itself: a missing key is {@code None}, not an error. */
+    @Override
+    public String inputKey(YNode block) {
+        return null;
     }
 
     @Override
@@ -87,20 +98,22 @@ public final class SwitchStep implements StepType {
             }
             for (String key : item.entries().keySet()) {
                 if (!key.equals("when") && !key.equals("step")) {
-                    compiler.problem(item.keyNode(key), "switch.cases: unknown key '" + key
-                            + "' (expected one of: when, step)");
+                    compiler.warning(item.keyNode(key), "switch.cases: unknown key '" + key
+                            + "', ignored (expected one of: when, step)");
                 }
             }
             YNode when = item.get("when");
             YNode step = item.get("step");
             Pattern pattern = null;
+            String broken = null;
             if (when == null || !when.isString()) {
                 compiler.problem(when == null ? item : when, "switch.cases.when: expected a regex string");
             } else {
                 try {
-                    pattern = Pattern.compile(when.text());
+                    pattern = PythonRegex.compile(when.text());
                 } catch (PatternSyntaxException e) {
-                    compiler.problem(when, "switch.cases.when: invalid regex: " + e.getDescription());
+                    broken = "switch.cases.when: invalid regex '" + when.text() + "': " + PythonRegex.describe(e);
+                    compiler.warning(when, broken + "; the switch fails when it gets to this case");
                 }
             }
             if (step == null) {
@@ -108,24 +121,28 @@ public final class SwitchStep implements StepType {
                 continue;
             }
             StepDefinition nested = compiler.nestedStep(step);
-            if (pattern != null && nested != null) {
-                cases.add(new Case(pattern, nested));
+            if ((pattern != null || broken != null) && nested != null) {
+                cases.add(new Case(pattern, broken, nested));
             }
         }
         YNode fallback = block.get("default");
-        return new Settings(cases, fallback == null ? null : compiler.nestedStep(fallback));
+        return new Settings(block.get("data_key").text(), cases,
+                fallback == null ? null : compiler.nestedStep(fallback));
     }
 
     @Override
     public void build(StepBuild build) {
         Settings settings = build.settings(Settings.class);
-        ObjectMapper json = build.services().json();
         build.route().process(exchange -> {
-            Object value = exchange.getMessage().getBody();
-            String text = value == null ? "" : value instanceof String s ? s : json.writeValueAsString(value);
+            Object value = FlowRun.of(exchange).lookupOrNull(settings.dataKey());
+            String text = PythonText.str(value);
             int chosen = -1;
             for (int i = 0; i < settings.cases().size(); i++) {
-                if (settings.cases().get(i).when().matcher(text).find()) {
+                Case candidate = settings.cases().get(i);
+                if (candidate.when() == null) {
+                    throw new IllegalStateException(candidate.brokenBecause());
+                }
+                if (PythonRegex.matchesAtStart(candidate.when(), text)) {
                     chosen = i;
                     break;
                 }
@@ -153,22 +170,23 @@ public final class SwitchStep implements StepType {
         return exchange.getProperty(CHOSEN, -1, Integer.class);
     }
 
-    /** The nested step's own processors, between its input and the storing of its result. */
+    /** The nested step: its own when, then its input, its processors and the storing of its result. */
     private static PipelineDefinition inline(StepDefinition step, StepBuild parent) {
         PipelineDefinition branch = new PipelineDefinition();
-        StepBuild build = new StepBuild(branch, parent.flow(), step, parent.services());
-        branch.process(exchange -> {
-            exchange.removeProperty(CHOSEN);
+        StepBuild ids = new StepBuild(branch, parent.flow(), step, parent.services());
+        branch.process(exchange -> exchange.removeProperty(CHOSEN)).id(ids.id("chosen"));
+        FilterDefinition enabled = new FilterDefinition(
+                (org.apache.camel.Predicate) exchange -> StepPipeline.conditionsHold(step, FlowRun.of(exchange)));
+        enabled.setId(ids.id("when"));
+        branch.addOutput(enabled);
+        StepBuild build = new StepBuild(enabled, parent.flow(), step, parent.services());
+        enabled.process(exchange -> {
             FlowRun run = FlowRun.of(exchange);
             exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
-        }).id(build.id("input"));
-        step.type().build(build);
-        if (step.jqExpression() != null) {
-            JqProcessors.append(branch, parent.services().camelContext(), parent.services().json(),
-                    step.jqExpression(), build.id("jq_expression"));
-        }
+        }).id(build.id("case-input"));
+        StepPipeline.appendWork(build);
         if (step.type().storesResult()) {
-            branch.process(exchange -> FlowRun.of(exchange).data().put(step.resultKey(),
+            enabled.process(exchange -> FlowRun.of(exchange).data().put(step.resultKey(),
                     exchange.getMessage().getBody())).id(build.id("store"));
         }
         return branch;
