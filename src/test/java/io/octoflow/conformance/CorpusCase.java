@@ -9,10 +9,16 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One run of a corpus flow: the flow file, the launch payload (null: launched without data) and how its requests
- * compare ({@code sequence}: in order; {@code multiset}: flow_loop items run concurrently, order undefined).
+ * One run of a corpus flow: its id (by default the flow file's name without extension), the flow file, the launch
+ * payload (null: launched without data), how its requests compare ({@code sequence}: in order; {@code multiset}:
+ * flow_loop items run concurrently, order undefined) and canned answers that take precedence for this run only
+ * (null: none).
  */
-public record CorpusCase(String flow, JsonNode input, String requestOrder) {
+public record CorpusCase(String id, String flow, JsonNode input, String requestOrder, JsonNode answers) {
+
+    public CorpusCase(String flow, JsonNode input, String requestOrder) {
+        this(withoutExtension(flow), flow, input, requestOrder, null);
+    }
 
     public static final String RESOURCE = "/conformance/corpus/cases.json";
 
@@ -28,7 +34,9 @@ public record CorpusCase(String flow, JsonNode input, String requestOrder) {
                     throw new IllegalStateException(RESOURCE + ": requestOrder of " + each.path("flow").asText()
                             + " is '" + order + "'; expected 'sequence' or 'multiset'");
                 }
-                cases.add(new CorpusCase(each.path("flow").asText(), each.get("input"), order));
+                String flow = each.path("flow").asText();
+                String id = each.hasNonNull("id") ? each.get("id").asText() : withoutExtension(flow);
+                cases.add(new CorpusCase(id, flow, each.get("input"), order, each.get("answers")));
             }
             return cases;
         } catch (IOException e) {
@@ -36,13 +44,12 @@ public record CorpusCase(String flow, JsonNode input, String requestOrder) {
         }
     }
 
-    /** The flow's file name without its extension: the name of its expected file. */
-    public String id() {
+    private static String withoutExtension(String flow) {
         int dot = flow.lastIndexOf('.');
         return dot < 0 ? flow : flow.substring(0, dot);
     }
 
-    /** The resource path of the expected outcome recorded from the original spooler. */
+    /** The resource path of the expected outcome recorded from the original spooler: {@code <id>.expected.json}. */
     public String expectedResource() {
         return "/conformance/corpus/" + id() + ".expected.json";
     }

@@ -42,7 +42,7 @@ class CorpusConformanceTest {
     static Path corpus;
     static StandIn standIn;
     static Map<String, String> divergences;
-    /** Flow file to its differences (empty: equal), in the order run. */
+    /** Run id to its differences (empty: equal); ids in the order run. */
     static final Map<String, List<String>> outcomes = new ConcurrentHashMap<>();
     static final List<String> order = new ArrayList<>();
 
@@ -62,7 +62,9 @@ class CorpusConformanceTest {
             return;
         }
         long equal = order.stream().filter(f -> outcomes.get(f).isEmpty()).count();
-        StringBuilder text = new StringBuilder("Spooler corpus: " + equal + "/" + order.size() + " flows equal\n");
+        long flows = CorpusCase.all().stream().map(CorpusCase::flow).distinct().count();
+        StringBuilder text = new StringBuilder("Spooler corpus: " + equal + "/" + order.size()
+                + " flow runs equal (" + flows + " flows)\n");
         for (String flow : order) {
             List<String> differences = outcomes.get(flow);
             if (!differences.isEmpty()) {
@@ -86,7 +88,7 @@ class CorpusConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> eachCorpusFlowDoesWhatTheSpoolerDid() {
-        return CorpusCase.all().stream().map(run -> DynamicTest.dynamicTest(run.flow(), () -> check(run)));
+        return CorpusCase.all().stream().map(run -> DynamicTest.dynamicTest(run.id(), () -> check(run)));
     }
 
     private void check(CorpusCase run) throws IOException {
@@ -94,7 +96,7 @@ class CorpusConformanceTest {
         List<String> differences;
         String octoflowError = null;
         try (FlowFixture fx = fixture(run)) {
-            standIn.server().clear();
+            standIn.prepare(run);
             RunResult result = fx.run(run.flow(), input(run), Map.of());
             octoflowError = result.error();
             CorpusNormalizer normalizer = new CorpusNormalizer(fx.flows(), fx.data());
@@ -113,18 +115,18 @@ class CorpusConformanceTest {
             differences = List.of("Octoflow did not run it: " + e.getMessage());
         }
         synchronized (order) {
-            order.add(run.flow());
+            order.add(run.id());
         }
-        outcomes.put(run.flow(), differences);
+        outcomes.put(run.id(), differences);
 
-        String reason = divergences.get(run.flow());
+        String reason = divergences.get(run.id());
         if (reason != null) {
-            assertThat(differences).as(run.flow() + " is listed in divergences.yml (" + reason
+            assertThat(differences).as(run.id() + " is listed in divergences.yml (" + reason
                     + ") but is now equal to the spooler: remove it from the list").isNotEmpty();
             return;
         }
         if (!differences.isEmpty()) {
-            fail(run.flow() + " differs from the original spooler (" + run.expectedResource() + "):\n  "
+            fail(run.id() + " (" + run.flow() + ") differs from the original spooler (" + run.expectedResource() + "):\n  "
                     + String.join("\n  ", differences));
         }
     }
@@ -152,7 +154,7 @@ class CorpusConformanceTest {
     private static CorpusOutcome expected(CorpusCase run) throws IOException {
         try (InputStream in = CorpusConformanceTest.class.getResourceAsStream(run.expectedResource())) {
             if (in == null) {
-                fail("no recording of " + run.flow() + " from the spooler: " + run.expectedResource()
+                fail("no recording of " + run.id() + " from the spooler: " + run.expectedResource()
                         + " is missing (run CorpusRecorder, see src/test/resources/conformance/README.md)");
             }
             JsonNode node = CorpusJson.MAPPER.readTree(in);

@@ -17,6 +17,7 @@ public record CorpusOutcome(String status, JsonNode data, JsonNode files, JsonNo
 
     public ObjectNode toJson(CorpusCase run) {
         ObjectNode node = CorpusJson.MAPPER.createObjectNode();
+        node.put("id", run.id());
         node.put("flow", run.flow());
         if (run.input() != null) {
             node.set("input", run.input());

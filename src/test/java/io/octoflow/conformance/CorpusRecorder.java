@@ -70,11 +70,11 @@ public final class CorpusRecorder {
                 awaitApi(http, api);
                 CorpusNormalizer normalizer = new CorpusNormalizer(data.resolve("flows"), data);
                 for (CorpusCase run : CorpusCase.all()) {
-                    standIn.server().clear();
+                    standIn.prepare(run);
                     ObjectNode expected = record(http, api, run, standIn, data, normalizer);
                     Path file = out.resolve(run.id() + ".expected.json");
                     Files.writeString(file, CorpusJson.pretty(expected), StandardCharsets.UTF_8);
-                    System.out.println(run.flow() + ": " + expected.path("status").asText() + ", "
+                    System.out.println(run.id() + ": " + expected.path("status").asText() + ", "
                             + expected.path("requests").size() + " requests, " + expected.path("files").size()
                             + " files -> " + project.relativize(file));
                 }

@@ -8,11 +8,14 @@ import java.nio.file.Path;
  */
 public final class StandIn implements AutoCloseable {
 
+    private final StandInAnswers answers;
     private final StandInCertificate certificate;
     private final StandInServer server;
     private final StandInProxy proxy;
 
-    private StandIn(StandInCertificate certificate, StandInServer server, StandInProxy proxy) {
+    private StandIn(StandInAnswers answers, StandInCertificate certificate, StandInServer server,
+            StandInProxy proxy) {
+        this.answers = answers;
         this.certificate = certificate;
         this.server = server;
         this.proxy = proxy;
@@ -23,7 +26,13 @@ public final class StandIn implements AutoCloseable {
         StandInAnswers answers = StandInAnswers.fromResource();
         StandInCertificate certificate = StandInCertificate.create(dir, answers.hosts());
         StandInServer server = StandInServer.start(answers, certificate);
-        return new StandIn(certificate, server, StandInProxy.start(server));
+        return new StandIn(answers, certificate, server, StandInProxy.start(server));
+    }
+
+    /** Forgets the requests received so far and answers with the canned answers plus those of {@code run}. */
+    public void prepare(CorpusCase run) {
+        server.answerWith(answers.withFirst(run.answers(), CorpusCase.RESOURCE + " " + run.id() + " answers"));
+        server.clear();
     }
 
     public StandInServer server() {

@@ -61,10 +61,24 @@ public final class StandInAnswers {
     }
 
     static StandInAnswers parse(JsonNode root) {
+        return new StandInAnswers(answers(root.path("answers"), RESOURCE + " answers"));
+    }
+
+    /** These answers preceded by {@code first} (a JSON array of answers; null: none), for one run. */
+    public StandInAnswers withFirst(JsonNode first, String where) {
+        if (first == null || first.isNull()) {
+            return this;
+        }
+        List<Answer> all = new ArrayList<>(answers(first, where));
+        all.addAll(answers);
+        return new StandInAnswers(all);
+    }
+
+    private static List<Answer> answers(JsonNode array, String source) {
         List<Answer> answers = new ArrayList<>();
         int index = 0;
-        for (JsonNode each : root.path("answers")) {
-            String where = RESOURCE + " answers[" + index++ + "]";
+        for (JsonNode each : array) {
+            String where = source + "[" + index++ + "]";
             String host = require(each, "host", where);
             String method = require(each, "method", where);
             String path = each.hasNonNull("path") ? each.get("path").asText() : null;
@@ -77,7 +91,7 @@ public final class StandInAnswers {
             answers.add(new Answer(host, method, path, regex, Map.copyOf(query), each.path("status").asInt(200),
                     each.get("body")));
         }
-        return new StandInAnswers(answers);
+        return answers;
     }
 
     private static String require(JsonNode node, String field, String where) {

@@ -29,7 +29,7 @@ public final class StandInServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final StandInAnswers answers;
+    private volatile StandInAnswers answers;
     private final List<StandInRequest> received = new CopyOnWriteArrayList<>();
 
     private StandInServer(StandInAnswers answers, StandInCertificate certificate) throws IOException {
@@ -60,6 +60,11 @@ public final class StandInServer implements AutoCloseable {
 
     public void clear() {
         received.clear();
+    }
+
+    /** Answers from now on with {@code answers}. */
+    public void answerWith(StandInAnswers answers) {
+        this.answers = answers;
     }
 
     /** Records a request that reached the proxy as plain HTTP (not tunnelled), so the comparison shows it. */
