@@ -75,6 +75,7 @@ public final class Templates {
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         jinjava.getGlobalContext().registerTag(new PythonForTag());
         jinjava.getGlobalContext().registerTag(new WithTag());
+        jinjava.getGlobalContext().registerTag(new PythonIfTag());
         PythonTests.register(jinjava.getGlobalContext());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
