@@ -104,6 +104,7 @@ final class PythonFilters {
                 new PyFilter("pprint", (v, a) -> PythonText.repr(sorted(v)), 0),
                 new PyFilter("int", PythonFilters::toInt, 2),
                 new PyFilter("escape", (v, a) -> escape(v), 0),
+                new PyFilter("xmlattr", PythonFilters::xmlattr, 1),
                 new PyFilter("e", (v, a) -> escape(v), 0),
                 new PyFilter("forceescape", (v, a) -> escape(v instanceof SafeString s ? s.toString() : v), 0),
                 new PyFilter("map", (v, a) -> a.named().containsKey("attribute") ? mapAttribute(v, a)
@@ -528,6 +529,21 @@ final class PythonFilters {
         String text = PythonText.str(value);
         return new SafeString(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 .replace("\"", "&#34;").replace("'", "&#39;"));
+    }
+
+    /** Jinja2's xmlattr: {@code  key="value"} for each item that is not None, escaped, space separated. */
+    private static Object xmlattr(Object value, Args args) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("xmlattr needs a mapping");
+        }
+        StringBuilder out = new StringBuilder();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                out.append(out.length() > 0 ? " " : "").append(escape(k)).append("=\"").append(escape(v)).append('"');
+            }
+        });
+        boolean autospace = PythonTypeConverter.truthy(args.get(0, "autospace", true));
+        return new SafeString(autospace && out.length() > 0 ? " " + out : out.toString());
     }
 
     private static Object mapAttribute(Object value, Args args) {

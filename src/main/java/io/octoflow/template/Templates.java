@@ -77,6 +77,7 @@ public final class Templates {
         jinjava.getGlobalContext().registerTag(new WithTag());
         jinjava.getGlobalContext().registerTag(new PythonIfTag());
         PythonTests.register(jinjava.getGlobalContext());
+        PythonFunctions.register(jinjava.getGlobalContext());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
