@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.objects.SafeString;
 
 /**
  * Jinja2's builtin filters where Jinjava's differ in a way real templates notice: {@code default} keeps None,
@@ -75,6 +76,7 @@ final class PythonFilters {
 
     static void register(Context context) {
         Filter select = context.getFilter("select");
+        Filter map = context.getFilter("map");
         Filter reject = context.getFilter("reject");
         List<PyFilter> filters = List.of(
                 new PyFilter("default", PythonFilters::defaultValue, 2),
@@ -101,6 +103,12 @@ final class PythonFilters {
                 new PyFilter("groupby", PythonFilters::groupby, 3),
                 new PyFilter("pprint", (v, a) -> PythonText.repr(sorted(v)), 0),
                 new PyFilter("int", PythonFilters::toInt, 2),
+                new PyFilter("escape", (v, a) -> escape(v), 0),
+                new PyFilter("xmlattr", PythonFilters::xmlattr, 1),
+                new PyFilter("e", (v, a) -> escape(v), 0),
+                new PyFilter("forceescape", (v, a) -> escape(v instanceof SafeString s ? s.toString() : v), 0),
+                new PyFilter("map", (v, a) -> a.named().containsKey("attribute") ? mapAttribute(v, a)
+                        : map.filter(v, a.interpreter(), a.positional(), a.named()), 10),
                 new PyFilter("select", (v, a) -> a.positional().length == 0 ? truthyItems(v, true)
                         : select.filter(v, a.interpreter(), a.positional(), a.named()), 10),
                 new PyFilter("reject", (v, a) -> a.positional().length == 0 ? truthyItems(v, false)
@@ -511,6 +519,42 @@ final class PythonFilters {
                 return fallback;
             }
         }
+    }
+
+    /** markupsafe's escape, as Jinja2's {@code escape}: an already escaped value is left as it is. */
+    private static Object escape(Object value) {
+        if (value instanceof SafeString) {
+            return value;
+        }
+        String text = PythonText.str(value);
+        return new SafeString(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&#34;").replace("'", "&#39;"));
+    }
+
+    /** Jinja2's xmlattr: {@code  key="value"} for each item that is not None, escaped, space separated. */
+    private static Object xmlattr(Object value, Args args) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("xmlattr needs a mapping");
+        }
+        StringBuilder out = new StringBuilder();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                out.append(out.length() > 0 ? " " : "").append(escape(k)).append("=\"").append(escape(v)).append('"');
+            }
+        });
+        boolean autospace = PythonTypeConverter.truthy(args.get(0, "autospace", true));
+        return new SafeString(autospace && out.length() > 0 ? " " + out : out.toString());
+    }
+
+    private static Object mapAttribute(Object value, Args args) {
+        String attribute = String.valueOf(args.named().get("attribute"));
+        Object fallback = args.named().get("default");
+        List<Object> out = new ArrayList<>();
+        for (Object item : iterate(value)) {
+            Object v = attribute(item, attribute);
+            out.add(v == null && fallback != null ? fallback : v);
+        }
+        return out;
     }
 
     private static Object truthyItems(Object value, boolean keep) {

@@ -39,6 +39,9 @@ final class PythonOperators {
         if (operator == AdditionOperator.OP || operator == AstBinary.ADD) {
             return ADD;
         }
+        if (operator == AstBinary.DIV) {
+            return DIV;
+        }
         if (operator == AstBinary.EQ) {
             return EQ;
         }
@@ -78,6 +81,18 @@ final class PythonOperators {
                 return percentFormat(format, b);
             }
             return AstBinary.MOD.eval(bindings, context, literal(a), literal(b));
+        }
+    };
+
+    static final AstBinary.Operator DIV = new Named("/") {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object a = left.eval(bindings, context);
+            Object b = right.eval(bindings, context);
+            if (b instanceof Number n && n.doubleValue() == 0 && a instanceof Number) {
+                throw new ArithmeticException("division by zero");
+            }
+            return AstBinary.DIV.eval(bindings, context, literal(a), literal(b));
         }
     };
 

@@ -13,14 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-
-import jinjava.javax.el.CompositeELResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
@@ -30,16 +26,17 @@ import com.hubspot.jinjava.loader.ResourceLocator;
 import com.hubspot.jinjava.tree.Node;
 
 import io.octoflow.path.ConfinedPaths;
+import jinjava.javax.el.CompositeELResolver;
 
 /**
- * The Jinja engine (HubSpot Jinjava): compiles templates and conditions once, renders them with a fresh
- * interpreter per call (interpreters are not thread-safe, parsed trees are). {@code {% include %}} and
+ * The Jinja engine: HubSpot Jinjava set up to behave like Python's Jinja2 default environment (Python printing,
+ * operators, filters, tests and statements; see the Python* classes). Compiles templates and conditions once,
+ * renders them with a fresh interpreter per call (interpreters are not thread-safe, parsed trees are). {@code {% include %}} and
  * {@code {% import %}} read only inside the templates directory.
  */
 public final class Templates {
 
     private static final Pattern SINGLE_EXPRESSION = Pattern.compile("^\\s*\\{\\{(.*?)}}\\s*$", Pattern.DOTALL);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Jinjava's switches towards Python's Jinja2 (the trailing newline is dropped by {@link #compile}). */
     private static final LegacyOverrides JINJA2 = LegacyOverrides.newBuilder()
@@ -75,7 +72,9 @@ public final class Templates {
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         jinjava.getGlobalContext().registerTag(new PythonForTag());
         jinjava.getGlobalContext().registerTag(new WithTag());
+        jinjava.getGlobalContext().registerTag(new PythonIfTag());
         PythonTests.register(jinjava.getGlobalContext());
+        PythonFunctions.register(jinjava.getGlobalContext());
         ConfinedPaths templates = new ConfinedPaths(templatesRoot, "TEMPLATES_PATH");
         jinjava.setResourceLocator(new ResourceLocator() {
             @Override
@@ -210,18 +209,6 @@ public final class Templates {
         } finally {
             JinjavaInterpreter.popCurrent();
         }
-    }
-
-    /** How a value prints inside a template: JSON for mappings and lists, so a rendered body stays parseable. */
-    String toText(Object value) {
-        if (value instanceof Map || value instanceof Collection) {
-            try {
-                return JSON.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                return String.valueOf(value);
-            }
-        }
-        return String.valueOf(value);
     }
 
     private JinjavaInterpreter newInterpreter(Map<String, Object> bindings) {

@@ -53,4 +53,13 @@ class ConditionTest {
         assertThatThrownBy(() -> templates.compile("{{ l | no_such_filter }}").render(data))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("no_such_filter");
     }
+
+    @Test
+    void templatesKeepJinjavasSandbox() {
+        Templates templates = new Templates(dir);
+        assertThatThrownBy(() -> templates.compile("{{ ''.getClass().forName('java.lang.Runtime') }}").render(Map.of()))
+                .isInstanceOf(TemplateException.class);
+        assertThatThrownBy(() -> templates.compile("{{ d.getClass() }}").render(Map.of("d", Map.of("k", 1))))
+                .isInstanceOf(TemplateException.class);
+    }
 }
