@@ -148,20 +148,25 @@ def normalize(value, key=None):
     return value
 
 
+# a flow's timestamp copied into a file, whichever flow it came from
+FILE_TIMESTAMP = re.compile(r"(?<!\d)20\d{12}(?!\d)")
+
+
 def json_safe(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def parse_file(name, text):
-    """What the file holds once parsed (JSON or YAML by extension), for reading; None if it does not parse."""
+def parse_file(text):
+    """What the file holds once parsed: JSON if it is JSON, else YAML (documents) if it is YAML, whatever its
+    name (the spooler writes YAML into a .json file by default); "unparsable" otherwise (e.g. appended JSON)."""
     try:
-        if name.endswith(".json"):
-            return {"format": "json", "value": json.loads(text)}
-        if name.endswith((".yml", ".yaml")):
-            return {"format": "yaml", "value": json_safe(list(yaml.safe_load_all(text)))}
-    except Exception as e:  # a file the spooler wrote that does not parse back (e.g. appended JSON)
+        return {"format": "json", "value": json.loads(text)}
+    except ValueError:
+        pass
+    try:
+        return {"format": "yaml", "value": json_safe(list(yaml.safe_load_all(text)))}
+    except Exception as e:
         return {"format": "unparsable", "value": str(e).splitlines()[0]}
-    return None
 
 
 def files_under(root):
@@ -172,11 +177,8 @@ def files_under(root):
             rel = os.path.relpath(full, root).replace(os.sep, "/")
             with open(full, "r", encoding="utf-8", errors="replace") as f:
                 text = f.read()
-            entry = {"text": normalize(text)}
-            parsed = parse_file(name, text)
-            if parsed is not None:
-                entry["parsed"] = normalize(parsed)
-            files[rel] = entry
+            text = FILE_TIMESTAMP.sub("<timestamp>", normalize(text))
+            files[rel] = {"text": text, "parsed": normalize(parse_file(text))}
     return dict(sorted(files.items()))
 
 

@@ -33,6 +33,8 @@ final class RuleRun {
 
     static final String VAULT_TOKEN = "vault-test-token";
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{14}");
+    /** A flow's timestamp copied into a file, whichever flow it came from (as record.py replaces it). */
+    private static final Pattern FILE_TIMESTAMP = Pattern.compile("(?<!\\d)20\\d{12}(?!\\d)");
 
     /** What Octoflow did; {@code rejected} holds the load error when Octoflow refused the flow file. */
     record Outcome(String status, String message, JsonNode data, ObjectNode files, ArrayNode requests,
@@ -208,14 +210,15 @@ final class RuleRun {
         return text;
     }
 
-    /** Every file under DATA_PATH after the run: {relative path: {text}}, text normalized. */
+    /** Every file under DATA_PATH after the run: {relative path: {text}}, text normalized (timestamps too). */
     private static ObjectNode files(Path data, ObjectMapper json, List<String[]> replacements) {
         Map<String, String> texts = new TreeMap<>();
         try (Stream<Path> files = Files.walk(data)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 byte[] bytes = Files.readAllBytes(f);
+                String text = replace(new String(bytes, StandardCharsets.UTF_8), replacements);
                 texts.put(data.relativize(f).toString().replace('\\', '/'),
-                        replace(new String(bytes, StandardCharsets.UTF_8), replacements));
+                        FILE_TIMESTAMP.matcher(text).replaceAll("<timestamp>"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
