@@ -55,6 +55,8 @@ final class PythonStrings extends ELResolver {
                 return a.length == 0 || a[0] == null ? s.stripTrailing() : strip(s, PythonText.str(a[0]), false, true);
             case "split":
                 return split(s, a.length == 0 ? null : a[0], a.length > 1 ? ((Number) a[1]).intValue() : -1);
+            case "rsplit":
+                return rsplit(s, a.length == 0 ? null : a[0], a.length > 1 ? ((Number) a[1]).intValue() : -1);
             case "replace":
                 return a.length == 3 ? replace(s, PythonText.str(a[0]), PythonText.str(a[1]), ((Number) a[2]).intValue())
                         : s.replace(PythonText.str(a[0]), PythonText.str(a[1]));
@@ -110,6 +112,39 @@ final class PythonStrings extends ELResolver {
         String sep = PythonText.str(separator);
         out.addAll(List.of(s.split(Pattern.quote(sep), max < 0 ? -1 : max + 1)));
         return out;
+    }
+
+    /** Python's {@code rsplit}: like split, but at most {@code max} cuts counted from the right. */
+    private static List<Object> rsplit(String s, Object separator, int max) {
+        if (max < 0) {
+            return split(s, separator, max);
+        }
+        java.util.LinkedList<Object> out = new java.util.LinkedList<>();
+        String rest = separator == null ? s.stripTrailing() : s;
+        String sep = separator == null ? null : PythonText.str(separator);
+        int cuts = 0;
+        while (cuts < max) {
+            int at = -1;
+            int width = 0;
+            if (sep == null) {
+                Matcher last = Pattern.compile("\\s+(?=\\S*$)").matcher(rest);
+                if (last.find() && last.start() > 0) {
+                    at = last.start();
+                    width = last.end() - last.start();
+                }
+            } else {
+                at = rest.lastIndexOf(sep);
+                width = sep.length();
+            }
+            if (at < 0) {
+                break;
+            }
+            out.addFirst(rest.substring(at + width));
+            rest = rest.substring(0, at);
+            cuts++;
+        }
+        out.addFirst(sep == null ? rest.stripLeading() : rest);
+        return new ArrayList<>(out);
     }
 
     private static String replace(String s, String old, String with, int count) {

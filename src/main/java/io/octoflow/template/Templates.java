@@ -70,6 +70,11 @@ public final class Templates {
         this.jinjava = new PythonJinjava(config);
         PythonFilters.register(jinjava.getGlobalContext());
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
+        // Jinja2's default environment has no `do` and no loop controls (they are extensions): a template using them
+        // fails there, so it must not quietly work here
+        for (String extension : List.of("do", "break", "continue")) {
+            jinjava.getGlobalContext().registerTag(new ExtensionTag(extension));
+        }
         jinjava.getGlobalContext().registerTag(new PythonForTag());
         jinjava.getGlobalContext().registerTag(new WithTag());
         jinjava.getGlobalContext().registerTag(new PythonIfTag());
