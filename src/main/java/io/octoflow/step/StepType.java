@@ -2,6 +2,7 @@ package io.octoflow.step;
 
 import java.util.List;
 
+import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.YNode;
 
@@ -32,6 +33,14 @@ public interface StepType {
     /** False for steps that only steer the flow (sleep, goto, switch): nothing is stored under result_key. */
     default boolean storesResult() {
         return true;
+    }
+
+    /**
+     * The step's input, put in the body before its processors run: by default the value {@code data_key} names
+     * ({@link FlowRun#lookup}); null without data_key. Steps that read data_key differently override this.
+     */
+    default Object input(FlowRun run, String dataKey) {
+        return dataKey == null ? null : run.lookup(dataKey);
     }
 
     default boolean blockRequired() {

@@ -62,7 +62,8 @@ class SecretMaskingTest {
                   token: %s
                 - name: weather
                   type: api-key
-                  key: %s
+                  key: X-API-Key
+                  value: %s
                 - name: vaulted
                   type: hashicorp-vault
                   uri: %s
