@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,21 +23,34 @@ import io.octoflow.support.TestProxy;
 class RestTlsAndProxyTest {
 
     @TempDir
+    static Path tlsDir;
+    static TestHttpsServer https;
+
+    @TempDir
     Path dir;
     FlowFixture fx;
-    TestHttpsServer https;
     TestProxy proxy;
+
+    // one certificate for the class: keytool is slow on a busy machine
+    @BeforeAll
+    static void startHttps() {
+        https = TestHttpsServer.start(tlsDir, "{\"version\": \"24.6.1\"}", "awx.example.test");
+    }
+
+    @AfterAll
+    static void stopHttps() {
+        https.close();
+    }
 
     @BeforeEach
     void setUp() {
         fx = new FlowFixture(dir.resolve("fixture"));
-        https = TestHttpsServer.start(dir.resolve("tls"), "{\"version\": \"24.6.1\"}", "awx.example.test");
+        https.clearRequests();
     }
 
     @AfterEach
     void tearDown() {
         fx.close();
-        https.close();
         if (proxy != null) {
             proxy.close();
         }

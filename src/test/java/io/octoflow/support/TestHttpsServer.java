@@ -104,6 +104,10 @@ public final class TestHttpsServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    public void clearRequests() {
+        requests.clear();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
