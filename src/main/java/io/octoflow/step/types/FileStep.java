@@ -122,6 +122,9 @@ public final class FileStep implements StepType {
                     Path file = resolve(exchange, settings, files);
                     String relative = files.relativize(file);
                     String text = write(exchange.getMessage().getBody(), settings.format(), json);
+                    if (settings.format().equals("text") && settings.mode().equals("append") && !text.endsWith("\n")) {
+                        text += "\n"; // text is ours: appended lines stay lines
+                    }
                     exchange.getMessage().removeHeaders("*");
                     exchange.getMessage().setHeader(Exchange.FILE_NAME, relative);
                     exchange.getMessage().setHeader(PATH_HEADER, relative);
