@@ -25,6 +25,8 @@ public final class FlowRun {
     /** Set by a flow_loop on each item's exchange, read once by the sub-flow's start. */
     public static final String LOOP_INDEX = "octoflow.loopIndex";
     public static final String ERRORS = "__errors__";
+    /** Set by a sub-flow's end on its exchange: the finished run, for a flow_loop to read how it ended. */
+    public static final String FINISHED_RUN = "octoflow.finishedRun";
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
             .withZone(ZoneOffset.UTC);
