@@ -180,6 +180,13 @@ public final class RestStep implements StepType {
                 return context.get(dataKey);
             }
         }
+        if (dataKey.contains(".") && !dataKey.equals(".")) {
+            try {
+                return run.lookup(dataKey); // ours: a dotted path into the data, when it leads somewhere
+            } catch (IllegalArgumentException e) {
+                return new LinkedHashMap<>();
+            }
+        }
         return new LinkedHashMap<>();
     }
 
