@@ -53,7 +53,13 @@ public record OctoflowConfig(
         Path kubeconfig,
         String kubernetesNamespace,
         boolean kubernetesWatch,
-        int taskTimeout) {
+        int taskTimeout,
+        boolean restVerifyTls,
+        Path restCaBundle,
+        String httpsProxy,
+        String httpProxy,
+        String noProxy,
+        int vaultCacheTtlSeconds) {
 
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
@@ -108,7 +114,35 @@ public record OctoflowConfig(
                 blankToNull(lookup.apply("KUBECONFIG")) == null ? null : path(lookup, "KUBECONFIG", ""),
                 blankToNull(lookup.apply("KUBERNETES_NAMESPACE")),
                 bool(lookup, "KUBERNETES_WATCH", false),
-                positiveInt(lookup, "TASK_TIMEOUT", 300));
+                positiveInt(lookup, "TASK_TIMEOUT", 300),
+                bool(lookup, "REST_VERIFY_TLS", true),
+                blankToNull(lookup.apply("REST_CA_BUNDLE")) == null ? null : path(lookup, "REST_CA_BUNDLE", ""),
+                proxy(lookup, "HTTPS_PROXY"),
+                proxy(lookup, "HTTP_PROXY"),
+                proxy(lookup, "NO_PROXY"),
+                nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60));
+    }
+
+    /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */
+    private static String proxy(Function<String, String> lookup, String name) {
+        String lower = blankToNull(lookup.apply(name.toLowerCase(Locale.ROOT)));
+        return lower != null ? lower : blankToNull(lookup.apply(name));
+    }
+
+    private static int nonNegativeInt(Function<String, String> lookup, String name, int fallback) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": expected zero or a positive whole number, got '" + value + "'");
     }
 
     private static boolean bool(Function<String, String> lookup, String name, boolean fallback) {

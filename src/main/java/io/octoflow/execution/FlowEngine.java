@@ -76,7 +76,8 @@ public final class FlowEngine implements AutoCloseable {
         this.camel = camel;
         KubernetesAccess kubernetes = new KubernetesAccess(config);
         this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker,
-                new KubernetesSecrets(kubernetes));
+                new KubernetesSecrets(kubernetes))
+                .vaultCacheTtl(java.time.Duration.ofSeconds(config.vaultCacheTtlSeconds()));
         Templates templates = new Templates(config.templatesPath());
         this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath(),
                 config.dataPath());

@@ -33,6 +33,8 @@ public final class FlowRun {
     public static final String JOB_ID = "__job_id__";
     public static final String TIMESTAMP_KEY = "__timestamp__";
     public static final String FLOW_PATH = "__flow_path__";
+    /** Set by a sub-flow's end on its exchange: the finished run, for a flow_loop to read how it ended. */
+    public static final String FINISHED_RUN = "octoflow.finishedRun";
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 

@@ -34,6 +34,7 @@ final class FlowEnd implements Processor {
         }
         // the calling flow's steps go on with the calling flow's run
         exchange.setProperty(FlowRun.PROPERTY, run.parent());
+        exchange.setProperty(FlowRun.FINISHED_RUN, run);
         if (!run.status().ok()) {
             throw new FlowFailedException(run.error() != null ? run.error()
                     : "flow '" + run.flow().name() + "' ended with status " + run.status().label());

@@ -34,7 +34,7 @@ final class StepSelector implements Processor {
                     run.current(-1);
                     continue;
                 }
-                exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
+                exchange.getMessage().setBody(step.type().input(run, step.dataKey()));
                 return;
             } catch (RuntimeException e) {
                 StepOutcome.failed(run, step, e, masker);

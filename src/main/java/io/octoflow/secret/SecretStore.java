@@ -22,8 +22,10 @@ import io.octoflow.kubernetes.KubernetesSecrets;
 
 /**
  * Secrets from {@code SECRETS_PATH} (a YAML list of {name, type, ...}), re-read when the file changes.
- * {@code hashicorp-vault} entries are fetched from their {@code uri} with {@code HASHICORP_VAULT_TOKEN} and kept
- * 60 seconds, as the spooler did; {@code kubernetes} entries are read from a Kubernetes Secret ({@code secret},
+ * An entry without {@code type} is a {@code credential} (username, password), as on the spooler; {@code token}
+ * has a token; {@code api-key} a key (the header name) and a value. {@code hashicorp-vault} entries are fetched
+ * from their {@code uri} with {@code HASHICORP_VAULT_TOKEN} (KV v2: {@code data.data}, then the entry's
+ * {@code jq_expression} if any) and kept {@code HASHICORP_VAULT_CACHE_TTL} seconds (default 60), as the spooler did; {@code kubernetes} entries are read from a Kubernetes Secret ({@code secret},
  * default the entry's name; {@code key}, default every key; {@code field}, the name the key's value goes by, default
  * the key; {@code namespace}) and kept 60 seconds too. Every
  * value is registered with the {@link Masker} before it is handed out.
@@ -44,6 +46,9 @@ public final class SecretStore {
     private final KubernetesSecrets kubernetes;
 
     private volatile Map<String, Map<String, String>> entries = Map.of();
+    /** Entries that cannot be used, by name, with what is wrong (never their values). */
+    private volatile Map<String, String> broken = Map.of();
+    private volatile Duration vaultTtl = VAULT_TTL;
     private volatile FileTime loadedVersion;
 
     private record Cached(Secret secret, long expiresAtNanos) {
@@ -64,6 +69,12 @@ public final class SecretStore {
         }
     }
 
+    /** How long a hashicorp-vault secret is kept ({@code HASHICORP_VAULT_CACHE_TTL}); zero: never kept. */
+    public SecretStore vaultCacheTtl(Duration ttl) {
+        this.vaultTtl = ttl;
+        return this;
+    }
+
     public Masker masker() {
         return masker;
     }
@@ -71,11 +82,15 @@ public final class SecretStore {
     public Secret get(String name) {
         Map<String, String> entry = entries().get(name);
         if (entry == null) {
+            String problem = broken.get(name);
+            if (problem != null) {
+                throw new SecretException(file.getFileName() + ": secret '" + name + "' " + problem);
+            }
             throw new SecretException("secret '" + name + "' is not defined in " + file.getFileName());
         }
-        String type = entry.getOrDefault("type", "");
+        String type = entry.getOrDefault("type", "credential");
         if (type.equals("hashicorp-vault")) {
-            return fromVault(name, entry.get("uri"));
+            return fromVault(name, entry.get("uri"), entry.get("jq_expression"));
         }
         if (type.equals("kubernetes")) {
             return fromKubernetes(name, entry);
@@ -104,39 +119,72 @@ public final class SecretStore {
         }
     }
 
+    /**
+     * Reads the file. A bad entry does not make the others unusable (as on the spooler, where each entry is only
+     * checked when a step uses it): it is remembered by name and reported when used.
+     */
     private Map<String, Map<String, String>> load() throws IOException {
         JsonNode root = new YAMLMapper().readTree(file.toFile());
         Map<String, Map<String, String>> loaded = new LinkedHashMap<>();
+        Map<String, String> problems = new LinkedHashMap<>();
+        broken = Map.of();
         if (root == null || root.isNull()) {
             return loaded;
         }
         if (!root.isArray()) {
             throw new SecretException(file.getFileName() + ": expected a list of secrets");
         }
-        int index = 0;
         for (JsonNode item : root) {
-            index++;
-            String name = item.path("name").asText("");
-            String type = item.path("type").asText("");
-            if (name.isEmpty() || !TYPES.contains(type)) {
-                throw new SecretException(file.getFileName() + ": secret #" + index
-                        + " needs a 'name' and a 'type' among " + TYPES);
+            if (!item.isObject() || !item.path("name").isValueNode() || item.path("name").asText("").isEmpty()) {
+                continue; // no name: no step can ask for it
             }
+            String name = item.path("name").asText();
             Map<String, String> fields = new LinkedHashMap<>();
-            item.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+            item.fields().forEachRemaining(f -> {
+                if (f.getValue().isValueNode()) {
+                    fields.put(f.getKey(), f.getValue().asText());
+                }
+            });
+            String type = fields.getOrDefault("type", "credential");
+            String problem = !TYPES.contains(type)
+                    ? "has an unknown type '" + type + "' (expected one of " + String.join(", ", TYPES) + ")"
+                    : missingFields(type, fields);
             if (!type.equals("kubernetes")) {
                 // a kubernetes entry only names where the values are: its own fields are no secrets
                 register(type, fields);
             }
-            loaded.put(name, fields);
+            if (problem != null) {
+                problems.put(name, problem);
+                loaded.remove(name);
+            } else {
+                problems.remove(name);
+                loaded.put(name, fields);
+            }
         }
+        broken = problems;
         return loaded;
+    }
+
+    /** What a type needs, as the spooler checks it; null when nothing is missing. */
+    private static String missingFields(String type, Map<String, String> fields) {
+        List<String> needed = switch (type) {
+            case "credential" -> List.of("username", "password");
+            case "token" -> List.of("token");
+            case "api-key" -> List.of("key", "value");
+            case "hashicorp-vault" -> List.of("uri");
+            default -> List.of();
+        };
+        List<String> missing = needed.stream().filter(k -> fields.getOrDefault(k, "").isEmpty()).toList();
+        return missing.isEmpty() ? null : "(type " + type + ") is missing " + String.join(" and ", missing);
     }
 
     private void register(String type, Map<String, String> fields) {
         fields.forEach((key, value) -> {
-            if (!key.equals("name") && !key.equals("type") && !key.equals("uri") && !key.equals("username")
-                    && !key.equals("header")) {
+            // names and addresses are no secrets (an api-key's key is the header name)
+            boolean plain = key.equals("name") || key.equals("type") || key.equals("uri") || key.equals("username")
+                    || key.equals("header") || key.equals("jq_expression")
+                    || key.equals("key") && type.equals("api-key");
+            if (!plain) {
                 masker.register(value);
             }
         });
@@ -181,8 +229,9 @@ public final class SecretStore {
         return secret;
     }
 
-    private Secret fromVault(String name, String uri) {
-        Cached cached = vaultCache.get(name);
+    private Secret fromVault(String name, String uri, String jqExpression) {
+        String cacheKey = name + "|" + uri + "|" + jqExpression;
+        Cached cached = vaultCache.get(cacheKey);
         if (cached != null && System.nanoTime() < cached.expiresAtNanos) {
             return cached.secret;
         }
@@ -203,9 +252,16 @@ public final class SecretStore {
                 throw new SecretException("secret '" + name + "': Vault answered HTTP " + response.statusCode());
             }
             JsonNode data = json.readTree(response.body()).path("data");
-            // KV version 2 nests the values one level deeper
-            if (data.has("data") && data.has("metadata")) {
+            // KV version 2 nests the values one level deeper (data.data); version 1 is kept as ours
+            if (data.path("data").isObject()) {
                 data = data.path("data");
+            }
+            if (jqExpression != null && !jqExpression.isBlank()) {
+                data = VaultJq.apply(name, jqExpression, data);
+            }
+            if (!data.isObject()) {
+                throw new SecretException("secret '" + name + "': Vault's answer" + (jqExpression == null ? ""
+                        : " after jq_expression") + " is not a mapping of fields");
             }
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("name", name);
@@ -213,7 +269,7 @@ public final class SecretStore {
             data.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
             register("hashicorp-vault", fields);
             Secret secret = new Secret(name, "hashicorp-vault", fields);
-            vaultCache.put(name, new Cached(secret, System.nanoTime() + VAULT_TTL.toNanos()));
+            vaultCache.put(cacheKey, new Cached(secret, System.nanoTime() + vaultTtl.toNanos()));
             return secret;
         } catch (IOException e) {
             throw new SecretException("secret '" + name + "': Vault request failed: " + e.getClass().getSimpleName());

@@ -2,6 +2,7 @@ package io.octoflow.step;
 
 import java.util.List;
 
+import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.YNode;
 
@@ -42,6 +43,14 @@ public interface StepType {
         YNode key = block.get("data_key");
         return key != null && key.isScalar() && key.scalar() != null && !(key.scalar() instanceof Boolean)
                 ? key.text() : null;
+    }
+
+    /**
+     * The step's input, put in the body before its processors run: by default the value {@code data_key} names
+     * ({@link FlowRun#lookup}); null without data_key. Steps that read data_key differently override this.
+     */
+    default Object input(FlowRun run, String dataKey) {
+        return dataKey == null ? null : run.lookup(dataKey);
     }
 
     default boolean blockRequired() {

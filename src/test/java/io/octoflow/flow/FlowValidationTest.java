@@ -586,18 +586,19 @@ class FlowValidationTest {
     }
 
     @Test
-    void brokenTemplateInAQueryValue() throws IOException {
+    void brokenTemplateInTheUri() throws IOException {
+        // headers and query are sent as written (as on the spooler): only the uri is a template
         List<Problem> problems = validate("""
                 name: x
                 steps:
                   - name: a
                     type: rest
                     rest:
-                      uri: http://example.com
+                      uri: "http://example.com/{{ id "
                       headers:
                         X-Id: "{{ id "
                 """);
-        assertOnly(problems, 8, 15, "step 'a': the template does not parse");
+        assertOnly(problems, 6, 12, "step 'a': the template does not parse");
     }
 
     @Test

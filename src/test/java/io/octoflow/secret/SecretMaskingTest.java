@@ -62,7 +62,8 @@ class SecretMaskingTest {
                   token: %s
                 - name: weather
                   type: api-key
-                  key: %s
+                  key: X-API-Key
+                  value: %s
                 - name: vaulted
                   type: hashicorp-vault
                   uri: %s
@@ -155,7 +156,7 @@ class SecretMaskingTest {
         assertThat(r.error()).contains("failed at step 'rejected'").contains("HTTP status 401")
                 .contains("rejected credentials: Bearer ***");
         assertThat(r.steps().get(r.steps().size() - 1).error()).contains("Bearer ***");
-        assertThat(debugLog).contains("[leaky show everything] echoes: Basic *** {").contains("Bearer ***")
+        assertThat(debugLog).contains("[leaky show everything] echoes: Basic *** \n").contains("Bearer ***")
                 .contains("token was Bearer ***");
         assertThat(engineLog).contains("Bearer ***");
 

@@ -33,7 +33,7 @@ class DebugStepTest {
     }
 
     @Test
-    void logsTheDataKeyValueAsJsonWithTheTemplatedMessageAndStoresNothing() {
+    void logsTheDataKeyValueAsPythonTextWithTheTemplatedMessageAndStoresIt() {
         fx.flow("debug.yml", """
                 name: debug flow
                 steps:
@@ -45,7 +45,12 @@ class DebugStepTest {
                     type: debug
                     debug:
                       data_key: counter
+                      type: text
                       message: "counted to {{ counter.n }}"
+                  - name: show yaml
+                    type: debug
+                    debug:
+                      data_key: counter
                   - name: after
                     type: set_fact
                     set_fact:
@@ -60,10 +65,12 @@ class DebugStepTest {
         }
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data()).containsOnlyKeys("counter", "after");
+        assertThat(r.data()).containsOnlyKeys("counter", "show", "show yaml", "after");
+        assertThat(r.data().get("show")).isEqualTo(r.data().get("counter"));
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status())
-                .containsExactly("counter:success", "show:success", "after:success");
-        assertThat(lines).containsExactly("[debug flow show] counted to 3 {\"n\":3,\"tags\":[\"a\",\"b\"]}");
+                .containsExactly("counter:success", "show:success", "show yaml:success", "after:success");
+        assertThat(lines).containsExactly("[debug flow show] counted to 3 {'n': 3, 'tags': ['a', 'b']}",
+                "[debug flow show yaml] \nn: 3\ntags:\n- a\n- b\n");
     }
 
     @Test
@@ -83,7 +90,7 @@ class DebugStepTest {
         }
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data()).isEqualTo(Map.of("x", 1));
-        assertThat(lines).containsExactly("[debug all all] {\"x\":1}");
+        assertThat(r.data()).containsEntry("x", 1).containsEntry("all", Map.of("x", 1));
+        assertThat(lines).containsExactly("[debug all all] \nx: 1\n");
     }
 }

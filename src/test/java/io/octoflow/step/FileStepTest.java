@@ -37,13 +37,17 @@ class FileStepTest {
     }
 
     @Test
-    void readsJsonYamlAndTextWithTheTypeInferredFromTheExtension() {
+    void readsYamlWhateverTheExtensionUnlessTheTypeSaysJsonOrText() {
         fx.dataFile("in/tickets.json", """
                 {"result": [{"id": "T-1", "n": 1}, {"id": "T-2", "n": 2}]}
                 """);
         fx.dataFile("in/config.yml", """
                 owner: ops
                 tags: [a, b]
+                at: 12:30
+                flag: yes
+                exp: 1e3
+                day: 2025-05-26
                 """);
         fx.dataFile("in/config.yaml", "level: 3\n");
         fx.dataFile("in/notes.txt", "line one\nline two\n");
@@ -51,6 +55,11 @@ class FileStepTest {
                 name: read files
                 steps:
                   - name: json
+                    type: file
+                    file:
+                      path: in/tickets.json
+                      type: json
+                  - name: json read as yaml
                     type: file
                     file:
                       path: in/tickets.json
@@ -67,6 +76,11 @@ class FileStepTest {
                     result_key: notes
                     file:
                       path: in/notes.txt
+                      type: text
+                  - name: text read as yaml
+                    type: file
+                    file:
+                      path: in/notes.txt
                 """);
 
         RunResult r = fx.run("read.yml");
@@ -74,9 +88,13 @@ class FileStepTest {
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(r.data().get("json")).isEqualTo(Map.of("result",
                 List.of(Map.of("id", "T-1", "n", 1), Map.of("id", "T-2", "n", 2))));
-        assertThat(r.data().get("yml")).isEqualTo(Map.of("owner", "ops", "tags", List.of("a", "b")));
+        assertThat(r.data().get("json read as yaml")).isEqualTo(r.data().get("json"));
+        // YAML 1.1 as PyYAML reads it: sexagesimal 12:30, yes a boolean, 1e3 a string, dates kept as their text
+        assertThat(r.data().get("yml")).isEqualTo(Map.of("owner", "ops", "tags", List.of("a", "b"), "at", 750,
+                "flag", true, "exp", "1e3", "day", "2025-05-26"));
         assertThat(r.data().get("yaml")).isEqualTo(Map.of("level", 3));
         assertThat(r.data().get("notes")).isEqualTo("line one\nline two\n");
+        assertThat(r.data().get("text read as yaml")).isEqualTo("line one line two");
     }
 
     @Test
@@ -128,7 +146,7 @@ class FileStepTest {
     }
 
     @Test
-    void writesJsonYamlAndTextAndReturnsThePathWritten() throws Exception {
+    void writesYamlByDefaultJsonAndTextWhenTypedAndStoresAnEmptyMapping() throws Exception {
         fx.flow("write.yml", """
                 name: write files
                 steps:
@@ -147,6 +165,7 @@ class FileStepTest {
                     file:
                       path: out/payload.json
                       mode: write
+                      type: json
                       data_key: payload
                   - name: write yaml
                     type: file
@@ -159,19 +178,26 @@ class FileStepTest {
                     file:
                       path: out/message.txt
                       mode: write
+                      type: text
                       data_key: message
+                  - name: write yaml whatever the extension
+                    type: file
+                    file:
+                      path: out/payload.json.bak
+                      mode: write
+                      data_key: payload
                 """);
 
         RunResult r = fx.run("write.yml");
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data().get("write json")).isEqualTo("out/payload.json");
-        assertThat(r.data().get("write yaml")).isEqualTo("out/payload.yml");
-        assertThat(r.data().get("write text")).isEqualTo("out/message.txt");
-        Map<String, Object> expected = Map.of("id", "T-1", "tags", List.of("x", "y"));
-        assertThat(new ObjectMapper().readValue(fx.readData("out/payload.json"), Map.class)).isEqualTo(expected);
-        assertThat(new YAMLMapper().readValue(fx.readData("out/payload.yml"), Map.class)).isEqualTo(expected);
-        assertThat(fx.readData("out/payload.yml")).doesNotStartWith("{");
+        assertThat(r.data().get("write json")).isEqualTo(Map.of());
+        assertThat(r.data().get("write yaml")).isEqualTo(Map.of());
+        assertThat(r.data().get("write text")).isEqualTo(Map.of());
+        // Python's json.dump and PyYAML's dump(default_flow_style=False), byte for byte
+        assertThat(fx.readData("out/payload.json")).isEqualTo("{\"id\": \"T-1\", \"tags\": [\"x\", \"y\"]}");
+        assertThat(fx.readData("out/payload.yml")).isEqualTo("id: T-1\ntags:\n- x\n- y\n");
+        assertThat(fx.readData("out/payload.json.bak")).isEqualTo("id: T-1\ntags:\n- x\n- y\n");
         assertThat(fx.readData("out/message.txt")).isEqualTo("hello file");
     }
 
@@ -190,6 +216,7 @@ class FileStepTest {
                     file:
                       path: out/state.txt
                       mode: write
+                      type: text
                       data_key: message
                 """);
 
@@ -200,9 +227,9 @@ class FileStepTest {
     }
 
     @Test
-    void appendAddsOneJsonDocumentPerLine() throws Exception {
+    void appendConcatenatesDocumentsAsTheSpoolerDoes() throws Exception {
         fx.flow("append.yml", """
-                name: append lines
+                name: append documents
                 steps:
                   - name: entry
                     type: set_fact
@@ -212,9 +239,15 @@ class FileStepTest {
                   - name: log
                     type: file
                     file:
-                      path: out/log.jsonl
+                      path: out/log.json
                       mode: append
                       type: json
+                      data_key: entry
+                  - name: log yaml
+                    type: file
+                    file:
+                      path: out/log.yml
+                      mode: append
                       data_key: entry
                   - name: again
                     type: goto
@@ -228,12 +261,10 @@ class FileStepTest {
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(second.status()).as(second.error()).isEqualTo(RunStatus.SUCCESS);
-        List<String> lines = fx.readData("out/log.jsonl").lines().toList();
-        assertThat(lines).hasSize(6);
-        ObjectMapper json = new ObjectMapper();
-        for (int i = 0; i < 6; i++) {
-            assertThat(json.readValue(lines.get(i), Map.class)).isEqualTo(Map.of("n", i % 3 + 1));
-        }
+        // open(path, "a") then json.dump / yaml.dump: no separator between documents
+        String three = "{\"n\": 1}{\"n\": 2}{\"n\": 3}";
+        assertThat(fx.readData("out/log.json")).isEqualTo(three + three);
+        assertThat(fx.readData("out/log.yml")).isEqualTo("n: 1\nn: 2\nn: 3\nn: 1\nn: 2\nn: 3\n");
     }
 
     @Test
@@ -280,11 +311,12 @@ class FileStepTest {
         RunResult r = fx.run("stamped.yml");
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        String written = (String) r.data().get("write");
-        assertThat(written).matches("out/result_\\d{14}\\.yml");
+        assertThat(r.data().get("write")).isEqualTo(Map.of());
+        String written;
         try (Stream<Path> files = Files.list(fx.data().resolve("out"))) {
-            assertThat(files.map(p -> "out/" + p.getFileName())).containsExactly(written);
+            written = files.map(p -> "out/" + p.getFileName()).reduce("", (x, y) -> x.isEmpty() ? y : x + "," + y);
         }
+        assertThat(written).matches("out/result_\\d{14}\\.yml");
         assertThat(new YAMLMapper().readValue(fx.readData(written), List.class)).isEqualTo(List.of(1, 2, 3));
     }
 
@@ -306,14 +338,18 @@ class FileStepTest {
                     file:
                       path: out/all.json
                       mode: write
+                      type: json
                       data_key: "."
                 """);
 
         RunResult r = fx.run("dump.yml", Map.of("given", "yes"));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(new ObjectMapper().readValue(fx.readData("out/all.json"), Map.class))
-                .isEqualTo(Map.of("given", "yes", "a", 1, "b", List.of("x")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> all = new ObjectMapper().readValue(fx.readData("out/all.json"), Map.class);
+        assertThat(all).containsEntry("given", "yes").containsEntry("a", 1).containsEntry("b", List.of("x"))
+                .containsEntry("__errors__", List.of())
+                .containsKeys("__timestamp__", "__job_id__", "__flow_path__", "__input__", "__loop_index__");
     }
 
     @Test

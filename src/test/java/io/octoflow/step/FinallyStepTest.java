@@ -35,6 +35,7 @@ class FinallyStepTest {
                     file:
                       path: out/wrap.json
                       mode: write
+                      type: json
                       data_key: "."
                   - name: first
                     type: set_fact
@@ -64,8 +65,8 @@ class FinallyStepTest {
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly(
                 "first:success", "maybe fail:skipped", "after:success", "wrap up:success");
-        assertThat(r.data()).containsEntry("wrap up", "out/wrap.json");
-        assertThat(fx.readData("out/wrap.json")).contains("\"after\" : \"ran\"");
+        assertThat(r.data()).containsEntry("wrap up", Map.of());
+        assertThat(fx.readData("out/wrap.json")).contains("\"after\": \"ran\"");
     }
 
     @Test
@@ -77,20 +78,21 @@ class FinallyStepTest {
                 .contains("in/absent.json");
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly(
                 "first:success", "maybe fail:failed", "wrap up:success");
-        assertThat(r.data()).containsEntry("wrap up", "out/wrap.json").doesNotContainKey("after");
-        assertThat(fx.readData("out/wrap.json")).contains("\"first\" : 1").doesNotContain("after");
+        assertThat(r.data()).containsEntry("wrap up", Map.of()).doesNotContainKey("after");
+        assertThat(fx.readData("out/wrap.json")).contains("\"first\": 1").doesNotContain("\"after\"");
     }
 
     @Test
     void aFailingFinallyStepFailsTheFlowAndTheFirstErrorIsKept() {
+        fx.template("cleanup.j2", "cleaned");
         fx.flow("finally_fails.yml", """
                 name: finally fails
                 finally_step: broken cleanup
                 steps:
                   - name: broken cleanup
-                    type: jq
-                    jq:
-                      expression: '.'
+                    type: jinja
+                    jinja:
+                      path: cleanup.j2
                       data_key: never_set
                   - name: maybe fail
                     type: file

@@ -42,10 +42,7 @@ class FlowLoopStepTest {
                   - name: fetched
                     type: rest
                     rest:
-                      uri: "{{ __input__.base_url }}/item"
-                      query:
-                        id: "{{ __input__.id }}"
-                        index: "{{ __loop_index__ }}"
+                      uri: "{{ __input__.base_url }}/item?id={{ __input__.id }}&index={{ __loop_index__ }}"
                     jq_expression: ".value"
                 """);
         fx.flow("loop.yml", """
@@ -68,6 +65,20 @@ class FlowLoopStepTest {
     private Map<String, Object> items(String... ids) {
         return Map.of("items", java.util.Arrays.stream(ids)
                 .map(id -> Map.<String, Object>of("id", id, "base_url", server.baseUrl())).toList());
+    }
+
+    private static final Map<String, Object> SUCCESS = Map.of("type", "success",
+            "message", "Flow completed successfully.");
+
+    /** The sub-flow data of each [data, status] pair of a flow_loop result. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> dataOf(Object results) {
+        return ((List<List<Object>>) results).stream().map(pair -> (Map<String, Object>) pair.get(0)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> statusOf(Object results) {
+        return ((List<List<Object>>) results).stream().map(pair -> pair.get(1)).toList();
     }
 
     private boolean completed(String id) {
@@ -93,11 +104,15 @@ class FlowLoopStepTest {
         List<String> finished = server.completed().stream().map(q -> q.queryParam("id")).toList();
         assertThat(finished.indexOf("c")).isLessThan(finished.indexOf("a"));
         assertThat(finished.indexOf("a")).isLessThan(finished.indexOf("b"));
-        assertThat(r.data().get("results")).isEqualTo(List.of(
-                Map.of("index", 1, "fetched", "value-a"),
-                Map.of("index", 2, "fetched", "value-b"),
-                Map.of("index", 3, "fetched", "value-c"),
-                Map.of("index", 4, "fetched", "value-d")));
+        Object results = r.data().get("results");
+        assertThat(results).asList().allSatisfy(pair -> assertThat(pair).asList().hasSize(2));
+        // set_fact stores the rendered text, as on the spooler
+        assertThat(dataOf(results)).extracting(d -> d.get("index") + ":" + d.get("fetched"))
+                .containsExactly("1:value-a", "2:value-b", "3:value-c", "4:value-d");
+        assertThat(dataOf(results)).extracting(d -> d.get("__loop_index__")).containsExactly(1, 2, 3, 4);
+        assertThat(dataOf(results).get(0).get("__input__")).isEqualTo(Map.of("id", "a", "base_url",
+                server.baseUrl()));
+        assertThat(statusOf(results)).containsOnly(SUCCESS).hasSize(4);
     }
 
     @Test
@@ -107,8 +122,7 @@ class FlowLoopStepTest {
         RunResult r = fx.run("loop.yml", items("x", "y", "z"));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(((List<?>) r.data().get("results")).stream().map(m -> ((Map<?, ?>) m).get("fetched")).toList())
-                .isEqualTo(List.of(1, 2, 3));
+        assertThat(dataOf(r.data().get("results"))).extracting(d -> d.get("fetched")).containsExactly(1, 2, 3);
         assertThat(server.requests()).extracting(q -> q.queryParam("id") + "=" + q.queryParam("index"))
                 .containsExactlyInAnyOrder("x=1", "y=2", "z=3");
     }
@@ -132,7 +146,7 @@ class FlowLoopStepTest {
     }
 
     @Test
-    void aFailingItemFailsTheStep() {
+    void aFailingItemDoesNotFailTheStepAndIsReportedInItsPair() {
         server.respond("/item", request -> request.queryParam("id").equals("bad")
                 ? Response.status(500, "text/plain", "item exploded")
                 : Response.json("{\"value\": 1}"));
@@ -152,26 +166,55 @@ class FlowLoopStepTest {
 
         RunResult r = fx.run("loop_then.yml", items("ok1", "bad", "ok2"));
 
-        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(r.error()).contains("flow 'loop then' failed at step 'results'")
-                .contains("flow 'fetch item' failed at step 'fetched'")
-                .contains("HTTP status 500");
-        assertThat(r.data()).doesNotContainKeys("after", "results");
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("after")).isEqualTo("ran");
+        Object results = r.data().get("results");
+        Map<String, Object> failed = new java.util.HashMap<>();
+        failed.put("type", "failed");
+        failed.put("message", null); // the spooler's message for a failed sub-flow is None
+        assertThat(statusOf(results)).containsExactly(SUCCESS, failed, SUCCESS);
+        Map<String, Object> bad = dataOf(results).get(1);
+        assertThat(bad).doesNotContainKey("fetched");
+        assertThat(dataOf(results).get(0).get("fetched")).isEqualTo(1);
     }
 
     @Test
-    void aFailingItemsErrorIsTheSubFlowsMessageWithoutCamelsWrapping() {
-        server.respond("/item", request -> request.queryParam("id").equals("bad")
-                ? Response.status(500, "text/plain", "item exploded")
-                : Response.json("{\"value\": 1}"));
+    void anExitedItemIsReportedAsExit() {
+        fx.flow("lib/exits.yml", """
+                name: exits
+                steps:
+                  - name: before
+                    type: set_fact
+                    set_fact:
+                      value: "item {{ __input__ }}"
+                  - name: stop
+                    type: exit
+                    exit:
+                      message: nothing to do
+                  - name: never
+                    type: set_fact
+                    set_fact:
+                      value: ran
+                """);
+        fx.flow("loop_exit.yml", """
+                name: loop exit
+                steps:
+                  - name: results
+                    type: flow_loop
+                    flow_loop:
+                      path: lib/exits.yml
+                      data_key: items
+                """);
 
-        RunResult r = fx.run("loop.yml", items("bad"));
+        RunResult r = fx.run("loop_exit.yml", Map.of("items", List.of("x")));
 
-        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        // like a flow step: "<parent> failed at step ...: <the sub-flow's message>", no Camel multicast wrapper
-        assertThat(r.error()).startsWith("flow 'loop' failed at step 'results': flow 'fetch item' failed at step"
-                + " 'fetched': HTTP status 500");
-        assertThat(r.error()).doesNotContain("Multicast processing failed").doesNotContain("Exchange[");
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        Object results = r.data().get("results");
+        assertThat(dataOf(results).get(0)).containsEntry("before", "item x").doesNotContainKey("never");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) statusOf(results).get(0);
+        assertThat(status).containsEntry("type", "exit").containsKey("message");
+        assertThat(status.get("message")).isNotNull();
     }
 
     @Test

@@ -46,7 +46,7 @@ class GotoStepTest {
                       value: "{{ trail | default('') }}{{ counter }};"
                   - name: again
                     type: goto
-                    when: "counter < 3"
+                    when: "counter | int < 3"
                     goto:
                       step_name: counter
                   - name: done
@@ -58,7 +58,7 @@ class GotoStepTest {
         RunResult r = fx.run("loop.yml");
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(((Number) r.data().get("counter")).intValue()).isEqualTo(3);
+        assertThat(r.data().get("counter")).isEqualTo("3"); // set_fact stores text, as on the spooler
         assertThat(r.data()).containsEntry("trail", "1;2;3;").containsEntry("done", "done after 3 rounds")
                 .doesNotContainKey("again");
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status()).containsExactly(

@@ -34,7 +34,7 @@ class JinjaStepTest {
     }
 
     @Test
-    void rendersATemplateFileWithTheFlowData() {
+    void rendersATemplateFileWithOnlyTheDataKeysKeys() {
         fx.template("report.j2", """
                 Report for {{ team }} ({{ __timestamp__ | length }} digit stamp)
                 {% for t in tickets %}- {{ t.id }}: {{ t.title | upper }}
@@ -46,23 +46,24 @@ class JinjaStepTest {
                     type: jinja
                     jinja:
                       path: report.j2
+                      data_key: report_input
                 """);
 
-        RunResult r = fx.run("report.yml", Map.of("team", "ops", "tickets",
-                List.of(Map.of("id", "T-1", "title", "disk full"), Map.of("id", "T-2", "title", "cpu"))));
+        RunResult r = fx.run("report.yml", Map.of("report_input", Map.of("team", "ops", "tickets",
+                List.of(Map.of("id", "T-1", "title", "disk full"), Map.of("id", "T-2", "title", "cpu")))));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        // special variables are not visible to a jinja step's template, as on the spooler
         assertThat(r.data().get("report")).isEqualTo("""
-                Report for ops (14 digit stamp)
+                Report for ops (0 digit stamp)
                 - T-1: DISK FULL
                 - T-2: CPU
                 """);
     }
 
     @Test
-    void dataKeyIsVisibleAsDataAndItsKeysDirectly() {
-        fx.template("ticket.j2", "{{ id }}|{{ data.id }}|{{ title }}|{{ data['title'] }}|{{ other }}");
-        fx.template("list.j2", "{{ data | length }}:{% for x in data %}{{ x }};{% endfor %}");
+    void onlyTheDataKeysKeysAreVisibleNotTheFlowDataNorData() {
+        fx.template("ticket.j2", "{{ id }}|{{ data }}|{{ title }}|{{ other }}|{{ ticket }}");
         fx.flow("keyed.yml", """
                 name: jinja data key
                 steps:
@@ -71,19 +72,37 @@ class JinjaStepTest {
                     jinja:
                       path: ticket.j2
                       data_key: ticket
-                  - name: list line
+                  - name: no data key
                     type: jinja
                     jinja:
-                      path: list.j2
-                      data_key: ticket.tags
+                      path: ticket.j2
                 """);
 
         RunResult r = fx.run("keyed.yml", Map.of("other", "from data",
                 "ticket", Map.of("id", "T-7", "title", "printer", "tags", List.of("a", "b"))));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data().get("ticket line")).isEqualTo("T-7|T-7|printer|printer|from data");
-        assertThat(r.data().get("list line")).isEqualTo("2:a;b;");
+        assertThat(r.data().get("ticket line")).isEqualTo("T-7||printer||");
+        assertThat(r.data().get("no data key")).isEqualTo("||||");
+    }
+
+    @Test
+    void aListDataKeyFailsTheStep() {
+        fx.template("list.j2", "{{ x }}");
+        fx.flow("list.yml", """
+                name: jinja list key
+                steps:
+                  - name: list line
+                    type: jinja
+                    jinja:
+                      path: list.j2
+                      data_key: tags
+                """);
+
+        RunResult r = fx.run("list.yml", Map.of("tags", List.of("a", "b")));
+
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("list line").contains("jinja.data_key 'tags' must hold a mapping");
     }
 
     @Test
@@ -96,7 +115,7 @@ class JinjaStepTest {
                 {% for l in labels %}  - {{ l }}
                 {% endfor %}""");
         fx.template("payload.json.j2", """
-                {"id": "{{ data.id }}", "count": {{ data.labels | length }}, "labels": {{ data.labels | tojson }}}
+                {"id": "{{ id }}", "count": {{ labels | length }}, "labels": {{ labels | tojson }}}
                 """);
         fx.flow("parse.yml", """
                 name: jinja parse
@@ -135,9 +154,10 @@ class JinjaStepTest {
                     type: jinja
                     jinja:
                       path: page.j2
+                      data_key: page_input
                 """);
 
-        RunResult r = fx.run("include.yml", Map.of("title", "News"));
+        RunResult r = fx.run("include.yml", Map.of("page_input", Map.of("title", "News")));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(r.data().get("page")).isEqualTo("== News ==\nbody of News");

@@ -83,7 +83,7 @@ class JiraNamesMergeStepTest {
                   - name: points
                     type: jq
                     jq:
-                      expression: '[.[] | {key, points: .fields["Story Points"]}]'
+                      expression: '[.[] | {key, points: .fields.story_points}]'
                       data_key: tickets
                 """);
 
@@ -94,15 +94,21 @@ class JiraNamesMergeStepTest {
         List<Map<String, Object>> tickets = (List<Map<String, Object>>) r.data().get("tickets");
         assertThat(tickets).hasSize(2);
         assertThat(tickets.get(0)).containsEntry("id", "1001").containsEntry("key", "OPS-1");
+        // names in snake case; None and [] dropped, "" and {} kept, as on the spooler
         assertThat(tickets.get(0).get("fields")).isEqualTo(Map.of(
                 "summary", "Disk full",
-                "Story Points", 5,
-                "Team", Map.of("value", "Platform"),
+                "story_points", 5,
+                "team", Map.of("value", "Platform"),
+                "epic_name", "",
                 "customfield_99999", "no name known",
                 "components", List.of(Map.of("name", "db"))));
         // zero and false are values, not empty fields
         assertThat(tickets.get(1).get("fields")).isEqualTo(Map.of(
-                "summary", "CPU", "Story Points", 0, "Flagged", false));
+                "summary", "CPU", "story_points", 0, "team", Map.of(), "flagged", false));
+        // the response under data_key is changed too (the spooler's issue copies share their fields)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> raw = (Map<String, Object>) r.data().get("raw");
+        assertThat(((List<?>) raw.get("issues")).get(0)).isEqualTo(tickets.get(0));
         assertThat(r.data().get("points")).isEqualTo(List.of(
                 Map.of("key", "OPS-1", "points", 5), Map.of("key", "OPS-2", "points", 0)));
     }
@@ -124,7 +130,7 @@ class JiraNamesMergeStepTest {
                 "names", Map.of("customfield_1", "Colour"))));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data().get("merge")).isEqualTo(List.of(Map.of("key", "A-1", "fields", Map.of("Colour", "x"))));
+        assertThat(r.data().get("merge")).isEqualTo(List.of(Map.of("key", "A-1", "fields", Map.of("colour", "x"))));
     }
 
     @Test

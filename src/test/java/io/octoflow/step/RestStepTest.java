@@ -1,6 +1,7 @@
 package io.octoflow.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class RestStepTest {
     }
 
     @Test
-    void getWithTemplatedUriQueryAndHeadersParsesTheJsonResponse() {
+    void getWithTemplatedUriAndLiteralQueryAndHeadersParsesTheJsonResponse() {
         server.respond("/api/tickets", 200, "application/json", """
                 {"result": [{"id": "T-1", "status": "new"}], "count": 1}
                 """);
@@ -63,14 +64,20 @@ class RestStepTest {
                     result_key: tickets
                     rest:
                       uri: "{{ base_url }}/api/{{ kind }}"
-                      method: GET
+                      method: get
                       query:
                         status: new
-                        requested_at: "{{ __timestamp__ }}"
-                        search: "a b&c={{ kind }}"
+                        n: 5
+                        flag: true
+                        none: null
+                        ratio: 1.5
+                        l: [a, b]
+                        search: "a b&c=*/é"
+                        tpl: "{{ x }}"
                       headers:
-                        X-Job-Id: "{{ __job_id__ }}"
-                        X-Kind: "kind-{{ kind }}"
+                        X-Literal: "kind-{{ kind }}"
+                        X-Number: 42
+                        X-Flag: true
                 """);
 
         RunResult r = runWithBase("get.yml");
@@ -82,16 +89,39 @@ class RestStepTest {
         assertThat(server.requests()).hasSize(1);
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.path()).isEqualTo("/api/tickets");
-        assertThat(request.queryParam("status")).isEqualTo("new");
-        assertThat(request.queryParam("requested_at")).matches("\\d{14}");
-        assertThat(request.queryParam("search")).isEqualTo("a b&c=tickets");
-        assertThat(request.header("X-Job-Id")).isEqualTo(r.jobId());
-        assertThat(request.header("X-Kind")).isEqualTo("kind-tickets");
+        // exactly what Python's urlencode makes of the same mapping (values through str())
+        assertThat(request.query()).isEqualTo("status=new&n=5&flag=True&none=None&ratio=1.5"
+                + "&l=%5B%27a%27%2C+%27b%27%5D&search=a+b%26c%3D%2A%2F%C3%A9&tpl=%7B%7B+x+%7D%7D");
+        // headers are sent as written, scalars as Python prints them
+        assertThat(request.header("X-Literal")).isEqualTo("kind-{{ kind }}");
+        assertThat(request.header("X-Number")).isEqualTo("42");
+        assertThat(request.header("X-Flag")).isEqualTo("True");
         assertThat(request.body()).isEmpty();
     }
 
     @Test
-    void postSendsTheTemplatedBodyAsJson() throws Exception {
+    void queryIsJoinedWithAmpersandWhenTheUriAlreadyHasOne() {
+        server.respond("/search", 200, "application/json", "[]");
+        fx.flow("q.yml", """
+                name: rest query join
+                steps:
+                  - name: search
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/search?jql=project%3DOPS"
+                      query:
+                        expand: names
+                """);
+
+        RunResult r = runWithBase("q.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data().get("search")).isEqualTo(List.of());
+        assertThat(server.lastRequest().query()).isEqualTo("jql=project%3DOPS&expand=names");
+    }
+
+    @Test
+    void postSendsTheBodyLiterallyAsJson() throws Exception {
         server.respond("/api/items", 201, "application/json", "{\"created\": true}");
         fx.flow("post.yml", """
                 name: rest post
@@ -100,7 +130,7 @@ class RestStepTest {
                     type: rest
                     rest:
                       uri: "{{ base_url }}/api/items"
-                      method: POST
+                      method: Post
                       body:
                         title: "item for {{ owner }}"
                         count: 3
@@ -114,8 +144,118 @@ class RestStepTest {
         Request request = server.lastRequest();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).startsWith("application/json");
-        assertThat(JSON.readValue(request.body(), Map.class))
-                .isEqualTo(Map.of("title", "item for ops", "count", 3, "tags", List.of("a", "ops")));
+        assertThat(JSON.readValue(request.body(), Map.class)).isEqualTo(Map.of(
+                "title", "item for {{ owner }}", "count", 3, "tags", List.of("a", "{{ owner }}")));
+    }
+
+    @Test
+    void postWithoutBodyOrWithAMissingDataKeySendsAnEmptyObject() throws Exception {
+        server.respond("/api/items", 200, "application/json", "{}");
+        fx.flow("empty.yml", """
+                name: rest empty bodies
+                steps:
+                  - name: no body
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/api/items"
+                      method: patch
+                  - name: missing key
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/api/items"
+                      method: put
+                      data_key: not_there
+                      body: {ignored: true}
+                  - name: string body
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/api/items"
+                      method: POST
+                      body: "plain text"
+                """);
+
+        RunResult r = runWithBase("empty.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        List<Request> requests = server.requests("/api/items");
+        assertThat(requests).extracting(Request::method).containsExactly("PATCH", "PUT", "POST");
+        assertThat(JSON.readValue(requests.get(0).body(), Object.class)).isEqualTo(Map.of());
+        assertThat(JSON.readValue(requests.get(1).body(), Object.class)).isEqualTo(Map.of());
+        assertThat(JSON.readValue(requests.get(2).body(), Object.class)).isEqualTo("plain text");
+    }
+
+    @Test
+    void getAndDeleteSendNoBodyEvenWithADataKey() {
+        server.respond("/api/items", 200, "application/json", "{}");
+        fx.flow("nobody.yml", """
+                name: rest no body
+                steps:
+                  - name: payload
+                    type: set_fact
+                    set_fact:
+                      value: {a: 1}
+                  - name: get
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/api/items"
+                      data_key: payload
+                  - name: delete
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/api/items"
+                      method: delete
+                      data_key: payload
+                      body: {b: 2}
+                """);
+
+        RunResult r = runWithBase("nobody.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(server.requests("/api/items")).extracting(Request::method).containsExactly("GET", "DELETE");
+        assertThat(server.requests("/api/items")).allSatisfy(req -> assertThat(req.body()).isEmpty());
+    }
+
+    @Test
+    void anUnknownMethodIsRefusedAtLoadWithItsLine() {
+        fx.flow("bad_method.yml", """
+                name: rest bad method
+                steps:
+                  - name: call
+                    type: rest
+                    rest:
+                      uri: http://localhost/
+                      method: fetch
+                """);
+
+        assertThatThrownBy(() -> fx.load("bad_method.yml"))
+                .hasMessageContaining("bad_method.yml:7:")
+                .hasMessageContaining("rest.method").hasMessageContaining("'fetch'");
+    }
+
+    @Test
+    void emptyAnd204ResponsesAreStoredAsNullAndTextStaysText() {
+        server.respond("/none", 204, null, "");
+        server.respond("/number", 200, "text/plain", "42");
+        fx.flow("empty_resp.yml", """
+                name: rest empty responses
+                steps:
+                  - name: none
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/none"
+                      method: DELETE
+                  - name: number
+                    type: rest
+                    rest:
+                      uri: "{{ base_url }}/number"
+                """);
+
+        RunResult r = runWithBase("empty_resp.yml");
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(r.data()).containsEntry("none", null);
+        // parsed as JSON whatever the content type, as Python's response.json() does
+        assertThat(r.data()).containsEntry("number", 42);
     }
 
     @Test
@@ -291,11 +431,11 @@ class RestStepTest {
                   token: ghp_tok3n_value
                 - name: weather
                   type: api-key
-                  key: abc123-key
-                - name: weather_custom
-                  type: api-key
-                  key: def456-key
-                  header: X-Weather-Key
+                  key: X-Weather-Key
+                  value: abc123-key
+                - name: default_type
+                  username: plain-user
+                  password: plain-pass
                 """);
         server.respond("/secure", 200, "application/json", "{\"ok\": true}");
     }
@@ -365,32 +505,37 @@ class RestStepTest {
     }
 
     @Test
-    void apiKeyAuthenticationDefaultsToXApiKey() {
+    void apiKeySendsTheSecretsValueInTheHeaderItsKeyNames() {
         Request request = callWithAuth("""
-                type: api-key
+                type: api_key
                 secret: weather
                 """);
 
-        assertThat(request.header("X-API-Key")).isEqualTo("abc123-key");
+        assertThat(request.header("X-Weather-Key")).isEqualTo("abc123-key");
         assertThat(request.header("Authorization")).isNull();
     }
 
     @Test
-    void apiKeyAuthenticationWithHeaderFromTheStepOrTheSecret() {
-        Request fromStep = callWithAuth("""
+    void apiKeyAlsoAcceptsTheDashedSpellingAndAHeaderFromTheStep() {
+        Request request = callWithAuth("""
                 type: api-key
                 secret: weather
                 header: X-Custom-Key
                 """);
-        assertThat(fromStep.header("X-Custom-Key")).isEqualTo("abc123-key");
 
-        fx.close();
-        fx = new FlowFixture(dir.resolve("second"));
-        Request fromSecret = callWithAuth("""
-                type: api-key
-                secret: weather_custom
+        assertThat(request.header("X-Custom-Key")).isEqualTo("abc123-key");
+        assertThat(request.header("X-Weather-Key")).isNull();
+    }
+
+    @Test
+    void aSecretWithoutTypeIsACredential() {
+        Request request = callWithAuth("""
+                type: basic
+                secret: default_type
                 """);
-        assertThat(fromSecret.header("X-Weather-Key")).isEqualTo("def456-key");
+
+        assertThat(request.header("Authorization")).isEqualTo("Basic " + Base64.getEncoder()
+                .encodeToString("plain-user:plain-pass".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ class SleepStepTest {
     }
 
     @Test
-    void pausesAndStoresNothing() {
+    void pausesAndStoresAnEmptyMapping() {
         fx.flow("sleep.yml", """
                 name: sleepy
                 steps:
@@ -53,7 +54,8 @@ class SleepStepTest {
         RunResult r = fx.run("sleep.yml");
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(r.data()).containsOnlyKeys("after");
+        // the spooler stores {} under a sleep's result_key
+        assertThat(r.data()).containsOnlyKeys("nap", "whole nap", "after").containsEntry("nap", Map.of());
         assertThat(r.steps()).extracting(s -> s.step() + ":" + s.status())
                 .containsExactly("nap:success", "whole nap:success", "after:success");
     }

@@ -14,9 +14,13 @@ import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
+import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
 
-/** Logs data (the data_key value, or the whole flow data) as JSON, secrets masked. */
+/**
+ * Logs data (the data_key value, or the whole flow data) as YAML (default), JSON or Python text, secrets masked,
+ * and stores it under result_key, as the spooler does.
+ */
 public final class DebugStep implements StepType {
 
     private static final Logger LOG = LogManager.getLogger("io.octoflow.debug");
@@ -35,6 +39,8 @@ public final class DebugStep implements StepType {
     public List<Key> keys() {
         return List.of(
                 Key.optional("data_key", Kind.STRING, "What to log: a key of the flow data; default: all of it."),
+                Key.oneOf("type", "yaml", List.of("yaml", "json", "text"), "How to print it: yaml, json (indented)"
+                        + " or text (Python's repr)."),
                 Key.optional("message", Kind.STRING, "A templated message logged before the data."));
     }
 
@@ -48,15 +54,20 @@ public final class DebugStep implements StepType {
                 """;
     }
 
+    record Settings(Template message, String format) {
+    }
+
     @Override
     public Object compile(StepCompiler compiler, YNode block) {
         YNode message = block.get("message");
-        return message == null ? null : compiler.template(message);
+        return new Settings(message == null ? null : compiler.template(message),
+                block.get("type") == null ? "yaml" : block.get("type").text());
     }
 
     @Override
     public void build(StepBuild build) {
-        Template message = build.settings(Template.class);
+        Settings settings = build.settings(Settings.class);
+        Template message = settings.message();
         var services = build.services();
         String flow = build.flow().name();
         String step = build.step().name();
@@ -67,7 +78,11 @@ public final class DebugStep implements StepType {
                     try {
                         // mask the values before they become JSON text, where escaping would hide them
                         Object masked = services.secrets().masker().maskValue(exchange.getMessage().getBody());
-                        text = services.json().writeValueAsString(masked);
+                        text = switch (settings.format()) {
+                            case "json" -> services.json().writerWithDefaultPrettyPrinter().writeValueAsString(masked);
+                            case "text" -> PythonText.repr(masked);
+                            default -> "\n" + PyYaml.dump(masked);
+                        };
                     } catch (JsonProcessingException e) {
                         text = String.valueOf(exchange.getMessage().getBody());
                     }
@@ -77,8 +92,4 @@ public final class DebugStep implements StepType {
                 }).id(build.id());
     }
 
-    @Override
-    public boolean storesResult() {
-        return false;
-    }
 }

@@ -5,15 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
@@ -26,16 +24,13 @@ import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
 /**
- * Reads or writes a file under DATA_PATH. Reading parses JSON or YAML (or keeps text); writing and appending go
- * through Camel's file producer ({@code fileExist=Override} / {@code Append}). The format comes from
- * {@code type}, or from the extension. The result of a write is the path written, relative to DATA_PATH.
+ * Reads or writes a file under DATA_PATH, as the spooler does. {@code type} is yaml unless it says json (or text,
+ * ours), whatever the extension. YAML is read and written like PyYAML ({@link PyYaml}); JSON is written like
+ * Python's json.dump (one line). Appending adds the new document right after the file's end, as the spooler's
+ * open(path, "a") does. Writing goes through Camel's file producer; the stored result is {}.
  */
 public final class FileStep implements StepType {
 
-    private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build());
     private static final String PATH_HEADER = "octoflowFilePath";
 
     record Settings(Template path, String mode, String format) {
@@ -48,7 +43,7 @@ public final class FileStep implements StepType {
 
     @Override
     public String description() {
-        return "Reads or writes a file (JSON, YAML or text) under DATA_PATH.";
+        return "Reads or writes a file (YAML, JSON or text) under DATA_PATH.";
     }
 
     @Override
@@ -56,10 +51,10 @@ public final class FileStep implements StepType {
         return List.of(
                 Key.required("path", Kind.STRING, "File path relative to DATA_PATH (templated)."),
                 Key.oneOf("mode", "read", List.of("read", "write", "append"), "What to do with the file."),
-                Key.oneOf("type", null, List.of("json", "yaml", "text"),
-                        "File format; default: from the extension (.json, .yml/.yaml, anything else text)."),
+                Key.oneOf("type", "yaml", List.of("yaml", "json", "text"),
+                        "File format, whatever the extension: yaml (default), json, or text."),
                 Key.optional("data_key", Kind.STRING, "For write/append: the key of the flow data to write ('.' for"
-                        + " all of it)."));
+                        + " all of it, special variables included)."));
     }
 
     @Override
@@ -70,12 +65,12 @@ public final class FileStep implements StepType {
                   result_key: file_content
                   file:
                     path: samples/tickets.json
+                    type: json
                 - name: write output file
                   type: file
                   file:
                     path: output/result_{{ __timestamp__ }}.yml
                     mode: write
-                    type: yaml
                     data_key: file_content
                 """;
     }
@@ -94,7 +89,18 @@ public final class FileStep implements StepType {
         if (mode.equals("read") && block.get("data_key") != null) {
             compiler.problem(block.keyNode("data_key"), "file.data_key: only used with mode write or append");
         }
-        return new Settings(path, mode, block.get("type") == null ? null : block.get("type").text());
+        return new Settings(path, mode, block.get("type") == null ? "yaml" : block.get("type").text());
+    }
+
+    /** "." is the whole flow data with the special variables, as the spooler's data holds them. */
+    @Override
+    public Object input(FlowRun run, String dataKey) {
+        if (".".equals(dataKey)) {
+            Map<String, Object> all = new LinkedHashMap<>(run.templateContext());
+            all.putAll(run.data());
+            return all;
+        }
+        return StepType.super.input(run, dataKey);
     }
 
     @Override
@@ -105,7 +111,7 @@ public final class FileStep implements StepType {
         if (settings.mode().equals("read")) {
             build.route().process(exchange -> {
                 Path file = resolve(exchange, settings, files);
-                exchange.getMessage().setBody(read(file, format(settings, file), json, files));
+                exchange.getMessage().setBody(read(file, settings.format(), json, files));
             }).id(build.id());
             return;
         }
@@ -115,8 +121,10 @@ public final class FileStep implements StepType {
                 .process(exchange -> {
                     Path file = resolve(exchange, settings, files);
                     String relative = files.relativize(file);
-                    String text = write(exchange.getMessage().getBody(), format(settings, file), json,
-                            settings.mode().equals("append"));
+                    String text = write(exchange.getMessage().getBody(), settings.format(), json);
+                    if (settings.format().equals("text") && settings.mode().equals("append") && !text.endsWith("\n")) {
+                        text += "\n"; // text is ours: appended lines stay lines
+                    }
                     exchange.getMessage().removeHeaders("*");
                     exchange.getMessage().setHeader(Exchange.FILE_NAME, relative);
                     exchange.getMessage().setHeader(PATH_HEADER, relative);
@@ -124,29 +132,14 @@ public final class FileStep implements StepType {
                 }).id(build.id("serialize"))
                 .to(endpoint).id(build.id())
                 .process(exchange -> {
-                    String relative = exchange.getMessage().getHeader(PATH_HEADER, String.class);
                     exchange.getMessage().removeHeaders("*");
-                    exchange.getMessage().setBody(relative);
+                    exchange.getMessage().setBody(new LinkedHashMap<>());
                 }).id(build.id("written"));
     }
 
     private static Path resolve(Exchange exchange, Settings settings, ConfinedPaths files) {
         String rendered = settings.path().render(FlowRun.of(exchange).templateContext());
         return files.resolve(rendered);
-    }
-
-    private static String format(Settings settings, Path file) {
-        if (settings.format() != null) {
-            return settings.format();
-        }
-        String name = file.getFileName().toString().toLowerCase();
-        if (name.endsWith(".json")) {
-            return "json";
-        }
-        if (name.endsWith(".yml") || name.endsWith(".yaml")) {
-            return "yaml";
-        }
-        return "text";
     }
 
     private static Object read(Path file, String format, ObjectMapper json, ConfinedPaths files) throws IOException {
@@ -158,19 +151,16 @@ public final class FileStep implements StepType {
         }
         return switch (format) {
             case "json" -> text.isBlank() ? null : json.readValue(text, Object.class);
-            case "yaml" -> text.isBlank() ? null : YAML.readValue(text, Object.class);
+            case "yaml" -> PyYaml.load(text);
             default -> text;
         };
     }
 
-    private static String write(Object body, String format, ObjectMapper json, boolean append) throws IOException {
-        String text = switch (format) {
-            // appending JSON writes one document per line (JSON Lines)
-            case "json" -> append ? json.writeValueAsString(body)
-                    : json.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body);
-            case "yaml" -> append ? "---\n" + YAML.writeValueAsString(body) : YAML.writeValueAsString(body);
+    private static String write(Object body, String format, ObjectMapper json) throws IOException {
+        return switch (format) {
+            case "json" -> PythonJson.dumps(body);
+            case "yaml" -> PyYaml.dump(body);
             default -> body == null ? "" : body instanceof String s ? s : json.writeValueAsString(body);
         };
-        return append && !text.endsWith("\n") ? text + "\n" : text;
     }
 }

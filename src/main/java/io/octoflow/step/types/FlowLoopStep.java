@@ -2,6 +2,7 @@ package io.octoflow.step.types;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +12,8 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 import io.octoflow.execution.FlowRun;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.route.ErrorText;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
@@ -22,8 +25,9 @@ import io.octoflow.step.StepType;
 /**
  * Calls another flow once per item of a list, in parallel (Camel's split, on a pool of FLOW_MAX_WORKERS threads
  * per step), and waits for all of them. Each item is the sub-flow's {@code __input__}, its 1-based position
- * {@code __loop_index__}; the result is the list of the sub-flows' final data, in input order. The first failure
- * stops the loop and fails the step.
+ * {@code __loop_index__}. As on the spooler, the result is, in input order, one pair per item:
+ * {@code [sub-flow final data, {"type": "success" | "failed" | "exit", "message": ...}]}; a sub-flow that fails or
+ * exits does not fail the step.
  */
 public final class FlowLoopStep implements StepType {
 
@@ -42,7 +46,8 @@ public final class FlowLoopStep implements StepType {
     @Override
     public List<Key> keys() {
         return List.of(
-                Key.required("path", Kind.STRING, "Flow file relative to FLOWS_PATH."),
+                Key.required("path", Kind.STRING, "Flow file relative to FLOWS_PATH; the result is a list of"
+                        + " [final data, {type: success|failed|exit, message}] pairs, in input order."),
                 Key.required("data_key", Kind.STRING, "A key of the flow data holding the list to loop over."));
     }
 
@@ -82,13 +87,48 @@ public final class FlowLoopStep implements StepType {
                     }
                     exchange.getMessage().setBody(new ArrayList<>((Collection<?>) items));
                 }).id(build.id("items"))
-                .split(body(), new InInputOrder()).parallelProcessing().executorService(pool).stopOnException()
+                .split(body(), new InInputOrder()).parallelProcessing().executorService(pool)
                     .id(build.id())
                     .process(exchange -> exchange.setProperty(FlowRun.LOOP_INDEX,
                             exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1)).id(build.id("item"))
-                    .to(FlowDefinition.endpointUri(path)).id(build.id("call"))
+                    .doTry()
+                        .to(FlowDefinition.endpointUri(path)).id(build.id("call"))
+                    .doCatch(Exception.class)
+                        .process(exchange -> exchange.setProperty(FAILURE, exchange.getProperty(
+                                Exchange.EXCEPTION_CAUGHT, Exception.class))).id(build.id("failed"))
+                    .end()
+                    .process(FlowLoopStep::outcome).id(build.id("outcome"))
                 .end()
                 .process(FlowLoopStep::collect).id(build.id("results"));
+    }
+
+    static final String SUCCESS = "Flow completed successfully.";
+    static final String EXITED = "Flow exited.";
+    private static final String FAILURE = "octoflow.loopFailure";
+
+    /** The item's pair: the sub-flow's final data (special variables included) and how it ended. */
+    private static void outcome(Exchange exchange) {
+        FlowRun child = exchange.getProperty(FlowRun.FINISHED_RUN, FlowRun.class);
+        exchange.removeProperty(FlowRun.FINISHED_RUN);
+        Exception failure = exchange.getProperty(FAILURE, Exception.class);
+        Map<String, Object> data = new LinkedHashMap<>();
+        Map<String, Object> status = new LinkedHashMap<>();
+        if (child != null) {
+            data.putAll(child.templateContext());
+            data.putAll(child.data());
+        }
+        if (child != null && child.status() == RunStatus.EXIT) {
+            status.put("type", "exit");
+            status.put("message", child.error() != null ? child.error() : EXITED);
+        } else if (child != null && child.status() == RunStatus.SUCCESS && failure == null) {
+            status.put("type", "success");
+            status.put("message", SUCCESS);
+        } else {
+            status.put("type", "failed");
+            // the spooler's message is None: the error is in the sub-flow's __errors__ (or the reason it did not run)
+            status.put("message", child == null && failure != null ? ErrorText.of(failure) : null);
+        }
+        exchange.getMessage().setBody(new ArrayList<>(List.of(data, status)));
     }
 
     private static org.apache.camel.Expression body() {

@@ -1,11 +1,9 @@
 package io.octoflow.step.types;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.YNode;
@@ -15,13 +13,11 @@ import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
 /**
- * Renders a template from TEMPLATES_PATH (parsed once, when the flow loads). The template sees the flow data and
- * the special variables, plus {@code data}: the data_key value, whose keys are also visible directly when it is
- * a mapping. {@code parse} turns the output into data.
+ * Renders a template from TEMPLATES_PATH (parsed once, when the flow loads). As on the spooler, the template sees
+ * only the keys of the data_key value (a mapping): no other flow data, no special variables; without data_key it
+ * sees nothing. {@code parse} turns the output into data.
  */
 public final class JinjaStep implements StepType {
-
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     record Settings(Template template, String parse) {
     }
@@ -40,7 +36,8 @@ public final class JinjaStep implements StepType {
     public List<Key> keys() {
         return List.of(
                 Key.required("path", Kind.STRING, "Template path relative to TEMPLATES_PATH."),
-                Key.optional("data_key", Kind.STRING, "Input, visible as 'data' (and its keys) in the template."),
+                Key.optional("data_key", Kind.STRING, "A mapping in the flow data whose keys are the template's"
+                        + " variables (the only ones it sees)."),
                 Key.oneOf("parse", null, List.of("json", "yaml"), "Parse the output; default: keep the text."));
     }
 
@@ -66,20 +63,23 @@ public final class JinjaStep implements StepType {
     public void build(StepBuild build) {
         Settings settings = build.settings(Settings.class);
         var json = build.services().json();
+        String dataKey = build.step().dataKey();
         build.route().process(exchange -> {
-            FlowRun run = FlowRun.of(exchange);
             Object input = exchange.getMessage().getBody();
-            Map<String, Object> context = run.templateContext();
+            Map<String, Object> context = new HashMap<>();
             if (input instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> context.put(String.valueOf(k), v));
+            } else if (dataKey != null) {
+                throw new IllegalArgumentException("jinja.data_key '" + dataKey + "' must hold a mapping (its keys are"
+                        + " the template's variables), found " + (input == null ? "null"
+                        : input instanceof java.util.Collection ? "a list" : input.getClass().getSimpleName()));
             }
-            context.put("data", input);
             String text = settings.template().render(context);
             Object result = text;
             if ("json".equals(settings.parse())) {
                 result = text.isBlank() ? null : json.readValue(text, Object.class);
             } else if ("yaml".equals(settings.parse())) {
-                result = text.isBlank() ? null : YAML.readValue(text, Object.class);
+                result = PyYaml.load(text); // yaml.safe_load: YAML 1.1 as PyYAML reads it
             }
             exchange.getMessage().setBody(result);
         }).id(build.id());

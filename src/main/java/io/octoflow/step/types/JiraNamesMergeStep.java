@@ -14,9 +14,10 @@ import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /**
- * Makes a Jira search result readable: in every issue's {@code fields}, custom field ids
- * ({@code customfield_10010}) become their names from the response's {@code names} (present when the query has
- * {@code expand=names}), and empty fields are dropped. The result is the list of issues.
+ * Makes a Jira search result readable, as the spooler does: in every issue's {@code fields}, custom field ids
+ * ({@code customfield_10010}) found in the response's {@code names} (present when the query has
+ * {@code expand=names}) become that name in snake case ({@code VM Name} → {@code vm_name}); null and empty-list
+ * fields are dropped. The result is the list of issues; the response under data_key gets the same fields.
  */
 public final class JiraNamesMergeStep implements StepType {
 
@@ -71,8 +72,9 @@ public final class JiraNamesMergeStep implements StepType {
             throw new IllegalArgumentException("jira_names_merge: the response has no 'names'; add expand=names to"
                     + " the Jira query");
         }
-        if (!(map.get(listKey) instanceof Collection<?> issues)) {
-            throw new IllegalArgumentException("jira_names_merge: the response has no list '" + listKey + "'");
+        Object list = map.containsKey(listKey) ? map.get(listKey) : List.of(); // the spooler: missing is []
+        if (!(list instanceof Collection<?> issues)) {
+            throw new IllegalArgumentException("jira_names_merge: '" + listKey + "' in the response is not a list");
         }
         List<Object> merged = new ArrayList<>(issues.size());
         for (Object issue : issues) {
@@ -90,19 +92,34 @@ public final class JiraNamesMergeStep implements StepType {
                     }
                     String key = String.valueOf(id);
                     Object name = key.startsWith("customfield_") ? names.get(key) : null;
-                    named.put(name != null ? String.valueOf(name) : key, value);
+                    named.put(name != null && !String.valueOf(name).isEmpty() ? snakeCase(String.valueOf(name))
+                            : key, value);
                 });
                 copy.put("fields", named);
+                // the spooler's issue copies share their fields with the response: it changes too
+                replaceFields(issueMap, named);
             }
             merged.add(copy);
         }
         return merged;
     }
 
+    @SuppressWarnings("unchecked")
+    private static void replaceFields(Map<?, ?> issue, Map<String, Object> named) {
+        try {
+            ((Map<Object, Object>) issue).put("fields", named);
+        } catch (UnsupportedOperationException e) {
+            // an unmodifiable response stays as it was
+        }
+    }
+
+    /** {@code VM Name} → {@code vm_name}: dots, dashes and spaces become underscores, letters lower case. */
+    static String snakeCase(String name) {
+        return name.replace('.', '_').replace('-', '_').replace(' ', '_').toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** None and [] are dropped; "" and {} are kept, as on the spooler. */
     private static boolean isEmpty(Object value) {
-        return value == null
-                || value instanceof String s && s.isEmpty()
-                || value instanceof Collection<?> c && c.isEmpty()
-                || value instanceof Map<?, ?> m && m.isEmpty();
+        return value == null || value instanceof Collection<?> c && c.isEmpty();
     }
 }

@@ -1,6 +1,11 @@
 package io.octoflow.step.types;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import io.octoflow.execution.FlowRun;
 
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
@@ -10,7 +15,11 @@ import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
-/** Transforms data with a jq program (camel-jq). Input: the data_key value, or the whole flow data. */
+/**
+ * Transforms data with a jq program (camel-jq). Input, as on the spooler: the top-level data_key value ({} when
+ * the key is missing or is "."); without data_key (ours), the whole flow data. Integral numbers come out as
+ * integers, as libjq's doubles print (1.0 gives 1).
+ */
 public final class JqStep implements StepType {
 
     @Override
@@ -27,7 +36,8 @@ public final class JqStep implements StepType {
     public List<Key> keys() {
         return List.of(
                 Key.required("expression", Kind.STRING, "The jq program."),
-                Key.optional("data_key", Kind.STRING, "Input: a key of the flow data ('.' or absent: all of it)."));
+                Key.optional("data_key", Kind.STRING, "Input: a top-level key of the flow data ({} when missing);"
+                        + " absent: all of it."));
     }
 
     @Override
@@ -48,9 +58,39 @@ public final class JqStep implements StepType {
     }
 
     @Override
+    public Object input(FlowRun run, String dataKey) {
+        return RestStep.topLevelOrEmpty(run, dataKey);
+    }
+
+    @Override
     public void build(StepBuild build) {
         build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
         JqProcessors.append(build.route(), build.services().camelContext(), build.services().json(),
                 build.settings(String.class), build.id());
+        build.route().process(exchange -> exchange.getMessage().setBody(
+                integralNumbers(exchange.getMessage().getBody()))).id(build.id("numbers"));
+    }
+
+    private static final double EXACT = 9007199254740992d; // 2^53
+
+    /** libjq computes with doubles and prints 1.0 as 1: integral doubles become integers. */
+    static Object integralNumbers(Object value) {
+        if (value instanceof Double d && !d.isInfinite() && d == Math.rint(d) && Math.abs(d) <= EXACT) {
+            return d.longValue() == (int) d.longValue() ? (Object) (int) d.longValue() : (Object) d.longValue();
+        }
+        if (value instanceof java.math.BigDecimal big) {
+            return integralNumbers(big.doubleValue());
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, integralNumbers(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(integralNumbers(v)));
+            return out;
+        }
+        return value;
     }
 }

@@ -1,10 +1,10 @@
 package io.octoflow.step.types;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -21,24 +21,29 @@ import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
+import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
 
 /**
- * Calls a REST API through camel-http. The uri, query values and header values are templates; the body is sent
- * as JSON ({@code data_key} wins over {@code body}); a JSON response is parsed; HTTP status 400 and above fails
- * the step with the status in the error text. Authentication takes its values from a named secret.
+ * Calls a REST API through camel-http, as the spooler does: the uri is a template; {@code query} is appended
+ * URL-encoded the way Python's urlencode does; {@code query}, {@code headers} and {@code body} are sent as written
+ * (not templated). POST, PUT and PATCH send JSON: the top-level {@code data_key} value ({} when missing), else
+ * {@code body}, else {}. A JSON response is parsed; a status outside 2xx fails the step with Camel's
+ * HttpOperationFailedException (status and response body). Authentication takes its values from a named secret.
+ * Certificates are verified unless the step says {@code verify: false} or {@code REST_VERIFY_TLS=false}.
  */
 public final class RestStep implements StepType {
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+    private static final List<String> WITH_BODY = List.of("POST", "PUT", "PATCH");
     private static final List<String> AUTH_KEYS = List.of("type", "secret", "bearer", "header");
-    private static final List<String> AUTH_TYPES = List.of("basic", "token", "api-key");
+    private static final List<String> AUTH_TYPES = List.of("basic", "token", "api_key", "api-key");
 
     record Auth(String type, String secret, String bearer, String header) {
     }
 
-    record Settings(Template uri, String method, Map<String, Template> query, Map<String, Template> headers,
-            TemplatedValue body, Auth auth) {
+    record Settings(Template uri, String method, String query, Map<String, String> headers, Object body,
+            Auth auth, boolean verify) {
     }
 
     @Override
@@ -55,15 +60,19 @@ public final class RestStep implements StepType {
     public List<Key> keys() {
         return List.of(
                 Key.required("uri", Kind.STRING, "The URL to call (templated)."),
-                new Key("method", Kind.STRING, false, "GET", METHODS, "HTTP method."),
-                Key.optional("query", Kind.STRING_MAPPING, "Query parameters (values templated)."),
-                Key.optional("headers", Kind.STRING_MAPPING, "Request headers (values templated)."),
-                Key.optional("body", Kind.ANY, "Request body, sent as JSON."),
-                Key.optional("data_key", Kind.STRING, "Send this key of the flow data as the JSON body (wins over"
-                        + " body)."),
-                Key.optional("authentication", Kind.MAPPING, "{type: basic|token|api-key, secret: <name in"
-                        + " secrets.yml>, bearer: prefix for token (default Bearer), header: header name (default"
-                        + " Authorization for token, X-API-Key for api-key)}."));
+                Key.optional("method", Kind.STRING, "GET", "HTTP method, in any case: GET, POST, PUT, DELETE,"
+                        + " PATCH (also HEAD, OPTIONS)."),
+                Key.optional("query", Kind.MAPPING, "Query parameters, URL-encoded as Python's urlencode"
+                        + " does (not templated)."),
+                Key.optional("headers", Kind.MAPPING, "Request headers (not templated)."),
+                Key.optional("body", Kind.ANY, "Request body of POST, PUT and PATCH, sent as JSON (not templated)."),
+                Key.optional("data_key", Kind.STRING, "Send this top-level key of the flow data as the JSON body"
+                        + " (wins over body; a missing key sends {})."),
+                Key.optional("authentication", Kind.MAPPING, "{type: basic|token|api_key, secret: <name in"
+                        + " secrets.yml>, bearer: prefix for token (default Bearer), header: header name of token"
+                        + " (default Authorization) or api_key (default: the secret's key)}."),
+                Key.optional("verify", Kind.BOOLEAN, true, "Verify the server's TLS certificate (false: accept any,"
+                        + " as the spooler did)."));
     }
 
     @Override
@@ -86,27 +95,41 @@ public final class RestStep implements StepType {
     @Override
     public Object compile(StepCompiler compiler, YNode block) {
         Template uri = compiler.template(block.get("uri"));
-        String method = block.get("method") == null ? "GET" : block.get("method").text();
-        Map<String, Template> query = templates(compiler, block.get("query"));
-        Map<String, Template> headers = templates(compiler, block.get("headers"));
-        TemplatedValue body = block.get("body") == null ? null : TemplatedValue.compile(compiler, block.get("body"));
+        String method = "GET";
+        YNode methodNode = block.get("method");
+        if (methodNode != null) {
+            method = methodNode.text().toUpperCase(Locale.ROOT);
+            if (!METHODS.contains(method)) {
+                compiler.problem(methodNode, "rest.method: expected one of " + String.join(", ", METHODS)
+                        + " (any case), found '" + methodNode.text() + "'");
+            }
+        }
+        String query = query(block.get("query"));
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (block.get("headers") != null) {
+            block.get("headers").entries().forEach((name, value) -> headers.put(name,
+                    PythonText.str(value.toJava())));
+        }
+        Object body = block.get("body") == null ? null : block.get("body").toJava();
         Auth auth = auth(compiler, block.get("authentication"));
-        return new Settings(uri, method, query, headers, body, auth);
+        boolean verify = block.get("verify") == null || Boolean.TRUE.equals(block.get("verify").scalar());
+        return new Settings(uri, method, query, headers, body, auth, verify);
     }
 
-    private static Map<String, Template> templates(StepCompiler compiler, YNode mapping) {
-        Map<String, Template> out = new LinkedHashMap<>();
-        if (mapping != null) {
-            mapping.entries().forEach((name, value) -> {
-                if (value.scalar() != null) {
-                    Template template = compiler.template(YNode.scalar(value.text(), value.line(), value.column()));
-                    if (template != null) {
-                        out.put(name, template);
-                    }
-                }
-            });
+    /** The query string Python's urlencode makes of a mapping: values through str(), quote_plus-encoded. */
+    private static String query(YNode mapping) {
+        if (mapping == null || mapping.entries().isEmpty()) {
+            return "";
         }
-        return out;
+        StringBuilder query = new StringBuilder();
+        mapping.entries().forEach((name, value) -> {
+            if (query.length() > 0) {
+                query.append('&');
+            }
+            query.append(PythonUrlEncoding.quotePlus(name)).append('=')
+                    .append(PythonUrlEncoding.quotePlus(PythonText.str(value.toJava())));
+        });
+        return query.toString();
     }
 
     private static Auth auth(StepCompiler compiler, YNode node) {
@@ -124,18 +147,47 @@ public final class RestStep implements StepType {
         YNode type = node.get("type");
         YNode secret = node.get("secret");
         if (type == null || !AUTH_TYPES.contains(type.text())) {
-            compiler.problem(type == null ? node : type, "rest.authentication.type: expected one of "
-                    + String.join(", ", AUTH_TYPES) + (type == null ? "" : ", found '" + type.text() + "'"));
+            compiler.problem(type == null ? node : type, "rest.authentication.type: expected one of basic, token,"
+                    + " api_key" + (type == null ? "" : ", found '" + type.text() + "'"));
             return null;
         }
         if (secret == null) {
             compiler.problem(node, "rest.authentication: missing required key 'secret'");
             return null;
         }
-        String defaultHeader = type.text().equals("api-key") ? "X-API-Key" : "Authorization";
-        return new Auth(type.text(), secret.text(),
+        String kind = type.text().equals("api-key") ? "api_key" : type.text();
+        return new Auth(kind, secret.text(),
                 node.get("bearer") == null ? "Bearer" : node.get("bearer").text(),
-                node.get("header") == null ? defaultHeader : node.get("header").text());
+                node.get("header") == null ? null : node.get("header").text());
+    }
+
+    /** rest reads data_key as the spooler does: a top-level key of the flow data, {} when it is missing. */
+    @Override
+    public Object input(FlowRun run, String dataKey) {
+        return topLevelOrEmpty(run, dataKey);
+    }
+
+    static Object topLevelOrEmpty(FlowRun run, String dataKey) {
+        if (dataKey == null) {
+            return null;
+        }
+        if (run.data().containsKey(dataKey)) {
+            return run.data().get(dataKey);
+        }
+        if (dataKey.startsWith("__")) {
+            Map<String, Object> context = run.templateContext();
+            if (context.containsKey(dataKey)) {
+                return context.get(dataKey);
+            }
+        }
+        if (dataKey.contains(".") && !dataKey.equals(".")) {
+            try {
+                return run.lookup(dataKey); // ours: a dotted path into the data, when it leads somewhere
+            } catch (IllegalArgumentException e) {
+                return new LinkedHashMap<>();
+            }
+        }
+        return new LinkedHashMap<>();
     }
 
     @Override
@@ -144,48 +196,50 @@ public final class RestStep implements StepType {
         ObjectMapper json = build.services().json();
         SecretStore secrets = build.services().secrets();
         boolean keyed = build.step().dataKey() != null;
+        String endpoint = RestTransport.endpointUri(build.services().camelContext(), build.services().config(),
+                settings.verify());
         build.route()
                 .process(exchange -> prepare(exchange, settings, keyed, json, secrets)).id(build.id("request"))
-                // the real address comes in the CamelHttpUri header; 3xx are followed, 4xx/5xx throw
-                .to("http://octoflow-rest-step?followRedirects=true&okStatusCodeRange=100-399").id(build.id())
+                .to(endpoint).id(build.id())
                 .process(exchange -> response(exchange, json)).id(build.id("response"));
     }
 
     private static void prepare(Exchange exchange, Settings settings, boolean keyed, ObjectMapper json,
             SecretStore secrets) throws Exception {
         FlowRun run = FlowRun.of(exchange);
-        Map<String, Object> context = run.templateContext();
         Message message = exchange.getMessage();
-        Object body = keyed ? message.getBody() : settings.body() == null ? null : settings.body().evaluate(context);
+        Object keyedBody = message.getBody();
         message.removeHeaders("*");
-        StringBuilder uri = new StringBuilder(settings.uri().render(context).trim());
+        StringBuilder uri = new StringBuilder(settings.uri().render(run.templateContext()).trim());
         if (!settings.query().isEmpty()) {
-            uri.append(uri.indexOf("?") < 0 ? '?' : '&');
-            boolean first = true;
-            for (Map.Entry<String, Template> entry : settings.query().entrySet()) {
-                if (!first) {
-                    uri.append('&');
-                }
-                first = false;
-                uri.append(URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(entry.getValue().render(context), StandardCharsets.UTF_8));
-            }
+            // the spooler always adds '?'; a uri that already has a query gets '&' so that it stays valid
+            uri.append(uri.indexOf("?") < 0 ? '?' : '&').append(settings.query());
         }
         message.setHeader(Exchange.HTTP_URI, uri.toString());
         message.setHeader(Exchange.HTTP_METHOD, settings.method());
-        message.setHeader("Accept", "application/json, */*");
-        settings.headers().forEach((name, value) -> message.setHeader(name, value.render(context)));
+        message.setHeader("Accept", "*/*");
+        settings.headers().forEach(message::setHeader);
         if (settings.auth() != null) {
             authenticate(message, settings.auth(), secrets);
         }
-        if (body != null && !settings.method().equals("GET") && !settings.method().equals("HEAD")) {
+        if (WITH_BODY.contains(settings.method())) {
+            Object body = keyed ? keyedBody : isFalsy(settings.body()) ? new LinkedHashMap<>() : settings.body();
             if (message.getHeader(Exchange.CONTENT_TYPE) == null && message.getHeader("content-type") == null) {
                 message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             }
-            message.setBody(body instanceof String text ? text : json.writeValueAsString(body));
+            message.setBody(json.writeValueAsString(body));
         } else {
             message.setBody(null);
         }
+    }
+
+    /** The spooler sends {} when body is absent or Python-false (false, 0, "", [], {}). */
+    private static boolean isFalsy(Object value) {
+        return value == null || Boolean.FALSE.equals(value)
+                || value instanceof Number n && n.doubleValue() == 0
+                || value instanceof String s && s.isEmpty()
+                || value instanceof java.util.Collection<?> c && c.isEmpty()
+                || value instanceof Map<?, ?> m && m.isEmpty();
     }
 
     private static void authenticate(Message message, Auth auth, SecretStore secrets) {
@@ -198,37 +252,31 @@ public final class RestStep implements StepType {
             }
             case "token" -> {
                 String token = secret.field("token");
-                message.setHeader(auth.header(), auth.bearer().isEmpty() ? token : auth.bearer() + " " + token);
+                message.setHeader(auth.header() == null ? "Authorization" : auth.header(),
+                        auth.bearer().isEmpty() ? token : auth.bearer() + " " + token);
             }
             default -> {
-                String key = secret.fields().containsKey("key") ? secret.field("key")
-                        : secret.fields().containsKey("api_key") ? secret.field("api_key") : secret.field("token");
-                message.setHeader(secret.fields().getOrDefault("header", auth.header()), key);
+                // api_key: the secret's value, in the header its key names
+                String value = secret.field("value");
+                message.setHeader(auth.header() == null ? secret.field("key") : auth.header(), value);
             }
         }
     }
 
     private static void response(Exchange exchange, ObjectMapper json) throws Exception {
         Message message = exchange.getMessage();
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         String text = message.getBody(String.class);
         message.removeHeaders("*");
         if (text == null || text.isEmpty()) {
             message.setBody(null);
             return;
         }
-        String trimmed = text.stripLeading();
-        boolean looksJson = trimmed.startsWith("{") || trimmed.startsWith("[");
-        if (contentType != null && contentType.toLowerCase().contains("json") || looksJson) {
-            try {
-                message.setBody(json.readValue(text, Object.class));
-                return;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                if (contentType != null && contentType.toLowerCase().contains("json")) {
-                    throw new IllegalArgumentException("the response claims JSON but does not parse: "
-                            + e.getOriginalMessage());
-                }
-            }
+        // like Python's response.json(): any JSON text is parsed, whatever the content type says
+        try {
+            message.setBody(json.readValue(text, Object.class));
+            return;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // not JSON: kept as text (the spooler fails here)
         }
         message.setBody(text);
     }

@@ -9,8 +9,13 @@ import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
+import io.octoflow.template.Template;
 
-/** Stores a value (strings templated, structure kept) under result_key. */
+/**
+ * Stores a value under result_key. A string is a template and the stored value is its rendered text, as on the
+ * spooler ("5", "True", "['a', 'b']"); a mapping or list (ours: the spooler fails on them) keeps its structure,
+ * with its strings templated.
+ */
 public final class SetFactStep implements StepType {
 
     @Override
@@ -26,7 +31,8 @@ public final class SetFactStep implements StepType {
     @Override
     public List<Key> keys() {
         return List.of(Key.required("value", Kind.ANY,
-                "The value: any YAML; '{{ expr }}' alone keeps the expression's type."));
+                "A template; the rendered text is stored. A mapping or list keeps its structure, strings templated"
+                        + " ('{{ expr }}' alone then keeps the expression's type)."));
     }
 
     @Override
@@ -41,13 +47,24 @@ public final class SetFactStep implements StepType {
 
     @Override
     public Object compile(StepCompiler compiler, YNode block) {
-        return TemplatedValue.compile(compiler, block.get("value"));
+        YNode value = block.get("value");
+        if (value.isString()) {
+            if (value.text().isEmpty()) {
+                compiler.problem(value, "set_fact.value: expected a non-empty template");
+                return null;
+            }
+            return compiler.template(value);
+        }
+        return TemplatedValue.compile(compiler, value);
     }
 
     @Override
     public void build(StepBuild build) {
-        TemplatedValue value = build.settings(TemplatedValue.class);
-        build.route().process(exchange -> exchange.getMessage().setBody(
-                value.evaluate(FlowRun.of(exchange).templateContext()))).id(build.id());
+        Object settings = build.settings(Object.class);
+        build.route().process(exchange -> {
+            var context = FlowRun.of(exchange).templateContext();
+            exchange.getMessage().setBody(settings instanceof Template template ? template.render(context)
+                    : ((TemplatedValue) settings).evaluate(context));
+        }).id(build.id());
     }
 }

@@ -10,7 +10,7 @@ import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
-/** Pauses the flow; wakes up at once when the run times out or is aborted. */
+/** Pauses the flow; wakes up at once when the run times out or is aborted. Stores {}, as the spooler does. */
 public final class SleepStep implements StepType {
 
     @Override
@@ -50,11 +50,9 @@ public final class SleepStep implements StepType {
     @Override
     public void build(StepBuild build) {
         long millis = build.settings(Long.class);
-        build.route().process(exchange -> FlowRun.of(exchange).cancellation().sleep(millis)).id(build.id());
-    }
-
-    @Override
-    public boolean storesResult() {
-        return false;
+        build.route().process(exchange -> {
+            FlowRun.of(exchange).cancellation().sleep(millis);
+            exchange.getMessage().setBody(new java.util.LinkedHashMap<>());
+        }).id(build.id());
     }
 }
