@@ -312,8 +312,12 @@ class FileStepTest {
         RunResult r = fx.run("dump.yml", Map.of("given", "yes"));
 
         assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(new ObjectMapper().readValue(fx.readData("out/all.json"), Map.class))
-                .isEqualTo(Map.of("given", "yes", "a", 1, "b", List.of("x")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> written = new ObjectMapper().readValue(fx.readData("out/all.json"), Map.class);
+        // the whole data, special variables included, as on the spooler
+        assertThat(FlowFixture.stored(written)).isEqualTo(Map.of("given", "yes", "a", 1, "b", List.of("x")));
+        assertThat(written).containsKeys(FlowFixture.SPECIAL_KEYS.toArray(String[]::new))
+                .containsEntry("__flow_path__", "dump.yml");
     }
 
     @Test
