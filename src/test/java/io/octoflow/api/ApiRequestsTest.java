@@ -171,7 +171,7 @@ class ApiRequestsTest {
         });
         assertThat(body.get("problems")).anySatisfy(p -> assertThat(p.get("message").asText()).contains("nowhere"));
         assertThat(body.get("problems")).anySatisfy(p -> assertThat(p.get("message").asText())
-                .contains("already used on line 4"));
+                .contains("already used on line 3"));
         // what the spooler accepts is a warning; the unknown step type is the one error
         List<String> severities = new ArrayList<>();
         body.get("problems").forEach(p -> severities.add(p.get("line").asInt() + ":" + p.get("severity").asText()));
