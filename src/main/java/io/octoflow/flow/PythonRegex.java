@@ -30,6 +30,7 @@ public final class PythonRegex {
     static String toJava(String python) {
         StringBuilder out = new StringBuilder(python.length() + 8);
         boolean inClass = false;
+        int classFirst = -1; // where a ']' is still a literal: right after '[' or '[^'
         int i = 0;
         while (i < python.length()) {
             char c = python.charAt(i);
@@ -40,7 +41,7 @@ public final class PythonRegex {
                 continue;
             }
             if (inClass) {
-                if (c == ']' && !classJustOpened(python, i)) {
+                if (c == ']' && i != classFirst) {
                     inClass = false;
                     out.append(c);
                 } else if (c == '[' || c == '&' || (c == ']')) {
@@ -55,6 +56,11 @@ public final class PythonRegex {
                 inClass = true;
                 out.append(c);
                 i++;
+                if (i < python.length() && python.charAt(i) == '^') {
+                    out.append('^');
+                    i++;
+                }
+                classFirst = i;
                 continue;
             }
             if (python.startsWith("(?P<", i)) {
@@ -92,13 +98,6 @@ public final class PythonRegex {
             i++;
         }
         return out.toString();
-    }
-
-    /** A ']' right after '[' or '[^' is a literal in Python. */
-    private static boolean classJustOpened(String text, int index) {
-        return text.charAt(index - 1) == '[' && (index < 2 || text.charAt(index - 2) != '\\')
-                || index >= 2 && text.charAt(index - 1) == '^' && text.charAt(index - 2) == '['
-                        && (index < 3 || text.charAt(index - 3) != '\\');
     }
 
     /** The message of a pattern that does not compile, in one line. */

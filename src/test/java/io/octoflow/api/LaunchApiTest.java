@@ -48,7 +48,7 @@ class LaunchApiTest {
                   - name: greeting
                     type: set_fact
                     set_fact:
-                      value: "hello {{ who | default('nobody') }}"
+                      value: "hello {{ __input__.who | default('nobody') }}"
                 """);
         service.files().flow("slow.yml", """
                 name: slow

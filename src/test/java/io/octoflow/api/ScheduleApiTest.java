@@ -57,6 +57,7 @@ class ScheduleApiTest {
                 steps:
                   - name: now
                     type: debug
+                    description: the spooler ignores this key
                 """);
         service.files().flow("sleepy.yml", """
                 name: sleepy
@@ -164,6 +165,21 @@ class ScheduleApiTest {
         assertThat(next.getHour()).isEqualTo(6);
         assertThat(next.getMinute()).isEqualTo(30);
         assertThat(service.delete("/api/flows/" + added.json().get("id").asText()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aFlowWithWarningsIsScheduledAndListedWithThem() {
+        JsonNode nineAm = flows().stream().filter(f -> f.get("name").asText().equals("nine am")).findFirst()
+                .orElseThrow();
+        JsonNode tick = flows().stream().filter(f -> f.get("name").asText().equals("tick")).findFirst()
+                .orElseThrow();
+
+        assertThat(iterate(nineAm.get("warnings"))).singleElement().satisfies(w -> {
+            assertThat(w.get("line").asInt()).isEqualTo(6);
+            assertThat(w.get("severity").asText()).isEqualTo("warning");
+            assertThat(w.get("message").asText()).contains("unknown key 'description'");
+        });
+        assertThat(tick.get("warnings")).isEmpty();
     }
 
     private List<JsonNode> flows() {

@@ -127,14 +127,14 @@ class KubernetesWatchTest {
         await().atMost(WAIT).until(() -> "v2".equals(greetingOf(name)));
 
         Map<String, Object> broken = greeting("changing", "v3");
-        step(broken).put("colour", "red"); // not a key of a step
+        step(broken).put("type", "bogus"); // no step type (an unknown key would only be a warning)
         try (LogCapture log = new LogCapture("io.octoflow.service.FlowDirectory")) {
             replaceSpec(CustomResources.FLOW, name, broken);
             await().atMost(WAIT).until(() -> !status(CustomResources.FLOW, name).path("valid").asBoolean(true));
             assertThat(log.text()).contains("kubernetes/flows/" + name + ".yml:", "previous version keeps running");
         }
         JsonNode problem = status(CustomResources.FLOW, name).at("/problems/0");
-        assertThat(problem.asText()).matches("line \\d+, column \\d+: .*").contains("colour");
+        assertThat(problem.asText()).matches("line \\d+, column \\d+: .*").contains("bogus");
         assertThat(greetingOf(name)).isEqualTo("v2"); // the previous version keeps running
 
         resources(CustomResources.FLOW).withName(name).delete();

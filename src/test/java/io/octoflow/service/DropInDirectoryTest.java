@@ -70,14 +70,15 @@ class DropInDirectoryTest {
                         type: set_fact
                         set_fact:
                           value: broken
-                          colour: red
+                        when: [{not: a condition}]
                     """);
             await().atMost(WATCH).until(() -> invalidFile("fragile.yml") != null);
             JsonNode invalid = invalidFile("fragile.yml");
             assertThat(invalid.get("running_previous_version").asBoolean()).isTrue();
             assertThat(invalid.at("/problems/0/line").asInt()).isEqualTo(7);
-            assertThat(invalid.at("/problems/0/message").asText()).contains("colour");
-            assertThat(log.text()).contains("fragile.yml:7:", "colour", "previous version keeps running");
+            // an unknown key would only be a warning (the spooler ignores it): a when that is no string is an error
+            assertThat(invalid.at("/problems/0/message").asText()).contains("when");
+            assertThat(log.text()).contains("fragile.yml:7:", "when", "previous version keeps running");
         }
         // the previous version still runs, launched and listed
         assertThat(greetingOf("fragile.yml")).isEqualTo("good");

@@ -1,7 +1,6 @@
 package io.octoflow.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
-import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.support.FlowFixture;
 
 /** The {@code when} key every step has. */
@@ -117,13 +115,13 @@ class WhenStepTest {
         RunResult stop = fx.run("when_data.yml", Map.of("go", false), Map.of());
 
         assertThat(go.status()).as(go.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(go.data()).containsOnlyKeys("first", "second", "third");
+        assertThat(FlowFixture.stored(go.data())).containsOnlyKeys("first", "second", "third");
         assertThat(stop.status()).as(stop.error()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(stop.data()).containsOnlyKeys("first", "second");
+        assertThat(FlowFixture.stored(stop.data())).containsOnlyKeys("first", "second");
     }
 
     @Test
-    void whenThatDoesNotParseIsInvalid() {
+    void whenThatDoesNotParseIsAWarningAndFailsTheStepWhenItRuns() {
         fx.flow("bad_when.yml", """
                 name: bad when
                 steps:
@@ -134,11 +132,13 @@ class WhenStepTest {
                       value: 1
                 """);
 
-        assertThatThrownBy(() -> fx.load("bad_when.yml"))
-                .isInstanceOfSatisfying(InvalidFlowException.class, e -> {
-                    assertThat(e.problems()).hasSize(1);
-                    assertThat(e.problems().get(0).line()).isEqualTo(5);
-                    assertThat(e.problems().get(0).message()).contains("when");
+        assertThat(fx.engine().catalog().warnings(fx.flows().resolve("bad_when.yml"))).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isEqualTo(5);
+                    assertThat(p.message()).contains("when");
                 });
+        RunResult r = fx.run("bad_when.yml");
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.error()).contains("when: the expression does not parse");
     }
 }
