@@ -61,12 +61,18 @@ public record OctoflowConfig(
         String noProxy,
         int vaultCacheTtlSeconds) {
 
+    /**
+     * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
+     * FLOW_TIMEOUT_SECONDS, and installations use either.
+     */
+    private static final Map<String, String> SPOOLER_ALIASES = Map.of("FLOW_TIMEOUT_SECONDS", "FLOW_TIMEOUT");
+
     public static OctoflowConfig fromEnvironment() {
         Properties file = applicationProperties();
         return from(name -> {
-            String value = System.getProperty(name);
-            if (value == null) {
-                value = System.getenv(name);
+            String value = given(name);
+            if (value == null && SPOOLER_ALIASES.containsKey(name)) {
+                value = given(SPOOLER_ALIASES.get(name));
             }
             if (value == null) {
                 value = file.getProperty(propertyKey(name));
@@ -75,8 +81,16 @@ public record OctoflowConfig(
         });
     }
 
+    private static String given(String name) {
+        String value = System.getProperty(name);
+        return value != null ? value : System.getenv(name);
+    }
+
     public static OctoflowConfig from(Map<String, String> values) {
-        return from(values::get);
+        return from(name -> {
+            String value = values.get(name);
+            return value == null && SPOOLER_ALIASES.containsKey(name) ? values.get(SPOOLER_ALIASES.get(name)) : value;
+        });
     }
 
     public static OctoflowConfig from(Function<String, String> lookup) {

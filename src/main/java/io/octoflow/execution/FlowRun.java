@@ -84,12 +84,18 @@ public final class FlowRun {
 
     /**
      * A run of {@code subFlow} called from this run, with its own {@code __timestamp__}. A flow_loop item (a loop
-     * index) keeps its item as {@code __input__} even when null; a flow step without input gets {@code {}}.
+     * index) keeps its item as {@code __input__} even when null; a flow step without input gets {@code {}}. As on
+     * the spooler, which builds a sub-flow from FLOWS_PATH joined with its path and without the job, its
+     * {@code __flow_path__} is the file's full path and its {@code __job_id__} is null (the run keeps the job id).
      */
     public FlowRun child(FlowDefinition subFlow, Object childInput, Integer childLoopIndex) {
         FlowRun child = new FlowRun(subFlow, jobId, Instant.now(), childInput, childLoopIndex, cancellation, zone);
         if (childInput == null && childLoopIndex != null) {
             child.data.put(INPUT, null);
+        }
+        child.data.put(JOB_ID, null);
+        if (subFlow.file() != null) {
+            child.data.put(FLOW_PATH, subFlow.file().toString());
         }
         child.parent = this;
         return child;

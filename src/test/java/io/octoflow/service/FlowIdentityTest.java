@@ -55,6 +55,16 @@ class FlowIdentityTest {
         service.files().flow("parent.yml", """
                 name: parent
                 steps:
+                  - name: item
+                    type: jq
+                    jq:
+                      expression: .item
+                      data_key: __input__
+                  - name: items
+                    type: jq
+                    jq:
+                      expression: .items
+                      data_key: __input__
                   - name: first
                     type: flow
                     flow:
@@ -145,8 +155,8 @@ class FlowIdentityTest {
         assertThat(data.at("/first/who").asText()).isEqualTo("lib/one.yml got x");
         assertThat(data.at("/second/who").asText()).isEqualTo("lib/two.yml got x");
         assertThat(data.at("/other folder/who").asText()).isEqualTo("b/same.yml got x");
-        assertThat(data.at("/loop/0/who").asText()).isEqualTo("a/same.yml got i1");
-        assertThat(data.at("/loop/1/who").asText()).isEqualTo("a/same.yml got i2");
+        assertThat(data.at("/loop/0/0/who").asText()).isEqualTo("a/same.yml got i1");
+        assertThat(data.at("/loop/1/0/who").asText()).isEqualTo("a/same.yml got i2");
     }
 
     @Test

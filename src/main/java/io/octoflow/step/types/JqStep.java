@@ -1,9 +1,6 @@
 package io.octoflow.step.types;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.octoflow.execution.FlowRun;
 
@@ -67,30 +64,5 @@ public final class JqStep implements StepType {
         build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
         JqProcessors.append(build.route(), build.services().camelContext(), build.services().json(),
                 build.settings(String.class), build.id());
-        build.route().process(exchange -> exchange.getMessage().setBody(
-                integralNumbers(exchange.getMessage().getBody()))).id(build.id("numbers"));
-    }
-
-    private static final double EXACT = 9007199254740992d; // 2^53
-
-    /** libjq computes with doubles and prints 1.0 as 1: integral doubles become integers. */
-    static Object integralNumbers(Object value) {
-        if (value instanceof Double d && !d.isInfinite() && d == Math.rint(d) && Math.abs(d) <= EXACT) {
-            return d.longValue() == (int) d.longValue() ? (Object) (int) d.longValue() : (Object) d.longValue();
-        }
-        if (value instanceof java.math.BigDecimal big) {
-            return integralNumbers(big.doubleValue());
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, integralNumbers(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>(list.size());
-            list.forEach(v -> out.add(integralNumbers(v)));
-            return out;
-        }
-        return value;
     }
 }
