@@ -245,7 +245,7 @@ class FlowSchemaTest {
                 Arguments.of("minimal", "steps:\n  - {name: a, type: debug}\n"),
                 Arguments.of("optional block left null", "steps:\n  - {name: a, type: debug, debug: null}\n"),
                 Arguments.of("when as a list", "steps:\n  - {name: a, type: debug, when: ['x > 1', 'y']}\n"),
-                Arguments.of("schedule", "cron: '*/5 * * * *'\ntimeout_seconds: 9\nsteps:\n  - {name: a, type: exit}\n"),
+                Arguments.of("schedule", "cron: '*/5 * * * *'\ntimeout_seconds: 9\nsteps:\n  - {name: a, type: exit, exit: {message: done}}\n"),
                 Arguments.of("set_fact of any value",
                         "steps:\n  - {name: a, type: set_fact, set_fact: {value: [1, {b: null}, true]}}\n"),
                 Arguments.of("rest with query numbers",

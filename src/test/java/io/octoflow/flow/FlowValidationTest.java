@@ -322,7 +322,7 @@ class FlowValidationTest {
                   - name: a
                     type: debug
                   - name: b
-                    type: exit
+                    type: debug
                 """)).isEmpty();
     }
 
@@ -336,8 +336,8 @@ class FlowValidationTest {
                     type: debug
                     debug:
                   - name: b
-                    type: exit
-                    exit:
+                    type: debug
+                    debug: ~
                 """);
         assertThat(problems).as(FlowCatalog.describe(problems)).isEmpty();
     }

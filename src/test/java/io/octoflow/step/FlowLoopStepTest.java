@@ -234,6 +234,6 @@ class FlowLoopStepTest {
         RunResult r = fx.run("loop.yml", Map.of("items", "not a list"));
 
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(r.error()).contains("results").contains("must hold a list");
+        assertThat(r.error()).contains("results").contains("must produce a list");
     }
 }

@@ -64,6 +64,12 @@ public final class DebugStep implements StepType {
                 block.get("type") == null ? "yaml" : block.get("type").text());
     }
 
+    /** As on the spooler, a data_key that names nothing shows (and stores) null rather than failing. */
+    @Override
+    public Object input(FlowRun run, String dataKey) {
+        return dataKey == null ? null : run.lookupOrNull(dataKey);
+    }
+
     @Override
     public void build(StepBuild build) {
         Settings settings = build.settings(Settings.class);

@@ -30,7 +30,7 @@ public final class ExitStep implements StepType {
 
     @Override
     public List<Key> keys() {
-        return List.of(Key.optional("message", Kind.ANY,
+        return List.of(Key.required("message", Kind.ANY,
                 "Why the flow stopped, as written (not templated): the run's message is 'Flow exited with"
                         + " message: <message>'."));
     }

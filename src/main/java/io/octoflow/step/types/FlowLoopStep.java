@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.execution.StepConstructionException;
 import io.octoflow.route.ErrorText;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
@@ -66,6 +67,20 @@ public final class FlowLoopStep implements StepType {
     @Override
     public Object compile(StepCompiler compiler, YNode block) {
         return compiler.subFlow(block.get("path"));
+    }
+
+    /**
+     * As the spooler reads it while it builds the step: the value of data_key (null when missing) must be a list,
+     * or the flow fails, whatever ignore_errors says, with nothing added to __errors__.
+     */
+    @Override
+    public Object input(FlowRun run, String dataKey) {
+        Object items = run.lookupOrNull(dataKey);
+        if (!(items instanceof List<?>)) {
+            throw new StepConstructionException("flow_loop.data_key '" + dataKey + "' must produce a list, found "
+                    + (items == null ? "nothing" : items.getClass().getSimpleName().toLowerCase()));
+        }
+        return items;
     }
 
     @Override

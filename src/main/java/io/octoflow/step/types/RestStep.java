@@ -13,10 +13,12 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.FlowRun;
+import io.octoflow.execution.StepConstructionException;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.YNode;
 import io.octoflow.secret.Secret;
+import io.octoflow.secret.SecretException;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
@@ -220,7 +222,13 @@ public final class RestStep implements StepType {
         message.setHeader("Accept", "*/*");
         settings.headers().forEach(message::setHeader);
         if (settings.auth() != null) {
-            authenticate(message, settings.auth(), secrets);
+            try {
+                authenticate(message, settings.auth(), secrets);
+            } catch (SecretException e) {
+                // the spooler reads the secret while it builds the step: a missing or incomplete secret fails the
+                // flow, whatever ignore_errors says, and adds nothing to __errors__
+                throw new StepConstructionException(e.getMessage(), e);
+            }
         }
         if (WITH_BODY.contains(settings.method())) {
             Object body = keyed ? keyedBody : isFalsy(settings.body()) ? new LinkedHashMap<>() : settings.body();

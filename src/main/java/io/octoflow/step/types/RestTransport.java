@@ -77,6 +77,9 @@ final class RestTransport {
     private static HttpClientConfigurer routing(ProxyRoutePlanner planner) {
         return builder -> {
             builder.setRoutePlanner(planner);
+            // HttpClient retries a 503 or 429 by itself; a request is sent once, as the spooler sends it (a retry
+            // of a POST could do its work twice)
+            builder.disableAutomaticRetries();
             BasicCredentialsProvider credentials = new BasicCredentialsProvider();
             for (ProxyRoutePlanner.Proxy proxy : planner.proxies()) {
                 if (proxy.user() != null) {
