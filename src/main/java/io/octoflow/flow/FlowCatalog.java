@@ -26,6 +26,7 @@ import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepRegistry;
 import io.octoflow.step.StepType;
 import io.octoflow.template.Condition;
+import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
 import io.octoflow.template.TemplateException;
 import io.octoflow.template.Templates;
@@ -278,6 +279,10 @@ public final class FlowCatalog {
             }
             List<StepDefinition> steps = new ArrayList<>();
             YNode stepsNode = root.get("steps");
+            if (stepsNode == null) {
+                // the spooler reads a missing steps as none
+                problems.add(warningAt(root, "no 'steps': the flow has no step, it does nothing"));
+            }
             if (stepsNode != null && stepsNode.isSequence()) {
                 if (stepsNode.items().isEmpty()) {
                     problems.add(warningAt(stepsNode, "steps: the flow has no step, it does nothing"));
@@ -469,11 +474,12 @@ public final class FlowCatalog {
             List<YNode> items = node.isSequence() ? node.items() : List.of(node);
             List<Condition> conditions = new ArrayList<>();
             for (YNode item : items) {
-                if (!item.isString()) {
+                if (!item.isScalar() || item.scalar() == null) {
                     continue; // already reported by the key check
                 }
                 try {
-                    conditions.add(templates.condition(item.text()));
+                    // the spooler renders "{{ <condition> }}": a YAML number or boolean is its Python text
+                    conditions.add(templates.condition(item.isString() ? item.text() : PythonText.str(item.scalar())));
                 } catch (TemplateException e) {
                     failsWhenRun(item, "when: the expression does not parse: " + e.getMessage());
                 }

@@ -14,7 +14,7 @@ public final class FlowKeys {
             Key.optional("name", Kind.STRING, "Name of the flow, for people (files may share one: a flow is"
                     + " identified by its path); default: the file name."),
             Key.optional("description", Kind.STRING, "What the flow does."),
-            Key.required("steps", Kind.LIST, "The steps, run in order."),
+            Key.optional("steps", Kind.LIST, "The steps, run in order (without any, the flow does nothing: a warning)."),
             Key.optional("finally_step", Kind.STRING,
                     "Name of a step that always runs last, even after a failure (not after an exit)."),
             Key.optional("cron", Kind.STRING,
@@ -36,8 +36,9 @@ public final class FlowKeys {
             Key.required("name", Kind.STRING, "Name of the step; a goto to a name several steps share goes to the"
                     + " last of them."),
             Key.required("type", Kind.STRING, "The step type."),
-            Key.optional("when", Kind.STRING_LIST,
-                    "Jinja expression, or list of them, that must all be true for the step to run."),
+            Key.optional("when", Kind.SCALAR_LIST,
+                    "Jinja expression, or list of them, that must all be true for the step to run (each is rendered"
+                            + " as {{ condition }}: a number or true/false is its Python text)."),
             Key.optional("result_key", Kind.STRING, "Where the result is stored in the flow data; default: the"
                     + " step name."),
             Key.optional("ignore_errors", Kind.STRING_LIST,

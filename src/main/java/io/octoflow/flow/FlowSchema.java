@@ -113,6 +113,12 @@ public final class FlowSchema {
                     oneOf.addObject().put("type", "string");
                     oneOf.addObject().put("type", "array").putObject("items").put("type", "string");
                 }
+                case SCALAR_LIST -> {
+                    ArrayNode oneOf = property.putArray("oneOf");
+                    oneOf.addObject().putArray("type").add("string").add("number").add("boolean");
+                    oneOf.addObject().put("type", "array").putObject("items").putArray("type").add("string")
+                            .add("number").add("boolean");
+                }
                 case LIST -> property.put("type", "array");
                 case ANY -> {
                 }

@@ -32,6 +32,7 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
         MAPPING_OR_NOTHING("a mapping (or nothing)"),
         STRING_MAPPING("a mapping of names to values"),
         STRING_LIST("a string or a list of strings"),
+        SCALAR_LIST("a value (string, number, true/false) or a list of them"),
         LIST("a list"),
         ANY("any value");
 
@@ -75,6 +76,7 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
                     && value.entries().values().stream().allMatch(v -> v.isScalar());
             case STRING_LIST -> value.isString()
                     || value.isSequence() && value.items().stream().allMatch(YNode::isString);
+            case SCALAR_LIST -> isValue(value) || value.isSequence() && value.items().stream().allMatch(Key::isValue);
             case LIST -> value.isSequence();
             case ANY -> true;
         };
@@ -85,5 +87,9 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
             return "one of " + String.join(", ", allowed);
         }
         return null;
+    }
+
+    private static boolean isValue(YNode node) {
+        return node.isScalar() && node.scalar() != null;
     }
 }

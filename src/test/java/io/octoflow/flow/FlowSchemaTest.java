@@ -157,7 +157,7 @@ class FlowSchemaTest {
                 case BOOLEAN -> "boolean";
                 case MAPPING, STRING_MAPPING -> "object";
                 case LIST -> "array";
-                case STRING_LIST, ANY, MAPPING_OR_NOTHING -> null;
+                case STRING_LIST, SCALAR_LIST, ANY, MAPPING_OR_NOTHING -> null;
             };
             if (key.kind() == Key.Kind.MAPPING_OR_NOTHING) {
                 assertThat(property.path("type").toString()).contains("\"object\"").contains("\"null\"");
@@ -225,7 +225,7 @@ class FlowSchemaTest {
                 Arguments.of("value not allowed", "steps:\n  - {name: a, type: file, file: {path: a, mode: delete}}\n"),
                 Arguments.of("string for a number", "steps:\n  - {name: a, type: sleep, sleep: {seconds: 'two'}}\n"),
                 Arguments.of("fraction for an integer", "every_seconds: 1.5\nsteps:\n  - {name: a, type: debug}\n"),
-                Arguments.of("number for when", "steps:\n  - {name: a, type: debug, when: 42}\n"),
+                Arguments.of("mapping for when", "steps:\n  - {name: a, type: debug, when: {x: 1}}\n"),
                 Arguments.of("list for a string", "steps:\n  - {name: a, type: debug, result_key: [a]}\n"),
                 Arguments.of("null block of a type needing one", "steps:\n  - {name: a, type: rest, rest: null}\n"),
                 Arguments.of("number for a string", "name: 42\nsteps:\n  - {name: a, type: debug}\n"));

@@ -259,7 +259,8 @@ class FlowValidationTest {
 
     @Test
     void missingSteps() throws IOException {
-        assertOnly(validate("name: x\n"), 1, 1, "missing required key 'steps'");
+        // the spooler reads a missing steps as none: the flow does nothing
+        assertOnlyWarning(validate("name: x\n"), 1, 1, "no 'steps': the flow has no step");
     }
 
     @Test
@@ -398,20 +399,21 @@ class FlowValidationTest {
                             debug:
                               message: [a, b]
                         """, 6, 16, "step 'a': debug.message: expected a string, found a list"),
-                Arguments.of("when as a number", """
+                Arguments.of("when as a mapping", """
                         name: x
                         steps:
                           - name: a
                             type: debug
-                            when: 42
-                        """, 5, 11, "step 'a': when: expected a string or a list of strings, found a number '42'"),
-                Arguments.of("when list holding a number", """
+                            when: {x: 1}
+                        """, 5, 11, "step 'a': when: expected a value (string, number, true/false) or a list of them,"
+                        + " found a mapping"),
+                Arguments.of("when list holding a list", """
                         name: x
                         steps:
                           - name: a
                             type: debug
-                            when: ["x > 1", 3]
-                        """, 5, 11, "when: expected a string or a list of strings"),
+                            when: ["x > 1", [3]]
+                        """, 5, 11, "when: expected a value (string, number, true/false) or a list of them"),
                 Arguments.of("mapping where a string is expected", """
                         name: x
                         steps:

@@ -64,10 +64,13 @@ public final class DebugStep implements StepType {
                 block.get("type") == null ? "yaml" : block.get("type").text());
     }
 
-    /** As on the spooler, a data_key that names nothing shows (and stores) null rather than failing. */
+    /**
+     * As on the spooler, which reads {@code data.get(data_key)}: a top-level key of the flow data, null (shown and
+     * stored) when there is none, "." included.
+     */
     @Override
     public Object input(FlowRun run, String dataKey) {
-        return dataKey == null ? null : run.lookupOrNull(dataKey);
+        return dataKey == null ? null : run.data().get(dataKey);
     }
 
     @Override
