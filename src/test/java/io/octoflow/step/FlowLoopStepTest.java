@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -235,5 +236,51 @@ class FlowLoopStepTest {
 
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.error()).contains("results").contains("must produce a list");
+    }
+
+    @Test
+    void nestedLoopsKeepEachItemInItsPlaceAndNullItemsRunToo() {
+        fx.flow("nest/inner.yml", """
+                name: inner
+                steps:
+                  - name: cell
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __input__ }}@{{ __loop_index__ }}"
+                """);
+        fx.flow("nest/middle.yml", """
+                name: middle
+                steps:
+                  - name: cells
+                    type: jq
+                    jq:
+                      data_key: __input__
+                      expression: '.'
+                  - name: inner
+                    type: flow_loop
+                    flow_loop:
+                      path: nest/inner.yml
+                      data_key: cells
+                """);
+        fx.flow("nest/outer.yml", """
+                name: outer
+                steps:
+                  - name: rows
+                    type: flow_loop
+                    flow_loop:
+                      path: nest/middle.yml
+                      data_key: __input__
+                """);
+
+        List<Object> rows = Arrays.asList(List.of(1, 2), List.of(3), Arrays.asList(4, null));
+        RunResult r = fx.run("nest/outer.yml", rows, Map.of());
+
+        assertThat(r.status()).as(r.error()).isEqualTo(RunStatus.SUCCESS);
+        List<Map<String, Object>> middles = dataOf(r.data().get("rows"));
+        // an inner loop's split index once overwrote the outer item's: rows were lost
+        assertThat(middles).extracting(m -> m.get("__input__")).containsExactly(List.of(1, 2), List.of(3),
+                Arrays.asList(4, null));
+        assertThat(middles).extracting(m -> dataOf(m.get("inner")).stream().map(d -> d.get("cell")).toList())
+                .containsExactly(List.of("1@1", "2@2"), List.of("3@1"), List.of("4@1", "None@2"));
     }
 }

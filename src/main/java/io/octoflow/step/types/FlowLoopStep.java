@@ -90,6 +90,9 @@ public final class FlowLoopStep implements StepType {
         ExecutorService pool = build.services().camelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "flow_loop " + build.id(), workers);
         String dataKey = build.step().dataKey();
+        // an inner flow_loop's split copies its own split index back onto this item's exchange: the item keeps its
+        // position under a name of this step's own
+        String position = "octoflow.loopItem:" + build.id();
         build.route()
                 .process(exchange -> {
                     Object items = exchange.getMessage().getBody();
@@ -100,12 +103,17 @@ public final class FlowLoopStep implements StepType {
                         throw new IllegalArgumentException("flow_loop.data_key '" + dataKey + "' must hold a list, found "
                                 + (items == null ? "null" : items.getClass().getSimpleName()));
                     }
-                    exchange.getMessage().setBody(new ArrayList<>((Collection<?>) items));
+                    // Camel's splitter drops null items: each item travels wrapped, so a null is one run too
+                    exchange.getMessage().setBody(((Collection<?>) items).stream().map(Item::new).toList());
                 }).id(build.id("items"))
-                .split(body(), new InInputOrder()).parallelProcessing().executorService(pool)
+                .split(body(), new InInputOrder(position)).parallelProcessing().executorService(pool)
                     .id(build.id())
-                    .process(exchange -> exchange.setProperty(FlowRun.LOOP_INDEX,
-                            exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1)).id(build.id("item"))
+                    .process(exchange -> {
+                        int index = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
+                        exchange.setProperty(position, index);
+                        exchange.setProperty(FlowRun.LOOP_INDEX, index + 1);
+                        exchange.getMessage().setBody(exchange.getMessage().getBody(Item.class).value());
+                    }).id(build.id("item"))
                     .doTry()
                         .to(FlowDefinition.endpointUri(path)).id(build.id("call"))
                     .doCatch(Exception.class)
@@ -115,6 +123,10 @@ public final class FlowLoopStep implements StepType {
                     .process(FlowLoopStep::outcome).id(build.id("outcome"))
                 .end()
                 .process(FlowLoopStep::collect).id(build.id("results"));
+    }
+
+    /** One item of the list, as the splitter carries it. */
+    private record Item(Object value) {
     }
 
     static final String SUCCESS = "Flow completed successfully.";
@@ -164,6 +176,12 @@ public final class FlowLoopStep implements StepType {
     /** Keeps each item's result at its split index, whatever order the parallel sub-flows finish in. */
     private static final class InInputOrder implements AggregationStrategy {
 
+        private final String position;
+
+        InInputOrder(String position) {
+            this.position = position;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
@@ -173,8 +191,7 @@ public final class FlowLoopStep implements StepType {
                 results = new TreeMap<>();
                 target.setProperty(RESULTS, results);
             }
-            results.put(newExchange.getProperty(Exchange.SPLIT_INDEX, Integer.class),
-                    newExchange.getMessage().getBody());
+            results.put(newExchange.getProperty(position, Integer.class), newExchange.getMessage().getBody());
             return target;
         }
     }
