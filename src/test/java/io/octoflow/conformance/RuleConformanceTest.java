@@ -107,19 +107,29 @@ class RuleConformanceTest {
         }
         Map<String, Divergence> divergences = divergences();
         List<String> lines = new ArrayList<>();
-        lines.add("Spooler rules: " + (RAN.size() - DIFFERENCES.size()) + "/" + RAN.size() + " flows equal");
+        long gaps = DIFFERENCES.keySet().stream().filter(n -> divergences.containsKey(n) && divergences.get(n).gap())
+                .count();
+        long kept = DIFFERENCES.keySet().stream().filter(n -> divergences.containsKey(n) && !divergences.get(n).gap())
+                .count();
+        lines.add("Spooler rules: " + (RAN.size() - DIFFERENCES.size()) + "/" + RAN.size() + " flows equal, " + kept
+                + " listed divergences (keep ours), " + gaps + " open gaps");
         DIFFERENCES.forEach((name, difference) -> lines.add(name + ": " + difference
                 + (BEYOND_SPECIALS.containsKey(name) ? "  {beyond the special variables: " + BEYOND_SPECIALS.get(name) + "}" : "")
-                + (divergences.containsKey(name) ? "  [listed divergence: " + divergences.get(name).bullet() + "]" : "")));
+                + (divergences.containsKey(name) ? "  [" + (divergences.get(name).gap() ? "open gap" : "listed divergence")
+                        + ": " + divergences.get(name).bullet() + "]" : "")));
         Path report = Path.of("target", "conformance", "rules.txt");
         Files.createDirectories(report.getParent());
         Files.write(report, lines, StandardCharsets.UTF_8);
     }
 
-    record Divergence(String bullet, String reason) {
+    /** {@code gap}: not a choice but behaviour Octoflow does not match yet, stated so that the figure stays honest. */
+    record Divergence(String bullet, String reason, boolean gap) {
     }
 
-    /** divergences.yml: {case: {bullet: the spec's "keep ours" point, reason: why Octoflow differs}}. */
+    /**
+     * divergences.yml: {case: {bullet: the spec's point, reason: why Octoflow differs, kind: divergence (a "keep
+     * ours") or gap (not matched yet)}}.
+     */
     @SuppressWarnings("unchecked")
     static Map<String, Divergence> divergences() {
         Path file = ROOT.resolve("divergences.yml");
@@ -134,7 +144,7 @@ class RuleConformanceTest {
                 map.forEach((k, v) -> {
                     Map<String, Object> entry = v instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
                     out.put(String.valueOf(k), new Divergence(String.valueOf(entry.getOrDefault("bullet", "")),
-                            String.valueOf(entry.getOrDefault("reason", ""))));
+                            String.valueOf(entry.getOrDefault("reason", "")), "gap".equals(entry.get("kind"))));
                 });
             }
             return out;
