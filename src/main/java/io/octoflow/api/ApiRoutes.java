@@ -225,6 +225,7 @@ public final class ApiRoutes extends RouteBuilder {
             view.put("schedules", service.scheduler().forFlow(flow.path()).stream().map(ScheduleEntry::id).toList());
             view.put("paused", service.scheduler().isPaused(flow.path()));
             view.put("locked", service.locks().contains(flow.path()));
+            view.put("warnings", warnings(flow.path()));
             deployed.add(view);
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -180,6 +180,12 @@ class ScheduleApiTest {
             assertThat(w.get("message").asText()).contains("unknown key 'description'");
         });
         assertThat(tick.get("warnings")).isEmpty();
+        // every deployed flow carries its warnings too, scheduled or not
+        Response answer = service.get("/api/flows");
+        JsonNode deployed = iterate(answer.json().get("deployed")).stream()
+                .filter(f -> f.get("name").asText().equals("nine am")).findFirst().orElseThrow();
+        assertThat(iterate(deployed.get("warnings"))).singleElement()
+                .satisfies(w -> assertThat(w.get("message").asText()).contains("unknown key 'description'"));
     }
 
     private List<JsonNode> flows() {

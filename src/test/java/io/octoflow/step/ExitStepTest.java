@@ -1,6 +1,7 @@
 package io.octoflow.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.support.FlowFixture;
 
 /** exit: status exit, the spooler's message, nothing stored, the message used as written. */
@@ -76,7 +78,7 @@ class ExitStepTest {
     }
 
     @Test
-    void exitWithoutMessage() {
+    void exitWithoutMessageIsRefusedAsTheSpoolerFailsOnIt() {
         fx.flow("bare_exit.yml", """
                 name: bare exit
                 steps:
@@ -88,11 +90,9 @@ class ExitStepTest {
                       value: ran
                 """);
 
-        RunResult r = fx.run("bare_exit.yml");
-
-        assertThat(r.status()).isEqualTo(RunStatus.EXIT);
-        assertThat(r.error()).isEqualTo("Flow exited.");
-        assertThat(FlowFixture.stored(r.data())).isEmpty();
+        // the spooler asserts the message at every run: the flow can never work there
+        assertThatThrownBy(() -> fx.run("bare_exit.yml")).isInstanceOf(InvalidFlowException.class)
+                .hasMessageContaining("bare_exit.yml:3:5").hasMessageContaining("missing 'exit' block (with message)");
     }
 
     @Test
