@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,15 +42,16 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
-        FlowCatalog catalog = new FlowCatalog(StepRegistry.standard(), new Templates(config.templatesPath()),
-                config.flowsPath(), config.templatesPath(), config.dataPath());
+        Map<Path, FlowCatalog> catalogs = new LinkedHashMap<>();
+        Map<Path, FlowCatalog> catalogOf = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();
         int missing = 0;
         for (Path path : paths) {
-            if (Files.isDirectory(path)) {
-                files.addAll(FlowCatalog.flowFilesUnder(path));
-            } else if (Files.isRegularFile(path)) {
-                files.add(path);
+            if (Files.isDirectory(path) || Files.isRegularFile(path)) {
+                FlowCatalog catalog = catalogs.computeIfAbsent(flowsRoot(path, config), root -> catalog(root, config));
+                List<Path> found = Files.isDirectory(path) ? FlowCatalog.flowFilesUnder(path) : List.of(path);
+                found.forEach(f -> catalogOf.put(f, catalog));
+                files.addAll(found);
             } else {
                 System.out.println(path + ":1:1: error: no such file or directory");
                 missing++;
@@ -58,7 +61,7 @@ public final class ValidateCommand implements Callable<Integer> {
         int warned = 0;
         Set<String> printed = new LinkedHashSet<>();
         for (Path file : files) {
-            List<Problem> problems = catalog.check(file);
+            List<Problem> problems = catalogOf.get(file).check(file);
             if (problems.stream().anyMatch(Problem::isError)) {
                 invalid++;
             } else if (!problems.isEmpty()) {
@@ -77,5 +80,36 @@ public final class ValidateCommand implements Callable<Integer> {
                 + " with warnings only" + (strict && warned > 0 ? " (--strict: counted as invalid)" : ""));
         boolean ok = invalid == 0 && missing == 0 && !(strict && warned > 0);
         return ok ? 0 : 1;
+    }
+
+    /**
+     * Where the sub-flow paths of a checked file resolve: FLOWS_PATH when the file is in it; otherwise the folder
+     * given (or the file's folder), as a spooler data folder's {@code flows/} is checked where it lies.
+     */
+    private static Path flowsRoot(Path path, OctoflowConfig config) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path flows = config.flowsPath().toAbsolutePath().normalize();
+        if (absolute.startsWith(flows)) {
+            return flows;
+        }
+        return Files.isDirectory(absolute) ? absolute : absolute.getParent();
+    }
+
+    /**
+     * A catalog for one flows folder. Outside FLOWS_PATH, a {@code templates/} folder beside it is the templates
+     * folder (the spooler's DATA_PATH layout: flows/ and templates/ side by side); otherwise TEMPLATES_PATH.
+     */
+    private static FlowCatalog catalog(Path flowsRoot, OctoflowConfig config) {
+        Path templates = config.templatesPath();
+        if (!flowsRoot.equals(config.flowsPath().toAbsolutePath().normalize())) {
+            Path beside = flowsRoot.resolveSibling("templates");
+            if (Files.isDirectory(beside)) {
+                templates = beside;
+            }
+            System.err.println("octoflow: " + flowsRoot + " is outside FLOWS_PATH: sub-flows resolve in it, templates"
+                    + " in " + templates);
+        }
+        return new FlowCatalog(StepRegistry.standard(), new Templates(templates), flowsRoot, templates,
+                config.dataPath());
     }
 }

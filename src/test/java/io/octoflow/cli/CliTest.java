@@ -201,6 +201,40 @@ class CliTest {
     }
 
     @Test
+    void validateASpoolerDataFolderOutsideFlowsPathResolvesItsSubFlowsAndTemplatesWhereTheyLie() throws IOException {
+        // a spooler data folder: flows/ and templates/ side by side, neither in FLOWS_PATH nor TEMPLATES_PATH
+        Path spooler = tmp.resolve("spooler-data");
+        Files.createDirectories(spooler.resolve("flows"));
+        Files.createDirectories(spooler.resolve("templates"));
+        Files.writeString(spooler.resolve("templates/line.j2"), "{{ id }}", StandardCharsets.UTF_8);
+        Files.writeString(spooler.resolve("flows/child.yml"), """
+                name: same name
+                steps:
+                  - name: render
+                    type: jinja
+                    jinja:
+                      path: line.j2
+                      data_key: __input__
+                """, StandardCharsets.UTF_8);
+        Files.writeString(spooler.resolve("flows/parent.yml"), """
+                name: same name
+                steps:
+                  - name: loop
+                    type: flow_loop
+                    flow_loop:
+                      path: child.yml
+                      data_key: __input__
+                """, StandardCharsets.UTF_8);
+
+        Run run = octoflow("validate", spooler.resolve("flows").toString());
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(0);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("is outside FLOWS_PATH").contains(spooler.resolve("templates").toString())
+                .contains("2 flow file(s) checked, 0 invalid");
+    }
+
+    @Test
     void validateTheShippedRoutesExits0() throws IOException {
         configure(Path.of("routes").toAbsolutePath(), Path.of("templates").toAbsolutePath());
         int count = FlowCatalog.flowFilesUnder(Path.of("routes")).size();
