@@ -6,24 +6,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Jinja2's {@code tojson}: Python's {@code json.dumps(value, sort_keys=True)} (separators {@code ", "} and
- * {@code ": "}, non-ASCII as {@code \\uXXXX}, floats as Python prints them) with {@code < > & '} escaped so the
- * text is safe inside HTML.
+ * JSON text as Python's {@code json.dumps} writes it (separators {@code ", "} and {@code ": "}, non-ASCII as
+ * {@code \\uXXXX}, floats as Python prints them): the file step's JSON and Jinja2's {@code tojson}.
  */
-final class PythonJson {
+public final class PythonJson {
 
     private PythonJson() {
     }
 
+    /** {@code json.dumps(value)}: one line, keys in the mapping's order. */
+    public static String dumps(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out, -1, 0, false);
+        return out.toString();
+    }
+
+    /** Jinja2's {@code tojson}: {@code json.dumps(value, sort_keys=True)} with {@code < > & '} escaped for HTML. */
     static String htmlSafe(Object value, Object indent) {
         StringBuilder out = new StringBuilder();
         int step = indent instanceof Number n ? n.intValue() : -1;
-        write(value, out, step, 0);
+        write(value, out, step, 0, true);
         return out.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
                 .replace("'", "\\u0027");
     }
 
-    private static void write(Object value, StringBuilder out, int step, int depth) {
+    private static void write(Object value, StringBuilder out, int step, int depth, boolean sortKeys) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof Boolean b) {
@@ -36,13 +43,15 @@ final class PythonJson {
             out.append(value);
         } else if (value instanceof Map<?, ?> map) {
             List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
-            entries.sort((a, b) -> PythonFilters.compare(a.getKey(), b.getKey()));
+            if (sortKeys) {
+                entries.sort((a, b) -> PythonFilters.compare(a.getKey(), b.getKey()));
+            }
             open(out, '{', entries.isEmpty());
             for (int i = 0; i < entries.size(); i++) {
                 separate(out, i, step, depth + 1);
                 string(PythonText.str(entries.get(i).getKey()), out);
                 out.append(": ");
-                write(entries.get(i).getValue(), out, step, depth + 1);
+                write(entries.get(i).getValue(), out, step, depth + 1, sortKeys);
             }
             close(out, '}', entries.isEmpty(), step, depth);
         } else if (value instanceof Collection<?> list) {
@@ -50,7 +59,7 @@ final class PythonJson {
             int i = 0;
             for (Object item : list) {
                 separate(out, i++, step, depth + 1);
-                write(item, out, step, depth + 1);
+                write(item, out, step, depth + 1, sortKeys);
             }
             close(out, ']', list.isEmpty(), step, depth);
         } else {

@@ -21,6 +21,7 @@ import io.octoflow.path.ConfinedPaths;
 import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
+import io.octoflow.template.PythonJson;
 import io.octoflow.template.Template;
 
 /**

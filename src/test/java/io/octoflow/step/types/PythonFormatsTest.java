@@ -1,5 +1,7 @@
 package io.octoflow.step.types;
 
+import io.octoflow.template.PythonJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
