@@ -4,31 +4,29 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import io.octoflow.support.EmbeddedPostgres;
 
 /**
- * The same contract on PostgreSQL, when one is at hand: set {@code OCTOFLOW_TEST_PG_URL} (a database the test may
- * wipe, e.g. {@code jdbc:postgresql://localhost:5432/octoflow_test}) and, if needed, {@code OCTOFLOW_TEST_PG_USER}
- * and {@code OCTOFLOW_TEST_PG_PASSWORD}. Each test starts from an empty {@code public} schema.
+ * The same contract on a real PostgreSQL: an embedded one the tests start ({@link EmbeddedPostgres}), or the server
+ * {@code OCTOFLOW_TEST_PG_URL} names (a database the test may wipe). Each test starts from an empty {@code public}
+ * schema.
  */
-@EnabledIfEnvironmentVariable(named = "OCTOFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
 class ExecutionStorePostgresTest extends ExecutionStoreContract {
 
     @Override
     String url() {
-        return System.getenv("OCTOFLOW_TEST_PG_URL");
+        return EmbeddedPostgres.url();
     }
 
     @Override
     String user() {
-        String user = System.getenv("OCTOFLOW_TEST_PG_USER");
-        return user != null ? user : "";
+        return EmbeddedPostgres.user();
     }
 
     @Override
     String password() {
-        String password = System.getenv("OCTOFLOW_TEST_PG_PASSWORD");
-        return password != null ? password : "";
+        return EmbeddedPostgres.password();
     }
 
     @BeforeEach
