@@ -319,7 +319,7 @@ final class PythonOperators {
 
     /** An already evaluated operand handed to Jinjava's own operator. */
     private static AstNode literal(Object value) {
-        return new Evaluated(value);
+        return new EvaluatedValue(value);
     }
 
     private abstract static class Named implements AstBinary.Operator {
@@ -332,39 +332,6 @@ final class PythonOperators {
         @Override
         public String toString() {
             return symbol;
-        }
-    }
-
-    private static final class Evaluated extends jinjava.de.odysseus.el.tree.impl.ast.AstRightValue {
-        private final Object value;
-
-        Evaluated(Object value) {
-            this.value = value;
-        }
-
-        @Override
-        public Object eval(Bindings bindings, ELContext context) {
-            return value;
-        }
-
-        @Override
-        public String toString() {
-            return String.valueOf(value);
-        }
-
-        @Override
-        public void appendStructure(StringBuilder builder, Bindings bindings) {
-            builder.append(value);
-        }
-
-        @Override
-        public int getCardinality() {
-            return 0;
-        }
-
-        @Override
-        public AstNode getChild(int i) {
-            return null;
         }
     }
 }

@@ -177,7 +177,7 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
                 PythonInterpreter.noteLookup(false);
                 return String.valueOf(text.charAt(i));
             }
-            return lookup(this, new Constant(base), key, bindings, context);
+            return lookup(this, new EvaluatedValue(base), key, bindings, context);
         }
     }
 
@@ -197,40 +197,6 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
                         && !PythonInterpreter.isBound(interpreter.getContext(), getName()));
             }
             return value;
-        }
-    }
-
-    /** A base value already evaluated, so it is not evaluated twice. */
-    private static final class Constant extends jinjava.de.odysseus.el.tree.impl.ast.AstRightValue {
-        private final Object value;
-
-        Constant(Object value) {
-            this.value = value;
-        }
-
-        @Override
-        public Object eval(Bindings bindings, ELContext context) {
-            return value;
-        }
-
-        @Override
-        public String toString() {
-            return String.valueOf(value);
-        }
-
-        @Override
-        public void appendStructure(StringBuilder builder, Bindings bindings) {
-            builder.append(value);
-        }
-
-        @Override
-        public int getCardinality() {
-            return 0;
-        }
-
-        @Override
-        public AstNode getChild(int i) {
-            return null;
         }
     }
 }
