@@ -224,7 +224,7 @@ public final class ApiRoutes extends RouteBuilder {
             view.put("name", flow.name());
             view.put("schedules", service.scheduler().forFlow(flow.path()).stream().map(ScheduleEntry::id).toList());
             view.put("paused", service.scheduler().isPaused(flow.path()));
-            view.put("locked", service.locks().contains(flow.path()));
+            view.put("locked", service.locks().isHeld(flow.path()));
             view.put("warnings", warnings(flow.path()));
             deployed.add(view);
         }
@@ -455,9 +455,9 @@ public final class ApiRoutes extends RouteBuilder {
     /** {@code flow_name}: the lock's key (the flow's path, as listed), or a name only one deployed flow has. */
     private Object deleteLock(Exchange exchange) {
         String flow = exchange.getMessage().getHeader("flow_name", String.class);
-        if (!service.locks().release(flow)) {
+        if (!service.locks().forceRelease(flow)) {
             FlowDefinition named = service.findFlow(flow);
-            if (named == null || !service.locks().release(named.path())) {
+            if (named == null || !service.locks().forceRelease(named.path())) {
                 throw new ApiException(404, "flow '" + flow + "' holds no lock");
             }
         }

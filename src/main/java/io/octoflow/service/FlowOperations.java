@@ -12,7 +12,7 @@ import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowControl;
-import io.octoflow.lock.FileLockRepository;
+import io.octoflow.lock.LockStore;
 
 /**
  * The operations on a deployed flow that JMX and the REST API share: launch, unlock, pause, resume, state. Each
@@ -26,10 +26,10 @@ public final class FlowOperations implements FlowControl {
     private final FlowDirectory directory;
     private final Scheduler scheduler;
     private final Launcher launcher;
-    private final FileLockRepository locks;
+    private final LockStore locks;
     private final ExecutionStore store;
 
-    public FlowOperations(FlowDirectory directory, Scheduler scheduler, Launcher launcher, FileLockRepository locks,
+    public FlowOperations(FlowDirectory directory, Scheduler scheduler, Launcher launcher, LockStore locks,
             ExecutionStore store) {
         this.directory = directory;
         this.scheduler = scheduler;
@@ -115,7 +115,7 @@ public final class FlowOperations implements FlowControl {
 
     @Override
     public boolean locked(String flowPath) {
-        return locks.contains(flowPath);
+        return locks.isHeld(flowPath);
     }
 
     @Override
@@ -134,7 +134,7 @@ public final class FlowOperations implements FlowControl {
 
     @Override
     public boolean unlock(String flowPath) {
-        return locks.release(flowPath);
+        return locks.forceRelease(flowPath);
     }
 
     @Override

@@ -26,14 +26,15 @@ import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.FlowDefinition;
-import io.octoflow.lock.FileLockRepository;
+import io.octoflow.lock.LockIdempotentRepository;
+import io.octoflow.lock.LockStore;
 import io.octoflow.logging.RunContext;
 import io.octoflow.metrics.FlowMetrics;
 
 /**
  * Starts runs, whoever asks (schedule, API, command line), the same way: through the route
  * {@code octoflow-launch}, whose idempotent consumer keyed by the flow's path (its id) is the lock (eager add, removed on
- * failure, released by confirm when the run ends; see {@link FileLockRepository}). A launch is admitted or
+ * failure, released by confirm when the run ends; see {@link LockIdempotentRepository}). A launch is admitted or
  * refused at once; the run itself goes on in the background and is recorded from start to end.
  */
 public final class Launcher extends RouteBuilder {
@@ -43,14 +44,14 @@ public final class Launcher extends RouteBuilder {
     /** The lock key: the flow's id (its path), so flows sharing a name lock apart. */
     static final String FLOW_ID = "octoflow.flowId";
     private static final String RESULT = "octoflow.runResult";
-    /** Written into the lock file by {@link FileLockRepository}. */
+    /** The lock's owner: the run's execution id (see {@link LockIdempotentRepository}). */
     static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
     private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
     private static final Duration QUEUE_POLL = Duration.ofMillis(20);
 
     private final FlowEngine engine;
-    private final FileLockRepository locks;
+    private final LockStore locks;
     private final ExecutionRecorder recorder;
     private final Map<String, LaunchRequest> running = new ConcurrentHashMap<>();
     private final ExecutorService launches;
@@ -65,7 +66,7 @@ public final class Launcher extends RouteBuilder {
             Duration timeout, CompletableFuture<Boolean> admission, CompletableFuture<RunResult> done) {
     }
 
-    public Launcher(FlowEngine engine, FileLockRepository locks, ExecutionRecorder recorder, int threads) {
+    public Launcher(FlowEngine engine, LockStore locks, ExecutionRecorder recorder, int threads) {
         this.engine = engine;
         this.locks = locks;
         this.recorder = recorder;
@@ -81,7 +82,8 @@ public final class Launcher extends RouteBuilder {
     @Override
     public void configure() {
         from(LOCKED_ENDPOINT).routeId("octoflow-launch")
-                .idempotentConsumer(exchangeProperty(FLOW_ID)).idempotentRepository(locks)
+                .idempotentConsumer(exchangeProperty(FLOW_ID))
+                    .idempotentRepository(new LockIdempotentRepository(locks, EXECUTION_ID))
                     .eager(true).removeOnFailure(true).completionEager(true).skipDuplicate(true)
                     .process(this::run).id("octoflow-launch:run")
                 .end()
@@ -146,7 +148,7 @@ public final class Launcher extends RouteBuilder {
         long deadline = System.nanoTime() + pending.timeout.toNanos();
         pending.admission.complete(true);
         try {
-            while (!locks.add(key, pending.request.jobId())) {
+            while (!locks.take(key, pending.request.jobId())) {
                 if (System.nanoTime() > deadline || !accepting) {
                     recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
                             FlowMetrics.SkipReason.QUEUE_TIMEOUT, "waited for the lock until the timeout");
@@ -164,7 +166,7 @@ public final class Launcher extends RouteBuilder {
             try {
                 result = runNow(now);
             } finally {
-                locks.confirm(key);
+                locks.release(key, pending.request.jobId());
             }
             pending.done.complete(result);
         } catch (InterruptedException e) {

@@ -18,7 +18,8 @@ import io.octoflow.health.HealthChecks;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowMBeans;
 import io.octoflow.kubernetes.KubernetesWatch;
-import io.octoflow.lock.FileLockRepository;
+import io.octoflow.lock.FileLockStore;
+import io.octoflow.lock.LockStore;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
 import io.octoflow.route.OctoflowCamelContext;
@@ -41,7 +42,7 @@ public final class OctoflowService implements AutoCloseable {
     private CamelContext camel;
     private FlowEngine engine;
     private ExecutionStore store;
-    private FileLockRepository locks;
+    private LockStore locks;
     private Launcher launcher;
     private Scheduler scheduler;
     private FlowDirectory directory;
@@ -98,9 +99,8 @@ public final class OctoflowService implements AutoCloseable {
         store.lastSuccesses().forEach(last -> metrics.flows().lastSuccess(last.flowName(),
                 last.flowPath() != null ? last.flowPath() : last.flowName(), last.ended()));
 
-        locks = new FileLockRepository(config.lockPath());
-        locks.setExecutionIdProperty(Launcher.EXECUTION_ID);
-        locks.start(); // removes the lock files a killed process left, one log line each
+        locks = new FileLockStore(config.lockPath());
+        locks.open(); // removes the lock files a killed process left, one log line each
         metrics.flows().locksHeld(locks::count);
 
         // health, metrics and Jolokia answer from here on; ready once the flows are loaded
@@ -280,7 +280,7 @@ public final class OctoflowService implements AutoCloseable {
         return store;
     }
 
-    public FileLockRepository locks() {
+    public LockStore locks() {
         return locks;
     }
 

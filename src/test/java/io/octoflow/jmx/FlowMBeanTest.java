@@ -125,7 +125,7 @@ class FlowMBeanTest {
         assertThat(jmx.getAttribute(report, "LastStatus")).isEqualTo("success");
 
         // a stuck run's lock, removed from jconsole
-        assertThat(service.service().locks().add("report.yml", "stuck-run")).isTrue();
+        assertThat(service.service().locks().take("report.yml", "stuck-run")).isTrue();
         assertThat(jmx.getAttribute(report, "Locked")).isEqualTo(true);
         assertThatThrownBy(() -> jmx.invoke(report, "launch", new Object[] {""}, new String[] {String.class.getName()}))
                 .isInstanceOf(RuntimeMBeanException.class).hasStackTraceContaining("already running (locked)");

@@ -162,14 +162,14 @@ class MetricsTest {
         assertThat(lag).isGreaterThanOrEqualTo(0).isLessThan(5);
 
         // a run of tick that never ends, as far as the scheduler can tell: its lock is held
-        assertThat(service.service().locks().add("tick.yml", "held-by-test")).isTrue();
+        assertThat(service.service().locks().take("tick.yml", "held-by-test")).isTrue();
         try {
             assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(1.0);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape())
                     .containsPattern(
                             "octoflow_flow_skipped_total\\{flow=\"tick\",path=\"tick.yml\",reason=\"locked\"} [1-9]"));
         } finally {
-            service.service().locks().release("tick.yml");
+            service.service().locks().forceRelease("tick.yml");
         }
         assertThat(value(scrape(), "octoflow_locks_held")).isEqualTo(0.0);
     }

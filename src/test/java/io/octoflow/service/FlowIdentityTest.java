@@ -187,7 +187,7 @@ class FlowIdentityTest {
     @Test
     void theLockOfOneFileDoesNotBlockAnotherOfTheSameName() {
         FlowOperations operations = service.service().operations();
-        assertThat(service.service().locks().add("lib/one.yml", "stuck-run")).isTrue();
+        assertThat(service.service().locks().take("lib/one.yml", "stuck-run")).isTrue();
         try {
             assertThat(operations.locked("lib/one.yml")).isTrue();
             assertThat(operations.locked("lib/two.yml")).isFalse();

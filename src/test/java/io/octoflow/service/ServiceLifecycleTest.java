@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionStore;
-import io.octoflow.lock.FileLockRepository;
+import io.octoflow.lock.FileLockStore;
 import io.octoflow.support.FlowFixture.LogCapture;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.ServiceFixture.Response;
@@ -66,7 +66,7 @@ class ServiceLifecycleTest {
         }
         assertThat(lockFiles()).as("the killed process could not release its lock").hasSize(1);
 
-        try (LogCapture log = new LogCapture(FileLockRepository.class.getName())) {
+        try (LogCapture log = new LogCapture(FileLockStore.class.getName())) {
             fixture.start();
             assertThat(log.text()).contains("Removed stale lock of flow 'slow.yml'");
         }
@@ -261,7 +261,7 @@ class ServiceLifecycleTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(locks)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(FileLockRepository.SUFFIX)).toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(FileLockStore.SUFFIX)).toList();
         }
     }
 

@@ -27,73 +27,72 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileLockRepositoryTest {
+class FileLockStoreTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private final List<FileLockRepository> repositories = new ArrayList<>();
+    private final List<FileLockStore> repositories = new ArrayList<>();
     private LogCapture log;
 
     @BeforeEach
     void captureLog() {
-        log = LogCapture.of(FileLockRepository.class);
+        log = LogCapture.of(FileLockStore.class);
     }
 
     @AfterEach
     void cleanUp() {
         log.close();
-        repositories.forEach(FileLockRepository::releaseAll);
-        repositories.forEach(FileLockRepository::stop);
-    }
+        repositories.forEach(FileLockStore::releaseAll);
+            }
 
-    private FileLockRepository repository() {
-        FileLockRepository repository = new FileLockRepository(dir.resolve("locks"));
+    private FileLockStore repository() {
+        FileLockStore repository = new FileLockStore(dir.resolve("locks"));
         repositories.add(repository);
         return repository;
     }
 
     @Test
-    void addContainsConfirmRemoveClear() throws IOException {
-        FileLockRepository repository = repository();
-        assertThat(repository.contains("report")).isFalse();
+    void takeIsHeldReleaseReleaseAll() throws IOException {
+        FileLockStore repository = repository();
+        assertThat(repository.isHeld("report")).isFalse();
 
-        assertThat(repository.add("report")).isTrue();
-        assertThat(repository.contains("report")).isTrue();
+        assertThat(repository.take("report", null)).isTrue();
+        assertThat(repository.isHeld("report")).isTrue();
         assertThat(dir.resolve("locks/report.lock")).isRegularFile();
-        assertThat(repository.add("report")).as("held").isFalse();
+        assertThat(repository.take("report", null)).as("held").isFalse();
 
-        assertThat(repository.confirm("report")).as("confirm releases").isTrue();
-        assertThat(repository.contains("report")).isFalse();
+        assertThat(repository.release("report", null)).as("released").isTrue();
+        assertThat(repository.isHeld("report")).isFalse();
         assertThat(dir.resolve("locks/report.lock")).doesNotExist();
-        assertThat(repository.confirm("report")).as("nothing left to release").isFalse();
+        assertThat(repository.release("report", null)).as("nothing left to release").isFalse();
 
-        assertThat(repository.add("report")).isTrue();
-        assertThat(repository.remove("report")).as("remove releases").isTrue();
-        assertThat(repository.contains("report")).isFalse();
-        assertThat(repository.remove("report")).isFalse();
+        assertThat(repository.take("report", null)).isTrue();
+        assertThat(repository.release("report", null)).as("released again").isTrue();
+        assertThat(repository.isHeld("report")).isFalse();
+        assertThat(repository.release("report", null)).isFalse();
 
-        assertThat(repository.add("a")).isTrue();
-        assertThat(repository.add("b")).isTrue();
+        assertThat(repository.take("a", null)).isTrue();
+        assertThat(repository.take("b", null)).isTrue();
         Files.writeString(dir.resolve("locks/not-a-lock.txt"), "kept");
-        repository.clear();
+        repository.releaseAll();
         assertThat(repository.list()).isEmpty();
-        assertThat(repository.contains("a")).isFalse();
-        assertThat(repository.contains("b")).isFalse();
+        assertThat(repository.isHeld("a")).isFalse();
+        assertThat(repository.isHeld("b")).isFalse();
         assertThat(dir.resolve("locks/not-a-lock.txt")).as("only lock files are cleared").exists();
-        assertThat(repository.add("a")).isTrue();
+        assertThat(repository.take("a", null)).isTrue();
     }
 
     @Test
-    void releaseAndReleaseAll() {
-        FileLockRepository repository = repository();
-        repository.add("one");
-        repository.add("two");
-        repository.add("three");
-        assertThat(repository.release("two")).isTrue();
-        assertThat(repository.release("two")).isFalse();
+    void forceReleaseAndReleaseAll() {
+        FileLockStore repository = repository();
+        repository.take("one", null);
+        repository.take("two", null);
+        repository.take("three", null);
+        assertThat(repository.forceRelease("two")).isTrue();
+        assertThat(repository.forceRelease("two")).isFalse();
         assertThat(repository.list()).extracting(LockInfo::flow).containsExactly("one", "three");
         assertThat(repository.releaseAll()).isEqualTo(2);
         assertThat(repository.releaseAll()).isZero();
@@ -102,10 +101,10 @@ class FileLockRepositoryTest {
 
     @Test
     void lockFileContentAndList() throws IOException {
-        FileLockRepository repository = repository();
+        FileLockStore repository = repository();
         Instant before = Instant.now();
-        assertThat(repository.add("nightly/export", "exec-42")).isTrue();
-        assertThat(repository.add("hourly")).isTrue();
+        assertThat(repository.take("nightly/export", "exec-42")).isTrue();
+        assertThat(repository.take("hourly", null)).isTrue();
         Instant after = Instant.now();
 
         Path file = repository.fileFor("nightly/export");
@@ -113,7 +112,7 @@ class FileLockRepositoryTest {
         assertThat(new ArrayList<Object>(json.keySet())).containsExactly("flow", "pid", "host", "since", "execution");
         assertThat(json.get("flow")).isEqualTo("nightly/export");
         assertThat(((Number) json.get("pid")).longValue()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(json.get("host")).isEqualTo(FileLockRepository.currentHost());
+        assertThat(json.get("host")).isEqualTo(FileLockStore.currentHost());
         assertThat(Instant.parse((String) json.get("since"))).isBetween(before, after);
         assertThat(json.get("execution")).isEqualTo("exec-42");
         assertThat(JSON.readValue(repository.fileFor("hourly").toFile(), Map.class)).doesNotContainKey("execution");
@@ -122,7 +121,7 @@ class FileLockRepositoryTest {
         assertThat(locks).extracting(LockInfo::flow).containsExactly("hourly", "nightly/export");
         LockInfo lock = locks.get(1);
         assertThat(lock.pid()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(lock.host()).isEqualTo(FileLockRepository.currentHost());
+        assertThat(lock.host()).isEqualTo(FileLockStore.currentHost());
         assertThat(lock.since()).isBetween(before, after);
         assertThat(lock.file()).isEqualTo(file);
         assertThat(lock.execution()).isEqualTo("exec-42");
@@ -132,9 +131,9 @@ class FileLockRepositoryTest {
     }
 
     @Test
-    void racingAddsForOneKeyHaveExactlyOneWinner() throws Exception {
-        FileLockRepository first = repository();
-        FileLockRepository second = repository(); // a second repository on the same directory races too
+    void racingTakesForOneKeyHaveExactlyOneWinner() throws Exception {
+        FileLockStore first = repository();
+        FileLockStore second = repository(); // a second repository on the same directory races too
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int i = 0; i < 200; i++) {
@@ -142,16 +141,16 @@ class FileLockRepositoryTest {
                 CyclicBarrier barrier = new CyclicBarrier(2);
                 Future<Boolean> a = pool.submit(() -> {
                     barrier.await();
-                    return first.add("contended");
+                    return first.take("contended", null);
                 });
                 Future<Boolean> b = pool.submit(() -> {
                     barrier.await();
-                    return (round % 2 == 0 ? first : second).add("contended");
+                    return (round % 2 == 0 ? first : second).take("contended", null);
                 });
                 boolean aWon = a.get(5, TimeUnit.SECONDS);
                 boolean bWon = b.get(5, TimeUnit.SECONDS);
                 assertThat(aWon ^ bWon).as("round %d: exactly one winner (a=%s, b=%s)", round, aWon, bWon).isTrue();
-                assertThat(first.confirm("contended")).isTrue();
+                assertThat(first.release("contended", null)).isTrue();
             }
         } finally {
             pool.shutdownNow();
@@ -160,38 +159,66 @@ class FileLockRepositoryTest {
 
     @Test
     void differentKeysNeverShareAFile() {
-        String aSlashB = FileLockRepository.fileName("a/b");
-        assertThat(FileLockRepository.fileName("a_b")).isEqualTo("a_b.lock");
+        String aSlashB = FileLockStore.fileName("a/b");
+        assertThat(FileLockStore.fileName("a_b")).isEqualTo("a_b.lock");
         assertThat(aSlashB).matches("a_b-[0-9a-f]{12}\\.lock");
-        assertThat(FileLockRepository.fileName("a b")).isNotEqualTo(aSlashB).matches("a_b-[0-9a-f]{12}\\.lock");
+        assertThat(FileLockStore.fileName("a b")).isNotEqualTo(aSlashB).matches("a_b-[0-9a-f]{12}\\.lock");
         // a key spelled like another key's slug-with-hash is hashed too
         String spoof = aSlashB.substring(0, aSlashB.length() - ".lock".length());
-        assertThat(FileLockRepository.fileName(spoof)).isNotEqualTo(aSlashB);
+        assertThat(FileLockStore.fileName(spoof)).isNotEqualTo(aSlashB);
         // case-insensitive file systems: Report and report must not meet
-        assertThat(FileLockRepository.fileName("Report")).isNotEqualToIgnoringCase(
-                FileLockRepository.fileName("report"));
+        assertThat(FileLockStore.fileName("Report")).isNotEqualToIgnoringCase(
+                FileLockStore.fileName("report"));
         // no hidden files, no climbing out, nothing empty
-        assertThat(FileLockRepository.fileName(".hidden")).doesNotStartWith(".");
-        assertThat(FileLockRepository.fileName("../../etc/passwd")).doesNotContain("/").doesNotStartWith(".");
-        assertThat(FileLockRepository.fileName("")).matches("_-[0-9a-f]{12}\\.lock");
-        assertThat(FileLockRepository.fileName("flöw")).matches("fl_w-[0-9a-f]{12}\\.lock");
+        assertThat(FileLockStore.fileName(".hidden")).doesNotStartWith(".");
+        assertThat(FileLockStore.fileName("../../etc/passwd")).doesNotContain("/").doesNotStartWith(".");
+        assertThat(FileLockStore.fileName("")).matches("_-[0-9a-f]{12}\\.lock");
+        assertThat(FileLockStore.fileName("flöw")).matches("fl_w-[0-9a-f]{12}\\.lock");
         // long keys sharing their first 80 characters
         String prefix = "x".repeat(100);
-        assertThat(FileLockRepository.fileName(prefix + "1")).isNotEqualTo(FileLockRepository.fileName(prefix + "2"))
+        assertThat(FileLockStore.fileName(prefix + "1")).isNotEqualTo(FileLockStore.fileName(prefix + "2"))
                 .hasSizeLessThan(120);
 
-        FileLockRepository repository = repository();
+        FileLockStore repository = repository();
         List<String> keys = List.of("a/b", "a_b", "a b", "A_B", spoof, "a\\b", "a:b");
         Set<Path> files = new HashSet<>();
         for (String key : keys) {
-            assertThat(repository.add(key)).as(key).isTrue();
+            assertThat(repository.take(key, null)).as(key).isTrue();
             files.add(repository.fileFor(key));
         }
         assertThat(files).hasSize(keys.size());
         assertThat(repository.list()).extracting(LockInfo::flow).containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(repository.confirm("a/b")).isTrue();
-        assertThat(repository.contains("a_b")).isTrue();
-        assertThat(repository.contains("a/b")).isFalse();
+        assertThat(repository.release("a/b", null)).isTrue();
+        assertThat(repository.isHeld("a_b")).isTrue();
+        assertThat(repository.isHeld("a/b")).isFalse();
+    }
+
+    /**
+     * Issue 18 #11: an operator forces a lock away while its run is still going ({@code DELETE /api/locks/{flow}}),
+     * a new run takes it; the old run's end must release nothing, or a third run would overlap the second.
+     */
+    @Test
+    void theEndOfARunWhoseLockWasForcedAwayLeavesTheNewOwnersLockInPlace() throws Exception {
+        FileLockStore service = repository();
+        FileLockStore api = repository(); // the unlock comes through another object on the same directory
+        assertThat(service.take("report.yml", "run-old")).isTrue();
+        assertThat(service.take("report.yml", "run-new")).as("held by the old run").isFalse();
+
+        assertThat(api.forceRelease("report.yml")).isTrue();
+        assertThat(service.take("report.yml", "run-new")).isTrue();
+        Path file = service.fileFor("report.yml");
+        assertThat(JSON.readTree(file.toFile()).get("execution").asText()).isEqualTo("run-new");
+
+        assertThat(service.release("report.yml", "run-old")).as("the old run no longer owns the lock").isFalse();
+        assertThat(file).as("the new run's lock file").isRegularFile();
+        assertThat(service.get("report.yml")).hasValueSatisfying(l -> assertThat(l.execution()).isEqualTo("run-new"));
+        assertThat(service.take("report.yml", "run-third")).as("a third run is still locked out").isFalse();
+        assertThat(service.release("report.yml", null)).as("no owner is not any owner").isFalse();
+        assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("'report.yml'", "run-new", "run-old"));
+
+        assertThat(service.release("report.yml", "run-new")).isTrue();
+        assertThat(file).doesNotExist();
+        assertThat(service.take("report.yml", "run-third")).isTrue();
     }
 
     @Test
@@ -199,7 +226,7 @@ class FileLockRepositoryTest {
         Path locks = Files.createDirectories(dir.resolve("locks"));
         long deadPid = deadPid();
         ProcessHandle live = ProcessHandle.current().parent().orElseThrow();
-        String host = FileLockRepository.currentHost();
+        String host = FileLockStore.currentHost();
 
         writeLock(locks.resolve("dead.lock"), "dead", deadPid, host, Instant.now());
         writeLock(locks.resolve("own-pid-earlier-run.lock"), "own", ProcessHandle.current().pid(), host,
@@ -211,8 +238,8 @@ class FileLockRepositoryTest {
         Files.writeString(locks.resolve("garbage.lock"), "{not json");
         Files.writeString(locks.resolve("readme.txt"), "not a lock");
 
-        FileLockRepository repository = repository();
-        repository.start();
+        FileLockStore repository = repository();
+        repository.open();
 
         assertThat(repository.list()).extracting(LockInfo::flow).containsExactly("live");
         assertThat(locks.resolve("readme.txt")).exists();
@@ -232,58 +259,57 @@ class FileLockRepositoryTest {
 
     @Test
     void staleRemovalRunsOnTheFirstStartOnlyAndSparesLocksHeldInThisProcess() throws Exception {
-        FileLockRepository running = repository();
-        running.start();
-        assertThat(running.add("running-flow")).isTrue();
+        FileLockStore running = repository();
+        running.open();
+        assertThat(running.take("running-flow", null)).isTrue();
 
         // a second repository on the same directory, in this JVM: our pid, but the lock is held
-        FileLockRepository other = repository();
-        other.start();
-        assertThat(running.contains("running-flow")).isTrue();
+        FileLockStore other = repository();
+        other.open();
+        assertThat(running.isHeld("running-flow")).isTrue();
 
         // a stop/start cycle (Camel does that when a route using the repository is removed) must not drop locks
         long deadPid = deadPid();
-        writeLock(running.fileFor("left-over"), "left-over", deadPid, FileLockRepository.currentHost(),
+        writeLock(running.fileFor("left-over"), "left-over", deadPid, FileLockStore.currentHost(),
                 Instant.now());
-        running.stop();
-        running.start();
-        assertThat(running.contains("left-over")).as("stale removal only on the first start").isTrue();
+                running.open();
+        assertThat(running.isHeld("left-over")).as("stale removal only on the first start").isTrue();
         assertThat(running.removeStale()).isEqualTo(1);
-        assertThat(running.contains("running-flow")).isTrue();
-        assertThat(running.contains("left-over")).isFalse();
+        assertThat(running.isHeld("running-flow")).isTrue();
+        assertThat(running.isHeld("left-over")).isFalse();
     }
 
     @Test
     void locksFromOtherHostsCanBeKept() throws Exception {
         Path locks = Files.createDirectories(dir.resolve("locks"));
         writeLock(locks.resolve("shared.lock"), "shared", 1, "another-host", Instant.now());
-        FileLockRepository repository = repository();
+        FileLockStore repository = repository();
         repository.setForeignHostLocksStale(false);
         assertThat(repository.removeStale()).isZero();
-        assertThat(repository.contains("shared")).isTrue();
+        assertThat(repository.isHeld("shared")).isTrue();
         repository.setForeignHostLocksStale(true);
         assertThat(repository.removeStale()).isEqualTo(1);
     }
 
     @Test
     void directoryIsCreatedWhenMissing() throws IOException {
-        FileLockRepository repository = new FileLockRepository(dir.resolve("deep/er/locks"));
+        FileLockStore repository = new FileLockStore(dir.resolve("deep/er/locks"));
         repositories.add(repository);
         assertThat(repository.list()).isEmpty();
-        assertThat(repository.add("x")).isTrue();
+        assertThat(repository.take("x", null)).isTrue();
         assertThat(repository.fileFor("x")).isRegularFile();
         Files.delete(repository.fileFor("x"));
         Files.delete(dir.resolve("deep/er/locks"));
-        assertThat(repository.add("x")).as("directory deleted while running").isTrue();
+        assertThat(repository.take("x", null)).as("directory deleted while running").isTrue();
     }
 
     @Test
     void anUnusableDirectoryIsAnErrorNotAHeldLock() throws IOException {
-        FileLockRepository repository = repository();
+        FileLockStore repository = repository();
         Files.writeString(dir.resolve("locks"), "a file where the directory should be");
-        assertThatThrownBy(() -> repository.add("x")).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> repository.take("x", null)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("flow 'x'");
-        assertThatThrownBy(repository::start).hasMessageContaining("is not a directory");
+        assertThatThrownBy(repository::open).hasMessageContaining("is not a directory");
         Files.delete(dir.resolve("locks"));
     }
 

@@ -22,15 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What Camel 4.17's idempotent consumer really does with {@link FileLockRepository}: the recipe that makes it a
+ * What Camel 4.17's idempotent consumer really does with {@link LockIdempotentRepository} on a {@link FileLockStore}:
+ * the recipe that makes it a
  * lock, and what goes wrong when one of its options is left at another value.
  */
-class FileLockRepositoryCamelTest {
+class LockIdempotentRepositoryCamelTest {
 
     @TempDir
     Path dir;
 
-    private FileLockRepository repository;
+    private FileLockStore locks;
+    private LockIdempotentRepository repository;
     private DefaultCamelContext context;
     private ProducerTemplate template;
 
@@ -59,7 +61,8 @@ class FileLockRepositoryCamelTest {
 
     @BeforeEach
     void createContext() {
-        repository = new FileLockRepository(dir.resolve("locks"));
+        locks = new FileLockStore(dir.resolve("locks"));
+        repository = new LockIdempotentRepository(locks);
         context = new DefaultCamelContext();
     }
 
@@ -112,7 +115,7 @@ class FileLockRepositoryCamelTest {
         CompletableFuture<Exchange> run = template.asyncSend(uri, exchange -> {
             exchange.getMessage().setHeader("flow", flow);
             exchange.getMessage().setHeader("mode", "block");
-            exchange.setProperty(FileLockRepository.EXECUTION_ID_PROPERTY, "exec-1");
+            exchange.setProperty(LockIdempotentRepository.EXECUTION_ID_PROPERTY, "exec-1");
         });
         assertThat(entered.await(5, TimeUnit.SECONDS)).as("first run entered the block").isTrue();
         return run;
@@ -126,8 +129,8 @@ class FileLockRepositoryCamelTest {
     void aSecondRunOfALockedFlowIsSkippedAndMarkedDuplicate() throws Exception {
         start(recipe("direct:run", "run"));
         CompletableFuture<Exchange> first = startBlockedRun("direct:run", "x");
-        assertThat(repository.fileFor("x")).isRegularFile();
-        assertThat(repository.get("x")).hasValueSatisfying(lock -> {
+        assertThat(locks.fileFor("x")).isRegularFile();
+        assertThat(locks.get("x")).hasValueSatisfying(lock -> {
             assertThat(lock.pid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(lock.execution()).as("execution id from the exchange property").isEqualTo("exec-1");
         });
@@ -150,12 +153,12 @@ class FileLockRepositoryCamelTest {
         assertThat(duplicate(firstDone)).isFalse();
         assertThat(firstDone.getMessage().getHeader("lockHeldAfterBlock", Boolean.class))
                 .as("completionEager: released when the block ends").isFalse();
-        assertThat(repository.fileFor("x")).doesNotExist();
+        assertThat(locks.fileFor("x")).doesNotExist();
 
         Exchange next = send("direct:run", "x", "quick");
         assertThat(duplicate(next)).isFalse();
         assertThat(bodyRuns).hasValue(3);
-        assertThat(repository.list()).isEmpty();
+        assertThat(locks.list()).isEmpty();
     }
 
     @Test
@@ -164,13 +167,13 @@ class FileLockRepositoryCamelTest {
         Exchange failed = send("direct:run", "x", "fail");
         assertThat(failed.isFailed()).isTrue();
         assertThat(failed.getException()).hasMessage("step failed");
-        assertThat(repository.fileFor("x")).doesNotExist();
+        assertThat(locks.fileFor("x")).doesNotExist();
 
         Exchange next = send("direct:run", "x", "quick");
         assertThat(next.isFailed()).isFalse();
         assertThat(duplicate(next)).isFalse();
         assertThat(bodyRuns).hasValue(2);
-        assertThat(repository.list()).isEmpty();
+        assertThat(locks.list()).isEmpty();
     }
 
     @Test
@@ -179,7 +182,7 @@ class FileLockRepositoryCamelTest {
         Exchange handled = send("direct:run", "x", "fail");
         assertThat(handled.isFailed()).isFalse();
         assertThat(handled.getMessage().getHeader("handled", Boolean.class)).isTrue();
-        assertThat(repository.fileFor("x")).doesNotExist();
+        assertThat(locks.fileFor("x")).doesNotExist();
 
         assertThat(duplicate(send("direct:run", "x", "quick"))).isFalse();
         assertThat(bodyRuns).hasValue(2);
@@ -188,8 +191,8 @@ class FileLockRepositoryCamelTest {
     @Test
     void aLockThatCannotBeTakenFailsTheRunWithoutRunningIt() throws Exception {
         start(recipe("direct:run", "run"));
-        java.nio.file.Files.delete(repository.getDirectory());
-        java.nio.file.Files.writeString(repository.getDirectory(), "not a directory");
+        java.nio.file.Files.delete(locks.getDirectory());
+        java.nio.file.Files.writeString(locks.getDirectory(), "not a directory");
         Exchange run = send("direct:run", "x", "quick");
         assertThat(run.isFailed()).isTrue();
         assertThat(run.getException()).isInstanceOf(java.io.UncheckedIOException.class)
@@ -201,12 +204,12 @@ class FileLockRepositoryCamelTest {
 
     @Test
     void theRepositoryIsStartedWithTheRouteAndRemovesStaleLocks() throws Exception {
-        java.nio.file.Files.createDirectories(repository.getDirectory());
-        FileLockRepositoryTest.writeLock(repository.fileFor("x"), "x", FileLockRepositoryTest.deadPid(),
-                FileLockRepository.currentHost(), java.time.Instant.now());
+        java.nio.file.Files.createDirectories(locks.getDirectory());
+        FileLockStoreTest.writeLock(locks.fileFor("x"), "x", FileLockStoreTest.deadPid(),
+                FileLockStore.currentHost(), java.time.Instant.now());
         start(recipe("direct:run", "run"));
         assertThat(repository.getStatus()).isEqualTo(ServiceStatus.Started);
-        assertThat(repository.fileFor("x")).as("stale lock removed at start").doesNotExist();
+        assertThat(locks.fileFor("x")).as("stale lock removed at start").doesNotExist();
         assertThat(duplicate(send("direct:run", "x", "quick"))).isFalse();
     }
 
@@ -230,7 +233,7 @@ class FileLockRepositoryCamelTest {
 
         release.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS).isFailed()).isFalse();
-        assertThat(repository.list()).isEmpty();
+        assertThat(locks.list()).isEmpty();
         assertThat(duplicate(send("direct:third", "x", "quick"))).isFalse();
     }
 
@@ -268,15 +271,17 @@ class FileLockRepositoryCamelTest {
     }
 
     @Test
-    void withoutSkipDuplicateTheDuplicateRunsAndThenReleasesTheRunningFlowsLock() throws Exception {
+    void withoutSkipDuplicateTheDuplicateRunsButItsConfirmCannotReleaseTheRunningFlowsLock() throws Exception {
         start(route("direct:run", "run", repository, true, true, true, false, false));
         CompletableFuture<Exchange> first = startBlockedRun("direct:run", "x");
         Exchange second = send("direct:run", "x", "quick");
         assertThat(duplicate(second)).isTrue();
         assertThat(bodyRuns).as("the duplicate ran the block").hasValue(2);
-        assertThat(repository.contains("x")).as("and its confirm() dropped the first run's lock").isFalse();
+        assertThat(repository.contains("x")).as("its confirm() is not the owner's: the first run's lock stays")
+                .isTrue();
         release.countDown();
         first.get(5, TimeUnit.SECONDS);
+        assertThat(repository.contains("x")).as("the owner's confirm() releases it").isFalse();
     }
 
     @Test
