@@ -53,8 +53,9 @@ public final class SchedulePrecisionBench {
             service.close();
 
             List<Execution> rows = new ArrayList<>();
-            try (var store = io.octoflow.history.ExecutionStore.open(
+            try (var db = io.octoflow.database.Database.open(
                     "jdbc:h2:file:" + files.data.resolve("octoflow"), null, null)) {
+                var store = new io.octoflow.history.JdbcExecutionRepository(db);
                 for (int offset = 0; ; offset += ExecutionQuery.MAX_LIMIT) {
                     List<Execution> page = store.list(new ExecutionQuery(null, null, null, null,
                             ExecutionQuery.MAX_LIMIT, offset));

@@ -575,6 +575,9 @@ public final class ApiRoutes extends RouteBuilder {
             }
             view.put("steps", steps);
         }
+        if (e.stepsDropped() > 0) { // beyond the history's cap on steps per run
+            view.put("steps_dropped", e.stepsDropped());
+        }
         return view;
     }
 

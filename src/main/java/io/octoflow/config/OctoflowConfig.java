@@ -59,7 +59,8 @@ public record OctoflowConfig(
         String httpsProxy,
         String httpProxy,
         String noProxy,
-        int vaultCacheTtlSeconds) {
+        int vaultCacheTtlSeconds,
+        int historyMaxStepsPerRun) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -134,7 +135,8 @@ public record OctoflowConfig(
                 proxy(lookup, "HTTPS_PROXY"),
                 proxy(lookup, "HTTP_PROXY"),
                 proxy(lookup, "NO_PROXY"),
-                nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60));
+                nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60),
+                positiveInt(lookup, "HISTORY_MAX_STEPS_PER_RUN", 10_000));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

@@ -12,7 +12,9 @@ import io.octoflow.execution.StepRecord;
  * @param id          the execution id (the run's job id), at most 64 characters
  * @param flowName    the flow's name
  * @param flowPath    the flow file, as the service names it (nullable)
- * @param trigger     what started the run: {@code schedule}, {@code api}, {@code cli}, {@code jmx}, {@code startup}
+ * @param trigger     what started the run: the {@link io.octoflow.execution.Trigger#label() label} of a
+ *                    {@link io.octoflow.execution.Trigger} ({@code schedule}, {@code api}, {@code cli}...); the
+ *                    repository refuses any other word
  * @param scheduledAt the trigger's fire time for scheduled runs, else null
  * @param startedAt   when the run started (for a skipped fire: when the fire was refused)
  * @param endedAt     when the run ended; null while it is {@code running}
@@ -20,8 +22,9 @@ import io.octoflow.execution.StepRecord;
  * @param error       the run's error message, or null
  * @param input       the launch data as JSON text, or null
  * @param data        the final {@code _data} as JSON text (secrets already masked), or null; always null in
- *                    the summary rows of {@link ExecutionStore#list(ExecutionQuery)}
+ *                    the summary rows of {@link ExecutionRepository#list(ExecutionQuery)}
  * @param steps       the step records in the order they ran; empty in summary rows, never null
+ * @param stepsDropped how many step records of the run were not kept, beyond the cap on steps per run
  */
 public record Execution(
         String id,
@@ -35,7 +38,8 @@ public record Execution(
         String error,
         String input,
         String data,
-        List<StepRecord> steps) {
+        List<StepRecord> steps,
+        int stepsDropped) {
 
     public static final String RUNNING = "running";
     public static final String SUCCESS = "success";
@@ -52,14 +56,21 @@ public record Execution(
         steps = steps == null ? List.of() : List.copyOf(steps);
     }
 
-    /** A run that just started: what {@link ExecutionStore#started(Execution)} stores. */
+    /** A run whose steps were all kept. */
+    public Execution(String id, String flowName, String flowPath, String trigger, Instant scheduledAt,
+                     Instant startedAt, Instant endedAt, String status, String error, String input, String data,
+                     List<StepRecord> steps) {
+        this(id, flowName, flowPath, trigger, scheduledAt, startedAt, endedAt, status, error, input, data, steps, 0);
+    }
+
+    /** A run that just started: what {@link ExecutionRepository#started(Execution)} stores. */
     public static Execution running(String id, String flowName, String flowPath, String trigger,
                                     Instant scheduledAt, Instant startedAt, String input) {
         return new Execution(id, flowName, flowPath, trigger, scheduledAt, startedAt, null, RUNNING, null,
                 input, null, List.of());
     }
 
-    /** A scheduled fire refused because the flow was locked: recorded whole with {@link ExecutionStore#record}. */
+    /** A scheduled fire refused because the flow was locked: recorded whole with {@link ExecutionRepository#record}. */
     public static Execution skipped(String id, String flowName, String flowPath, Instant scheduledAt,
                                     Instant at, String reason) {
         return new Execution(id, flowName, flowPath, "schedule", scheduledAt, at, at, SKIPPED, reason,

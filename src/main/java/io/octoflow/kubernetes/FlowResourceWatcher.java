@@ -28,7 +28,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.history.ExecutionRepository;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.ExecutionRecorder;
 import io.octoflow.service.FlowDirectory;
@@ -49,7 +49,7 @@ public final class FlowResourceWatcher implements AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private final FlowDirectory directory;
-    private final ExecutionStore store;
+    private final ExecutionRepository store;
     private final FlowResourceFiles files;
     private final Duration resync;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.octoflow.execution.RunResult;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.history.ExecutionRepository;
 import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.metrics.FlowMetrics.SkipReason;
 import io.octoflow.secret.Masker;
@@ -26,7 +26,7 @@ public final class ExecutionRecorder {
 
     private static final Logger LOG = LogManager.getLogger(ExecutionRecorder.class);
 
-    private final ExecutionStore store;
+    private final ExecutionRepository store;
     private final Masker masker;
     private final FlowMetrics metrics;
     /** Told the flow's path (its id) once a run's final row is written (Flow resources refresh their status). */
@@ -34,7 +34,7 @@ public final class ExecutionRecorder {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public ExecutionRecorder(ExecutionStore store, Masker masker, FlowMetrics metrics) {
+    public ExecutionRecorder(ExecutionRepository store, Masker masker, FlowMetrics metrics) {
         this.store = store;
         this.masker = masker;
         this.metrics = metrics;
@@ -55,7 +55,7 @@ public final class ExecutionRecorder {
         }
     }
 
-    public ExecutionStore store() {
+    public ExecutionRepository store() {
         return store;
     }
 

@@ -10,7 +10,8 @@ import org.apache.logging.log4j.Logger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.history.ExecutionRepository;
+import io.octoflow.history.PausedFlowStore;
 import io.octoflow.jmx.FlowControl;
 import io.octoflow.lock.LockStore;
 
@@ -27,20 +28,22 @@ public final class FlowOperations implements FlowControl {
     private final Scheduler scheduler;
     private final Launcher launcher;
     private final LockStore locks;
-    private final ExecutionStore store;
+    private final ExecutionRepository store;
+    private final PausedFlowStore paused;
 
     public FlowOperations(FlowDirectory directory, Scheduler scheduler, Launcher launcher, LockStore locks,
-            ExecutionStore store) {
+            ExecutionRepository store, PausedFlowStore paused) {
         this.directory = directory;
         this.scheduler = scheduler;
         this.launcher = launcher;
         this.locks = locks;
         this.store = store;
+        this.paused = paused;
     }
 
     /** Flows paused before the last stop stay paused (call before the flows' schedules start). */
     public void restorePaused() {
-        for (String path : store.pausedFlows()) {
+        for (String path : paused.pausedFlows()) {
             scheduler.pause(path);
             LOG.info("flow {}: schedules paused (since before the restart)", path);
         }
@@ -51,7 +54,7 @@ public final class FlowOperations implements FlowControl {
      * that exactly one flow has becomes that flow's path; others are left as they are (and pause nothing).
      */
     public void adoptPausedNames() {
-        for (String key : store.pausedFlows()) {
+        for (String key : paused.pausedFlows()) {
             if (directory.flowAt(key) != null) {
                 continue;
             }
@@ -59,8 +62,8 @@ public final class FlowOperations implements FlowControl {
                 FlowDefinition flow = directory.find(key);
                 if (flow != null) {
                     scheduler.resume(key);
-                    store.setPaused(key, false);
-                    store.setPaused(flow.path(), true);
+                    paused.setPaused(key, false);
+                    paused.setPaused(flow.path(), true);
                     scheduler.pause(flow.path());
                     LOG.info("flow '{}': the pause recorded by name now belongs to {}", key, flow.path());
                 }
@@ -140,7 +143,7 @@ public final class FlowOperations implements FlowControl {
     @Override
     public boolean pause(String flowPath) {
         FlowDefinition flow = require(flowPath);
-        store.setPaused(flowPath, true);
+        paused.setPaused(flowPath, true);
         boolean changed = scheduler.pause(flowPath);
         if (changed) {
             LOG.info("flow '{}' ({}): schedules paused", flow.name(), flowPath);
@@ -150,7 +153,7 @@ public final class FlowOperations implements FlowControl {
 
     @Override
     public boolean resume(String flowPath) {
-        store.setPaused(flowPath, false);
+        paused.setPaused(flowPath, false);
         boolean changed = scheduler.resume(flowPath);
         if (changed) {
             LOG.info("flow {}: schedules resumed", flowPath);

@@ -15,7 +15,11 @@ import io.octoflow.config.OctoflowConfig;
 import io.octoflow.execution.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.database.Database;
+import io.octoflow.history.ExecutionRepository;
+import io.octoflow.history.JdbcExecutionRepository;
+import io.octoflow.history.JdbcPausedFlowStore;
+import io.octoflow.history.PausedFlowStore;
 import io.octoflow.jmx.FlowMBeans;
 import io.octoflow.kubernetes.KubernetesWatch;
 import io.octoflow.lock.FileLockStore;
@@ -25,7 +29,7 @@ import io.octoflow.metrics.Metrics;
 import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.task.TaskFlows;
 import io.octoflow.task.TaskService;
-import io.octoflow.task.TaskStore;
+import io.octoflow.task.JdbcTaskRepository;
 import io.octoflow.watch.DirectoryWatcher;
 
 /**
@@ -41,7 +45,9 @@ public final class OctoflowService implements AutoCloseable {
     private final OctoflowConfig config;
     private CamelContext camel;
     private FlowEngine engine;
-    private ExecutionStore store;
+    private Database database;
+    private ExecutionRepository store;
+    private PausedFlowStore paused;
     private LockStore locks;
     private Launcher launcher;
     private Scheduler scheduler;
@@ -87,7 +93,10 @@ public final class OctoflowService implements AutoCloseable {
         }
         logs = ServiceLogs.install(config, engine.masker());
 
-        store = ExecutionStore.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        store = new JdbcExecutionRepository(database, JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES,
+                config.historyMaxStepsPerRun());
+        paused = new JdbcPausedFlowStore(database);
         int aborted = store.markRunningAborted("Octoflow stopped while the run was going");
         if (aborted > 0) {
             LOG.warn("{} run(s) left running by a previous process marked aborted", aborted);
@@ -104,7 +113,7 @@ public final class OctoflowService implements AutoCloseable {
         metrics.flows().locksHeld(locks::count);
 
         // health, metrics and Jolokia answer from here on; ready once the flows are loaded
-        HealthChecks.install(camel, () -> ready, () -> store.ping());
+        HealthChecks.install(camel, () -> ready, () -> database.ping());
         apiServer = new ApiServer(config);
         apiServer.start(camel);
         apiServer.startManagement(camel, token);
@@ -116,13 +125,13 @@ public final class OctoflowService implements AutoCloseable {
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
-        operations = new FlowOperations(directory, scheduler, launcher, locks, store);
+        operations = new FlowOperations(directory, scheduler, launcher, locks, store, paused);
         mbeans = new FlowMBeans(operations, config.timezone());
         operations.restorePaused();
         directory.loadAll();
         operations.adoptPausedNames();
         autostart();
-        tasks = new TaskService(new TaskStore(store), new TaskFlows(config.dataPath().resolve("tasks"),
+        tasks = new TaskService(new JdbcTaskRepository(database), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
         tasks.start();
         scheduler.catchUp(store);
@@ -249,7 +258,7 @@ public final class OctoflowService implements AutoCloseable {
             // the database is gone: the next start marks these runs aborted; the rest of the stop goes on
             LOG.warn("cannot mark running executions aborted: {}", e.getMessage());
         }
-        store.close();
+        database.close();
         if (mbeans != null) {
             mbeans.close();
         }
@@ -265,7 +274,7 @@ public final class OctoflowService implements AutoCloseable {
 
     /** The flows are loaded and the database answers: what {@code /health/ready} says. */
     public boolean ready() {
-        return ready && store.ping();
+        return ready && database.ping();
     }
 
     public OctoflowConfig config() {
@@ -276,8 +285,16 @@ public final class OctoflowService implements AutoCloseable {
         return engine;
     }
 
-    public ExecutionStore store() {
+    public ExecutionRepository store() {
         return store;
+    }
+
+    public PausedFlowStore paused() {
+        return paused;
+    }
+
+    public Database database() {
+        return database;
     }
 
     public LockStore locks() {

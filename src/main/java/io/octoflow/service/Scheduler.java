@@ -21,7 +21,7 @@ import org.apache.logging.log4j.Logger;
 import org.quartz.CronExpression;
 
 import io.octoflow.flow.FlowDefinition;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.history.ExecutionRepository;
 import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.schedule.CronSchedule;
 
@@ -277,7 +277,7 @@ public final class Scheduler {
      * After downtime: a schedule whose fire fell between the last recorded scheduled run and now runs once (not
      * once per missed fire).
      */
-    public void catchUp(ExecutionStore store) {
+    public void catchUp(ExecutionRepository store) {
         Instant now = Instant.now();
         for (ScheduleEntry entry : entries()) {
             if (paused.contains(entry.path())) {

@@ -17,7 +17,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.history.ExecutionRepository;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.FlowDirectory;
 import io.octoflow.service.Launcher;
@@ -39,15 +39,15 @@ public final class TaskService {
             java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final String TRIGGER = "task";
 
-    private final TaskStore store;
+    private final TaskRepository store;
     private final TaskFlows flows;
     private final FlowDirectory directory;
     private final Scheduler scheduler;
     private final Launcher launcher;
-    private final ExecutionStore history;
+    private final ExecutionRepository history;
 
-    public TaskService(TaskStore store, TaskFlows flows, FlowDirectory directory, Scheduler scheduler,
-            Launcher launcher, ExecutionStore history) {
+    public TaskService(TaskRepository store, TaskFlows flows, FlowDirectory directory, Scheduler scheduler,
+            Launcher launcher, ExecutionRepository history) {
         this.store = store;
         this.flows = flows;
         this.directory = directory;

@@ -44,7 +44,7 @@ class HealthTest {
             assertThat(probe(service, "/api/flows").status()).isEqualTo(401);
 
             // the history database goes away: out of the Service, but no restart
-            service.service().store().close();
+            service.service().database().close();
             Response down = probe(service, "/health/ready");
             assertThat(down.status()).isEqualTo(503);
             assertThat(down.json().get("status").asText()).isEqualTo("DOWN");

@@ -242,7 +242,7 @@ class FlowIdentityTest {
         try {
             assertThat(service.service().scheduler().isPaused("a/same.yml")).isTrue();
             assertThat(service.service().scheduler().isPaused("b/same.yml")).isFalse();
-            assertThat(service.service().store().pausedFlows()).contains("a/same.yml").doesNotContain("b/same.yml");
+            assertThat(service.service().paused().pausedFlows()).contains("a/same.yml").doesNotContain("b/same.yml");
         } finally {
             Response resumed = service.post("/api/flows/" + encoded("a/same.yml") + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);

@@ -24,7 +24,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.history.ExecutionStore;
+import io.octoflow.database.Database;
+import io.octoflow.history.ExecutionRepository;
+import io.octoflow.history.JdbcExecutionRepository;
 import io.octoflow.lock.FileLockStore;
 import io.octoflow.support.FlowFixture.LogCapture;
 import io.octoflow.support.ServiceFixture;
@@ -105,7 +107,8 @@ class ServiceLifecycleTest {
             assertThat(lockFiles()).hasSize(2);
         }
         assertThat(lockFiles()).isEmpty();
-        try (ExecutionStore store = ExecutionStore.open("jdbc:h2:file:" + root.resolve("data/octoflow"), null, null)) {
+        try (Database db = Database.open("jdbc:h2:file:" + root.resolve("data/octoflow"), null, null)) {
+            ExecutionRepository store = new JdbcExecutionRepository(db);
             assertThat(store.find(shortId).orElseThrow().status()).isEqualTo("success");
             Execution aborted = store.find(longId).orElseThrow();
             assertThat(aborted.status()).isEqualTo("aborted");
@@ -119,7 +122,8 @@ class ServiceLifecycleTest {
         // the last recorded fire of a daily flow was three days ago: three fires were missed, one run makes up
         Instant lastFire = ZonedDateTime.now(ZoneOffset.UTC).minusDays(3).withHour(3).withMinute(0).withSecond(0)
                 .withNano(0).toInstant();
-        try (ExecutionStore store = ExecutionStore.open("jdbc:h2:file:" + root.resolve("data/octoflow"), null, null)) {
+        try (Database db = Database.open("jdbc:h2:file:" + root.resolve("data/octoflow"), null, null)) {
+            ExecutionRepository store = new JdbcExecutionRepository(db);
             store.record(new Execution("old-run", "daily", "daily.yml", "schedule", lastFire, lastFire,
                     lastFire.plusSeconds(1), "success", null, null, null, List.of()));
         }

@@ -12,7 +12,7 @@ import io.octoflow.support.EmbeddedPostgres;
  * {@code OCTOFLOW_TEST_PG_URL} names (a database the test may wipe). Each test starts from an empty {@code public}
  * schema.
  */
-class ExecutionStorePostgresTest extends ExecutionStoreContract {
+class JdbcExecutionRepositoryPostgresTest extends ExecutionRepositoryContract {
 
     @Override
     String url() {

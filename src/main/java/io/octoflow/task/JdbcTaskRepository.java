@@ -4,9 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,23 +13,25 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.octoflow.history.ExecutionStore;
-import io.octoflow.history.HistoryException;
+import io.octoflow.database.Database;
+import io.octoflow.database.DatabaseException;
+import io.octoflow.database.SqlTimes;
 
-/** Task definitions in the execution database (table {@code tasks}); deleted ones stay, marked, as in rego. */
-public final class TaskStore {
+/** Task definitions in the {@link Database} (table {@code tasks}); deleted ones stay, marked, as in rego. */
+public final class JdbcTaskRepository implements TaskRepository {
 
     private static final String COLUMNS = "id, name, image, namespace, execution_interval, enabled, deleted, cmd,"
             + " args, metadata, next_execution_time, created_at, updated_at";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
-    private final ExecutionStore database;
+    private final Database database;
     private final ObjectMapper json = new ObjectMapper();
 
-    public TaskStore(ExecutionStore database) {
+    public JdbcTaskRepository(Database database) {
         this.database = database;
     }
 
+    @Override
     public void insert(Task task) {
         database.inTransaction("store task " + task.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS
@@ -43,7 +42,7 @@ public final class TaskStore {
         });
     }
 
-    /** Replaces the stored definition of {@code task.id()}; false when there is none. */
+    @Override
     public boolean update(Task task) {
         return database.inTransaction("update task " + task.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET id = ?, name = ?, image = ?,"
@@ -56,6 +55,7 @@ public final class TaskStore {
         });
     }
 
+    @Override
     public Optional<Task> find(String id) {
         return database.inTransaction("read task " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE id = ?")) {
@@ -67,7 +67,7 @@ public final class TaskStore {
         });
     }
 
-    /** Every task not deleted, oldest first. */
+    @Override
     public List<Task> live() {
         return database.inTransaction("list tasks", c -> {
             List<Task> tasks = new ArrayList<>();
@@ -97,9 +97,9 @@ public final class TaskStore {
         ps.setString(8, text(t.cmd()));
         ps.setString(9, text(t.args()));
         ps.setString(10, t.metadata() == null || t.metadata().isNull() ? null : text(t.metadata()));
-        setInstant(ps, 11, t.nextExecutionTime());
-        setInstant(ps, 12, t.createdAt());
-        setInstant(ps, 13, t.updatedAt());
+        SqlTimes.set(ps, 11, t.nextExecutionTime());
+        SqlTimes.set(ps, 12, t.createdAt());
+        SqlTimes.set(ps, 13, t.updatedAt());
     }
 
     private Task row(ResultSet rs) throws SQLException {
@@ -109,10 +109,10 @@ public final class TaskStore {
             String metadata = rs.getString(10);
             return new Task(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), executionInterval,
                     rs.getBoolean(6), rs.getBoolean(7), strings(rs.getString(8)), strings(rs.getString(9)),
-                    metadata == null ? null : json.readTree(metadata), instant(rs, 11), instant(rs, 12),
-                    instant(rs, 13));
+                    metadata == null ? null : json.readTree(metadata), SqlTimes.get(rs, 11), SqlTimes.get(rs, 12),
+                    SqlTimes.get(rs, 13));
         } catch (JsonProcessingException e) {
-            throw new HistoryException("task " + rs.getString(1) + ": stored JSON is unreadable: "
+            throw new DatabaseException("task " + rs.getString(1) + ": stored JSON is unreadable: "
                     + e.getOriginalMessage(), e);
         }
     }
@@ -127,18 +127,5 @@ public final class TaskStore {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot store " + value + ": " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-        }
-    }
-
-    private static Instant instant(ResultSet rs, int index) throws SQLException {
-        OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 }

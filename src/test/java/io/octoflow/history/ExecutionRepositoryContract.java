@@ -27,18 +27,20 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.database.Database;
+import io.octoflow.database.DatabaseException;
 import io.octoflow.execution.StepRecord;
 
 /**
- * What every execution history database must do; run on embedded H2 by {@link ExecutionStoreTest} and on
- * PostgreSQL by {@link ExecutionStorePostgresTest} when one is configured.
+ * What the execution history must do on every database; run on embedded H2 by {@link JdbcExecutionRepositoryTest}
+ * and on PostgreSQL by {@link JdbcExecutionRepositoryPostgresTest}.
  */
-abstract class ExecutionStoreContract {
+abstract class ExecutionRepositoryContract {
 
     static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<ExecutionStore> opened = new ArrayList<>();
+    private final List<Database> opened = new ArrayList<>();
 
     /** The JDBC URL of a database that is empty when each test starts. */
     abstract String url();
@@ -51,18 +53,24 @@ abstract class ExecutionStoreContract {
         return "";
     }
 
-    ExecutionStore open() {
-        return track(ExecutionStore.open(url(), user(), password()));
+    /** The history on a database opened for this test (closed after it). */
+    JdbcExecutionRepository open() {
+        return new JdbcExecutionRepository(database());
     }
 
-    ExecutionStore track(ExecutionStore store) {
-        opened.add(store);
-        return store;
+    /** The database, opened (and migrated) for this test and closed after it. */
+    Database database() {
+        return track(Database.open(url(), user(), password()));
+    }
+
+    Database track(Database database) {
+        opened.add(database);
+        return database;
     }
 
     @AfterEach
     void closeStores() {
-        opened.forEach(ExecutionStore::close);
+        opened.forEach(Database::close);
     }
 
     Connection rawConnection() throws SQLException {
@@ -103,18 +111,18 @@ abstract class ExecutionStoreContract {
 
     @Test
     void migrationsApplyOnAnEmptyDatabaseAndReopeningAppliesNothing() throws Exception {
-        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
-            store.started(running("r1", "hello", at(0)));
+        try (Database db = Database.open(url(), user(), password())) {
+            new JdbcExecutionRepository(db).started(running("r1", "hello", at(0)));
         }
         String applied = "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'";
         assertThat(countRows(applied + " AND \"version\" = '1' AND \"success\" = TRUE")).isEqualTo(1);
         long migrations = countRows(applied);
 
-        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
-            assertThat(store.find("r1")).isPresent();
+        try (Database db = Database.open(url(), user(), password())) {
+            assertThat(new JdbcExecutionRepository(db).find("r1")).isPresent();
         }
-        try (ExecutionStore store = ExecutionStore.open(url(), user(), password())) {
-            assertThat(store.ping()).isTrue();
+        try (Database db = Database.open(url(), user(), password())) {
+            assertThat(db.ping()).isTrue();
         }
         assertThat(countRows(applied)).as("reopening applies nothing").isEqualTo(migrations);
         assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(1);
@@ -124,7 +132,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void aStartedRunIsRunningUntilItFinishesWithItsStepsInOrder() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         Execution start = Execution.running("run-1", "orders", "routes/orders.yml", "schedule", at(-1), at(0),
                 "{\"customer\":\"ACME\"}");
         store.started(start);
@@ -156,7 +164,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void theFirstEndRecordedWinsAndStepsAreNotDuplicated() throws Exception {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         store.started(running("run-1", "orders", at(0)));
         assertThat(store.finished("run-1", "aborted", at(30), "service stopping", null, steps("run-1", 2, at(0))))
                 .isTrue();
@@ -172,14 +180,14 @@ abstract class ExecutionStoreContract {
 
     @Test
     void finishingAnUnknownRunRecordsNothing() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         assertThat(store.finished("nobody", "success", at(1), null, null, steps("nobody", 1, at(0)))).isFalse();
         assertThat(store.find("nobody")).isEmpty();
     }
 
     @Test
     void aSkippedFireIsRecordedWhole() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         store.record(Execution.skipped("fire-1", "nightly", "routes/nightly.yml", at(0), at(0).plusMillis(2),
                 "flow nightly is locked by run r0"));
 
@@ -197,7 +205,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void aWholeRunIsRecordedWithItsStepsInOneGo() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         List<StepRecord> steps = steps("run-9", 4, at(0));
         Execution run = new Execution("run-9", "report", "routes/report.yml", "jmx", null, at(0), null, "SUCCESS",
                 null, "{\"a\":[1,2]}", "{\"b\":\"é\"}", steps);
@@ -213,18 +221,18 @@ abstract class ExecutionStoreContract {
 
     @Test
     void aDuplicateIdIsRefusedAndLeavesNoHalfRecord() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         store.record(ended("dup", "a", "success", at(0), at(1)));
         Execution again = new Execution("dup", "a", null, "cli", null, at(5), at(6), "failed", null, null, null,
                 steps("dup", 2, at(5)));
-        assertThatThrownBy(() -> store.record(again)).isInstanceOf(HistoryException.class);
+        assertThatThrownBy(() -> store.record(again)).isInstanceOf(DatabaseException.class);
         assertThat(store.find("dup").orElseThrow().steps()).isEmpty();
         assertThat(store.find("dup").orElseThrow().status()).isEqualTo("success");
     }
 
     @Test
     void everyStatusOfTheHistoryIsAcceptedAndOthersAreNot() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         int i = 0;
         for (String status : List.of("running", "success", "failed", "exit", "skipped", "timeout", "aborted")) {
             store.record(ended("s" + i, "f", status, at(i), at(i + 1)));
@@ -242,8 +250,8 @@ abstract class ExecutionStoreContract {
     // --- list ---
 
     /** a: 6 runs, b: 4 runs, one every second from T0, alternating statuses. */
-    private ExecutionStore seeded() {
-        ExecutionStore store = open();
+    private ExecutionRepository seeded() {
+        ExecutionRepository store = open();
         for (int i = 0; i < 10; i++) {
             String flow = i % 5 < 3 ? "a" : "b";
             String status = i % 3 == 0 ? "failed" : "success";
@@ -260,7 +268,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listIsNewestFirstWithSummaryRows() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         List<Execution> rows = store.list(ExecutionQuery.latest(100));
         assertThat(ids(rows)).containsExactly("r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1", "r0");
         assertThat(rows).allSatisfy(e -> {
@@ -274,7 +282,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listFiltersOnFlow() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         assertThat(ids(store.list(new ExecutionQuery("a", null, null, null, 100, 0))))
                 .containsExactly("r7", "r6", "r5", "r2", "r1", "r0");
         assertThat(ids(store.list(new ExecutionQuery("b", null, null, null, 100, 0))))
@@ -284,7 +292,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listFiltersOnStatus() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, "failed", null, null, 100, 0))))
                 .containsExactly("r9", "r6", "r3", "r0");
         assertThat(ids(store.list(new ExecutionQuery("a", "FAILED", null, null, 100, 0))))
@@ -294,7 +302,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listFiltersOnTheStartTimeFromInclusiveToExclusive() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, at(3), at(6), 100, 0))))
                 .containsExactly("r5", "r4", "r3");
         assertThat(ids(store.list(new ExecutionQuery(null, null, at(8), null, 100, 0))))
@@ -308,7 +316,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listFiltersOnAnyOfSeveralStatusesAndOnTheEndTimeInclusive() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         store.started(running("going", "a", at(20)));
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 100, 0, Set.of("failed", "running"),
                 null, null)))).containsExactly("going", "r9", "r6", "r3", "r0");
@@ -332,7 +340,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void listPagesWithLimitAndOffset() {
-        ExecutionStore store = seeded();
+        ExecutionRepository store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 0)))).containsExactly("r9", "r8", "r7");
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 3)))).containsExactly("r6", "r5", "r4");
         assertThat(ids(store.list(new ExecutionQuery(null, null, null, null, 3, 9)))).containsExactly("r0");
@@ -347,7 +355,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void deleteRemovesEndedRunsByAgeAndStatusWithTheirSteps() throws Exception {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant fortyDaysAgo = now.minus(Duration.ofDays(40));
         Instant tenDaysAgo = now.minus(Duration.ofDays(10));
@@ -376,7 +384,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void deleteEndedTakesAnyOfSeveralStatusesAndDeleteRemovesOneEndedRun() throws Exception {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         Instant tenDaysAgo = Instant.now().minus(Duration.ofDays(10));
         store.record(withSteps(ended("ok", "a", "success", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
         store.record(withSteps(ended("no", "a", "failed", tenDaysAgo, tenDaysAgo.plusSeconds(1))));
@@ -408,7 +416,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void purgeRemovesRunsEndedBeforeTheRetention() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         Instant now = Instant.now();
         store.record(ended("old", "a", "success", now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));
         store.record(ended("young", "a", "success", now.minus(Duration.ofDays(29)), now.minus(Duration.ofDays(29))));
@@ -419,9 +427,9 @@ abstract class ExecutionStoreContract {
 
     @Test
     void aDeleteLargerThanOneChunkDeletesEverything() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         Instant old = Instant.now().minus(Duration.ofDays(3));
-        int n = ExecutionStore.DELETE_CHUNK + 7;
+        int n = JdbcExecutionRepository.DELETE_CHUNK + 7;
         for (int i = 0; i < n; i++) {
             store.record(ended("bulk-" + i, "bulk", "success", old, old.plusMillis(5)));
         }
@@ -431,12 +439,13 @@ abstract class ExecutionStoreContract {
 
     @Test
     void runsLeftRunningByAKilledProcessAreMarkedAbortedAtTheNextStart() {
-        ExecutionStore first = ExecutionStore.open(url(), user(), password());
+        Database firstDatabase = Database.open(url(), user(), password());
+        ExecutionRepository first = new JdbcExecutionRepository(firstDatabase);
         first.started(running("interrupted", "orders", at(0)));
         first.record(ended("done", "orders", "success", at(1), at(2)));
-        first.close(); // the process dies: the run never finishes
+        firstDatabase.close(); // the process dies: the run never finishes
 
-        ExecutionStore next = open();
+        ExecutionRepository next = open();
         Instant before = Instant.now().minusSeconds(1);
         assertThat(next.markRunningAborted("the service stopped while the run was going on")).isEqualTo(1);
 
@@ -450,9 +459,52 @@ abstract class ExecutionStoreContract {
 
     // --- caps ---
 
+    /**
+     * Issue 18 #12: a goto loop once wrote 814,825 step rows for one run and its GET answered 500. Beyond the cap on
+     * steps per run, steps are counted, not written; the run says how many were dropped and still reads whole.
+     */
+    @Test
+    void stepsBeyondTheCapPerRunAreCountedNotWritten() throws Exception {
+        JdbcExecutionRepository store = new JdbcExecutionRepository(database(),
+                JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES, 50);
+        assertThat(store.maxStepsPerRun()).isEqualTo(50);
+        store.started(running("loop", "goto-loop", at(0)));
+        List<StepRecord> steps = steps("loop", 5_000, at(0));
+        assertThat(store.finished("loop", "success", at(60), null, "{}", steps)).isTrue();
+
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(50);
+        assertThat(countRows("SELECT steps_dropped FROM executions WHERE id = 'loop'")).isEqualTo(4_950);
+        Execution e = store.find("loop").orElseThrow();
+        assertThat(e.status()).isEqualTo("success");
+        assertThat(e.steps()).containsExactlyElementsOf(steps.subList(0, 50));
+        assertThat(e.stepsDropped()).isEqualTo(4_950);
+        assertThat(store.list(ExecutionQuery.latest(1)).get(0).stepsDropped()).isEqualTo(4_950);
+
+        store.record(new Execution("whole", "f", null, "cli", null, at(0), at(1), "failed", null, null, null,
+                steps("whole", 51, at(0))));
+        assertThat(store.find("whole").orElseThrow().steps()).hasSize(50);
+        assertThat(store.find("whole").orElseThrow().stepsDropped()).isEqualTo(1);
+
+        store.started(running("small", "f", at(2)));
+        store.finished("small", "success", at(3), null, null, steps("small", 50, at(2)));
+        assertThat(store.find("small").orElseThrow().steps()).hasSize(50);
+        assertThat(store.find("small").orElseThrow().stepsDropped()).isZero();
+    }
+
+    @Test
+    void theTriggerIsAKnownOneStoredAsItsLabel() {
+        ExecutionRepository store = open();
+        store.started(Execution.running("upper", "f", null, "JMX", null, at(0), null));
+        assertThat(store.find("upper").orElseThrow().trigger()).isEqualTo("jmx");
+        assertThatThrownBy(() -> store.started(Execution.running("typo", "f", null, "shedule", null, at(0), null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("typo")
+                .hasMessageContaining("unknown trigger 'shedule'").hasMessageContaining("schedule, api");
+        assertThat(store.find("typo")).isEmpty();
+    }
+
     @Test
     void aJsonDocumentOverTheCapIsStoredAsAValidTruncationMarker() throws Exception {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         String big = "{\"rows\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         store.started(Execution.running("big", "f", null, "api", null, at(0), big));
         store.finished("big", "success", at(1), null, big, List.of());
@@ -468,7 +520,8 @@ abstract class ExecutionStoreContract {
 
     @Test
     void theJsonCapCountsBytesAndKeepsDocumentsThatFit() throws Exception {
-        ExecutionStore store = track(ExecutionStore.open(url(), user(), password(), 1000));
+        JdbcExecutionRepository store = new JdbcExecutionRepository(database(), 1000,
+                JdbcExecutionRepository.DEFAULT_MAX_STEPS_PER_RUN);
         assertThat(store.jsonCapBytes()).isEqualTo(1000);
         String fits = "{\"v\":\"" + "é".repeat(496) + "\"}"; // 8 + 496 x 2 = 1000 bytes, 504 characters
         assertThat(fits.getBytes(StandardCharsets.UTF_8)).hasSize(1000);
@@ -482,7 +535,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void errorTextsAreCappedAt8KiB() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         String longError = "line of a stack trace ".repeat(2000) + "€".repeat(5000);
         store.started(running("err", "f", at(0)));
         store.finished("err", "failed", at(1), longError, null,
@@ -499,7 +552,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void lastScheduledFireIsTheLatestFireTimeOfThatFlowPath() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         assertThat(store.lastScheduledFire("nightly.yml")).isEmpty();
 
         store.record(new Execution("f1", "nightly", "nightly.yml", "schedule", at(0), at(0), at(1), "success", null,
@@ -522,7 +575,7 @@ abstract class ExecutionStoreContract {
 
     @Test
     void runsAreFoundByPathOrByTheNameTheyShare() {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         store.record(ended("one", "shared", "success", at(1), at(2)));
         store.record(new Execution("two", "shared", "lib/shared.yml", "api", null, at(3), at(4), "success", null,
                 null, null, List.of()));
@@ -530,13 +583,13 @@ abstract class ExecutionStoreContract {
                 .containsExactly("two");
         assertThat(ids(store.list(ExecutionQuery.ofPath("routes/shared.yml", "success", 10)))).containsExactly("one");
         assertThat(ids(store.list(new ExecutionQuery("shared", null, null, null, 10, 0)))).containsExactly("two", "one");
-        assertThat(store.lastSuccesses()).extracting(ExecutionStore.LastSuccess::flowPath)
+        assertThat(store.lastSuccesses()).extracting(LastSuccess::flowPath)
                 .containsExactlyInAnyOrder("routes/shared.yml", "lib/shared.yml");
     }
 
     @Test
     void pausesArePerPath() {
-        ExecutionStore store = open();
+        PausedFlowStore store = new JdbcPausedFlowStore(database());
         assertThat(store.setPaused("a/same.yml", true)).isTrue();
         assertThat(store.setPaused("a/same.yml", true)).isFalse();
         assertThat(store.setPaused("b/same.yml", true)).isTrue();
@@ -546,17 +599,17 @@ abstract class ExecutionStoreContract {
 
     @Test
     void pingAnswersWhileOpenAndNotAfterClose() {
-        ExecutionStore store = ExecutionStore.open(url(), user(), password());
-        assertThat(store.ping()).isTrue();
-        store.close();
-        assertThat(store.ping()).isFalse();
+        Database db = Database.open(url(), user(), password());
+        assertThat(db.ping()).isTrue();
+        db.close();
+        assertThat(db.ping()).isFalse();
     }
 
     // --- concurrency ---
 
     @Test
     void eightThreadsRecordingTwoHundredRunsEachLoseNothing() throws Exception {
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         int threads = 8;
         int runsPerThread = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);

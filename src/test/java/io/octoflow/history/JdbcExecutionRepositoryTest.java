@@ -14,21 +14,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.octoflow.database.Database;
+import io.octoflow.database.DatabaseException;
+import io.octoflow.database.DatabaseUrls;
+
 /** The execution history on its default database: embedded H2 in a file, as the service runs it. */
-class ExecutionStoreTest extends ExecutionStoreContract {
+class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
 
     @TempDir
     Path dataPath;
 
     @Override
     String url() {
-        return ExecutionStore.h2Url(dataPath);
+        return DatabaseUrls.h2(dataPath);
     }
 
     @Test
     void theDefaultDatabaseIsOneFileInTheDataPath() {
-        try (ExecutionStore store = ExecutionStore.open(url(), "", null)) {
-            assertThat(store.ping()).isTrue();
+        try (Database db = Database.open(url(), "", null)) {
+            assertThat(db.ping()).isTrue();
         }
         assertThat(url()).isEqualTo("jdbc:h2:file:" + dataPath.toAbsolutePath() + "/octoflow");
         assertThat(Files.exists(dataPath.resolve("octoflow.mv.db"))).isTrue();
@@ -54,7 +58,7 @@ class ExecutionStoreTest extends ExecutionStoreContract {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        ExecutionStore store = open();
+        ExecutionRepository store = open();
         assertThat(store.find("killed").orElseThrow().status()).isEqualTo("running");
         assertThat(store.markRunningAborted("the service was killed")).isEqualTo(1);
         assertThat(store.find("killed").orElseThrow().status()).isEqualTo("aborted");
@@ -63,7 +67,7 @@ class ExecutionStoreTest extends ExecutionStoreContract {
     /** The killed process of the test above. */
     static final class StartThenHang {
         public static void main(String[] args) throws Exception {
-            ExecutionStore store = ExecutionStore.open(args[0], "", "");
+            ExecutionRepository store = new JdbcExecutionRepository(Database.open(args[0], "", ""));
             store.started(Execution.running("killed", "slow", null, "api", null, Instant.now(), "{}"));
             System.out.println("started");
             System.out.flush();
@@ -73,30 +77,32 @@ class ExecutionStoreTest extends ExecutionStoreContract {
 
     @Test
     void embeddedH2IsClosedByCloseNotByItsShutdownHook() {
-        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow"))
+        assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow"))
                 .isEqualTo("jdbc:h2:file:/d/octoflow;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=10");
-        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow;db_close_on_exit=true;WRITE_DELAY=0"))
+        assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow;db_close_on_exit=true;WRITE_DELAY=0"))
                 .isEqualTo("jdbc:h2:file:/d/octoflow;db_close_on_exit=true;WRITE_DELAY=0");
-        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:mem:t"))
+        assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:mem:t"))
                 .isEqualTo("jdbc:h2:mem:t;DB_CLOSE_ON_EXIT=FALSE");
-        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:h2:tcp://host/octoflow"))
+        assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:tcp://host/octoflow"))
                 .isEqualTo("jdbc:h2:tcp://host/octoflow");
-        assertThat(ExecutionStore.withEmbeddedH2Defaults("jdbc:postgresql://db/octoflow"))
+        assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:postgresql://db/octoflow"))
                 .isEqualTo("jdbc:postgresql://db/octoflow");
     }
 
     @Test
     void passwordsInTheUrlAreNotLogged() {
-        assertThat(ExecutionStore.redact("jdbc:postgresql://db/octoflow?user=o&password=s3cret&ssl=true"))
+        assertThat(DatabaseUrls.redact("jdbc:postgresql://db/octoflow?user=o&password=s3cret&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db/octoflow?user=o&password=***&ssl=true");
     }
 
     @Test
     void anUnreachableDatabaseFailsToOpenWithAMessage() {
-        assertThatThrownBy(() -> ExecutionStore.open("jdbc:nosuchdb://nowhere", "", ""))
-                .isInstanceOf(HistoryException.class)
+        assertThatThrownBy(() -> Database.open("jdbc:nosuchdb://nowhere", "", ""))
+                .isInstanceOf(DatabaseException.class)
                 .hasMessageContaining("jdbc:nosuchdb://nowhere");
-        assertThatThrownBy(() -> ExecutionStore.open("jdbc:h2:file:" + dataPath + "/x", "", "", 10))
+        assertThatThrownBy(() -> new JdbcExecutionRepository(database(), 10, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 64");
+        assertThatThrownBy(() -> new JdbcExecutionRepository(database(), 1000, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
 }

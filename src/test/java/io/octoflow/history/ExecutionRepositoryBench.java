@@ -22,20 +22,20 @@ import io.octoflow.execution.StepRecord;
  *
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.octoflow.history.ExecutionStoreBench [runs] [threads...]
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.octoflow.history.ExecutionRepositoryBench [runs] [threads...]
  * </pre>
  * Defaults: 20,000 runs measured per thread count, for 1, 4 and 8 threads, after 10,000 warm-up runs. Another
  * database with {@code -Dbench.url=jdbc:postgresql://... -Dbench.user=... -Dbench.password=...} (it must be empty:
  * the bench deletes every ended run at the end).
  */
-public final class ExecutionStoreBench {
+public final class ExecutionRepositoryBench {
 
     private static final String INPUT = "{\"customer\":\"ACME\",\"since\":\"2025-01-01\",\"limit\":100}";
     private static final String DATA = "{\"customer\":\"ACME\",\"orders\":[{\"id\":1,\"total\":12.5},"
             + "{\"id\":2,\"total\":7.25}],\"count\":2,\"report\":\"/data/reports/acme.csv\"}";
     private static final AtomicLong IDS = new AtomicLong();
 
-    private ExecutionStoreBench() {
+    private ExecutionRepositoryBench() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,10 +48,11 @@ public final class ExecutionStoreBench {
             threadCounts = List.of(1, 4, 8);
         }
         Path dir = Files.createTempDirectory("octoflow-history-bench");
-        String url = System.getProperty("bench.url", ExecutionStore.h2Url(dir));
-        try (ExecutionStore store = ExecutionStore.open(url, System.getProperty("bench.user", ""),
-                System.getProperty("bench.password", ""))) {
-            System.out.printf("%s, %d CPUs, Java %s%n", ExecutionStore.redact(url),
+        String url = System.getProperty("bench.url", io.octoflow.database.DatabaseUrls.h2(dir));
+        try (io.octoflow.database.Database db = io.octoflow.database.Database.open(url,
+                System.getProperty("bench.user", ""), System.getProperty("bench.password", ""))) {
+            ExecutionRepository store = new JdbcExecutionRepository(db);
+            System.out.printf("%s, %d CPUs, Java %s%n", io.octoflow.database.DatabaseUrls.redact(url),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             measure(store, 10_000, 4); // warm-up: JIT, H2 caches
             for (int threads : threadCounts) {
@@ -76,7 +77,7 @@ public final class ExecutionStoreBench {
     }
 
     /** Runs per second for {@code runs} runs spread over {@code threads} threads. */
-    private static double measure(ExecutionStore store, int runs, int threads) throws Exception {
+    private static double measure(ExecutionRepository store, int runs, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             int perThread = runs / threads;
@@ -99,7 +100,7 @@ public final class ExecutionStoreBench {
         }
     }
 
-    private static void oneRun(ExecutionStore store) {
+    private static void oneRun(ExecutionRepository store) {
         long n = IDS.incrementAndGet();
         String id = "bench-" + n;
         String flow = "bench-" + (n % 10);

@@ -1,0 +1,180 @@
+package io.octoflow.database;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.flywaydb.core.Flyway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Octoflow's one database: a small HikariCP pool, the schema migrated by Flyway, and short transactions. Every JDBC
+ * store (executions, paused flows, tasks) works through {@link #inTransaction}.
+ *
+ * <h2>Databases</h2>
+ * <ul>
+ * <li><b>Embedded H2</b> (the default, {@link DatabaseUrls#h2 jdbc:h2:file:&lt;DATA_PATH&gt;/octoflow}): the
+ * database runs inside this JVM, with no server and nothing to install; its file is {@code DATA_PATH/octoflow.mv.db}.
+ * {@link #open} adds {@link DatabaseUrls#withEmbeddedH2Defaults its defaults}. The database is closed by
+ * {@link #close()}: it closes the pool, and H2 closes the file when its last connection goes; the service must call
+ * {@code close()} last in its shutdown.</li>
+ * <li><b>PostgreSQL</b> when the URL says so ({@code jdbc:postgresql://host/db}). Batched inserts are rewritten into
+ * multi-row inserts ({@code reWriteBatchedInserts}).</li>
+ * </ul>
+ * The schema is created and upgraded by Flyway from {@code classpath:db/migration} ({@code V1__executions.sql},
+ * ...): portable SQL that runs unchanged on both. Opening an up-to-date database applies nothing.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(Database.class);
+
+    /** Pool size: enough for 1,000 recorded runs a second on H2, small enough for a shared PostgreSQL. */
+    static final int MAX_POOL_SIZE = 8;
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Work on one connection of the pool, in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final ExecutorService pinger;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.pinger = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "octoflow-database-ping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Connects (a pool of at most {@value #MAX_POOL_SIZE} connections), migrates the schema and returns the database.
+     *
+     * @param jdbcUrl  {@code jdbc:h2:file:...} or {@code jdbc:postgresql://...}, typically {@link DatabaseUrls#h2}
+     * @param user     database user, may be null or empty for H2
+     * @param password database password, may be null
+     * @throws DatabaseException when the database cannot be reached or migrated
+     */
+    public static Database open(String jdbcUrl, String user, String password) {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new IllegalArgumentException("the execution history needs a JDBC URL (DB_URL)");
+        }
+        String url = DatabaseUrls.withEmbeddedH2Defaults(jdbcUrl.trim());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("octoflow-history");
+        config.setJdbcUrl(url);
+        if (user != null && !user.isEmpty()) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(MAX_POOL_SIZE);
+        config.setMinimumIdle(2);
+        config.setAutoCommit(false); // every method commits its own short transaction
+        config.setConnectionTimeout(10_000);
+        if (DatabaseUrls.isPostgres(url)) {
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException ex) {
+            throw new DatabaseException("cannot connect to the execution history database "
+                    + DatabaseUrls.redact(url) + ": " + rootMessage(ex), ex);
+        }
+        try {
+            var result = Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            LOG.info("Execution history in {} (schema version {}, {} migration(s) applied)", DatabaseUrls.redact(url),
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                    result.migrationsExecuted);
+        } catch (RuntimeException ex) {
+            pool.close();
+            throw new DatabaseException("cannot migrate the execution history database " + DatabaseUrls.redact(url)
+                    + ": " + rootMessage(ex), ex);
+        }
+        return new Database(pool);
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException ex) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    ex.addSuppressed(rollbackFailure);
+                }
+                throw ex;
+            }
+        } catch (SQLException ex) {
+            throw new DatabaseException("cannot " + what + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** True when the database answers {@code SELECT 1} within 2 s (health checks); never throws. */
+    public boolean ping() {
+        Future<Boolean> answer;
+        try {
+            answer = pinger.submit(() -> {
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.setQueryTimeout((int) PING_TIMEOUT.toSeconds());
+                    try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                        boolean ok = rs.next() && rs.getInt(1) == 1;
+                        c.rollback();
+                        return ok;
+                    }
+                }
+            });
+        } catch (RuntimeException ex) { // rejected: the database is closed
+            return false;
+        }
+        try {
+            return answer.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            answer.cancel(true);
+            return false;
+        } catch (Exception ex) {
+            answer.cancel(true);
+            LOG.debug("Database ping failed", ex);
+            return false;
+        }
+    }
+
+    /** Closes the pool; an embedded H2 database closes with its last connection. */
+    @Override
+    public void close() {
+        pinger.shutdownNow();
+        pool.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+}

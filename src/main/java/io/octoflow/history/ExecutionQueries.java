@@ -1,0 +1,133 @@
+package io.octoflow.history;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.octoflow.database.Database;
+import io.octoflow.database.SqlTimes;
+import io.octoflow.execution.StepRecord;
+
+/** Reads runs: one, a page, a count, and the figures the scheduler and the metrics start from. */
+final class ExecutionQueries {
+
+    private static final String FIND =
+            "SELECT " + ExecutionRows.COLUMNS + ", data, steps_dropped FROM executions WHERE id = ?";
+    private static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error"
+            + " FROM execution_steps WHERE execution_id = ? ORDER BY seq";
+    // ORDER BY repeats the equality column so that H2, like PostgreSQL, reads the (flow_path, scheduled_at) index
+    // backwards and stops at the first row instead of sorting the flow's whole history.
+    private static final String LAST_SCHEDULED =
+            "SELECT scheduled_at FROM executions WHERE flow_path = ? AND scheduled_at IS NOT NULL"
+                    + " ORDER BY flow_path DESC, scheduled_at DESC LIMIT 1";
+    private static final String LAST_SUCCESSES =
+            "SELECT flow_name, flow_path, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit')"
+                    + " GROUP BY flow_name, flow_path";
+
+    private final Database database;
+    private final int maxStepsPerRun;
+
+    ExecutionQueries(Database database, int maxStepsPerRun) {
+        this.database = database;
+        this.maxStepsPerRun = maxStepsPerRun;
+    }
+
+    Optional<Execution> find(String id) {
+        if (!ExecutionRows.validId(id)) {
+            return Optional.empty();
+        }
+        return database.inTransaction("read execution " + id, c -> {
+            String data;
+            int dropped;
+            Execution row;
+            try (PreparedStatement ps = c.prepareStatement(FIND)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    data = rs.getString(11);
+                    dropped = rs.getInt(12);
+                    row = ExecutionRows.read(rs, data, List.of(), dropped);
+                }
+            }
+            List<StepRecord> steps = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(FIND_STEPS)) {
+                ps.setString(1, id);
+                ps.setMaxRows(maxStepsPerRun); // rows written before the cap existed are not all read either
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        steps.add(ExecutionRows.readStep(rs));
+                    }
+                }
+            }
+            return Optional.of(new Execution(row.id(), row.flowName(), row.flowPath(), row.trigger(),
+                    row.scheduledAt(), row.startedAt(), row.endedAt(), row.status(), row.error(), row.input(),
+                    data, steps, dropped));
+        });
+    }
+
+    List<Execution> list(ExecutionQuery q) {
+        ExecutionFilter filter = new ExecutionFilter(q);
+        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped FROM executions" + filter.where
+                + " ORDER BY " + ExecutionFilter.order(q) + " LIMIT " + q.limit() + " OFFSET " + q.offset();
+        return database.inTransaction("list executions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                filter.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Execution> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(ExecutionRows.read(rs, null, List.of(), rs.getInt(11)));
+                    }
+                    return rows;
+                }
+            }
+        });
+    }
+
+    long count(ExecutionQuery q) {
+        ExecutionFilter filter = new ExecutionFilter(q);
+        String sql = "SELECT COUNT(*) FROM executions" + filter.where;
+        return database.inTransaction("count executions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                filter.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    Optional<Instant> lastScheduledFire(String flowPath) {
+        if (flowPath == null || flowPath.isBlank()) {
+            return Optional.empty();
+        }
+        return database.inTransaction("read the last fire of " + flowPath, c -> {
+            try (PreparedStatement ps = c.prepareStatement(LAST_SCHEDULED)) {
+                ps.setString(1, Caps.clip(flowPath, ExecutionRows.MAX_FLOW_PATH));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(SqlTimes.get(rs, 1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    List<LastSuccess> lastSuccesses() {
+        return database.inTransaction("read the last successful runs", c -> {
+            List<LastSuccess> last = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(LAST_SUCCESSES); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant ended = SqlTimes.get(rs, 3);
+                    if (ended != null) {
+                        last.add(new LastSuccess(rs.getString(1), rs.getString(2), ended));
+                    }
+                }
+            }
+            return last;
+        });
+    }
+}

@@ -1,0 +1,87 @@
+package io.octoflow.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.octoflow.execution.StepRecord;
+
+/**
+ * The execution history: one record per run of a flow, with the records of its steps in the order they ran.
+ * {@link JdbcExecutionRepository} keeps it in the {@link io.octoflow.database.Database} (embedded H2 or PostgreSQL).
+ * <p>
+ * A run is recorded by {@link #started} when it starts and {@link #finished} when it ends, or in one go by
+ * {@link #record} (a skipped fire, or a whole run recorded after the fact). The input and data JSON texts are capped
+ * (a longer document is replaced by the valid JSON {@code {"_truncated":true,"size":N}}), error texts keep at most
+ * 8 KiB, and at most a set number of steps per run are kept: the others are counted in
+ * {@link Execution#stepsDropped()}. Bad arguments (an unknown status or trigger, a missing id...) throw
+ * {@link IllegalArgumentException}; database failures throw {@link io.octoflow.database.DatabaseException}.
+ * Implementations are thread-safe.
+ */
+public interface ExecutionRepository {
+
+    /**
+     * Records a run that has just started: a {@code running} row with the run's id, flow, trigger (one of
+     * {@link io.octoflow.execution.Trigger}), fire time, start and input. Its status, end, error, data and steps are
+     * ignored.
+     */
+    void started(Execution e);
+
+    /**
+     * Records the end of a {@link #started} run: its final status, end, error, data and steps, at once. Only a run
+     * still {@code running} is updated: the first end recorded wins, and its steps are stored once.
+     *
+     * @param status  the final status, any one of {@link Execution#STATUSES} but {@code running}
+     * @param endedAt when the run ended; null means now
+     * @return true when the run was updated; false when no running run has that id (logged)
+     */
+    boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
+                     List<StepRecord> steps);
+
+    /** Records a whole run at once, steps included; a run with a final status and no end gets its start as end. */
+    void record(Execution e);
+
+    /**
+     * At start, before any run: every run still {@code running} (left by a killed process) becomes {@code aborted},
+     * ended now, with {@code reason} as its error. Meant for the single-process service.
+     *
+     * @return how many runs were marked
+     */
+    int markRunningAborted(String reason);
+
+    /**
+     * Deletes ended runs with their steps; running ones are never deleted.
+     *
+     * @param olderThanDays when set, only runs that ended more than this many days ago (0: ended before now)
+     * @param status        when set, only runs with this status
+     * @return how many runs were deleted
+     */
+    int delete(Integer olderThanDays, String status);
+
+    /** As {@link #delete(Integer, String)}, with a status among {@code statuses} (null: any; empty: none). */
+    int deleteEnded(Integer olderThanDays, Set<String> statuses);
+
+    /** Deletes one ended run with its steps; false when no run has that id or it is still running. */
+    boolean delete(String id);
+
+    /** Deletes every run that ended more than {@code days} days ago (HISTORY_RETENTION_DAYS). */
+    default int purgeOlderThan(int days) {
+        return delete(days, null);
+    }
+
+    /** The run with that id, with its data and its steps in order. */
+    Optional<Execution> find(String id);
+
+    /** A page of runs matching the query, newest start first: summary rows, without data (null) and steps (empty). */
+    List<Execution> list(ExecutionQuery query);
+
+    /** How many runs match the query's filters (its limit and offset aside). */
+    long count(ExecutionQuery query);
+
+    /** The latest scheduled fire time recorded for the flow at {@code flowPath} (any status): missed-fire catch-up. */
+    Optional<Instant> lastScheduledFire(String flowPath);
+
+    /** When each flow's latest successful run ended (the metrics start from it). */
+    List<LastSuccess> lastSuccesses();
+}

@@ -1,0 +1,105 @@
+package io.octoflow.history;
+
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import io.octoflow.database.Database;
+import io.octoflow.database.SqlTimes;
+import io.octoflow.execution.StepRecord;
+
+/** Records runs: each call is one short transaction on prepared statements, step rows inserted as one batch. */
+final class ExecutionWrites {
+
+    private static final Logger LOG = LogManager.getLogger(ExecutionWrites.class);
+
+    private static final String FINISH = "UPDATE executions SET status = ?, ended_at = ?, error = ?, data = ?,"
+            + " steps_dropped = ? WHERE id = ? AND status = 'running'";
+    private static final String MARK_ABORTED =
+            "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
+
+    private final Database database;
+    private final ExecutionRows rows;
+
+    ExecutionWrites(Database database, ExecutionRows rows) {
+        this.database = database;
+        this.rows = rows;
+    }
+
+    void started(Execution e) {
+        ExecutionRows.checkRow(e);
+        database.inTransaction("record the start of " + e.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(ExecutionRows.INSERT)) {
+                rows.bindInsert(ps, e, Execution.RUNNING, null, null, null, 0);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
+                     List<StepRecord> steps) {
+        ExecutionRows.checkId(id);
+        String s = Execution.checkStatus(status);
+        if (Execution.RUNNING.equals(s)) {
+            throw new IllegalArgumentException("a run cannot finish with status 'running'");
+        }
+        Instant end = endedAt != null ? endedAt : Instant.now();
+        int dropped = rows.dropped(steps);
+        boolean updated = database.inTransaction("record the end of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+                ps.setString(1, s);
+                SqlTimes.set(ps, 2, end);
+                ps.setString(3, Caps.text(error, Caps.ERROR_BYTES));
+                ps.setString(4, rows.json(dataJson));
+                ps.setInt(5, dropped);
+                ps.setString(6, id);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            rows.insertSteps(c, id, steps);
+            return true;
+        });
+        if (!updated) {
+            LOG.warn("Execution {} ended ({}) but no running row has that id; its end is not recorded", id, s);
+        } else if (dropped > 0) {
+            LOG.warn("Execution {} ran {} steps: the first {} are kept, {} dropped (history max steps per run)", id,
+                    steps.size(), rows.maxStepsPerRun(), dropped);
+        }
+        return updated;
+    }
+
+    void record(Execution e) {
+        ExecutionRows.checkRow(e);
+        String s = Execution.checkStatus(e.status());
+        Instant end = e.endedAt() == null && !Execution.RUNNING.equals(s) ? e.startedAt() : e.endedAt();
+        int dropped = e.stepsDropped() + rows.dropped(e.steps());
+        database.inTransaction("record " + e.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(ExecutionRows.INSERT)) {
+                rows.bindInsert(ps, e, s, end, e.error(), e.data(), dropped);
+                ps.executeUpdate();
+            }
+            rows.insertSteps(c, e.id(), e.steps());
+            return null;
+        });
+    }
+
+    int markRunningAborted(String reason) {
+        Instant now = Instant.now();
+        int n = database.inTransaction("mark interrupted runs aborted", c -> {
+            try (PreparedStatement ps = c.prepareStatement(MARK_ABORTED)) {
+                ps.setString(1, Caps.text(reason, Caps.ERROR_BYTES));
+                SqlTimes.set(ps, 2, now);
+                return ps.executeUpdate();
+            }
+        });
+        if (n > 0) {
+            LOG.warn("{} run(s) left running by a previous process marked aborted", n);
+        }
+        return n;
+    }
+}
