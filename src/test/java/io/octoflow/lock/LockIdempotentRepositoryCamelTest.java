@@ -161,6 +161,24 @@ class LockIdempotentRepositoryCamelTest {
         assertThat(locks.list()).isEmpty();
     }
 
+    /** Issue 18 #11 on the route flows use: the end of a run whose lock was forced away releases nothing. */
+    @Test
+    void theEndOfARunWhoseLockWasForcedAwayLeavesTheNextRunsLock() throws Exception {
+        start(recipe("direct:run", "run"));
+        CompletableFuture<Exchange> first = startBlockedRun("direct:run", "x"); // owner exec-1
+
+        assertThat(locks.forceRelease("x")).as("DELETE /api/locks/x").isTrue();
+        assertThat(locks.take("x", "exec-2")).as("the next run takes the lock").isTrue();
+
+        release.countDown();
+        Exchange firstDone = first.get(5, TimeUnit.SECONDS);
+        assertThat(firstDone.isFailed()).isFalse();
+        assertThat(locks.get("x")).as("the first run's confirm() left the next run's lock")
+                .hasValueSatisfying(lock -> assertThat(lock.execution()).isEqualTo("exec-2"));
+        assertThat(duplicate(send("direct:run", "x", "quick"))).as("no third run overlaps the second").isTrue();
+        assertThat(bodyRuns).hasValue(1);
+    }
+
     @Test
     void aFailedRunReleasesTheLock() throws Exception {
         start(recipe("direct:run", "run"));
