@@ -22,9 +22,6 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.schedule.CronSchedule;
-import io.octoflow.step.StepCompiler;
-import io.octoflow.step.StepRegistry;
-import io.octoflow.step.StepType;
 import io.octoflow.template.Condition;
 import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
@@ -48,7 +45,7 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  */
 public final class FlowCatalog {
 
-    private final StepRegistry registry;
+    private final StepFormats registry;
     private final Templates templates;
     private final ConfinedPaths flowFiles;
     private final ConfinedPaths templateFiles;
@@ -70,12 +67,12 @@ public final class FlowCatalog {
         }
     }
 
-    public FlowCatalog(StepRegistry registry, Templates templates, Path flowsRoot, Path templatesRoot) {
+    public FlowCatalog(StepFormats registry, Templates templates, Path flowsRoot, Path templatesRoot) {
         this(registry, templates, flowsRoot, templatesRoot, null);
     }
 
     /** With {@code dataRoot}, fixed file paths are also checked against DATA_PATH's symbolic links. */
-    public FlowCatalog(StepRegistry registry, Templates templates, Path flowsRoot, Path templatesRoot,
+    public FlowCatalog(StepFormats registry, Templates templates, Path flowsRoot, Path templatesRoot,
             Path dataRoot) {
         this.dataFiles = dataRoot == null ? null : new ConfinedPaths(dataRoot, "DATA_PATH");
         this.registry = registry;
@@ -277,7 +274,7 @@ public final class FlowCatalog {
             if (cron != null && everySeconds != null) {
                 problems.add(at(root.keyNode("every_seconds"), "use either 'cron' or 'every_seconds', not both"));
             }
-            List<StepDefinition> steps = new ArrayList<>();
+            List<StepDefinition<?>> steps = new ArrayList<>();
             YNode stepsNode = root.get("steps");
             if (stepsNode == null) {
                 // the spooler reads a missing steps as none
@@ -288,7 +285,7 @@ public final class FlowCatalog {
                     problems.add(warningAt(stepsNode, "steps: the flow has no step, it does nothing"));
                 }
                 for (YNode stepNode : stepsNode.items()) {
-                    StepDefinition step = step(stepNode, true);
+                    StepDefinition<?> step = step(stepNode, true);
                     if (step != null) {
                         steps.add(step);
                     }
@@ -330,7 +327,7 @@ public final class FlowCatalog {
             return stepNames.isEmpty() ? "" : " (steps: " + String.join(", ", stepNames.keySet()) + ")";
         }
 
-        private StepDefinition step(YNode node, boolean topLevel) {
+        private StepDefinition<?> step(YNode node, boolean topLevel) {
             if (!node.isMapping()) {
                 problems.add(at(node, "a step must be a mapping with 'name' and 'type', found "
                         + node.describe()));
@@ -345,7 +342,7 @@ public final class FlowCatalog {
             deferred = new Deferred();
             try {
                 YNode typeNode = node.get("type");
-                StepType type = typeNode != null && typeNode.isString() ? registry.find(typeNode.text()) : null;
+                StepFormat<?> type = typeNode != null && typeNode.isString() ? registry.find(typeNode.text()) : null;
                 List<Key> allowed = new ArrayList<>(topLevel ? FlowKeys.STEP : FlowKeys.NESTED_STEP);
                 if (type != null) {
                     allowed.add(Key.optional(type.type(), Key.Kind.MAPPING_OR_NOTHING, type.description()));
@@ -386,31 +383,39 @@ public final class FlowCatalog {
                 if (type == null || name == null) {
                     return null;
                 }
-                YNode block = node.get(type.type());
-                Object settings = null;
-                String dataKey = null;
-                if ((block == null || block.isNull()) && type.blockRequired()) {
-                    String required = type.keys().stream().filter(Key::required).map(Key::name)
-                            .collect(Collectors.joining(", "));
-                    problems.add(block == null
-                            ? at(node, "missing '" + type.type() + "' block (with " + required + ")")
-                            : at(block, type.type() + ": expected a mapping with " + required + ", found nothing"));
-                } else if (block == null || block.isNull() || block.isMapping()) {
-                    YNode effective = block == null || block.isNull() ? emptyMapping(node) : block;
-                    // compiled even when the step has other problems: every problem of a file at once
-                    if (checkKeys(effective, type.keys(), type.type())) {
-                        settings = type.compile(this, effective);
-                    }
-                    dataKey = type.inputKey(effective);
-                }
                 String resultKey = text(node, "result_key");
-                return new StepDefinition(name, id, type, when, resultKey != null ? resultKey : name, ignore,
-                        onErrorGoto, jq, dataKey, settings, node, deferred.when, deferred.work, deferred.jq);
+                return compile(type, node, name, id, when, resultKey != null ? resultKey : name, ignore, onErrorGoto,
+                        jq);
             } finally {
                 currentStep = previous;
                 deferred = previousDeferred;
                 phase = previousPhase;
             }
+        }
+
+        /** The step's block, compiled by its type into its settings (null when the block does not fit). */
+        private <S> StepDefinition<S> compile(StepFormat<S> type, YNode node, String name, String id,
+                List<Condition> when, String resultKey, List<StepDefinition.IgnorePattern> ignore, String onErrorGoto,
+                String jq) {
+            YNode block = node.get(type.type());
+            S settings = null;
+            String dataKey = null;
+            if ((block == null || block.isNull()) && type.blockRequired()) {
+                String required = type.keys().stream().filter(Key::required).map(Key::name)
+                        .collect(Collectors.joining(", "));
+                problems.add(block == null
+                        ? at(node, "missing '" + type.type() + "' block (with " + required + ")")
+                        : at(block, type.type() + ": expected a mapping with " + required + ", found nothing"));
+            } else if (block == null || block.isNull() || block.isMapping()) {
+                YNode effective = block == null || block.isNull() ? emptyMapping(node) : block;
+                // compiled even when the step has other problems: every problem of a file at once
+                if (checkKeys(effective, type.keys(), type.type())) {
+                    settings = type.compile(this, effective);
+                }
+                dataKey = type.inputKey(effective);
+            }
+            return new StepDefinition<>(name, id, type, when, resultKey, ignore, onErrorGoto, jq, dataKey, settings,
+                    node, deferred.when, deferred.work, deferred.jq);
         }
 
         private YNode emptyMapping(YNode at) {
@@ -667,7 +672,7 @@ public final class FlowCatalog {
         }
 
         @Override
-        public StepDefinition nestedStep(YNode stepNode) {
+        public StepDefinition<?> nestedStep(YNode stepNode) {
             return step(stepNode, false);
         }
 

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.octoflow.step.StepRegistry;
-import io.octoflow.step.StepType;
 
 /**
  * The JSON Schema (draft-07) of the flow format, generated from the same key declarations the validator uses.
@@ -22,7 +20,7 @@ public final class FlowSchema {
     private FlowSchema() {
     }
 
-    public static String generate(StepRegistry registry) {
+    public static String generate(StepFormats registry) {
         ObjectNode schema = JSON.createObjectNode();
         schema.put("$schema", "http://json-schema.org/draft-07/schema#");
         schema.put("$id", "https://octoflow.io/schema/flow.schema.json");
@@ -43,7 +41,7 @@ public final class FlowSchema {
         ObjectNode stepProperties = properties(FlowKeys.STEP);
         ArrayNode typeNames = ((ObjectNode) stepProperties.get("type")).putArray("enum");
         ArrayNode rules = step.putArray("allOf");
-        for (StepType type : registry.all()) {
+        for (StepFormat<?> type : registry.all()) {
             typeNames.add(type.type());
             ObjectNode block = JSON.createObjectNode();
             block.put("type", "object");

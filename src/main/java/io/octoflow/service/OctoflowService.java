@@ -12,12 +12,13 @@ import org.apache.logging.log4j.Logger;
 import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowMBeans;
 import io.octoflow.kubernetes.KubernetesWatch;
+import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.lock.FileLockRepository;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
@@ -78,7 +79,7 @@ public final class OctoflowService implements AutoCloseable {
         }
         camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
         metrics = new Metrics(camel);
-        engine = new FlowEngine(config, camel);
+        engine = new FlowEngine(config, camel, new KubernetesAccess(config));
         // the service's own secrets join the flows' in the masker, which every log line goes through
         for (String secret : new String[] {token.value(), config.metricsToken(), config.dbPassword(),
             config.apiKeystorePassword(), config.vaultToken()}) {

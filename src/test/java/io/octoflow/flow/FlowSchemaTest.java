@@ -106,7 +106,7 @@ class FlowSchemaTest {
     void everyStepTypeHasADefinitionWithItsKeys() {
         JsonNode definitions = schema.path("definitions");
         assertThat(names(definitions)).containsAll(REGISTRY.types()).contains("step");
-        for (StepType type : REGISTRY.all()) {
+        for (StepType<?> type : REGISTRY.all()) {
             JsonNode block = definitions.path(type.type());
             assertThat(block.path("type").asText()).as(type.type()).isEqualTo("object");
             assertThat(block.path("additionalProperties").asBoolean(true)).as(type.type()).isFalse();
@@ -133,7 +133,7 @@ class FlowSchemaTest {
         for (JsonNode rule : rules) {
             String type = rule.at("/if/properties/type/const").asText();
             ruled.add(type);
-            StepType stepType = REGISTRY.find(type);
+            StepType<?> stepType = REGISTRY.find(type);
             assertThat(stepType).as(type).isNotNull();
             assertThat(strings(rule.at("/then/required")))
                     .isEqualTo(stepType.blockRequired() ? List.of(type) : List.of());

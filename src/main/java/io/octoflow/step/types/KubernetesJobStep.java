@@ -21,19 +21,19 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
-import io.octoflow.kubernetes.CamelKubernetesClient;
-import io.octoflow.kubernetes.JobNames;
-import io.octoflow.kubernetes.JobStatus;
-import io.octoflow.kubernetes.JobTemplate;
-import io.octoflow.kubernetes.JobTemplate.SecretRef;
-import io.octoflow.kubernetes.JobWatch;
-import io.octoflow.kubernetes.KubernetesAccess;
-import io.octoflow.kubernetes.KubernetesSecrets;
+import io.octoflow.kubernetes.client.CamelKubernetesClient;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.kubernetes.client.KubernetesSecrets;
+import io.octoflow.kubernetes.job.JobNames;
+import io.octoflow.kubernetes.job.JobStatus;
+import io.octoflow.kubernetes.job.JobTemplate.SecretRef;
+import io.octoflow.kubernetes.job.JobTemplate;
+import io.octoflow.kubernetes.job.JobWatch;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
@@ -43,7 +43,7 @@ import io.octoflow.template.Template;
  * The result is {@code {job_name, namespace, status, status_code, started, ended, logs}}; a Job that does not
  * succeed fails the step, and its result is stored all the same so a flow that ignores the error can look at it.
  */
-public final class KubernetesJobStep implements StepType {
+public final class KubernetesJobStep implements StepType<KubernetesJobStep.Settings> {
 
     private static final Logger LOG = LogManager.getLogger(KubernetesJobStep.class);
     /** Logs kept in the result are capped in bytes as well as in lines: the flow data lives in memory and history. */
@@ -57,6 +57,13 @@ public final class KubernetesJobStep implements StepType {
     record Settings(Template image, List<Template> command, List<Template> args, Map<String, Template> env,
             Map<String, SecretRef> envSecrets, String namespace, Map<String, Object> resources,
             Map<String, Object> jobSpec, boolean await, Integer timeoutSeconds, int tailLines) {
+    }
+
+    /** The cluster the Jobs run in; null in a registry that only validates flows. */
+    private final KubernetesAccess kubernetes;
+
+    public KubernetesJobStep(KubernetesAccess kubernetes) {
+        this.kubernetes = kubernetes;
     }
 
     /** One Job on its way, between creation and the wait. */
@@ -122,7 +129,7 @@ public final class KubernetesJobStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         Template image = compiler.template(block.get("image"));
         List<Template> command = templateList(compiler, block.get("command"), "command");
         List<Template> args = templateList(compiler, block.get("args"), "args");
@@ -316,9 +323,11 @@ public final class KubernetesJobStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
-        KubernetesAccess kubernetes = build.services().kubernetes();
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
+        if (kubernetes == null) {
+            throw new IllegalStateException("step type k8s_job was made without a Kubernetes client: it only validates");
+        }
         String flowName = build.flow().name();
         String stepName = build.step().name();
         String resultKey = build.step().resultKey();

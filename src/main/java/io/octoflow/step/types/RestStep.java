@@ -14,14 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.StepConstructionException;
-import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.Key;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.secret.Secret;
 import io.octoflow.secret.SecretException;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
@@ -34,7 +34,7 @@ import io.octoflow.template.Template;
  * HttpOperationFailedException (status and response body). Authentication takes its values from a named secret.
  * Certificates are verified unless the step says {@code verify: false} or {@code REST_VERIFY_TLS=false}.
  */
-public final class RestStep implements StepType {
+public final class RestStep implements StepType<RestStep.Settings> {
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     private static final List<String> WITH_BODY = List.of("POST", "PUT", "PATCH");
@@ -95,7 +95,7 @@ public final class RestStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         Template uri = compiler.template(block.get("uri"));
         String method = "GET";
         YNode methodNode = block.get("method");
@@ -193,8 +193,8 @@ public final class RestStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         ObjectMapper json = build.services().json();
         SecretStore secrets = build.services().secrets();
         boolean keyed = build.step().dataKey() != null;

@@ -7,20 +7,19 @@ import java.util.regex.PatternSyntaxException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.model.ChoiceDefinition;
-import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.OtherwiseDefinition;
 import org.apache.camel.model.PipelineDefinition;
 import org.apache.camel.model.WhenDefinition;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.Key;
 import io.octoflow.flow.PythonRegex;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.flow.YNode;
-import io.octoflow.route.StepPipeline;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepPipeline;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 
@@ -31,15 +30,15 @@ import io.octoflow.template.PythonText;
  * with its own {@code when}, storing its own result; a goto or exit in it steers the flow; its errors are the
  * switch step's (the switch's ignore_errors and on_error_goto apply).
  */
-public final class SwitchStep implements StepType {
+public final class SwitchStep implements StepType<SwitchStep.Settings> {
 
     private static final String CHOSEN = "octoflow.switchCase";
 
     /** A case; {@code when} is null when its regex did not compile (the switch fails on reaching it). */
-    record Case(Pattern when, String brokenBecause, StepDefinition step) {
+    record Case(Pattern when, String brokenBecause, StepDefinition<?> step) {
     }
 
-    record Settings(String dataKey, List<Case> cases, StepDefinition fallback) {
+    record Settings(String dataKey, List<Case> cases, StepDefinition<?> fallback) {
     }
 
     @Override
@@ -88,7 +87,7 @@ public final class SwitchStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         List<Case> cases = new ArrayList<>();
         for (YNode item : block.get("cases").items()) {
             if (!item.isMapping()) {
@@ -120,7 +119,7 @@ public final class SwitchStep implements StepType {
                 compiler.problem(item, "switch.cases: missing required key 'step'");
                 continue;
             }
-            StepDefinition nested = compiler.nestedStep(step);
+            StepDefinition<?> nested = compiler.nestedStep(step);
             if ((pattern != null || broken != null) && nested != null) {
                 cases.add(new Case(pattern, broken, nested));
             }
@@ -131,8 +130,8 @@ public final class SwitchStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         build.route().process(exchange -> {
             Object value = FlowRun.of(exchange).lookupOrNull(settings.dataKey());
             String text = PythonText.str(value);
@@ -155,12 +154,12 @@ public final class SwitchStep implements StepType {
             int index = i;
             WhenDefinition when = new WhenDefinition(
                     (org.apache.camel.Predicate) exchange -> chosen(exchange) == index);
-            when.addOutput(inline(settings.cases().get(i).step(), build));
+            when.addOutput(chosen(settings.cases().get(i).step(), build));
             choice.addOutput(when);
         }
         if (settings.fallback() != null) {
             OtherwiseDefinition otherwise = new OtherwiseDefinition();
-            otherwise.addOutput(inline(settings.fallback(), build));
+            otherwise.addOutput(chosen(settings.fallback(), build));
             choice.addOutput(otherwise);
         }
         build.route().addOutput(choice);
@@ -170,25 +169,12 @@ public final class SwitchStep implements StepType {
         return exchange.getProperty(CHOSEN, -1, Integer.class);
     }
 
-    /** The nested step: its own when, then its input, its processors and the storing of its result. */
-    private static PipelineDefinition inline(StepDefinition step, StepBuild parent) {
+    /** The chosen case's step, run inline through the shared step pipeline (its own when, input, work, result). */
+    private static PipelineDefinition chosen(StepDefinition<?> step, StepBuild<?> parent) {
         PipelineDefinition branch = new PipelineDefinition();
-        StepBuild ids = new StepBuild(branch, parent.flow(), step, parent.services());
+        StepBuild<?> ids = new StepBuild<>(branch, parent.flow(), step, parent.services());
         branch.process(exchange -> exchange.removeProperty(CHOSEN)).id(ids.id("chosen"));
-        FilterDefinition enabled = new FilterDefinition(
-                (org.apache.camel.Predicate) exchange -> StepPipeline.conditionsHold(step, FlowRun.of(exchange)));
-        enabled.setId(ids.id("when"));
-        branch.addOutput(enabled);
-        StepBuild build = new StepBuild(enabled, parent.flow(), step, parent.services());
-        enabled.process(exchange -> {
-            FlowRun run = FlowRun.of(exchange);
-            exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
-        }).id(build.id("case-input"));
-        StepPipeline.appendWork(build);
-        if (step.type().storesResult()) {
-            enabled.process(exchange -> FlowRun.of(exchange).data().put(step.resultKey(),
-                    exchange.getMessage().getBody())).id(build.id("store"));
-        }
+        branch.addOutput(StepPipeline.nested(parent.flow(), step, parent.services()));
         return branch;
     }
 
