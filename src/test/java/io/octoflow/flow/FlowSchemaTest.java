@@ -155,10 +155,27 @@ class FlowSchemaTest {
                 case INTEGER -> "integer";
                 case NUMBER -> "number";
                 case BOOLEAN -> "boolean";
-                case MAPPING, STRING_MAPPING -> "object";
-                case LIST -> "array";
-                case STRING_LIST, SCALAR_LIST, ANY, MAPPING_OR_NOTHING -> null;
+                case MAPPING, STRING_MAPPING, MAPPING_MAP -> "object";
+                case LIST, MAPPING_LIST -> "array";
+                case STRING_LIST, SCALAR_LIST, ANY, MAPPING_OR_NOTHING, STEP -> null;
             };
+            if (key.kind() == Key.Kind.STEP) {
+                assertThat(property.path("$ref").asText()).as(key.name()).isEqualTo("#/definitions/nested_step");
+            }
+            if (key.nested()) {
+                // a nested block is described fully: its keys, the required ones, and no others
+                JsonNode block = switch (key.kind()) {
+                    case MAPPING_LIST -> property.path("items");
+                    case MAPPING_MAP -> property.path("additionalProperties");
+                    default -> property;
+                };
+                assertThat(names(block.path("properties"))).as(key.name())
+                        .containsExactlyElementsOf(key.keys().stream().map(Key::name).toList());
+                assertThat(strings(block.path("required"))).as(key.name())
+                        .containsExactlyElementsOf(key.keys().stream().filter(Key::required).map(Key::name).toList());
+                assertThat(block.path("additionalProperties").asBoolean(true)).as(key.name()).isFalse();
+                assertKinds(block.path("properties"), key.keys());
+            }
             if (key.kind() == Key.Kind.MAPPING_OR_NOTHING) {
                 assertThat(property.path("type").toString()).contains("\"object\"").contains("\"null\"");
             }

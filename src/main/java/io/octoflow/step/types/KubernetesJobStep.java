@@ -52,7 +52,6 @@ public final class KubernetesJobStep implements StepType<KubernetesJobStep.Setti
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final List<String> RESOURCE_KEYS = List.of("requests", "limits");
-    private static final List<String> SECRET_REF_KEYS = List.of("secret", "key");
 
     record Settings(Template image, List<Template> command, List<Template> args, Map<String, Template> env,
             Map<String, SecretRef> envSecrets, String namespace, Map<String, Object> resources,
@@ -87,12 +86,20 @@ public final class KubernetesJobStep implements StepType<KubernetesJobStep.Setti
                 Key.optional("command", Kind.LIST, "The container's entrypoint, a list of strings (each templated)."),
                 Key.optional("args", Kind.LIST, "Arguments of the entrypoint, a list of strings (each templated)."),
                 Key.optional("env", Kind.STRING_MAPPING, "Environment variables: name -> value (templated)."),
-                Key.optional("env_secrets", Kind.MAPPING, "Environment variables from Kubernetes Secrets: name ->"
-                        + " {secret, key}; becomes valueFrom.secretKeyRef, the value never enters the Job spec."),
+                // strict: a misspelt key would start the Job without its credential
+                Key.optional("env_secrets", Kind.MAPPING_MAP, "Environment variables from Kubernetes Secrets: name ->"
+                        + " {secret, key}; becomes valueFrom.secretKeyRef, the value never enters the Job spec.")
+                        .strict().with(
+                        Key.required("secret", Kind.STRING, "Name of the Kubernetes Secret."),
+                        Key.required("key", Kind.STRING, "The key of the Secret whose value the variable gets.")),
                 Key.optional("namespace", Kind.STRING, "Namespace of the Job; default KUBERNETES_NAMESPACE, else the"
                         + " client's namespace."),
-                Key.optional("resources", Kind.MAPPING, "Container resources: {requests: {cpu, memory}, limits:"
-                        + " {cpu, memory}}."),
+                // strict: a misspelt key would start the Job without its limits
+                Key.optional("resources", Kind.MAPPING, "Container resources.").strict().with(
+                        Key.optional("requests", Kind.STRING_MAPPING, "Resources reserved: resource name ->"
+                                + " quantity (cpu: 500m, memory: 256Mi)."),
+                        Key.optional("limits", Kind.STRING_MAPPING, "Resources at most: resource name -> quantity"
+                                + " (cpu: 1, memory: 512Mi).")),
                 Key.optional("job_spec", Kind.MAPPING, "Merged into the generated JobSpec (backoffLimit,"
                         + " activeDeadlineSeconds, ttlSecondsAfterFinished, parallelism, completions, template:"
                         + " {spec: {serviceAccountName, nodeSelector, volumes...}}); lists of named items merge by"
@@ -204,30 +211,11 @@ public final class KubernetesJobStep implements StepType<KubernetesJobStep.Setti
             if (env.containsKey(name)) {
                 compiler.problem(node.keyNode(name), where + ": also set in k8s_job.env; keep one");
             }
-            if (!ref.isMapping()) {
-                compiler.problem(ref, where + ": expected a mapping {secret, key}, found " + ref.describe());
-                return;
-            }
-            boolean ok = true;
-            for (Map.Entry<String, YNode> entry : ref.entries().entrySet()) {
-                if (!SECRET_REF_KEYS.contains(entry.getKey())) {
-                    compiler.problem(ref.keyNode(entry.getKey()), where + ": unknown key '" + entry.getKey()
-                            + "' (expected one of: secret, key)");
-                    ok = false;
-                } else if (!entry.getValue().isString()) {
-                    compiler.problem(entry.getValue(), where + "." + entry.getKey() + ": expected a string, found "
-                            + entry.getValue().describe());
-                    ok = false;
-                }
-            }
-            for (String required : SECRET_REF_KEYS) {
-                if (ref.get(required) == null) {
-                    compiler.problem(ref, where + ": missing required key '" + required + "'");
-                    ok = false;
-                }
-            }
-            if (ok) {
-                out.put(name, new SecretRef(ref.get("secret").text(), ref.get("key").text()));
+            // {secret, key} was checked against its declaration; a reference with problems makes the flow invalid
+            YNode secret = ref.get("secret");
+            YNode key = ref.get("key");
+            if (secret != null && secret.isString() && key != null && key.isString()) {
+                out.put(name, new SecretRef(secret.text(), key.text()));
             }
         });
         return out;
@@ -238,15 +226,10 @@ public final class KubernetesJobStep implements StepType<KubernetesJobStep.Setti
         if (node == null) {
             return null;
         }
+        // requests and limits were checked against their declaration; here their quantities are
         for (Map.Entry<String, YNode> entry : node.entries().entrySet()) {
             String where = "k8s_job.resources." + entry.getKey();
-            if (!RESOURCE_KEYS.contains(entry.getKey())) {
-                compiler.problem(node.keyNode(entry.getKey()), "k8s_job.resources: unknown key '" + entry.getKey()
-                        + "' (expected one of: requests, limits)");
-            } else if (!entry.getValue().isMapping()) {
-                compiler.problem(entry.getValue(), where + ": expected a mapping of resource names to quantities"
-                        + " (cpu: 500m, memory: 256Mi), found " + entry.getValue().describe());
-            } else {
+            if (RESOURCE_KEYS.contains(entry.getKey()) && entry.getValue().isMapping()) {
                 entry.getValue().entries().forEach((resource, quantity) -> {
                     if (!quantity.isScalar() || quantity.isNull() || !validQuantity(quantity.text())) {
                         compiler.problem(quantity, where + "." + resource + ": expected a quantity (500m, 2, 256Mi),"

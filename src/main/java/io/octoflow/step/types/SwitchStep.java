@@ -55,9 +55,10 @@ public final class SwitchStep implements StepType<SwitchStep.Settings> {
     public List<Key> keys() {
         return List.of(
                 Key.required("data_key", Kind.STRING, "The value the cases are matched against (as Python's str())."),
-                Key.required("cases", Kind.LIST,
-                        "List of {when: Python regex matched at the start, step: {a step}}, tried in order."),
-                Key.optional("default", Kind.MAPPING, "A step run when no case matches."));
+                Key.required("cases", Kind.MAPPING_LIST, "The cases, tried in order.").with(
+                        Key.required("when", Kind.STRING, "Python regex matched at the start of the value."),
+                        Key.required("step", Kind.STEP, "The step run when the regex matches.")),
+                Key.optional("default", Kind.STEP, "A step run when no case matches."));
     }
 
     @Override
@@ -89,35 +90,20 @@ public final class SwitchStep implements StepType<SwitchStep.Settings> {
     @Override
     public Settings compile(StepCompiler compiler, YNode block) {
         List<Case> cases = new ArrayList<>();
+        // each case's keys were checked against their declaration; the problems of a case make the flow invalid
         for (YNode item : block.get("cases").items()) {
-            if (!item.isMapping()) {
-                compiler.problem(item, "switch.cases: each case must be a mapping {when, step}, found "
-                        + item.describe());
-                continue;
-            }
-            for (String key : item.entries().keySet()) {
-                if (!key.equals("when") && !key.equals("step")) {
-                    compiler.warning(item.keyNode(key), "switch.cases: unknown key '" + key
-                            + "', ignored (expected one of: when, step)");
-                }
-            }
             YNode when = item.get("when");
             YNode step = item.get("step");
+            if (!item.isMapping() || when == null || !when.isString() || step == null || !step.isMapping()) {
+                continue;
+            }
             Pattern pattern = null;
             String broken = null;
-            if (when == null || !when.isString()) {
-                compiler.problem(when == null ? item : when, "switch.cases.when: expected a regex string");
-            } else {
-                try {
-                    pattern = PythonRegex.compile(when.text());
-                } catch (PatternSyntaxException e) {
-                    broken = "switch.cases.when: invalid regex '" + when.text() + "': " + PythonRegex.describe(e);
-                    compiler.warning(when, broken + "; the switch fails when it gets to this case");
-                }
-            }
-            if (step == null) {
-                compiler.problem(item, "switch.cases: missing required key 'step'");
-                continue;
+            try {
+                pattern = PythonRegex.compile(when.text());
+            } catch (PatternSyntaxException e) {
+                broken = "switch.cases.when: invalid regex '" + when.text() + "': " + PythonRegex.describe(e);
+                compiler.warning(when, broken + "; the switch fails when it gets to this case");
             }
             StepDefinition<?> nested = compiler.nestedStep(step);
             if ((pattern != null || broken != null) && nested != null) {
