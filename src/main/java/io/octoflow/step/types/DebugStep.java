@@ -8,8 +8,8 @@ import org.apache.logging.log4j.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;

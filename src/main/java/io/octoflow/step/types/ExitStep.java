@@ -3,8 +3,8 @@ package io.octoflow.step.types;
 import java.util.List;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;

@@ -14,8 +14,8 @@ import org.apache.camel.Exchange;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.path.ConfinedPaths;

@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;

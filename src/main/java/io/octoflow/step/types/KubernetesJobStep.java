@@ -3,13 +3,9 @@ package io.octoflow.step.types;
 import java.util.List;
 
 import org.apache.camel.component.kubernetes.KubernetesOperations;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
-import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
-
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.kubernetes.client.CamelKubernetesClient;
@@ -25,8 +21,6 @@ import io.octoflow.step.StepType;
  * succeed fails the step, and its result is stored all the same so a flow that ignores the error can look at it.
  */
 public final class KubernetesJobStep implements StepType<KubernetesJobSettings> {
-
-    private static final Logger LOG = LogManager.getLogger(KubernetesJobStep.class);
 
     /** The cluster the Jobs run in; null in a registry that only validates flows. */
     private final KubernetesAccess kubernetes;

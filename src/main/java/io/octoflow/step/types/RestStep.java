@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.StepConstructionException;
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.secret.Secret;

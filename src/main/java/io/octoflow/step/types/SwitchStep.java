@@ -12,8 +12,8 @@ import org.apache.camel.model.PipelineDefinition;
 import org.apache.camel.model.WhenDefinition;
 
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.Key;
+import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.PythonRegex;
 import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.StepDefinition;
