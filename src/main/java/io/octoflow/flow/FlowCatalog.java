@@ -25,6 +25,10 @@ import io.octoflow.template.Templates;
  * step, duplicate step names) or fails on only when a step runs (a template or jq program that does not compile, a
  * goto to no step, an {@code ignore_errors} regex Java cannot read) is a {@link Problem.Severity#WARNING}: the
  * flow loads and such a step fails when it runs, as on the spooler. Errors are what cannot run at all.
+ *
+ * <p>The catalog keeps what it read, by file; one file is read by a {@link FlowFileParser} (the flow and its steps),
+ * whose {@link FlowFileCompiler} is what step types compile their blocks with, whose {@link KeyChecker} checks every
+ * mapping against its declared {@link Key}s, and whose {@link FileProblems} collects the problems.
  */
 public final class FlowCatalog {
 
