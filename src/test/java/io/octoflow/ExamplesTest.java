@@ -27,12 +27,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.step.StepRegistry;
 import io.octoflow.template.Templates;
 
@@ -154,7 +156,7 @@ class ExamplesTest {
 
     /** Runs an example the way a launch does: the input is the flow's __input__ only. */
     private RunResult run(String example, Object input) {
-        try (FlowEngine engine = new FlowEngine(config())) {
+        try (FlowEngine engine = new FlowEngine(config(), new OctoflowCamelContext(), new KubernetesAccess(config()))) {
             FlowDefinition flow = engine.load(ROUTES.resolve(example));
             RunResult result = engine.run(flow, input, Map.of());
             assertThat(result.flowName()).isEqualTo(flow.name());

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.StepRecord;
 import io.octoflow.flow.FlowCatalog;
@@ -42,7 +43,6 @@ import io.octoflow.history.ExecutionQuery;
 import io.octoflow.lock.LockInfo;
 import io.octoflow.logging.LogFiles;
 import io.octoflow.path.ConfinedPaths;
-import io.octoflow.route.ErrorText;
 import io.octoflow.service.AmbiguousFlowException;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.Launcher;

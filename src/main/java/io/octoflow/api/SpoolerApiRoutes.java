@@ -13,10 +13,10 @@ import org.apache.logging.log4j.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.execution.ErrorText;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
 import io.octoflow.path.ConfinedPaths;
-import io.octoflow.route.ErrorText;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.OctoflowService;
 

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.RunResult;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.route.OctoflowCamelContext;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +64,7 @@ public final class LaunchCommand implements Callable<Integer> {
             System.err.println("--data: " + e.getMessage());
             return INVALID;
         }
-        try (FlowEngine engine = new FlowEngine(config)) {
+        try (FlowEngine engine = new FlowEngine(config, new OctoflowCamelContext(), new KubernetesAccess(config))) {
             FlowDefinition definition;
             try {
                 definition = engine.load(file);

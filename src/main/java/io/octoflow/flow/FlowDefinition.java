@@ -22,7 +22,7 @@ public record FlowDefinition(
         String description,
         String path,
         Path file,
-        List<StepDefinition> steps,
+        List<StepDefinition<?>> steps,
         String finallyStep,
         String cron,
         Long everySeconds,

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.octoflow.step.StepRegistry;
-import io.octoflow.step.StepType;
 
 /**
  * The JSON Schema (draft-07) of the flow format, generated from the same key declarations the validator uses.
@@ -22,7 +20,7 @@ public final class FlowSchema {
     private FlowSchema() {
     }
 
-    public static String generate(StepRegistry registry) {
+    public static String generate(StepFormats registry) {
         ObjectNode schema = JSON.createObjectNode();
         schema.put("$schema", "http://json-schema.org/draft-07/schema#");
         schema.put("$id", "https://octoflow.io/schema/flow.schema.json");
@@ -37,14 +35,10 @@ public final class FlowSchema {
         schema.put("additionalProperties", false);
 
         ObjectNode definitions = schema.putObject("definitions");
-        ObjectNode step = definitions.putObject("step");
-        step.put("type", "object");
-        step.put("description", "A step: common keys plus one block named after its type.");
-        ObjectNode stepProperties = properties(FlowKeys.STEP);
-        ArrayNode typeNames = ((ObjectNode) stepProperties.get("type")).putArray("enum");
-        ArrayNode rules = step.putArray("allOf");
-        for (StepType type : registry.all()) {
-            typeNames.add(type.type());
+        definitions.set("step", step(registry, FlowKeys.STEP, "A step: common keys plus one block named after its"
+                + " type."));
+        definitions.set("nested_step", nestedStep());
+        for (StepFormat<?> type : registry.all()) {
             ObjectNode block = JSON.createObjectNode();
             block.put("type", "object");
             block.put("description", type.description());
@@ -66,6 +60,36 @@ public final class FlowSchema {
                 throw new IllegalStateException("the example of step type " + type.type() + " is not YAML", e);
             }
             definitions.set(type.type(), block);
+        }
+        try {
+            return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A step written inside another (a switch case): a step without the keys that handle its errors. */
+    private static ObjectNode nestedStep() {
+        ObjectNode nested = JSON.createObjectNode();
+        nested.put("description", "A step written inside another one (a switch case): its own when and result_key;"
+                + " its errors are the enclosing step's.");
+        nested.putArray("allOf").addObject().put("$ref", "#/definitions/step");
+        ArrayNode handling = nested.putObject("not").putArray("anyOf");
+        FlowKeys.STEP.stream().filter(k -> !FlowKeys.NESTED_STEP.contains(k))
+                .forEach(k -> handling.addObject().putArray("required").add(k.name()));
+        return nested;
+    }
+
+    /** The definition of a step with the common {@code keys}, a type, and the block of that type. */
+    private static ObjectNode step(StepFormats registry, List<Key> keys, String description) {
+        ObjectNode step = JSON.createObjectNode();
+        step.put("type", "object");
+        step.put("description", description);
+        ObjectNode stepProperties = properties(keys);
+        ArrayNode typeNames = ((ObjectNode) stepProperties.get("type")).putArray("enum");
+        ArrayNode rules = step.putArray("allOf");
+        for (StepFormat<?> type : registry.all()) {
+            typeNames.add(type.type());
             ObjectNode blockRef = JSON.createObjectNode().put("$ref", "#/definitions/" + type.type());
             if (!type.blockRequired()) {
                 blockRef = JSON.createObjectNode();
@@ -88,11 +112,21 @@ public final class FlowSchema {
         step.set("properties", stepProperties);
         step.set("required", JSON.createArrayNode().add("name").add("type"));
         step.put("additionalProperties", false);
-        try {
-            return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return step;
+    }
+
+    /** The object schema of a key's nested block: its keys, the required ones, and no others. */
+    private static ObjectNode block(Key key) {
+        ObjectNode block = JSON.createObjectNode();
+        block.put("type", "object");
+        block.set("properties", properties(key.keys()));
+        ArrayNode required = JSON.createArrayNode();
+        key.keys().stream().filter(Key::required).forEach(k -> required.add(k.name()));
+        if (!required.isEmpty()) {
+            block.set("required", required);
         }
+        block.put("additionalProperties", false);
+        return block;
     }
 
     private static ObjectNode properties(List<Key> keys) {
@@ -120,8 +154,14 @@ public final class FlowSchema {
                             .add("number").add("boolean");
                 }
                 case LIST -> property.put("type", "array");
+                case MAPPING_LIST -> property.put("type", "array").set("items", block(key));
+                case MAPPING_MAP -> property.put("type", "object").set("additionalProperties", block(key));
+                case STEP -> property.put("$ref", "#/definitions/nested_step");
                 case ANY -> {
                 }
+            }
+            if (key.kind() == Key.Kind.MAPPING && key.nested()) {
+                property.setAll(block(key));
             }
             property.put("description", key.description());
             if (key.defaultValue() != null) {

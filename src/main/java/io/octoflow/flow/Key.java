@@ -1,18 +1,31 @@
 package io.octoflow.flow;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One key of the flow format, declared as data: the validator checks values against it and the JSON Schema is
  * generated from it, so the two can never disagree.
+ *
+ * <p>A key may declare {@link #keys()} of its own: those of a mapping ({@link Kind#MAPPING}), of every item of a
+ * list of mappings ({@link Kind#MAPPING_LIST}: {@code switch.cases}) or of every value of a mapping of names to
+ * mappings ({@link Kind#MAPPING_MAP}: {@code k8s_job.env_secrets}). Nested blocks are then checked by the same
+ * recursion as a step's block, each problem at its own line, and described fully by the schema.
+ *
+ * @param mismatch how a value that does not fit is reported
+ * @param keys the keys of a nested block (empty: its keys are not declared)
+ * @param unknown how a key the nested block does not declare is reported: a warning, as everywhere (the spooler
+ *                ignores keys it does not read), or an error for blocks where a misspelt key would silently drop a
+ *                credential or a limit ({@link #strict()})
  */
 public record Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
-        String description, Problem.Severity mismatch) {
+        String description, Problem.Severity mismatch, List<Key> keys, Problem.Severity unknown) {
 
     /** A key whose value, when it does not fit, makes the flow invalid. */
     public Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
             String description) {
-        this(name, kind, required, defaultValue, allowed, description, Problem.Severity.ERROR);
+        this(name, kind, required, defaultValue, allowed, description, Problem.Severity.ERROR, List.of(),
+                Problem.Severity.WARNING);
     }
 
     /**
@@ -20,7 +33,27 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
      * fails on when the step runs), which the step type then handles itself.
      */
     public Key lenient() {
-        return new Key(name, kind, required, defaultValue, allowed, description, Problem.Severity.WARNING);
+        return new Key(name, kind, required, defaultValue, allowed, description, Problem.Severity.WARNING, keys,
+                unknown);
+    }
+
+    /** The same key, with the keys of its nested block (see the class comment). */
+    public Key with(Key... nested) {
+        if (kind != Kind.MAPPING && kind != Kind.MAPPING_LIST && kind != Kind.MAPPING_MAP) {
+            throw new IllegalArgumentException("key '" + name + "' of kind " + kind + " has no nested block");
+        }
+        return new Key(name, kind, required, defaultValue, allowed, description, mismatch, List.of(nested),
+                unknown);
+    }
+
+    /** The same key, with a key its nested block does not declare reported as an error. */
+    public Key strict() {
+        return new Key(name, kind, required, defaultValue, allowed, description, mismatch, keys,
+                Problem.Severity.ERROR);
+    }
+
+    public boolean nested() {
+        return !keys.isEmpty();
     }
 
     public enum Kind {
@@ -34,6 +67,10 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
         STRING_LIST("a string or a list of strings"),
         SCALAR_LIST("a value (string, number, true/false) or a list of them"),
         LIST("a list"),
+        MAPPING_LIST("a list of mappings"),
+        MAPPING_MAP("a mapping of names to mappings"),
+        /** A step written inside another one (a switch case), read with the keys of a nested step. */
+        STEP("a step (a mapping with name and type)"),
         ANY("any value");
 
         private final String expected;
@@ -63,6 +100,12 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
         return new Key(name, Kind.STRING, false, defaultValue, List.copyOf(allowed), description);
     }
 
+    /** What a nested mapping of this key must be: "a mapping with type, secret..." (its required keys first). */
+    String nestedExpected() {
+        return "a mapping with " + keys.stream().sorted((a, b) -> Boolean.compare(b.required, a.required))
+                .map(Key::name).collect(Collectors.joining(", "));
+    }
+
     /** Checks the shape of a value; returns what was expected, or null when the value fits. */
     public String check(YNode value) {
         boolean fits = switch (kind) {
@@ -70,14 +113,14 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
             case INTEGER -> value.scalar() instanceof Long || value.scalar() instanceof java.math.BigInteger;
             case NUMBER -> value.scalar() instanceof Number;
             case BOOLEAN -> value.scalar() instanceof Boolean;
-            case MAPPING -> value.isMapping();
+            case MAPPING, MAPPING_MAP, STEP -> value.isMapping();
             case MAPPING_OR_NOTHING -> value.isMapping() || value.isNull();
             case STRING_MAPPING -> value.isMapping()
                     && value.entries().values().stream().allMatch(v -> v.isScalar());
             case STRING_LIST -> value.isString()
                     || value.isSequence() && value.items().stream().allMatch(YNode::isString);
             case SCALAR_LIST -> isValue(value) || value.isSequence() && value.items().stream().allMatch(Key::isValue);
-            case LIST -> value.isSequence();
+            case LIST, MAPPING_LIST -> value.isSequence();
             case ANY -> true;
         };
         if (!fits) {

@@ -3,11 +3,10 @@ package io.octoflow.flow;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.octoflow.step.StepType;
 import io.octoflow.template.Condition;
 
 /**
- * One validated step: the common keys, compiled, plus the settings its {@link StepType} compiled from the block
+ * One validated step: the common keys, compiled, plus the settings {@code S} its {@link StepFormat step type} compiled from the block
  * named after the type ({@code rest:}, {@code file:}...).
  *
  * <p>{@code id} is unique in its flow (the name; {@code name#2}... for a later step of the same name), for the ids of
@@ -15,17 +14,17 @@ import io.octoflow.template.Condition;
  * does not compile (a {@code when}, the step's own templates or jq, its {@code jq_expression}): the spooler fails
  * only when it runs such a step, so Octoflow loads the flow and fails the step at that same moment, with that text.
  */
-public record StepDefinition(
+public record StepDefinition<S>(
         String name,
         String id,
-        StepType type,
+        StepFormat<S> type,
         List<Condition> when,
         String resultKey,
         List<IgnorePattern> ignoreErrors,
         String onErrorGoto,
         String jqExpression,
         String dataKey,
-        Object settings,
+        S settings,
         YNode node,
         String whenBrokenBecause,
         String workBrokenBecause,
@@ -53,10 +52,5 @@ public record StepDefinition(
     /** Whether some error text would be ignored (tests, diagnostics): same rule as {@link #ignoredBy}. */
     public boolean ignores(String errorText) {
         return ignoredBy("{}", errorText) != null;
-    }
-
-    @SuppressWarnings("unchecked")
-    public <T> T settings(Class<T> type) {
-        return (T) settings;
     }
 }

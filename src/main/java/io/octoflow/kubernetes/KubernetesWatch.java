@@ -7,7 +7,8 @@ import org.apache.logging.log4j.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
+import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.service.ExecutionRecorder;
 import io.octoflow.service.FlowDirectory;
 
@@ -32,7 +33,7 @@ public final class KubernetesWatch implements AutoCloseable {
     /** Starts both watches; after the flows directory is loaded and watched. */
     public static KubernetesWatch start(FlowEngine engine, FlowDirectory directory, ExecutionRecorder recorder,
             MeterRegistry registry) {
-        KubernetesAccess access = engine.services().kubernetes();
+        KubernetesAccess access = engine.kubernetes();
         String namespace = access.namespace();
         FlowResourceWatcher flows = new FlowResourceWatcher(access.client(), namespace,
                 engine.config().dataPath(), directory, recorder, RESYNC);

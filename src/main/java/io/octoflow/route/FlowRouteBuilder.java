@@ -12,6 +12,7 @@ import org.apache.camel.model.WhenDefinition;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.step.StepBuild;
+import io.octoflow.step.StepPipeline;
 import io.octoflow.step.StepServices;
 
 /**
@@ -64,12 +65,12 @@ public final class FlowRouteBuilder extends RouteBuilder {
         loop.end().process(new FlowEnd()).id(flow.camelId() + ":end");
     }
 
-    private WhenDefinition branch(FlowDefinition flow, StepDefinition step, int index) {
+    private WhenDefinition branch(FlowDefinition flow, StepDefinition<?> step, int index) {
         WhenDefinition when = new WhenDefinition(new CurrentStepIs(index));
         TryDefinition attempt = new TryDefinition();
-        StepBuild build = new StepBuild(attempt, flow, step, services);
+        StepBuild<?> build = new StepBuild<>(attempt, flow, step, services);
         attempt.setId(build.id("try"));
-        StepPipeline.appendWork(build);
+        StepPipeline.appendWork(attempt, flow, step, services);
         attempt.process(new StepFinish(step)).id(build.id("finish"));
         CatchDefinition failure = new CatchDefinition(Exception.class);
         failure.process(new StepFailure(step, services.secrets().masker())).id(build.id("failure"));

@@ -10,10 +10,10 @@ import io.octoflow.secret.Masker;
 /** The doCatch of every step: hands the caught exception to {@link StepOutcome#failed}. */
 final class StepFailure implements Processor {
 
-    private final StepDefinition step;
+    private final StepDefinition<?> step;
     private final Masker masker;
 
-    StepFailure(StepDefinition step, Masker masker) {
+    StepFailure(StepDefinition<?> step, Masker masker) {
         this.step = step;
         this.masker = masker;
     }

@@ -5,22 +5,21 @@ import org.apache.camel.Processor;
 
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.StepDefinition;
+import io.octoflow.step.StepPipeline;
 
 /** Stores the step's result (the body) under its result_key and moves the run on. */
 final class StepFinish implements Processor {
 
-    private final StepDefinition step;
+    private final StepDefinition<?> step;
 
-    StepFinish(StepDefinition step) {
+    StepFinish(StepDefinition<?> step) {
         this.step = step;
     }
 
     @Override
     public void process(Exchange exchange) {
         FlowRun run = FlowRun.of(exchange);
-        if (step.type().storesResult()) {
-            run.data().put(step.resultKey(), exchange.getMessage().getBody());
-        }
+        StepPipeline.storeResult(step, run, exchange.getMessage().getBody());
         StepOutcome.succeeded(run, step);
         exchange.getMessage().setBody(null);
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepConstructionException;
@@ -20,12 +21,12 @@ final class StepOutcome {
     private StepOutcome() {
     }
 
-    static void succeeded(FlowRun run, StepDefinition step) {
+    static void succeeded(FlowRun run, StepDefinition<?> step) {
         run.record(step.name(), "success", null);
         advance(run);
     }
 
-    static void skipped(FlowRun run, StepDefinition step) {
+    static void skipped(FlowRun run, StepDefinition<?> step) {
         run.record(step.name(), "skipped", null);
         run.pc(run.pc() + 1);
     }
@@ -37,7 +38,7 @@ final class StepOutcome {
      * and not already there. An error of the step's construction ({@link StepConstructionException}) fails the flow
      * without an entry, whatever the step says.
      */
-    static void failed(FlowRun run, StepDefinition step, Throwable error, Masker masker) {
+    static void failed(FlowRun run, StepDefinition<?> step, Throwable error, Masker masker) {
         String text = masker.mask(ErrorText.of(error));
         FlowDefinition flow = run.flow();
         run.takeJump();

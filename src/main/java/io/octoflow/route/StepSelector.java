@@ -6,6 +6,7 @@ import org.apache.camel.Processor;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.secret.Masker;
+import io.octoflow.step.StepPipeline;
 
 /**
  * Picks the step to run next: skips steps whose {@code when} is false (recorded as skipped) and puts the chosen
@@ -25,7 +26,7 @@ final class StepSelector implements Processor {
         run.current(-1);
         while (run.hasNextStep()) {
             int index = run.pc();
-            StepDefinition step = run.flow().steps().get(index);
+            StepDefinition<?> step = run.flow().steps().get(index);
             run.current(index);
             run.stepStarted();
             try {
@@ -34,7 +35,7 @@ final class StepSelector implements Processor {
                     run.current(-1);
                     continue;
                 }
-                exchange.getMessage().setBody(step.type().input(run, step.dataKey()));
+                exchange.getMessage().setBody(StepPipeline.input(step, run));
                 return;
             } catch (RuntimeException e) {
                 StepOutcome.failed(run, step, e, masker);

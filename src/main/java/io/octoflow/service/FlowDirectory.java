@@ -24,7 +24,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
@@ -226,7 +226,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             return reject(absolute, previous, e.problems());
         } catch (Exception e) {
             return reject(absolute, previous, List.of(new Problem(relative(absolute), 1, 1,
-                    "cannot deploy: " + io.octoflow.route.ErrorText.of(e))));
+                    "cannot deploy: " + io.octoflow.execution.ErrorText.of(e))));
         }
     }
 

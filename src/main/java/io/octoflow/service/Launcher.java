@@ -21,7 +21,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;

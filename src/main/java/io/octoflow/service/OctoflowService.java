@@ -12,7 +12,7 @@ import org.apache.logging.log4j.Logger;
 import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.database.Database;
@@ -22,6 +22,7 @@ import io.octoflow.history.JdbcPausedFlowStore;
 import io.octoflow.history.PausedFlowStore;
 import io.octoflow.jmx.FlowMBeans;
 import io.octoflow.kubernetes.KubernetesWatch;
+import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.lock.FileLockStore;
 import io.octoflow.lock.LockStore;
 import io.octoflow.logging.ServiceLogs;
@@ -85,7 +86,7 @@ public final class OctoflowService implements AutoCloseable {
         }
         camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
         metrics = new Metrics(camel);
-        engine = new FlowEngine(config, camel);
+        engine = new FlowEngine(config, camel, new KubernetesAccess(config));
         // the service's own secrets join the flows' in the masker, which every log line goes through
         for (String secret : new String[] {token.value(), config.metricsToken(), config.dbPassword(),
             config.apiKeystorePassword(), config.vaultToken()}) {

@@ -5,8 +5,9 @@ import org.apache.camel.model.ProcessorDefinition;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.StepDefinition;
 
-/** Where a step type appends its processors, and what it may use to build them. */
-public record StepBuild(ProcessorDefinition<?> route, FlowDefinition flow, StepDefinition step, StepServices services) {
+/** Where a step type appends its processors, its compiled settings, and what it may use to build them. */
+public record StepBuild<S>(ProcessorDefinition<?> route, FlowDefinition flow, StepDefinition<S> step,
+        StepServices services) {
 
     /**
      * The id of the step's main processor: the step's id (its name; {@code name#2} for a later step of the same
@@ -21,7 +22,8 @@ public record StepBuild(ProcessorDefinition<?> route, FlowDefinition flow, StepD
         return id() + ":" + part;
     }
 
-    public <T> T settings(Class<T> type) {
-        return step.settings(type);
+    /** What the step type's {@code compile} returned for this step. */
+    public S settings() {
+        return step.settings();
     }
 }

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.octoflow.flow.StepFormats;
+import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.step.types.DebugStep;
 import io.octoflow.step.types.ExitStep;
 import io.octoflow.step.types.FileStep;
@@ -20,30 +22,39 @@ import io.octoflow.step.types.SleepStep;
 import io.octoflow.step.types.SwitchStep;
 
 /** Every step type, by the name flows use in {@code type:}. */
-public final class StepRegistry {
+public final class StepRegistry implements StepFormats {
 
-    private final Map<String, StepType> types = new LinkedHashMap<>();
+    private final Map<String, StepType<?>> types = new LinkedHashMap<>();
 
-    public StepRegistry(List<StepType> stepTypes) {
+    public StepRegistry(List<StepType<?>> stepTypes) {
         stepTypes.forEach(t -> types.put(t.type(), t));
     }
 
+    /** The standard step types, to validate flows and write the schema: none of them is built. */
     public static StepRegistry standard() {
+        return standard(null);
+    }
+
+    /** The standard step types, to build routes; {@code kubernetes} is the client the {@code k8s_job} step uses. */
+    public static StepRegistry standard(KubernetesAccess kubernetes) {
         return new StepRegistry(List.of(
                 new FileStep(), new RestStep(), new JqStep(), new JinjaStep(), new FlowStep(), new FlowLoopStep(),
                 new JiraNamesMergeStep(), new DebugStep(), new SleepStep(), new ExitStep(), new SwitchStep(),
-                new GotoStep(), new SetFactStep(), new KubernetesJobStep()));
+                new GotoStep(), new SetFactStep(), new KubernetesJobStep(kubernetes)));
     }
 
-    public StepType find(String type) {
+    @Override
+    public StepType<?> find(String type) {
         return types.get(type);
     }
 
+    @Override
     public List<String> types() {
         return List.copyOf(types.keySet());
     }
 
-    public List<StepType> all() {
+    @Override
+    public List<StepType<?>> all() {
         return List.copyOf(types.values());
     }
 }

@@ -1,49 +1,20 @@
 package io.octoflow.step;
 
-import java.util.List;
-
 import io.octoflow.execution.FlowRun;
-import io.octoflow.flow.Key;
-import io.octoflow.flow.YNode;
+import io.octoflow.flow.StepDefinition;
+import io.octoflow.flow.StepFormat;
 
 /**
- * One kind of step ({@code file}, {@code rest}...). Its keys are declared as data (validation and the JSON Schema
- * come from them); {@link #compile} checks what shape alone cannot and compiles templates and expressions once;
- * {@link #build} appends the step's Camel processors and endpoints to the flow's route.
+ * One kind of step ({@code file}, {@code rest}...), with settings {@code S}: its keys and compilation (the
+ * {@link StepFormat} side, read when a flow loads), and {@link #build}, which appends the step's Camel processors
+ * and endpoints to the flow's route, given the settings its {@link #compile} returned.
  *
  * <p>Contract with the route: when the step's processors start, the message body holds the step's input (the value
  * named by {@code data_key}, or null); when they end, the body holds the step's result.
  */
-public interface StepType {
+public interface StepType<S> extends StepFormat<S> {
 
-    String type();
-
-    String description();
-
-    /** Keys of the block named after the type, e.g. {@code rest: {uri, method...}}. */
-    List<Key> keys();
-
-    /** A runnable example of the step, shown in the JSON Schema and the docs. */
-    String example();
-
-    Object compile(StepCompiler compiler, YNode block);
-
-    void build(StepBuild build);
-
-    /** False for steps that only steer the flow (sleep, goto, switch): nothing is stored under result_key. */
-    default boolean storesResult() {
-        return true;
-    }
-
-    /**
-     * The {@code data_key} whose value the route hands the step as its body when the step starts; null for none, or
-     * for a step that reads its input itself.
-     */
-    default String inputKey(YNode block) {
-        YNode key = block.get("data_key");
-        return key != null && key.isScalar() && key.scalar() != null && !(key.scalar() instanceof Boolean)
-                ? key.text() : null;
-    }
+    void build(StepBuild<S> build);
 
     /**
      * The step's input, put in the body before its processors run: by default the value {@code data_key} names
@@ -53,7 +24,12 @@ public interface StepType {
         return dataKey == null ? null : run.lookup(dataKey);
     }
 
-    default boolean blockRequired() {
-        return keys().stream().anyMatch(Key::required);
+    /**
+     * The step type of a compiled step. Every step of a flow was compiled by a type of the {@link StepRegistry} (the
+     * only {@link io.octoflow.flow.StepFormats} there is), so its format is a {@code StepType} of the same settings.
+     */
+    @SuppressWarnings("unchecked")
+    static <S> StepType<S> of(StepDefinition<S> step) {
+        return (StepType<S>) step.type();
     }
 }

@@ -3,7 +3,7 @@ package io.octoflow.task;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.octoflow.history.Execution;
-import io.octoflow.kubernetes.JobStatus;
+import io.octoflow.kubernetes.job.JobStatus;
 
 /** rego's status of a task execution, from the run's status and the k8s_job step's recorded result. */
 public final class TaskStatus {

@@ -106,7 +106,7 @@ class FlowSchemaTest {
     void everyStepTypeHasADefinitionWithItsKeys() {
         JsonNode definitions = schema.path("definitions");
         assertThat(names(definitions)).containsAll(REGISTRY.types()).contains("step");
-        for (StepType type : REGISTRY.all()) {
+        for (StepType<?> type : REGISTRY.all()) {
             JsonNode block = definitions.path(type.type());
             assertThat(block.path("type").asText()).as(type.type()).isEqualTo("object");
             assertThat(block.path("additionalProperties").asBoolean(true)).as(type.type()).isFalse();
@@ -133,7 +133,7 @@ class FlowSchemaTest {
         for (JsonNode rule : rules) {
             String type = rule.at("/if/properties/type/const").asText();
             ruled.add(type);
-            StepType stepType = REGISTRY.find(type);
+            StepType<?> stepType = REGISTRY.find(type);
             assertThat(stepType).as(type).isNotNull();
             assertThat(strings(rule.at("/then/required")))
                     .isEqualTo(stepType.blockRequired() ? List.of(type) : List.of());
@@ -155,10 +155,27 @@ class FlowSchemaTest {
                 case INTEGER -> "integer";
                 case NUMBER -> "number";
                 case BOOLEAN -> "boolean";
-                case MAPPING, STRING_MAPPING -> "object";
-                case LIST -> "array";
-                case STRING_LIST, SCALAR_LIST, ANY, MAPPING_OR_NOTHING -> null;
+                case MAPPING, STRING_MAPPING, MAPPING_MAP -> "object";
+                case LIST, MAPPING_LIST -> "array";
+                case STRING_LIST, SCALAR_LIST, ANY, MAPPING_OR_NOTHING, STEP -> null;
             };
+            if (key.kind() == Key.Kind.STEP) {
+                assertThat(property.path("$ref").asText()).as(key.name()).isEqualTo("#/definitions/nested_step");
+            }
+            if (key.nested()) {
+                // a nested block is described fully: its keys, the required ones, and no others
+                JsonNode block = switch (key.kind()) {
+                    case MAPPING_LIST -> property.path("items");
+                    case MAPPING_MAP -> property.path("additionalProperties");
+                    default -> property;
+                };
+                assertThat(names(block.path("properties"))).as(key.name())
+                        .containsExactlyElementsOf(key.keys().stream().map(Key::name).toList());
+                assertThat(strings(block.path("required"))).as(key.name())
+                        .containsExactlyElementsOf(key.keys().stream().filter(Key::required).map(Key::name).toList());
+                assertThat(block.path("additionalProperties").asBoolean(true)).as(key.name()).isFalse();
+                assertKinds(block.path("properties"), key.keys());
+            }
             if (key.kind() == Key.Kind.MAPPING_OR_NOTHING) {
                 assertThat(property.path("type").toString()).contains("\"object\"").contains("\"null\"");
             }

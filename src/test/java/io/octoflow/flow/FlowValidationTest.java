@@ -1167,7 +1167,7 @@ class FlowValidationTest {
                                 name: two
                                 type: debug
                     """);
-            assertOnly(problems, 8, 11, "switch.cases.when: expected a regex string");
+            assertOnly(problems, 8, 11, "switch.cases: missing required key 'when'");
         }
 
         @Test

@@ -18,9 +18,11 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.RunResult;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.route.OctoflowCamelContext;
 
 /**
  * A temporary Octoflow installation: {@code data/}, {@code flows/}, {@code templates/} and {@code secrets.yml}
@@ -92,7 +94,7 @@ public final class FlowFixture implements AutoCloseable {
     /** The engine on its own Camel context, built on first use. */
     public FlowEngine engine() {
         if (engine == null) {
-            engine = new FlowEngine(config());
+            engine = new FlowEngine(config(), new OctoflowCamelContext(), new KubernetesAccess(config()));
         }
         return engine;
     }
@@ -102,7 +104,7 @@ public final class FlowFixture implements AutoCloseable {
         if (engine != null) {
             throw new IllegalStateException("the engine is already built");
         }
-        engine = new FlowEngine(config(), context);
+        engine = new FlowEngine(config(), context, new KubernetesAccess(config()));
         return engine;
     }
 

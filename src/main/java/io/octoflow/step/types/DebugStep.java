@@ -10,9 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
@@ -21,7 +21,7 @@ import io.octoflow.template.Template;
  * Logs data (the data_key value, or the whole flow data) as YAML (default), JSON or Python text, secrets masked,
  * and stores it under result_key, as the spooler does.
  */
-public final class DebugStep implements StepType {
+public final class DebugStep implements StepType<DebugStep.Settings> {
 
     private static final Logger LOG = LogManager.getLogger("io.octoflow.debug");
 
@@ -58,7 +58,7 @@ public final class DebugStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         YNode message = block.get("message");
         return new Settings(message == null ? null : compiler.template(message),
                 block.get("type") == null ? "yaml" : block.get("type").text());
@@ -74,8 +74,8 @@ public final class DebugStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         Template message = settings.message();
         var services = build.services();
         String flow = build.flow().name();

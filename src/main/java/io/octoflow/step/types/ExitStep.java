@@ -5,9 +5,9 @@ import java.util.List;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 
@@ -16,7 +16,7 @@ import io.octoflow.template.PythonText;
  * as the spooler does: the message is used as written (not templated) and nothing is stored. The finally step does
  * not run.
  */
-public final class ExitStep implements StepType {
+public final class ExitStep implements StepType<String> {
 
     @Override
     public String type() {
@@ -47,14 +47,14 @@ public final class ExitStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public String compile(StepCompiler compiler, YNode block) {
         YNode message = block.get("message");
         return message == null ? null : PythonText.str(message.toJava());
     }
 
     @Override
-    public void build(StepBuild build) {
-        String message = build.settings(String.class);
+    public void build(StepBuild<String> build) {
+        String message = build.settings();
         build.route().process(exchange -> {
             FlowRun run = FlowRun.of(exchange);
             run.exit(message == null ? "Flow exited." : "Flow exited with message: " + message);

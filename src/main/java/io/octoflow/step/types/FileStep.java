@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonJson;
 import io.octoflow.template.Template;
@@ -30,7 +30,7 @@ import io.octoflow.template.Template;
  * Python's json.dump (one line). Appending adds the new document right after the file's end, as the spooler's
  * open(path, "a") does. Writing goes through Camel's file producer; the stored result is {}.
  */
-public final class FileStep implements StepType {
+public final class FileStep implements StepType<FileStep.Settings> {
 
     private static final String PATH_HEADER = "octoflowFilePath";
 
@@ -77,7 +77,7 @@ public final class FileStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         YNode pathNode = block.get("path");
         Template path = compiler.template(pathNode);
         if (path != null && path.isConstant()) {
@@ -105,8 +105,8 @@ public final class FileStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         ConfinedPaths files = build.services().dataFiles();
         ObjectMapper json = build.services().json();
         if (settings.mode().equals("read")) {

@@ -11,16 +11,16 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
+import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepConstructionException;
-import io.octoflow.route.ErrorText;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /**
@@ -30,7 +30,7 @@ import io.octoflow.step.StepType;
  * {@code [sub-flow final data, {"type": "success" | "failed" | "exit", "message": ...}]}; a sub-flow that fails or
  * exits does not fail the step.
  */
-public final class FlowLoopStep implements StepType {
+public final class FlowLoopStep implements StepType<String> {
 
     private static final String RESULTS = "octoflow.loopResults";
 
@@ -65,7 +65,7 @@ public final class FlowLoopStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public String compile(StepCompiler compiler, YNode block) {
         return compiler.subFlow(block.get("path"));
     }
 
@@ -84,8 +84,8 @@ public final class FlowLoopStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        String path = build.settings(String.class); // the called file's path: flows are identified by path
+    public void build(StepBuild<String> build) {
+        String path = build.settings(); // the called file's path: flows are identified by path
         int workers = build.services().config().flowMaxWorkers();
         ExecutorService pool = build.services().camelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "flow_loop " + build.id(), workers);

@@ -5,16 +5,16 @@ import java.util.List;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /**
  * Calls another flow synchronously through its {@code direct:} endpoint. The data_key value becomes the
  * sub-flow's {@code __input__}; the result is the sub-flow's final data. A failed sub-flow fails this step.
  */
-public final class FlowStep implements StepType {
+public final class FlowStep implements StepType<String> {
 
     @Override
     public String type() {
@@ -46,13 +46,13 @@ public final class FlowStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public String compile(StepCompiler compiler, YNode block) {
         return compiler.subFlow(block.get("path"));
     }
 
     @Override
-    public void build(StepBuild build) {
-        String path = build.settings(String.class); // the called file's path: flows are identified by path
+    public void build(StepBuild<String> build) {
+        String path = build.settings(); // the called file's path: flows are identified by path
         build.route().to(FlowDefinition.endpointUri(path)).id(build.id());
     }
 }

@@ -6,9 +6,9 @@ import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.StepConstructionException;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
@@ -18,7 +18,7 @@ import io.octoflow.template.Template;
  * rendered when the step runs; a target no step has fails the flow, even with ignore_errors (as on the spooler,
  * where the jump happens outside the step's error handling).
  */
-public final class GotoStep implements StepType {
+public final class GotoStep implements StepType<Template> {
 
     @Override
     public String type() {
@@ -49,7 +49,7 @@ public final class GotoStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Template compile(StepCompiler compiler, YNode block) {
         YNode target = block.get("step_name");
         if (target.text().isEmpty()) {
             compiler.problem(target, "goto.step_name: must not be empty");
@@ -63,8 +63,8 @@ public final class GotoStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Template target = build.settings(Template.class);
+    public void build(StepBuild<Template> build) {
+        Template target = build.settings();
         build.route().process(exchange -> {
             FlowRun run = FlowRun.of(exchange);
             String name;

@@ -11,7 +11,7 @@ final class Inputs {
     private Inputs() {
     }
 
-    static Processor wholeDataUnlessKeyed(StepDefinition step) {
+    static Processor wholeDataUnlessKeyed(StepDefinition<?> step) {
         return exchange -> {
             if (step.dataKey() == null) {
                 exchange.getMessage().setBody(FlowRun.of(exchange).lookup("."));

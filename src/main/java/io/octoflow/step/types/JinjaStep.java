@@ -6,9 +6,9 @@ import java.util.Map;
 
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
@@ -17,7 +17,7 @@ import io.octoflow.template.Template;
  * only the keys of the data_key value (a mapping): no other flow data, no special variables; without data_key it
  * sees nothing. {@code parse} turns the output into data.
  */
-public final class JinjaStep implements StepType {
+public final class JinjaStep implements StepType<JinjaStep.Settings> {
 
     record Settings(Template template, String parse) {
     }
@@ -54,14 +54,14 @@ public final class JinjaStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         Template template = compiler.templateFile(block.get("path"));
         return new Settings(template, block.get("parse") == null ? null : block.get("parse").text());
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         var json = build.services().json();
         String dataKey = build.step().dataKey();
         build.route().process(exchange -> {

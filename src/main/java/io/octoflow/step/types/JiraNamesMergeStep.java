@@ -8,9 +8,9 @@ import java.util.Map;
 
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /**
@@ -19,7 +19,7 @@ import io.octoflow.step.StepType;
  * {@code expand=names}) become that name in snake case ({@code VM Name} → {@code vm_name}); null and empty-list
  * fields are dropped. The result is the list of issues; the response under data_key gets the same fields.
  */
-public final class JiraNamesMergeStep implements StepType {
+public final class JiraNamesMergeStep implements StepType<String> {
 
     @Override
     public String type() {
@@ -52,13 +52,13 @@ public final class JiraNamesMergeStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public String compile(StepCompiler compiler, YNode block) {
         return block.get("list_key") == null ? "issues" : block.get("list_key").text();
     }
 
     @Override
-    public void build(StepBuild build) {
-        String listKey = build.settings(String.class);
+    public void build(StepBuild<String> build) {
+        String listKey = build.settings();
         build.route().process(exchange -> exchange.getMessage().setBody(
                 merge(exchange.getMessage().getBody(), listKey))).id(build.id());
     }

@@ -6,10 +6,10 @@ import io.octoflow.execution.FlowRun;
 
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
-import io.octoflow.route.JqProcessors;
+import io.octoflow.step.JqProcessors;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /**
@@ -17,7 +17,7 @@ import io.octoflow.step.StepType;
  * the key is missing or is "."); without data_key (ours), the whole flow data. Integral numbers come out as
  * integers, as libjq's doubles print (1.0 gives 1).
  */
-public final class JqStep implements StepType {
+public final class JqStep implements StepType<String> {
 
     @Override
     public String type() {
@@ -49,7 +49,7 @@ public final class JqStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public String compile(StepCompiler compiler, YNode block) {
         compiler.jq(block.get("expression"));
         return block.get("expression").text();
     }
@@ -60,9 +60,9 @@ public final class JqStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
+    public void build(StepBuild<String> build) {
         build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
         JqProcessors.append(build.route(), build.services().camelContext(), build.services().json(),
-                build.settings(String.class), build.id());
+                build.settings(), build.id());
     }
 }

@@ -16,12 +16,12 @@ import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.StepConstructionException;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.secret.Secret;
 import io.octoflow.secret.SecretException;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 import io.octoflow.template.Template;
@@ -34,11 +34,10 @@ import io.octoflow.template.Template;
  * HttpOperationFailedException (status and response body). Authentication takes its values from a named secret.
  * Certificates are verified unless the step says {@code verify: false} or {@code REST_VERIFY_TLS=false}.
  */
-public final class RestStep implements StepType {
+public final class RestStep implements StepType<RestStep.Settings> {
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     private static final List<String> WITH_BODY = List.of("POST", "PUT", "PATCH");
-    private static final List<String> AUTH_KEYS = List.of("type", "secret", "bearer", "header");
     private static final List<String> AUTH_TYPES = List.of("basic", "token", "api_key", "api-key");
 
     record Auth(String type, String secret, String bearer, String header) {
@@ -70,9 +69,17 @@ public final class RestStep implements StepType {
                 Key.optional("body", Kind.ANY, "Request body of POST, PUT and PATCH, sent as JSON (not templated)."),
                 Key.optional("data_key", Kind.STRING, "Send this top-level key of the flow data as the JSON body"
                         + " (wins over body; a missing key sends {})."),
-                Key.optional("authentication", Kind.MAPPING, "{type: basic|token|api_key, secret: <name in"
-                        + " secrets.yml>, bearer: prefix for token (default Bearer), header: header name of token"
-                        + " (default Authorization) or api_key (default: the secret's key)}."),
+                // strict: a misspelt key here would send the request without its credentials
+                Key.optional("authentication", Kind.MAPPING, "How the request authenticates, with values from a"
+                        + " named secret.").strict().with(
+                        new Key("type", Kind.STRING, true, null, AUTH_TYPES, "basic (username, password), token"
+                                + " (token) or api_key (key, value; also written api-key): the fields the secret"
+                                + " holds."),
+                        Key.required("secret", Kind.STRING, "Name of the secret (secrets.yml, Vault, Kubernetes)."),
+                        Key.optional("bearer", Kind.STRING, "Bearer", "Prefix of a token (empty: the token"
+                                + " alone)."),
+                        Key.optional("header", Kind.STRING, "Header of a token (default Authorization) or of an"
+                                + " api_key (default: the secret's key).")),
                 Key.optional("verify", Kind.BOOLEAN, true, "Verify the server's TLS certificate (false: accept any,"
                         + " as the spooler did)."));
     }
@@ -95,7 +102,7 @@ public final class RestStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         Template uri = compiler.template(block.get("uri"));
         String method = "GET";
         YNode methodNode = block.get("method");
@@ -138,23 +145,10 @@ public final class RestStep implements StepType {
         if (node == null) {
             return null;
         }
-        for (Map.Entry<String, YNode> entry : node.entries().entrySet()) {
-            if (!AUTH_KEYS.contains(entry.getKey())) {
-                compiler.problem(node.keyNode(entry.getKey()), "rest.authentication: unknown key '" + entry.getKey()
-                        + "' (expected one of: " + String.join(", ", AUTH_KEYS) + ")");
-            } else if (!entry.getValue().isString()) {
-                compiler.problem(entry.getValue(), "rest.authentication." + entry.getKey() + ": expected a string");
-            }
-        }
+        // its keys were checked against their declaration; a block with problems makes the flow invalid
         YNode type = node.get("type");
         YNode secret = node.get("secret");
-        if (type == null || !AUTH_TYPES.contains(type.text())) {
-            compiler.problem(type == null ? node : type, "rest.authentication.type: expected one of basic, token,"
-                    + " api_key" + (type == null ? "" : ", found '" + type.text() + "'"));
-            return null;
-        }
-        if (secret == null) {
-            compiler.problem(node, "rest.authentication: missing required key 'secret'");
+        if (type == null || !AUTH_TYPES.contains(type.text()) || secret == null || !secret.isString()) {
             return null;
         }
         String kind = type.text().equals("api-key") ? "api_key" : type.text();
@@ -193,8 +187,8 @@ public final class RestStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         ObjectMapper json = build.services().json();
         SecretStore secrets = build.services().secrets();
         boolean keyed = build.step().dataKey() != null;

@@ -5,9 +5,9 @@ import java.util.List;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 import io.octoflow.template.Template;
 
@@ -16,7 +16,7 @@ import io.octoflow.template.Template;
  * spooler ("5", "True", "['a', 'b']"); a mapping or list (ours: the spooler fails on them) keeps its structure,
  * with its strings templated.
  */
-public final class SetFactStep implements StepType {
+public final class SetFactStep implements StepType<Object> {
 
     @Override
     public String type() {
@@ -59,8 +59,8 @@ public final class SetFactStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Object settings = build.settings(Object.class);
+    public void build(StepBuild<Object> build) {
+        Object settings = build.settings();
         build.route().process(exchange -> {
             var context = FlowRun.of(exchange).templateContext();
             exchange.getMessage().setBody(settings instanceof Template template ? template.render(context)

@@ -5,13 +5,13 @@ import java.util.List;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepType;
 
 /** Pauses the flow; wakes up at once when the run times out or is aborted. Stores {}, as the spooler does. */
-public final class SleepStep implements StepType {
+public final class SleepStep implements StepType<Long> {
 
     @Override
     public String type() {
@@ -39,7 +39,7 @@ public final class SleepStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Long compile(StepCompiler compiler, YNode block) {
         double seconds = ((Number) block.get("seconds").scalar()).doubleValue();
         if (seconds < 0) {
             compiler.problem(block.get("seconds"), "sleep.seconds: expected zero or more, found " + seconds);
@@ -48,8 +48,8 @@ public final class SleepStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        long millis = build.settings(Long.class);
+    public void build(StepBuild<Long> build) {
+        long millis = build.settings();
         build.route().process(exchange -> {
             FlowRun.of(exchange).cancellation().sleep(millis);
             exchange.getMessage().setBody(new java.util.LinkedHashMap<>());

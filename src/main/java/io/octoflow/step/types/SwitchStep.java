@@ -7,7 +7,6 @@ import java.util.regex.PatternSyntaxException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.model.ChoiceDefinition;
-import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.OtherwiseDefinition;
 import org.apache.camel.model.PipelineDefinition;
 import org.apache.camel.model.WhenDefinition;
@@ -16,11 +15,11 @@ import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.PythonRegex;
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.flow.YNode;
-import io.octoflow.route.StepPipeline;
 import io.octoflow.step.StepBuild;
-import io.octoflow.step.StepCompiler;
+import io.octoflow.step.StepPipeline;
 import io.octoflow.step.StepType;
 import io.octoflow.template.PythonText;
 
@@ -31,15 +30,15 @@ import io.octoflow.template.PythonText;
  * with its own {@code when}, storing its own result; a goto or exit in it steers the flow; its errors are the
  * switch step's (the switch's ignore_errors and on_error_goto apply).
  */
-public final class SwitchStep implements StepType {
+public final class SwitchStep implements StepType<SwitchStep.Settings> {
 
     private static final String CHOSEN = "octoflow.switchCase";
 
     /** A case; {@code when} is null when its regex did not compile (the switch fails on reaching it). */
-    record Case(Pattern when, String brokenBecause, StepDefinition step) {
+    record Case(Pattern when, String brokenBecause, StepDefinition<?> step) {
     }
 
-    record Settings(String dataKey, List<Case> cases, StepDefinition fallback) {
+    record Settings(String dataKey, List<Case> cases, StepDefinition<?> fallback) {
     }
 
     @Override
@@ -56,9 +55,10 @@ public final class SwitchStep implements StepType {
     public List<Key> keys() {
         return List.of(
                 Key.required("data_key", Kind.STRING, "The value the cases are matched against (as Python's str())."),
-                Key.required("cases", Kind.LIST,
-                        "List of {when: Python regex matched at the start, step: {a step}}, tried in order."),
-                Key.optional("default", Kind.MAPPING, "A step run when no case matches."));
+                Key.required("cases", Kind.MAPPING_LIST, "The cases, tried in order.").with(
+                        Key.required("when", Kind.STRING, "Python regex matched at the start of the value."),
+                        Key.required("step", Kind.STEP, "The step run when the regex matches.")),
+                Key.optional("default", Kind.STEP, "A step run when no case matches."));
     }
 
     @Override
@@ -88,39 +88,24 @@ public final class SwitchStep implements StepType {
     }
 
     @Override
-    public Object compile(StepCompiler compiler, YNode block) {
+    public Settings compile(StepCompiler compiler, YNode block) {
         List<Case> cases = new ArrayList<>();
+        // each case's keys were checked against their declaration; the problems of a case make the flow invalid
         for (YNode item : block.get("cases").items()) {
-            if (!item.isMapping()) {
-                compiler.problem(item, "switch.cases: each case must be a mapping {when, step}, found "
-                        + item.describe());
-                continue;
-            }
-            for (String key : item.entries().keySet()) {
-                if (!key.equals("when") && !key.equals("step")) {
-                    compiler.warning(item.keyNode(key), "switch.cases: unknown key '" + key
-                            + "', ignored (expected one of: when, step)");
-                }
-            }
             YNode when = item.get("when");
             YNode step = item.get("step");
-            Pattern pattern = null;
-            String broken = null;
-            if (when == null || !when.isString()) {
-                compiler.problem(when == null ? item : when, "switch.cases.when: expected a regex string");
-            } else {
-                try {
-                    pattern = PythonRegex.compile(when.text());
-                } catch (PatternSyntaxException e) {
-                    broken = "switch.cases.when: invalid regex '" + when.text() + "': " + PythonRegex.describe(e);
-                    compiler.warning(when, broken + "; the switch fails when it gets to this case");
-                }
-            }
-            if (step == null) {
-                compiler.problem(item, "switch.cases: missing required key 'step'");
+            if (!item.isMapping() || when == null || !when.isString() || step == null || !step.isMapping()) {
                 continue;
             }
-            StepDefinition nested = compiler.nestedStep(step);
+            Pattern pattern = null;
+            String broken = null;
+            try {
+                pattern = PythonRegex.compile(when.text());
+            } catch (PatternSyntaxException e) {
+                broken = "switch.cases.when: invalid regex '" + when.text() + "': " + PythonRegex.describe(e);
+                compiler.warning(when, broken + "; the switch fails when it gets to this case");
+            }
+            StepDefinition<?> nested = compiler.nestedStep(step);
             if ((pattern != null || broken != null) && nested != null) {
                 cases.add(new Case(pattern, broken, nested));
             }
@@ -131,8 +116,8 @@ public final class SwitchStep implements StepType {
     }
 
     @Override
-    public void build(StepBuild build) {
-        Settings settings = build.settings(Settings.class);
+    public void build(StepBuild<Settings> build) {
+        Settings settings = build.settings();
         build.route().process(exchange -> {
             Object value = FlowRun.of(exchange).lookupOrNull(settings.dataKey());
             String text = PythonText.str(value);
@@ -155,12 +140,12 @@ public final class SwitchStep implements StepType {
             int index = i;
             WhenDefinition when = new WhenDefinition(
                     (org.apache.camel.Predicate) exchange -> chosen(exchange) == index);
-            when.addOutput(inline(settings.cases().get(i).step(), build));
+            when.addOutput(chosen(settings.cases().get(i).step(), build));
             choice.addOutput(when);
         }
         if (settings.fallback() != null) {
             OtherwiseDefinition otherwise = new OtherwiseDefinition();
-            otherwise.addOutput(inline(settings.fallback(), build));
+            otherwise.addOutput(chosen(settings.fallback(), build));
             choice.addOutput(otherwise);
         }
         build.route().addOutput(choice);
@@ -170,25 +155,12 @@ public final class SwitchStep implements StepType {
         return exchange.getProperty(CHOSEN, -1, Integer.class);
     }
 
-    /** The nested step: its own when, then its input, its processors and the storing of its result. */
-    private static PipelineDefinition inline(StepDefinition step, StepBuild parent) {
+    /** The chosen case's step, run inline through the shared step pipeline (its own when, input, work, result). */
+    private static PipelineDefinition chosen(StepDefinition<?> step, StepBuild<?> parent) {
         PipelineDefinition branch = new PipelineDefinition();
-        StepBuild ids = new StepBuild(branch, parent.flow(), step, parent.services());
+        StepBuild<?> ids = new StepBuild<>(branch, parent.flow(), step, parent.services());
         branch.process(exchange -> exchange.removeProperty(CHOSEN)).id(ids.id("chosen"));
-        FilterDefinition enabled = new FilterDefinition(
-                (org.apache.camel.Predicate) exchange -> StepPipeline.conditionsHold(step, FlowRun.of(exchange)));
-        enabled.setId(ids.id("when"));
-        branch.addOutput(enabled);
-        StepBuild build = new StepBuild(enabled, parent.flow(), step, parent.services());
-        enabled.process(exchange -> {
-            FlowRun run = FlowRun.of(exchange);
-            exchange.getMessage().setBody(step.dataKey() == null ? null : run.lookup(step.dataKey()));
-        }).id(build.id("case-input"));
-        StepPipeline.appendWork(build);
-        if (step.type().storesResult()) {
-            enabled.process(exchange -> FlowRun.of(exchange).data().put(step.resultKey(),
-                    exchange.getMessage().getBody())).id(build.id("store"));
-        }
+        branch.addOutput(StepPipeline.nested(parent.flow(), step, parent.services()));
         return branch;
     }
 

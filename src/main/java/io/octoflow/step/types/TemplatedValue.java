@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.octoflow.flow.StepCompiler;
 import io.octoflow.flow.YNode;
-import io.octoflow.step.StepCompiler;
 import io.octoflow.template.Template;
 
 /**

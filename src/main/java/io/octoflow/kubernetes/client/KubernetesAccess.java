@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

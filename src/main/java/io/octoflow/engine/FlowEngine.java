@@ -1,4 +1,4 @@
-package io.octoflow.execution;
+package io.octoflow.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,18 +29,22 @@ import org.apache.logging.log4j.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.kubernetes.CamelKubernetesClient;
-import io.octoflow.kubernetes.KubernetesAccess;
-import io.octoflow.kubernetes.KubernetesSecrets;
+import io.octoflow.execution.ErrorText;
+import io.octoflow.execution.FlowRun;
+import io.octoflow.execution.LaunchRequest;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.execution.StepRecord;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
+import io.octoflow.kubernetes.client.CamelKubernetesClient;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.kubernetes.client.KubernetesSecrets;
 import io.octoflow.logging.RunContext;
 import io.octoflow.path.ConfinedPaths;
-import io.octoflow.route.ErrorText;
 import io.octoflow.route.FlowRouteBuilder;
-import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.secret.Masker;
 import io.octoflow.secret.SecretStore;
 import io.octoflow.step.StepRegistry;
@@ -66,24 +70,26 @@ public final class FlowEngine implements AutoCloseable {
     private final StepServices services;
     private final ProducerTemplate producer;
     private final ExecutorService runs;
+    private final KubernetesAccess kubernetes;
 
-    public FlowEngine(OctoflowConfig config) {
-        this(config, new OctoflowCamelContext());
-    }
-
-    public FlowEngine(OctoflowConfig config, CamelContext camel) {
+    /**
+     * An engine on {@code camel} (started here). {@code kubernetes} is the cluster client the engine hands to what
+     * needs one (the {@code k8s_job} step type, Kubernetes secrets, Camel's kubernetes endpoints); nothing connects
+     * until it is used. The engine closes it with itself.
+     */
+    public FlowEngine(OctoflowConfig config, CamelContext camel, KubernetesAccess kubernetes) {
         this.config = config;
         this.camel = camel;
-        KubernetesAccess kubernetes = new KubernetesAccess(config);
+        this.kubernetes = kubernetes;
         this.secrets = new SecretStore(config.secretsPath(), config.vaultToken(), masker,
                 new KubernetesSecrets(kubernetes))
                 .vaultCacheTtl(java.time.Duration.ofSeconds(config.vaultCacheTtlSeconds()));
         Templates templates = new Templates(config.templatesPath());
-        this.catalog = new FlowCatalog(StepRegistry.standard(), templates, config.flowsPath(), config.templatesPath(),
+        StepRegistry steps = StepRegistry.standard(kubernetes);
+        this.catalog = new FlowCatalog(steps, templates, config.flowsPath(), config.templatesPath(),
                 config.dataPath());
         this.services = new StepServices(camel, config, templates, secrets,
-                new ConfinedPaths(config.dataPath(), "DATA_PATH"), catalog, new ObjectMapper(),
-                kubernetes);
+                new ConfinedPaths(config.dataPath(), "DATA_PATH"), new ObjectMapper());
         // lazily: the client is built only when a step or a {{secret:...}} placeholder needs it
         CamelKubernetesClient.bind(camel, kubernetes);
         camel.getShutdownStrategy().setTimeout(10);
@@ -105,6 +111,11 @@ public final class FlowEngine implements AutoCloseable {
     /** What the step types build with: Camel, templates, secrets, the Kubernetes client... */
     public StepServices services() {
         return services;
+    }
+
+    /** The cluster client given to the engine (Flow and Loop resources are watched with it). */
+    public KubernetesAccess kubernetes() {
+        return kubernetes;
     }
 
     public Masker masker() {
@@ -179,7 +190,7 @@ public final class FlowEngine implements AutoCloseable {
     /**
      * Adds the routes of many validated flows (and of the flows they call), with the routes of {@code alongside}
      * (may be null). Camel checks each route it adds against the processor ids of every other route added in the
-     * same call, so they go in small batches (see also {@link OctoflowCamelContext}).
+     * same call, so they go in small batches (see also {@link io.octoflow.route.OctoflowCamelContext}).
      */
     public synchronized void addRoutes(List<FlowDefinition> flows, RouteBuilder alongside) {
         Map<String, FlowDefinition> missing = new LinkedHashMap<>();
@@ -318,6 +329,6 @@ public final class FlowEngine implements AutoCloseable {
             LOG.debug("closing the producer", e);
         }
         camel.stop();
-        services.kubernetes().close();
+        kubernetes.close();
     }
 }

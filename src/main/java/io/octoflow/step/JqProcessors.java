@@ -1,4 +1,4 @@
-package io.octoflow.route;
+package io.octoflow.step;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.job;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.job;
 
 /**
  * The states of a Job launched by a {@code k8s_job} step, with rego's status codes (a dashboard or a later step

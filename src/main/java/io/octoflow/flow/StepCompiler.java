@@ -1,7 +1,5 @@
-package io.octoflow.step;
+package io.octoflow.flow;
 
-import io.octoflow.flow.StepDefinition;
-import io.octoflow.flow.YNode;
 import io.octoflow.template.Template;
 import io.octoflow.template.Templates;
 
@@ -45,7 +43,7 @@ public interface StepCompiler {
     void stepName(YNode nameNode);
 
     /** Parses and compiles a step written inside another one (switch cases). */
-    StepDefinition nestedStep(YNode stepNode);
+    StepDefinition<?> nestedStep(YNode stepNode);
 
     /** Compiles a jq program written at {@code node}; returns false when it does not compile (see {@link #failsWhenRun}). */
     boolean jq(YNode node);

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.job;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.octoflow.route;
+package io.octoflow.execution;
 
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.CamelExecutionException;

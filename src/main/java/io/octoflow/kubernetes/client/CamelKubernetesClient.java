@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.kubernetes.client;
 
 import org.apache.camel.CamelContext;
 
