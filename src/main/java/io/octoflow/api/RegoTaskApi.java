@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.history.Execution;
 import io.octoflow.kubernetes.JobStatus;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 import io.octoflow.task.Task;
 import io.octoflow.task.TaskInput;
 import io.octoflow.task.TaskService;

@@ -303,9 +303,6 @@ public final class ExecutionStore implements AutoCloseable {
                 return ps.executeUpdate();
             }
         });
-        if (n > 0) {
-            LOG.warn("{} run(s) left running by a previous process marked aborted", n);
-        }
         return n;
     }
 

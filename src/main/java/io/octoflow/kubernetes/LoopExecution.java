@@ -1,16 +1,10 @@
 package io.octoflow.kubernetes;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
@@ -18,39 +12,38 @@ import org.apache.camel.Processor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.Trigger;
+import io.octoflow.launch.Launcher;
 import io.octoflow.secret.Masker;
 
 /**
- * One loop's runs, as the processor of its route: read the imported Secrets (each run, so rotations apply), put
- * their keys before the script as WarpScript variables, POST it, then count the run and write the Loop's status.
- * The route's timer is its only caller, one run at a time.
- * <p>
- * Secret values are registered with the masker before anything else happens, and every error text goes through
- * it: a Warp 10 error quoting the failing line (which may be a variable line) shows {@code ***}.
+ * One loop's runs, as the processor of its timer route: each tick launches a {@link LoopIteration} through the
+ * {@link Launcher} ({@link Trigger#LOOP}: lock, history row, flow metrics), waits for it, then counts it in the
+ * miniloops metrics and writes the Loop's status. The route's timer is its only caller, one tick at a time.
  */
 final class LoopExecution implements Processor {
 
     private static final Logger LOG = LogManager.getLogger(LoopExecution.class);
-    /** A run never lasts longer than this, whatever {@code every} is. */
-    private static final Duration MAX_RUN = Duration.ofMinutes(10);
-    private static final int MAX_ERROR_CHARS = 500;
 
     private final KubernetesClient client;
     private final HttpClient http;
     private final Masker masker;
+    private final Launcher launcher;
     private final LoopMetrics.Series metrics;
     private final AtomicReference<LoopSpec> spec;
     private long lastStartNanos;
     private volatile boolean removed;
 
-    LoopExecution(KubernetesClient client, HttpClient http, Masker masker, LoopMetrics.Series metrics, LoopSpec spec) {
+    LoopExecution(KubernetesClient client, HttpClient http, Masker masker, Launcher launcher,
+            LoopMetrics.Series metrics, LoopSpec spec) {
         this.client = client;
         this.http = http;
         this.masker = masker;
+        this.launcher = launcher;
         this.metrics = metrics;
         this.spec = new AtomicReference<>(spec);
     }
@@ -79,7 +72,13 @@ final class LoopExecution implements Processor {
             return;
         }
         lastStartNanos = now;
-        String error = run(loop);
+        Launcher.Launch launch = launcher.launch(new LoopIteration(client, http, masker, loop), null, Trigger.LOOP,
+                null, null);
+        if (!launch.admitted()) {
+            LOG.debug("Loop {}/{}: tick dropped: {}", loop.namespace(), loop.name(), launch.refusal());
+            return;
+        }
+        String error = outcome(launch);
         long millis = (System.nanoTime() - now) / 1_000_000;
         if (removed) {
             return;
@@ -102,59 +101,19 @@ final class LoopExecution implements Processor {
         }
     }
 
-    /** One run; null when it succeeded, else what went wrong (masked). */
-    private String run(LoopSpec loop) {
+    /** Waits for the run: null when it succeeded, else its (masked) error. */
+    private static String outcome(Launcher.Launch launch) {
         try {
-            Map<String, String> variables = new LinkedHashMap<>();
-            variables.put("LOOP_NAME", loop.name());
-            variables.put("LOOP_NAMESPACE", loop.namespace());
-            for (int i = 0; i < loop.secrets().size(); i++) {
-                String secretName = loop.secrets().get(i);
-                Secret secret = client.secrets().inNamespace(loop.namespace()).withName(secretName).get();
-                if (secret == null) {
-                    return "spec.imports[" + i + "].secret.name: Secret '" + secretName + "' not found in namespace '"
-                            + loop.namespace() + "'";
-                }
-                // sorted keys: the same secret always gives the same text
-                Map<String, String> data = secret.getData() == null ? Map.of() : new TreeMap<>(secret.getData());
-                for (Map.Entry<String, String> entry : data.entrySet()) {
-                    String value = new String(Base64.getMimeDecoder().decode(entry.getValue()),
-                            StandardCharsets.UTF_8);
-                    masker.register(value);
-                    String literal = WarpScript.literal(value);
-                    masker.register(literal.substring(1, literal.length() - 1));
-                    variables.remove(entry.getKey()); // a later secret's key replaces an earlier one, in its place
-                    variables.put(entry.getKey(), value);
-                }
+            RunResult result = launch.done().get();
+            if (result == null) {
+                return "not run (Octoflow stopping)";
             }
-            String body = WarpScript.build(variables, loop.script());
-            Duration timeout = loop.every().compareTo(MAX_RUN) < 0 ? loop.every() : MAX_RUN;
-            HttpRequest request = HttpRequest.newBuilder(loop.endpoint()).timeout(timeout)
-                    .header("Content-Type", "text/plain; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 == 2) {
-                return null;
-            }
-            // Warp 10 says what failed in headers; the body may echo the script
-            String line = response.headers().firstValue("X-Warp10-Error-Line").orElse(null);
-            String message = response.headers().firstValue("X-Warp10-Error-Message").orElse(null);
-            return masked("POST " + loop.endpoint() + ": HTTP " + response.statusCode()
-                    + (message != null ? ": WarpScript" + (line != null ? " line " + line : "") + ": " + message : ""));
-        } catch (IOException e) {
-            return masked("POST " + loop.endpoint() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return result.status().ok() ? null : result.error() != null ? result.error() : result.status().label();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted (Octoflow stopping or the loop changed)";
-        } catch (IllegalArgumentException e) {
-            return masked("a Secret value is not base64: " + e.getMessage());
-        } catch (KubernetesClientException e) {
-            return masked("cannot read the imported Secrets: " + e.getMessage());
+        } catch (ExecutionException e) {
+            return "the run could not be recorded: " + e.getCause().getMessage();
         }
-    }
-
-    private String masked(String text) {
-        String masked = masker.mask(text);
-        return masked.length() > MAX_ERROR_CHARS ? masked.substring(0, MAX_ERROR_CHARS) + "..." : masked;
     }
 }
