@@ -21,7 +21,6 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import io.octoflow.path.ConfinedPaths;
-import io.octoflow.schedule.CronSchedule;
 import io.octoflow.step.StepCompiler;
 import io.octoflow.step.StepRegistry;
 import io.octoflow.step.StepType;

@@ -21,6 +21,7 @@ import org.apache.logging.log4j.Logger;
 import org.quartz.CronExpression;
 
 import io.octoflow.execution.Trigger;
+import io.octoflow.flow.CronSchedule;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.launch.Launcher;
 import io.octoflow.metrics.FlowMetrics;
