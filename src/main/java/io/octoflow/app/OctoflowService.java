@@ -22,7 +22,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.history.ExecutionStore;
 import io.octoflow.jmx.FlowMBeans;
-import io.octoflow.kubernetes.KubernetesWatch;
+import io.octoflow.resource.KubernetesWatch;
 import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.launch.HistoryUpkeep;
 import io.octoflow.launch.Launcher;

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
-import io.octoflow.kubernetes.LoopSpec.InvalidLoopException;
+import io.octoflow.resource.LoopSpec.InvalidLoopException;
 import io.octoflow.launch.Launcher;
 import io.octoflow.secret.Masker;
 

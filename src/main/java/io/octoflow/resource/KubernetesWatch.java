@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import org.apache.logging.log4j.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.octoflow.history.ExecutionStore;
+import io.octoflow.kubernetes.KubernetesAccess;
 import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.launch.Launcher;
 import io.octoflow.secret.Masker;
