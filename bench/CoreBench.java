@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.sun.net.httpserver.HttpServer;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.execution.FlowEngine;
+import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.route.OctoflowCamelContext;
 
 /**
  * Core benchmark (issue 2): per-run latency of (a) the five-step file flow and (b) seven REST calls plus a
@@ -42,7 +44,8 @@ public final class CoreBench {
             settings.put("DATA_PATH", files.data.toString());
             settings.put("FLOWS_PATH", files.flows.toString());
             settings.put("TEMPLATES_PATH", files.templates.toString());
-            try (FlowEngine engine = new FlowEngine(OctoflowConfig.from(settings))) {
+            OctoflowConfig config = OctoflowConfig.from(settings);
+            try (FlowEngine engine = new FlowEngine(config, new OctoflowCamelContext(), new KubernetesAccess(config))) {
                 FlowDefinition fileFlow = engine.load(files.flows.resolve("file_flow.yml"));
                 FlowDefinition restFlow = engine.load(files.flows.resolve("rest_flow.yml"));
                 System.out.printf("java %s, %d cores; warm-up %d s per flow, %d measured runs per flow%n",

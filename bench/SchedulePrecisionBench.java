@@ -10,7 +10,7 @@ import java.util.Map;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 /**
  * Service benchmark (b) of issue 3: N flows (default 1,000) on {@code every_seconds: 1}, run by the service for a

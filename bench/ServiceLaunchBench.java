@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.history.ExecutionQuery;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 /**
  * Service benchmark (a) of issue 3: {@code POST /api/flows/launch?wait=true} of the core benchmark's five-step

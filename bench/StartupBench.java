@@ -3,7 +3,7 @@ import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 /**
  * Service benchmark (c) of issue 3: start-up with many flow files (default 10,000) in FLOWS_PATH, each with three

@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.octoflow.execution.ErrorText;
+import io.octoflow.execution.Trigger;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.StepRecord;
 import io.octoflow.flow.FlowCatalog;
@@ -45,10 +46,10 @@ import io.octoflow.logging.LogFiles;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.service.AmbiguousFlowException;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.Launcher;
-import io.octoflow.service.OctoflowService;
-import io.octoflow.service.ScheduleEntry;
-import io.octoflow.service.Scheduler;
+import io.octoflow.launch.Launcher;
+import io.octoflow.app.OctoflowService;
+import io.octoflow.schedule.ScheduleEntry;
+import io.octoflow.schedule.Scheduler;
 import io.octoflow.step.StepRegistry;
 import io.octoflow.template.Templates;
 
@@ -405,7 +406,7 @@ public final class ApiRoutes extends RouteBuilder {
         FlowDefinition flow = launchedFlow(body);
         Object data = body.value(json, "data");
         Long timeout = body.positive("timeout_seconds");
-        Launcher.Launch launch = service.launcher().launch(flow, data, "api", null, timeout);
+        Launcher.Launch launch = service.launcher().launch(flow, data, Trigger.API, null, timeout);
         if (!launch.admitted()) {
             throw new ApiException(409, launch.refusal());
         }

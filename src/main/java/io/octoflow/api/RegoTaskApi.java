@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.history.Execution;
+import io.octoflow.app.OctoflowService;
 import io.octoflow.kubernetes.job.JobStatus;
-import io.octoflow.service.OctoflowService;
 import io.octoflow.task.Task;
 import io.octoflow.task.TaskInput;
 import io.octoflow.task.TaskService;

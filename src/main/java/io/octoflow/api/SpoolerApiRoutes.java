@@ -18,7 +18,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 /**
  * The spooler's REST API ({@code /api/v1/jobs}, {@code /api/v1/schedules}, {@code /api/v1/logs}) beside Octoflow's

@@ -13,13 +13,14 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.Launcher;
-import io.octoflow.service.OctoflowService;
-import io.octoflow.service.ScheduleEntry;
+import io.octoflow.launch.Launcher;
+import io.octoflow.app.OctoflowService;
+import io.octoflow.schedule.ScheduleEntry;
 
 /**
  * {@code /api/v1/jobs}: launch a flow file, list and read its runs as spooler jobs ({@link SpoolerJob}), delete
@@ -47,7 +48,7 @@ final class SpoolerJobsApi {
         Long timeout = body.positive("timeout_seconds");
         FlowDefinition flow = routes.flowAt(path);
         // data becomes the run's __input__
-        Launcher.Launch launch = service.launcher().launch(flow, body.value(json, "data"), "api", null, timeout);
+        Launcher.Launch launch = service.launcher().launch(flow, body.value(json, "data"), Trigger.API, null, timeout);
         if (!launch.admitted()) {
             throw new ApiException(409, "A job for flow '" + path + "' is already running: " + launch.refusal());
         }

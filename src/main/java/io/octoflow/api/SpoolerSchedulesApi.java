@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.OctoflowService;
-import io.octoflow.service.ScheduleEntry;
-import io.octoflow.service.Scheduler;
+import io.octoflow.app.OctoflowService;
+import io.octoflow.schedule.ScheduleEntry;
+import io.octoflow.schedule.Scheduler;
 
 /**
  * {@code /api/v1/schedules}: the schedules of flow files in FLOWS_PATH (from CONFIG_FILE's autostart, from the
@@ -90,7 +90,7 @@ final class SpoolerSchedulesApi {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", timeout(entry));
-        String last = service.scheduler().lastJobId(entry.id()).orElse(null);
+        String last = service.scheduler().lastExecutionId(entry.id()).orElse(null);
         view.put("last_job_id", last);
         view.put("running", last != null && service.launcher().isRunning(last));
         return view;

@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.octoflow.config.OctoflowConfig;
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 import picocli.CommandLine.Command;
 

@@ -18,7 +18,6 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import io.octoflow.path.ConfinedPaths;
-import io.octoflow.schedule.CronSchedule;
 import io.octoflow.template.Condition;
 import io.octoflow.template.PythonText;
 import io.octoflow.template.TemplateException;

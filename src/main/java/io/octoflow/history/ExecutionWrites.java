@@ -97,9 +97,6 @@ final class ExecutionWrites {
                 return ps.executeUpdate();
             }
         });
-        if (n > 0) {
-            LOG.warn("{} run(s) left running by a previous process marked aborted", n);
-        }
         return n;
     }
 }

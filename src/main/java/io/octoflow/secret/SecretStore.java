@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import io.octoflow.kubernetes.client.KubernetesSecrets;
 
 /**
  * Secrets from {@code SECRETS_PATH} (a YAML list of {name, type, ...}), re-read when the file changes.
@@ -43,7 +42,7 @@ public final class SecretStore {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Cached> vaultCache = new ConcurrentHashMap<>();
     private final Map<String, Cached> kubernetesCache = new ConcurrentHashMap<>();
-    private final KubernetesSecrets kubernetes;
+    private final SecretReader kubernetes;
 
     private volatile Map<String, Map<String, String>> entries = Map.of();
     /** Entries that cannot be used, by name, with what is wrong (never their values). */
@@ -59,7 +58,7 @@ public final class SecretStore {
     }
 
     /** With {@code kubernetes} (may be null: then {@code kubernetes} entries cannot be read). */
-    public SecretStore(Path file, String vaultToken, Masker masker, KubernetesSecrets kubernetes) {
+    public SecretStore(Path file, String vaultToken, Masker masker, SecretReader kubernetes) {
         this.kubernetes = kubernetes;
         this.file = file;
         this.vaultToken = vaultToken;

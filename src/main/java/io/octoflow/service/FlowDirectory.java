@@ -29,6 +29,8 @@ import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
+import io.octoflow.schedule.ScheduleEntry;
+import io.octoflow.schedule.Scheduler;
 import io.octoflow.watch.DirectoryWatcher;
 
 /**

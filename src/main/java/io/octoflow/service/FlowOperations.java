@@ -7,13 +7,17 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.history.PausedFlowStore;
 import io.octoflow.jmx.FlowControl;
+import io.octoflow.launch.Launcher;
 import io.octoflow.lock.LockStore;
+import io.octoflow.schedule.ScheduleEntry;
+import io.octoflow.schedule.Scheduler;
 
 /**
  * The operations on a deployed flow that JMX and the REST API share: launch, unlock, pause, resume, state. Each
@@ -128,7 +132,7 @@ public final class FlowOperations implements FlowControl {
 
     @Override
     public String launch(String flowPath, Object input, String trigger) {
-        Launcher.Launch launch = launcher.launch(require(flowPath), input, trigger, null, null);
+        Launcher.Launch launch = launcher.launch(require(flowPath), input, Trigger.of(trigger), null, null);
         if (!launch.admitted()) {
             throw new IllegalStateException(launch.refusal());
         }

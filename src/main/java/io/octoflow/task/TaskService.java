@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
 import io.octoflow.history.Execution;
@@ -20,8 +21,9 @@ import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.FlowDirectory;
-import io.octoflow.service.Launcher;
-import io.octoflow.service.Scheduler;
+import io.octoflow.launch.Launcher;
+import io.octoflow.schedule.Scheduler;
+import io.octoflow.trigger.TriggerSource;
 
 /**
  * rego's tasks on Octoflow's engine: each task is a flow with one {@code k8s_job} step, deployed like a flow file
@@ -31,13 +33,14 @@ import io.octoflow.service.Scheduler;
  *
  * <p>Errors: {@link IllegalArgumentException} for a bad definition, {@link NoSuchElementException} for an unknown
  * task or execution, {@link IllegalStateException} for a task that cannot run now.
+ * <p>A trigger source: its start deploys the stored tasks and launches the one-time tasks due ({@link Trigger#TASK});
+ * periodic tasks fire through their schedules.
  */
-public final class TaskService {
+public final class TaskService implements TriggerSource {
 
     private static final Logger LOG = LogManager.getLogger(TaskService.class);
     private static final java.util.regex.Pattern NAMESPACE =
             java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    static final String TRIGGER = "task";
 
     private final TaskRepository store;
     private final TaskFlows flows;
@@ -56,7 +59,13 @@ public final class TaskService {
         this.history = history;
     }
 
+    @Override
+    public String name() {
+        return "tasks";
+    }
+
     /** Deploys every stored task (their files are rewritten from the database) and runs the one-time tasks due. */
+    @Override
     public synchronized void start() {
         for (Task task : store.live()) {
             try {
@@ -68,6 +77,11 @@ public final class TaskService {
                 LOG.warn("task {}: cannot deploy: {}", task.id(), e.getMessage());
             }
         }
+    }
+
+    /** Nothing to stop: periodic tasks fire through the scheduler, which stops itself. */
+    @Override
+    public void stop() {
     }
 
     public synchronized Task create(TaskInput input) {
@@ -307,7 +321,7 @@ public final class TaskService {
         if (flow == null) {
             throw new IllegalStateException("task " + task.id() + " has no deployed flow");
         }
-        Launcher.Launch launch = launcher.launch(flow, null, TRIGGER, null, null);
+        Launcher.Launch launch = launcher.launch(flow, null, Trigger.TASK, null, null);
         if (!launch.admitted()) {
             throw new IllegalStateException("task " + task.id() + ": " + launch.refusal());
         }

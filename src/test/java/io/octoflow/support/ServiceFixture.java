@@ -14,7 +14,7 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.octoflow.service.OctoflowService;
+import io.octoflow.app.OctoflowService;
 
 /**
  * A real Octoflow service on a temporary installation ({@link FlowFixture}), its API on a free port with a known

@@ -8,8 +8,10 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import io.octoflow.secret.SecretReader;
+
 /** Reads the keys of a Kubernetes Secret through the shared client, base64-decoded. */
-public final class KubernetesSecrets {
+public final class KubernetesSecrets implements SecretReader {
 
     private final KubernetesAccess access;
 
@@ -21,6 +23,7 @@ public final class KubernetesSecrets {
      * The decoded keys of Secret {@code name} in {@code namespace} (null: {@link KubernetesAccess#namespace()}).
      * Errors name the Secret, never a value.
      */
+    @Override
     public Map<String, String> read(String namespace, String name) {
         String ns = namespace != null ? namespace : access.namespace();
         Secret secret;

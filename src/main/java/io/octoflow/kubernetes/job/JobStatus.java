@@ -26,8 +26,4 @@ public enum JobStatus {
     public int code() {
         return code;
     }
-
-    public boolean isFinal() {
-        return code >= 400;
-    }
 }

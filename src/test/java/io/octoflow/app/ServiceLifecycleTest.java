@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +28,7 @@ import io.octoflow.database.Database;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.history.JdbcExecutionRepository;
 import io.octoflow.lock.FileLockStore;
+import io.octoflow.schedule.Autostart;
 import io.octoflow.support.FlowFixture.LogCapture;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.ServiceFixture.Response;
@@ -225,7 +226,7 @@ class ServiceLifecycleTest {
                       - path: other.yml
                         cron: "30 5 * * 1"
                     """);
-            try (LogCapture log = new LogCapture(OctoflowService.class.getName())) {
+            try (LogCapture log = new LogCapture(Autostart.class.getName())) {
                 service.start();
                 assertThat(log.text()).contains("'plain.yml' has no schedule", "'missing.yml' is not a valid flow");
             }

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,13 +20,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
-import io.octoflow.kubernetes.LoopSpec.InvalidLoopException;
+import io.octoflow.resource.LoopSpec.InvalidLoopException;
+import io.octoflow.launch.Launcher;
 import io.octoflow.secret.Masker;
 
 /**
  * Runs the miniloops {@code Loop} resources of the namespace: one Camel route per loop,
- * {@code loop-<namespace>-<name>}, fired by a timer at a fixed rate, whose processor ({@link LoopExecution}) POSTs
- * the script. A change of script, endpoint or imports is picked up by the next run; a change of {@code every}
+ * {@code loop-<namespace>-<name>}, fired by a timer at a fixed rate, whose processor ({@link LoopExecution})
+ * launches each POST of the script through the {@link Launcher}, as flows are launched. A change of script, endpoint or imports is picked up by the next run; a change of {@code every}
  * replaces the route. A spec that does not validate is reported (status and one log line) and the previous
  * version, if any, keeps running, as with flow files.
  */
@@ -38,6 +39,7 @@ public final class LoopRunner implements AutoCloseable {
     private final String namespace;
     private final CamelContext camel;
     private final Masker masker;
+    private final Launcher launcher;
     private final LoopMetrics metrics;
     private final Duration resync;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -50,11 +52,12 @@ public final class LoopRunner implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> informer;
 
     public LoopRunner(KubernetesClient client, String namespace, CamelContext camel, Masker masker,
-            LoopMetrics metrics, Duration resync) {
+            Launcher launcher, LoopMetrics metrics, Duration resync) {
         this.client = client;
         this.namespace = namespace;
         this.camel = camel;
         this.masker = masker;
+        this.launcher = launcher;
         this.metrics = metrics;
         this.resync = resync;
     }
@@ -120,7 +123,7 @@ public final class LoopRunner implements AutoCloseable {
                     loops.remove(name); // gone, whatever happens next: the status must not say deployed
                     stop(current);
                 }
-                LoopExecution execution = new LoopExecution(client, http, masker,
+                LoopExecution execution = new LoopExecution(client, http, masker, launcher,
                         metrics.of(spec.namespace(), spec.name()), spec);
                 camel.addRoutes(route(spec, execution));
                 loops.put(name, execution);
@@ -139,7 +142,8 @@ public final class LoopRunner implements AutoCloseable {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                // the timer's single thread runs the POST itself: two runs of one loop never overlap
+                // the timer's single thread waits for each run: two runs of one loop never overlap (the lock
+                // says so too)
                 from("timer:" + spec.routeId() + "?fixedRate=true&delay=" + period + "&period=" + period)
                         .routeId(spec.routeId())
                         .process(execution).id(spec.routeId() + ":post");

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

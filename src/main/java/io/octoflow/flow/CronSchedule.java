@@ -1,4 +1,4 @@
-package io.octoflow.schedule;
+package io.octoflow.flow;
 
 import java.text.ParseException;
 import java.util.regex.Matcher;

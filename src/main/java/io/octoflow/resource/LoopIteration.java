@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -9,32 +9,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import io.octoflow.execution.LaunchRequest;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
+import io.octoflow.launch.LaunchTarget;
 import io.octoflow.secret.Masker;
 
 /**
- * One loop's runs, as the processor of its route: read the imported Secrets (each run, so rotations apply), put
- * their keys before the script as WarpScript variables, POST it, then count the run and write the Loop's status.
- * The route's timer is its only caller, one run at a time.
+ * One iteration of a Loop as the launcher runs it (its lock, history row with trigger {@code loop}, metrics): read
+ * the imported Secrets (each run, so rotations apply), put their keys before the script as WarpScript variables,
+ * POST it. The history names it {@code loop:<namespace>/<name>}.
  * <p>
  * Secret values are registered with the masker before anything else happens, and every error text goes through
  * it: a Warp 10 error quoting the failing line (which may be a variable line) shows {@code ***}.
  */
-final class LoopExecution implements Processor {
+final class LoopIteration implements LaunchTarget {
 
-    private static final Logger LOG = LogManager.getLogger(LoopExecution.class);
     /** A run never lasts longer than this, whatever {@code every} is. */
     private static final Duration MAX_RUN = Duration.ofMinutes(10);
     private static final int MAX_ERROR_CHARS = 500;
@@ -42,68 +40,51 @@ final class LoopExecution implements Processor {
     private final KubernetesClient client;
     private final HttpClient http;
     private final Masker masker;
-    private final LoopMetrics.Series metrics;
-    private final AtomicReference<LoopSpec> spec;
-    private long lastStartNanos;
-    private volatile boolean removed;
+    private final LoopSpec loop;
 
-    LoopExecution(KubernetesClient client, HttpClient http, Masker masker, LoopMetrics.Series metrics, LoopSpec spec) {
+    LoopIteration(KubernetesClient client, HttpClient http, Masker masker, LoopSpec loop) {
         this.client = client;
         this.http = http;
         this.masker = masker;
-        this.metrics = metrics;
-        this.spec = new AtomicReference<>(spec);
-    }
-
-    LoopSpec spec() {
-        return spec.get();
-    }
-
-    /** A new script, endpoint or secret list at the same interval: the next run uses it, the timer goes on. */
-    void update(LoopSpec next) {
-        spec.set(next);
-    }
-
-    /** The loop is gone: a run still finishing must not bring its metrics or status back. */
-    void removed() {
-        removed = true;
+        this.loop = loop;
     }
 
     @Override
-    public void process(Exchange exchange) {
-        LoopSpec loop = spec.get();
-        long now = System.nanoTime();
-        // java.util.Timer at a fixed rate fires the missed ticks in a burst after a slow run; like Go's ticker in
-        // miniloops, drop them instead
-        if (lastStartNanos != 0 && now - lastStartNanos < loop.every().toNanos() / 2) {
-            return;
-        }
-        lastStartNanos = now;
-        String error = run(loop);
-        long millis = (System.nanoTime() - now) / 1_000_000;
-        if (removed) {
-            return;
-        }
-        metrics.executed(millis, error == null);
-        if (error != null) {
-            LOG.warn("Loop {}/{}: execution failed after {} ms: {}", loop.namespace(), loop.name(), millis, error);
-        } else {
-            LOG.debug("Loop {}/{}: executed in {} ms", loop.namespace(), loop.name(), millis);
-        }
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("deployed", true);
-        status.put("lastExecution", Instant.now().toString());
-        status.put("lastExecutionSuccess", error == null);
-        status.put("lastError", error);
-        try {
-            CustomResources.patchStatus(client, CustomResources.LOOP, loop.namespace(), loop.name(), status);
-        } catch (KubernetesClientException e) {
-            LOG.warn("Loop {}/{}: cannot write its status: {}", loop.namespace(), loop.name(), e.getMessage());
-        }
+    public String id() {
+        return "loop:" + loop.namespace() + "/" + loop.name();
     }
 
-    /** One run; null when it succeeded, else what went wrong (masked). */
-    private String run(LoopSpec loop) {
+    @Override
+    public String name() {
+        return loop.name();
+    }
+
+    @Override
+    public String concurrency() {
+        return "forbid"; // one POST of a loop at a time, as miniloops' ticker
+    }
+
+    @Override
+    public Duration defaultTimeout() {
+        return loop.every().compareTo(MAX_RUN) < 0 ? loop.every() : MAX_RUN;
+    }
+
+    @Override
+    public String describe() {
+        return "Loop " + loop.namespace() + "/" + loop.name();
+    }
+
+    @Override
+    public RunResult run(LaunchRequest request, Duration timeout) {
+        String error = post(timeout);
+        RunStatus status = error == null ? RunStatus.SUCCESS
+                : request.cancellation().isCancelled() ? request.cancellation().reason() : RunStatus.FAILED;
+        return new RunResult(request.jobId(), loop.name(), status, Map.of(), error, List.of(), request.started(),
+                Instant.now());
+    }
+
+    /** One POST; null when it succeeded, else what went wrong (masked). */
+    private String post(Duration timeout) {
         try {
             Map<String, String> variables = new LinkedHashMap<>();
             variables.put("LOOP_NAME", loop.name());
@@ -128,7 +109,6 @@ final class LoopExecution implements Processor {
                 }
             }
             String body = WarpScript.build(variables, loop.script());
-            Duration timeout = loop.every().compareTo(MAX_RUN) < 0 ? loop.every() : MAX_RUN;
             HttpRequest request = HttpRequest.newBuilder(loop.endpoint()).timeout(timeout)
                     .header("Content-Type", "text/plain; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();

@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.launch;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +18,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -25,6 +26,7 @@ import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.lock.LockIdempotentRepository;
 import io.octoflow.lock.LockStore;
@@ -32,20 +34,21 @@ import io.octoflow.logging.RunContext;
 import io.octoflow.metrics.FlowMetrics;
 
 /**
- * Starts runs, whoever asks (schedule, API, command line), the same way: through the route
- * {@code octoflow-launch}, whose idempotent consumer keyed by the flow's path (its id) is the lock (eager add, removed on
- * failure, released by confirm when the run ends; see {@link LockIdempotentRepository}). A launch is admitted or
- * refused at once; the run itself goes on in the background and is recorded from start to end.
+ * Starts runs, whoever asks (a schedule, the API, JMX, a task, a Loop resource), the same way: through the route
+ * {@code octoflow-launch}, whose idempotent consumer keyed by the target's id (a flow's path) is the lock (eager
+ * add, removed on failure, released by confirm when the run ends; see {@link LockIdempotentRepository}). A launch is
+ * admitted or refused at once; the run itself goes on in the background and is recorded from start to end, with
+ * the {@link Trigger} that asked for it.
  */
 public final class Launcher extends RouteBuilder {
 
     private static final Logger LOG = LogManager.getLogger(Launcher.class);
-    static final String LAUNCH = "octoflow.pendingLaunch";
+    private static final String LAUNCH = "octoflow.pendingLaunch";
     /** The lock key: the flow's id (its path), so flows sharing a name lock apart. */
-    static final String FLOW_ID = "octoflow.flowId";
+    private static final String FLOW_ID = "octoflow.flowId";
     private static final String RESULT = "octoflow.runResult";
     /** The lock's owner: the run's execution id (see {@link LockIdempotentRepository}). */
-    static final String EXECUTION_ID = "octoflow.executionId";
+    public static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
     private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
     private static final Duration QUEUE_POLL = Duration.ofMillis(20);
@@ -62,7 +65,7 @@ public final class Launcher extends RouteBuilder {
     public record Launch(String executionId, boolean admitted, String refusal, CompletableFuture<RunResult> done) {
     }
 
-    private record Pending(FlowDefinition flow, LaunchRequest request, String trigger, Instant scheduledAt,
+    private record Pending(LaunchTarget target, LaunchRequest request, Trigger trigger, Instant scheduledAt,
             Duration timeout, CompletableFuture<Boolean> admission, CompletableFuture<RunResult> done) {
     }
 
@@ -97,26 +100,33 @@ public final class Launcher extends RouteBuilder {
     /**
      * Launches {@code flow}: returns once the run is admitted (lock taken, row recorded) or refused (locked).
      * A scheduled fire that finds the flow locked is recorded as skipped.
+     *
+     * @param timeoutSeconds null: the flow's {@code timeout_seconds}, else FLOW_TIMEOUT_SECONDS
      */
-    public Launch launch(FlowDefinition flow, Object input, String trigger, Instant scheduledAt, Long timeoutSeconds) {
+    public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Instant scheduledAt, Long timeoutSeconds) {
+        return launch(new FlowTarget(flow, engine), input, trigger, scheduledAt,
+                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null);
+    }
+
+    /** Launches anything the launcher can run (see {@link LaunchTarget}); {@code timeout} null: its default. */
+    public Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout) {
         String id = UUID.randomUUID().toString();
         if (!accepting) {
             return new Launch(id, false, "Octoflow is shutting down", CompletableFuture.completedFuture(null));
         }
         // the payload is the flow's __input__ only, as on the spooler
         LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of());
-        long seconds = timeoutSeconds != null ? timeoutSeconds
-                : flow.timeoutSeconds() != null ? flow.timeoutSeconds() : engine.config().flowTimeoutSeconds();
-        Pending pending = new Pending(flow, request, trigger, scheduledAt, Duration.ofSeconds(seconds),
-                new CompletableFuture<>(), new CompletableFuture<>());
-        if (flow.concurrency().equals("queue")) {
+        Pending pending = new Pending(target, request, trigger, scheduledAt,
+                timeout != null ? timeout : target.defaultTimeout(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        if (target.concurrency().equals("queue")) {
             launches.execute(() -> queued(pending));
         } else {
             Exchange exchange = new DefaultExchange(engine.camelContext());
-            exchange.setProperty(FLOW_ID, flow.id());
+            exchange.setProperty(FLOW_ID, target.id());
             exchange.setProperty(EXECUTION_ID, id);
             exchange.setProperty(LAUNCH, pending);
-            String endpoint = flow.concurrency().equals("allow") ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
+            String endpoint = target.concurrency().equals("allow") ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
             launches.execute(() -> {
                 Exchange result = producer().send(endpoint, exchange);
                 if (result.getException() != null) {
@@ -137,20 +147,19 @@ public final class Launcher extends RouteBuilder {
         } catch (ExecutionException | TimeoutException e) {
             admitted = false;
         }
-        return new Launch(id, admitted, admitted ? null : "flow '" + flow.name() + "' (" + flow.path()
-                + ") is already running (locked)",
+        return new Launch(id, admitted, admitted ? null : target.describe() + " is already running (locked)",
                 pending.done);
     }
 
     /** concurrency: queue — wait for the lock instead of refusing, up to the run's timeout. */
     private void queued(Pending pending) {
-        String key = pending.flow.id();
+        String key = pending.target.id();
         long deadline = System.nanoTime() + pending.timeout.toNanos();
         pending.admission.complete(true);
         try {
             while (!locks.take(key, pending.request.jobId())) {
                 if (System.nanoTime() > deadline || !accepting) {
-                    recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
+                    recorder.skipped(pending.request.jobId(), pending.target, pending.trigger, pending.scheduledAt,
                             FlowMetrics.SkipReason.QUEUE_TIMEOUT, "waited for the lock until the timeout");
                     pending.done.complete(null);
                     return;
@@ -159,7 +168,7 @@ public final class Launcher extends RouteBuilder {
             }
             // the run starts now, not when it was asked for: start time and __timestamp__ say so
             LaunchRequest waited = pending.request;
-            Pending now = new Pending(pending.flow, new LaunchRequest(waited.jobId(), Instant.now(), waited.input(),
+            Pending now = new Pending(pending.target, new LaunchRequest(waited.jobId(), Instant.now(), waited.input(),
                     waited.initialData()), pending.trigger, pending.scheduledAt, pending.timeout, pending.admission,
                     pending.done);
             RunResult result;
@@ -186,17 +195,20 @@ public final class Launcher extends RouteBuilder {
     private RunResult runNow(Pending pending) {
         LaunchRequest request = pending.request;
         running.put(request.jobId(), request);
-        boolean logContext = RunContext.enter(pending.flow.name(), request.jobId());
+        LaunchTarget target = pending.target;
+        boolean logContext = RunContext.enter(target.name(), request.jobId());
         try {
-            recorder.started(request.jobId(), pending.flow, pending.trigger, pending.scheduledAt, request.started(),
+            recorder.started(request.jobId(), target, pending.trigger, pending.scheduledAt, request.started(),
                     request.input());
-            RunResult result = engine.run(pending.flow, request, pending.timeout);
-            recorder.finished(pending.flow, result);
-            LOG.info("flow '{}' ({}) {} in {} ms (execution {}, {})", result.flowName(), pending.flow.path(),
-                    result.status().label(), result.durationMillis(), result.jobId(), pending.trigger);
+            RunResult result = target.run(request, pending.timeout);
+            recorder.finished(target, result);
+            // a Loop may run every second and logs its own failures: its every run at INFO would flood the log
+            LOG.log(pending.trigger == Trigger.LOOP ? Level.DEBUG : Level.INFO, "{} {} in {} ms (execution {}, {})",
+                    target.describe(), result.status().label(), result.durationMillis(), result.jobId(),
+                    pending.trigger.label());
             return result;
         } catch (RuntimeException e) {
-            LOG.error("flow '{}': the run could not be recorded: {}", pending.flow.name(), e.getMessage());
+            LOG.error("{}: the run could not be recorded: {}", target.describe(), e.getMessage());
             throw e;
         } finally {
             running.remove(request.jobId());
@@ -208,11 +220,10 @@ public final class Launcher extends RouteBuilder {
 
     private void refuse(Exchange exchange) {
         Pending pending = exchange.getProperty(LAUNCH, Pending.class);
-        if ("schedule".equals(pending.trigger)) {
-            recorder.skipped(pending.request.jobId(), pending.flow, pending.trigger, pending.scheduledAt,
+        if (pending.trigger == Trigger.SCHEDULE) {
+            recorder.skipped(pending.request.jobId(), pending.target, pending.trigger, pending.scheduledAt,
                     FlowMetrics.SkipReason.LOCKED, "the previous run of the flow was still going (locked)");
-            LOG.info("flow '{}' ({}): scheduled fire skipped, the flow is locked", pending.flow.name(),
-                    pending.flow.path());
+            LOG.info("{}: scheduled fire skipped, the flow is locked", pending.target.describe());
         }
         pending.admission.complete(false);
         pending.done.complete(null);
@@ -269,5 +280,34 @@ public final class Launcher extends RouteBuilder {
             producer = camel.createProducerTemplate();
         }
         return producer;
+    }
+
+    /** A deployed flow, run by the engine; its id (its path) is the lock key. */
+    private record FlowTarget(FlowDefinition flow, FlowEngine engine) implements LaunchTarget {
+        @Override
+        public String id() {
+            return flow.id();
+        }
+
+        @Override
+        public String name() {
+            return flow.name();
+        }
+
+        @Override
+        public String concurrency() {
+            return flow.concurrency();
+        }
+
+        @Override
+        public Duration defaultTimeout() {
+            return Duration.ofSeconds(flow.timeoutSeconds() != null ? flow.timeoutSeconds()
+                    : engine.config().flowTimeoutSeconds());
+        }
+
+        @Override
+        public RunResult run(LaunchRequest request, Duration timeout) {
+            return engine.run(flow, request, timeout);
+        }
     }
 }

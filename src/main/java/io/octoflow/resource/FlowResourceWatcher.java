@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.ExecutionRecorder;
+import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.service.FlowDirectory;
 
 /**
@@ -68,11 +68,11 @@ public final class FlowResourceWatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public FlowResourceWatcher(KubernetesClient client, String namespace, java.nio.file.Path dataPath,
-            FlowDirectory directory, ExecutionRecorder recorder, Duration resync) {
+            FlowDirectory directory, ExecutionRepository store, ExecutionRecorder recorder, Duration resync) {
         this.client = client;
         this.namespace = namespace;
         this.directory = directory;
-        this.store = recorder.store();
+        this.store = store;
         this.files = new FlowResourceFiles(dataPath);
         this.resync = resync;
         directory.addEvents(new Verdicts());

@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.schedule;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,17 +20,21 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.quartz.CronExpression;
 
+import io.octoflow.execution.Trigger;
+import io.octoflow.flow.CronSchedule;
 import io.octoflow.flow.FlowDefinition;
-import io.octoflow.history.ExecutionRepository;
+import io.octoflow.launch.Launcher;
 import io.octoflow.metrics.FlowMetrics;
-import io.octoflow.schedule.CronSchedule;
+import io.octoflow.trigger.TriggerSource;
 
 /**
  * One camel-quartz route per schedule entry ({@code schedule-<id>}): cron triggers in TIMEZONE, or simple
  * triggers repeating every N seconds at a fixed rate (Quartz computes each fire from the start time, so the
- * interval does not drift). A fire hands the flow to the {@link Launcher} and returns at once.
+ * interval does not drift). A fire hands the flow to the {@link Launcher} ({@link Trigger#SCHEDULE}) and returns
+ * at once. As a trigger source, its start runs the fires missed while Octoflow was down, its stop halts every
+ * trigger at once.
  */
-public final class Scheduler {
+public final class Scheduler implements TriggerSource {
 
     private static final Logger LOG = LogManager.getLogger(Scheduler.class);
 
@@ -39,11 +43,13 @@ public final class Scheduler {
     private final ZoneId timezone;
     /** The deployed flow of a path (flows are identified by path). */
     private final Function<String, FlowDefinition> flows;
+    /** When the flow at a path last had a scheduled run recorded (the history), for the catch-up at start. */
+    private final Function<String, Optional<Instant>> lastScheduledFire;
     private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
     /** Every_seconds entries whose first fire comes one interval after they are added (the spooler's way). */
     private final Set<String> firstFireAfterInterval = ConcurrentHashMap.newKeySet();
     /** The newest run each entry launched (spooler API's last_job_id); kept in memory, as the spooler does. */
-    private final Map<String, String> lastJobIds = new ConcurrentHashMap<>();
+    private final Map<String, String> lastExecutionIds = new ConcurrentHashMap<>();
     /**
      * Paths of the flows whose fires are skipped (their triggers keep running, so the next fire time stays
      * meaningful).
@@ -54,12 +60,37 @@ public final class Scheduler {
     private volatile org.quartz.Scheduler quartz;
 
     public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
-            FlowMetrics metrics) {
+            Function<String, Optional<Instant>> lastScheduledFire, FlowMetrics metrics) {
         this.camel = camel;
         this.launcher = launcher;
         this.timezone = timezone;
         this.flows = flows;
+        this.lastScheduledFire = lastScheduledFire;
         this.metrics = metrics;
+    }
+
+    @Override
+    public String name() {
+        return "schedules";
+    }
+
+    /** Runs once each schedule whose fire was missed while Octoflow was down; the triggers already run. */
+    @Override
+    public void start() {
+        catchUp();
+    }
+
+    /** Stops every trigger at once, then their routes; a fire being handed to the launcher completes. */
+    @Override
+    public void stop() {
+        try {
+            stopFiring();
+            for (ScheduleEntry entry : entries()) {
+                camel.getRouteController().stopRoute(routeId(entry.id()));
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the schedules: {}", e.getMessage());
+        }
     }
 
     public static ScheduleEntry entry(String id, FlowDefinition flow, String source, String cron, Long everySeconds,
@@ -174,19 +205,19 @@ public final class Scheduler {
             LOG.warn("schedule {}: flow {} is not loaded; fire ignored", entry.id(), entry.path());
             return;
         }
-        Launcher.Launch launch = launcher.launch(flow, null, "schedule", scheduled, entry.timeoutSeconds());
+        Launcher.Launch launch = launcher.launch(flow, null, Trigger.SCHEDULE, scheduled, entry.timeoutSeconds());
         if (launch.admitted()) {
-            lastJobIds.put(entry.id(), launch.executionId());
+            lastExecutionIds.put(entry.id(), launch.executionId());
         }
     }
 
     /** The id of the newest run this entry launched since Octoflow started, if any. */
-    public Optional<String> lastJobId(String entryId) {
-        return Optional.ofNullable(lastJobIds.get(entryId));
+    public Optional<String> lastExecutionId(String entryId) {
+        return Optional.ofNullable(lastExecutionIds.get(entryId));
     }
 
     /** Stops every trigger at once (stopping a thousand schedule routes one by one takes seconds). */
-    public void stopFiring() throws Exception {
+    private void stopFiring() throws Exception {
         quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
         if (quartz != null && quartz.isStarted()) {
             quartz.standby();
@@ -277,13 +308,13 @@ public final class Scheduler {
      * After downtime: a schedule whose fire fell between the last recorded scheduled run and now runs once (not
      * once per missed fire).
      */
-    public void catchUp(ExecutionRepository store) {
+    private void catchUp() {
         Instant now = Instant.now();
         for (ScheduleEntry entry : entries()) {
             if (paused.contains(entry.path())) {
                 continue;
             }
-            Optional<Instant> last = store.lastScheduledFire(entry.path());
+            Optional<Instant> last = lastScheduledFire.apply(entry.path());
             if (last.isEmpty()) {
                 continue;
             }
@@ -297,7 +328,7 @@ public final class Scheduler {
         }
     }
 
-    static String routeId(String entryId) {
+    private static String routeId(String entryId) {
         return "schedule-" + entryId;
     }
 }

@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.launch;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.octoflow.execution.RunResult;
-import io.octoflow.flow.FlowDefinition;
+import io.octoflow.execution.Trigger;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.metrics.FlowMetrics;
@@ -55,31 +55,27 @@ public final class ExecutionRecorder {
         }
     }
 
-    public ExecutionRepository store() {
-        return store;
-    }
-
-    public void started(String id, FlowDefinition flow, String trigger, Instant scheduledAt, Instant startedAt,
+    void started(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant startedAt,
             Object input) {
-        store.started(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, startedAt, null, "running",
-                null, toJson(input), null, List.of()));
-        metrics.started(flow.name(), flow.path(), trigger, scheduledAt, startedAt);
+        store.started(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, startedAt,
+                null, "running", null, toJson(input), null, List.of()));
+        metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
     }
 
-    public void finished(FlowDefinition flow, RunResult result) {
+    void finished(LaunchTarget target, RunResult result) {
         store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
                 toJson(result.data()), result.steps());
-        metrics.finished(flow.name(), flow.path(), result);
-        recorded(flow.path());
+        metrics.finished(target.name(), target.id(), result);
+        recorded(target.id());
     }
 
-    public void skipped(String id, FlowDefinition flow, String trigger, Instant scheduledAt, SkipReason reason,
+    void skipped(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, SkipReason reason,
             String why) {
         Instant now = Instant.now();
-        store.record(new Execution(id, flow.name(), flow.path(), trigger, scheduledAt, now, now, "skipped", why,
-                null, null, List.of()));
-        metrics.skipped(flow.name(), flow.path(), reason);
-        recorded(flow.path());
+        store.record(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, now, now,
+                "skipped", why, null, null, List.of()));
+        metrics.skipped(target.name(), target.id(), reason);
+        recorded(target.id());
     }
 
     private String toJson(Object value) {

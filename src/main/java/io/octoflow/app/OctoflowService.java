@@ -1,15 +1,20 @@
-package io.octoflow.service;
+package io.octoflow.app;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.ManagementMBeansLevel;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.config.Configurator;
 
 import io.octoflow.api.ApiRoutes;
+import io.octoflow.api.ApiServer;
+import io.octoflow.api.ApiToken;
 import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.engine.FlowEngine;
@@ -21,22 +26,32 @@ import io.octoflow.history.JdbcExecutionRepository;
 import io.octoflow.history.JdbcPausedFlowStore;
 import io.octoflow.history.PausedFlowStore;
 import io.octoflow.jmx.FlowMBeans;
-import io.octoflow.kubernetes.KubernetesWatch;
 import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.launch.ExecutionRecorder;
+import io.octoflow.launch.HistoryUpkeep;
+import io.octoflow.launch.Launcher;
 import io.octoflow.lock.FileLockStore;
 import io.octoflow.lock.LockStore;
+import io.octoflow.resource.KubernetesWatch;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
 import io.octoflow.route.OctoflowCamelContext;
+import io.octoflow.schedule.Autostart;
+import io.octoflow.schedule.Scheduler;
+import io.octoflow.service.Deployment;
+import io.octoflow.service.DirectorySource;
+import io.octoflow.service.FlowDirectory;
+import io.octoflow.service.FlowOperations;
 import io.octoflow.task.TaskFlows;
 import io.octoflow.task.TaskService;
 import io.octoflow.task.JdbcTaskRepository;
-import io.octoflow.watch.DirectoryWatcher;
+import io.octoflow.trigger.TriggerSource;
 
 /**
- * The long-lived service: the engine with every flow of FLOWS_PATH deployed and watched, Quartz schedules, the
- * file locks, the execution history and the REST API, in one Camel context. {@link #close()} stops the
- * triggers, lets running flows finish for up to 30 s, then aborts and records them.
+ * The composition root: builds the engine, the execution history, the locks, the launch path, the trigger sources
+ * and the REST API in one Camel context, and orders their start and stop. It holds no logic of its own; nothing
+ * but the command line (and tests) uses it. {@link #close()} stops the trigger sources, lets running flows finish
+ * for up to 30 s, then aborts and records them.
  */
 public final class OctoflowService implements AutoCloseable {
 
@@ -49,11 +64,11 @@ public final class OctoflowService implements AutoCloseable {
     private Database database;
     private ExecutionRepository store;
     private PausedFlowStore paused;
+    private HistoryUpkeep history;
     private LockStore locks;
     private Launcher launcher;
     private Scheduler scheduler;
     private FlowDirectory directory;
-    private DirectoryWatcher watcher;
     private ApiToken token;
     private ApiServer apiServer;
     private Metrics metrics;
@@ -61,7 +76,8 @@ public final class OctoflowService implements AutoCloseable {
     private FlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
-    private KubernetesWatch kubernetes;
+    /** Started in this order, stopped in the reverse one. */
+    private final List<TriggerSource> sources = new ArrayList<>();
     private Duration shutdownGrace = SHUTDOWN_GRACE;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -71,20 +87,11 @@ public final class OctoflowService implements AutoCloseable {
     }
 
     public synchronized void start() throws Exception {
-        org.apache.logging.log4j.core.config.Configurator.setRootLevel(
-                org.apache.logging.log4j.Level.toLevel(config.logLevel(), org.apache.logging.log4j.Level.INFO));
+        Configurator.setRootLevel(Level.toLevel(config.logLevel(), Level.INFO));
         Files.createDirectories(config.dataPath());
         Files.createDirectories(config.lockPath());
         token = ApiToken.resolve(config.apiToken(), config.dataPath());
-
-        camel = new OctoflowCamelContext();
-        camel.getCamelContextExtension().setName("octoflow");
-        // processor MBeans cost about 1 MiB per flow: thousands of flows want RoutesOnly
-        var agent = camel.getManagementStrategy().getManagementAgent();
-        if (agent != null) {
-            agent.setMBeansLevel(org.apache.camel.ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
-        }
-        camel.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
+        camel = camelContext();
         metrics = new Metrics(camel);
         engine = new FlowEngine(config, camel, new KubernetesAccess(config));
         // the service's own secrets join the flows' in the masker, which every log line goes through
@@ -98,17 +105,8 @@ public final class OctoflowService implements AutoCloseable {
         store = new JdbcExecutionRepository(database, JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES,
                 config.historyMaxStepsPerRun());
         paused = new JdbcPausedFlowStore(database);
-        int aborted = store.markRunningAborted("Octoflow stopped while the run was going");
-        if (aborted > 0) {
-            LOG.warn("{} run(s) left running by a previous process marked aborted", aborted);
-        }
-        int purged = store.purgeOlderThan(config.historyRetentionDays());
-        if (purged > 0) {
-            LOG.info("{} execution(s) older than {} days purged", purged, config.historyRetentionDays());
-        }
-        store.lastSuccesses().forEach(last -> metrics.flows().lastSuccess(last.flowName(),
-                last.flowPath() != null ? last.flowPath() : last.flowName(), last.ended()));
-
+        history = new HistoryUpkeep(store, config.historyRetentionDays());
+        history.atStart(metrics.flows());
         locks = new FileLockStore(config.lockPath());
         locks.open(); // removes the lock files a killed process left, one log line each
         metrics.flows().locksHeld(locks::count);
@@ -124,31 +122,48 @@ public final class OctoflowService implements AutoCloseable {
         launcher = new Launcher(engine, locks, recorder, 16);
         camel.addRoutes(launcher);
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
-                metrics.flows());
+                store::lastScheduledFire, metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
         operations = new FlowOperations(directory, scheduler, launcher, locks, store, paused);
         mbeans = new FlowMBeans(operations, config.timezone());
-        operations.restorePaused();
-        directory.loadAll();
-        operations.adoptPausedNames();
-        autostart();
         tasks = new TaskService(new JdbcTaskRepository(database), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
-        tasks.start();
-        scheduler.catchUp(store);
+
+        operations.restorePaused(); // before the first fire
+        start(new DirectorySource(config.flowsPath(), directory));
+        operations.adoptPausedNames();
+        Autostart.addSchedules(config.configFile(), path -> directory.byPath(path).map(Deployment::flow),
+                scheduler);
+        start(tasks);
+        start(scheduler); // the fires missed while down, once every schedule is known
 
         camel.addRoutes(new ApiRoutes(this));
         camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
-        camel.addRoutes(historyPurge());
-
-        watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
-        watcher.start();
-        if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources as timer routes
-            kubernetes = KubernetesWatch.start(engine, directory, recorder, metrics.registry());
+        camel.addRoutes(history);
+        if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops
+            start(new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel, engine.masker(),
+                    directory, store, recorder, launcher, metrics.registry()));
         }
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    private CamelContext camelContext() {
+        CamelContext context = new OctoflowCamelContext();
+        context.getCamelContextExtension().setName("octoflow");
+        // processor MBeans cost about 1 MiB per flow: thousands of flows want RoutesOnly
+        var agent = context.getManagementStrategy().getManagementAgent();
+        if (agent != null) {
+            agent.setMBeansLevel(ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
+        }
+        context.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
+        return context;
+    }
+
+    private void start(TriggerSource source) throws Exception {
+        source.start();
+        sources.add(source);
     }
 
     /** What the flows directory deploys shows in the metrics and as MBeans. */
@@ -175,54 +190,7 @@ public final class OctoflowService implements AutoCloseable {
         }
     }
 
-    private void autostart() {
-        try {
-            for (Autostart entry : Autostart.read(config.configFile())) {
-                directory.byPath(entry.path()).map(Deployment::flow).ifPresentOrElse(flow -> {
-                    String cron = entry.cron() != null || entry.everySeconds() != null ? entry.cron() : flow.cron();
-                    Long every = entry.cron() != null || entry.everySeconds() != null ? entry.everySeconds()
-                            : flow.everySeconds();
-                    if (cron == null && every == null) {
-                        LOG.warn("{}: autostart '{}' has no schedule (no cron or every_seconds); only scheduled"
-                                + " flows are added", config.configFile(), entry.path());
-                        return;
-                    }
-                    if (entry.cron() == null && entry.everySeconds() == null) {
-                        return; // the flow's own schedule is already running
-                    }
-                    try {
-                        // as on the spooler, an every_seconds entry first runs one interval after the start
-                        scheduler.addFiringAfterOneInterval(Scheduler.entry(UUID.randomUUID().toString(), flow,
-                                "config", cron, every, entry.timeoutSeconds()));
-                    } catch (Exception e) {
-                        LOG.warn("{}: autostart '{}': {}", config.configFile(), entry.path(), e.getMessage());
-                    }
-                }, () -> LOG.warn("{}: autostart '{}' is not a valid flow in FLOWS_PATH", config.configFile(),
-                        entry.path()));
-            }
-        } catch (Exception e) {
-            LOG.warn("CONFIG_FILE {} ignored: {}", config.configFile(), e.getMessage());
-        }
-    }
-
-    /** A long-lived service purges old runs every hour, not only at start. */
-    private org.apache.camel.builder.RouteBuilder historyPurge() {
-        return new org.apache.camel.builder.RouteBuilder() {
-            @Override
-            public void configure() {
-                from("timer:octoflow-history-purge?delay=3600000&period=3600000").routeId("octoflow-history-purge")
-                        .process(exchange -> {
-                            int purged = store.purgeOlderThan(config.historyRetentionDays());
-                            if (purged > 0) {
-                                LOG.info("{} execution(s) older than {} days purged", purged,
-                                        config.historyRetentionDays());
-                            }
-                        }).id("octoflow-history-purge:purge");
-            }
-        };
-    }
-
-    /** Stops triggers, lets running flows finish (up to 30 s), aborts the rest, releases every lock. */
+    /** Stops the trigger sources, lets running flows finish (up to 30 s), aborts the rest, releases every lock. */
     @Override
     public synchronized void close() {
         if (stopped || camel == null) {
@@ -231,41 +199,47 @@ public final class OctoflowService implements AutoCloseable {
         stopped = true;
         ready = false;
         LOG.info("Octoflow stopping");
-        if (kubernetes != null) {
-            kubernetes.close();
-        }
-        try {
-            if (watcher != null) {
-                watcher.close();
+        for (int i = sources.size() - 1; i >= 0; i--) {
+            try {
+                sources.get(i).stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the {}: {}", sources.get(i).name(), e.getMessage());
             }
-            scheduler.stopFiring();
-            for (ScheduleEntry entry : scheduler.entries()) {
-                camel.getRouteController().stopRoute(Scheduler.routeId(entry.id()));
+        }
+        if (launcher != null) {
+            launcher.shutdown(shutdownGrace);
+        }
+        if (apiServer != null) {
+            apiServer.stop();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+        if (locks != null) {
+            int released = locks.releaseAll();
+            if (released > 0) {
+                LOG.info("{} lock(s) released", released);
             }
-        } catch (Exception e) {
-            LOG.warn("stopping the schedules: {}", e.getMessage());
         }
-        launcher.shutdown(shutdownGrace);
-        apiServer.stop();
-        engine.close();
-        scheduler.shutdown();
-        int released = locks.releaseAll();
-        if (released > 0) {
-            LOG.info("{} lock(s) released", released);
+        if (history != null) {
+            history.atStop();
         }
-        try {
-            store.markRunningAborted("Octoflow stopped while the run was going");
-        } catch (RuntimeException e) {
-            // the database is gone: the next start marks these runs aborted; the rest of the stop goes on
-            LOG.warn("cannot mark running executions aborted: {}", e.getMessage());
+        if (database != null) {
+            database.close();
         }
-        database.close();
         if (mbeans != null) {
             mbeans.close();
         }
-        metrics.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         LOG.info("Octoflow stopped");
-        logs.close();
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     /** How long {@link #close()} lets running flows finish (30 s; tests shorten it). */
@@ -277,6 +251,8 @@ public final class OctoflowService implements AutoCloseable {
     public boolean ready() {
         return ready && database.ping();
     }
+
+    // The parts below are handed out for tests and, until it takes its dependencies explicitly, to the REST API.
 
     public OctoflowConfig config() {
         return config;
@@ -338,16 +314,10 @@ public final class OctoflowService implements AutoCloseable {
     /**
      * The deployed flow {@code reference} names: a path, or a name only one deployed flow has; null when none.
      *
-     * @throws AmbiguousFlowException when several deployed flows have that name
+     * @throws io.octoflow.service.AmbiguousFlowException when several deployed flows have that name
      */
     public FlowDefinition findFlow(String reference) {
         return directory.find(reference);
-    }
-
-    /** @deprecated flows are identified by path: {@link #findFlow(String)}, which this now is. */
-    @Deprecated
-    public FlowDefinition flowNamed(String name) {
-        return directory.find(name);
     }
 
     public List<Deployment> deployments() {

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +32,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.Execution;
+import io.octoflow.history.ExecutionQuery;
 import io.octoflow.support.FlowFixture.LogCapture;
 import io.octoflow.support.KubernetesMock;
 import io.octoflow.support.ServiceFixture;
@@ -195,6 +197,17 @@ class KubernetesWatchTest {
             assertThat(value(scrape, "miniloops_runner_execution_error_count" + series + "}")).isZero();
             assertThat(scrape).contains("miniloops_runner_execution_duration" + series + ",unit=\"ms\"}");
 
+            // each POST is a run of the launch path: a history row with trigger loop, the flow metrics, a lock
+            String loopId = "loop:" + NS + "/" + name;
+            List<Execution> history = service.service().store().list(ExecutionQuery.ofPath(loopId, null, 100));
+            assertThat(history).isNotEmpty().allSatisfy(run -> {
+                assertThat(run.trigger()).isEqualTo("loop");
+                assertThat(run.flowName()).isEqualTo(name);
+            });
+            assertThat(history).anySatisfy(run -> assertThat(run.status()).isEqualTo("success"));
+            assertThat(scrape.lines().filter(line -> line.startsWith("octoflow_flow_executions_total{")
+                    && line.contains("path=\"" + loopId + "\"") && line.contains("status=\"success\""))).hasSize(1);
+
             // changed: the next runs use the new endpoint and script
             Map<String, Object> changed = new LinkedHashMap<>(CustomResources.spec(loop));
             changed.put("endpoint", warp10.url("/exec2"));
@@ -211,6 +224,7 @@ class KubernetesWatchTest {
             await().during(Duration.ofMillis(2500)).atMost(WAIT)
                     .until(() -> warp10.requests("/exec2").size() == posts);
             assertThat(scrape()).doesNotContain("loop=\"" + name + "\"");
+            assertThat(service.service().locks().isHeld(loopId)).as("the last run released its lock").isFalse();
 
             String logs = runner.text() + runs.text();
             assertThat(logs).contains("Loop " + NS + "/" + name);
@@ -235,6 +249,8 @@ class KubernetesWatchTest {
             String series = "{loop=\"failing\",namespace=\"" + NS + "\"}";
             await().atMost(WAIT).until(() -> scrape().contains("miniloops_runner_execution_error_count" + series));
             assertThat(value(scrape(), "miniloops_runner_execution_error_count" + series)).isGreaterThanOrEqualTo(1);
+            assertThat(service.service().store().list(ExecutionQuery.ofPath("loop:" + NS + "/failing", "failed", 10)))
+                    .isNotEmpty().allSatisfy(run -> assertThat(run.error()).contains("HTTP 500"));
 
             // invalid: reported by field in the status and the log; the failing loop goes on
             resources(CustomResources.LOOP).resource(loop("invalid", null, "5x", null)).create();

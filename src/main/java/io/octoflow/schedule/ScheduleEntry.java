@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.schedule;
 
 /**
  * A flow on a schedule: from its own file ({@code cron}/{@code every_seconds}), from CONFIG_FILE's autostart, or

@@ -1,4 +1,4 @@
-package io.octoflow.kubernetes;
+package io.octoflow.resource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

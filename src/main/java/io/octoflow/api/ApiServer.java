@@ -1,4 +1,4 @@
-package io.octoflow.service;
+package io.octoflow.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
