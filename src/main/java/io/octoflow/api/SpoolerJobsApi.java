@@ -13,12 +13,14 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.Launched;
+import io.octoflow.operations.OperationException;
 import io.octoflow.service.Deployment;
-import io.octoflow.service.Launcher;
-import io.octoflow.service.OctoflowService;
 import io.octoflow.service.ScheduleEntry;
 
 /**
@@ -30,12 +32,14 @@ final class SpoolerJobsApi {
     private static final Set<String> LAUNCH_FIELDS = Set.of("path", "data", "timeout_seconds");
     private static final int DEFAULT_LIMIT = 50;
 
-    private final OctoflowService service;
+    private final FlowOperations operations;
+    private final ZoneId zone;
     private final ObjectMapper json;
     private final SpoolerApiRoutes routes;
 
-    SpoolerJobsApi(OctoflowService service, ObjectMapper json, SpoolerApiRoutes routes) {
-        this.service = service;
+    SpoolerJobsApi(FlowOperations operations, ZoneId zone, ObjectMapper json, SpoolerApiRoutes routes) {
+        this.operations = operations;
+        this.zone = zone;
         this.json = json;
         this.routes = routes;
     }
@@ -46,19 +50,20 @@ final class SpoolerJobsApi {
         String path = body.text("path", true);
         Long timeout = body.positive("timeout_seconds");
         FlowDefinition flow = routes.flowAt(path);
-        // data becomes the run's __input__
-        Launcher.Launch launch = service.launcher().launch(flow, body.value(json, "data"), "api", null, timeout);
-        if (!launch.admitted()) {
-            throw new ApiException(409, "A job for flow '" + path + "' is already running: " + launch.refusal());
+        Launched launched;
+        try {
+            // data becomes the run's __input__
+            launched = operations.launch(flow, body.value(json, "data"), timeout, Trigger.API);
+        } catch (OperationException refused) {
+            throw new ApiException(409, "A job for flow '" + path + "' is already running: " + refused.getMessage());
         }
-        SpoolerApiRoutes.status(exchange, 202);
-        return Map.of("job_id", launch.executionId());
+        SecuredRoutes.status(exchange, 202);
+        return Map.of("job_id", launched.executionId());
     }
 
     /** GET: a page of jobs, newest start first. */
     Object list(Exchange exchange) {
         Message m = exchange.getMessage();
-        ZoneId zone = service.config().timezone();
         int limit = Math.min(whole(m, "limit", DEFAULT_LIMIT), ExecutionQuery.MAX_LIMIT);
         int offset = whole(m, "offset", 0);
         Set<String> statuses = SpoolerJob.statuses(text(m, "state"), text(m, "status"));
@@ -76,7 +81,7 @@ final class SpoolerJobsApi {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, e.getMessage());
             }
-            rows = service.store().list(query);
+            rows = operations.executions(query);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", rows.stream().map(this::summary).toList());
@@ -107,7 +112,7 @@ final class SpoolerJobsApi {
             throw new ApiException(409, "Job " + e.id() + " is running; it can be deleted once it ended (abort it"
                     + " with POST /api/executions/" + e.id() + "/abort)");
         }
-        if (!service.store().delete(e.id())) {
+        if (!operations.deleteExecution(e.id())) {
             throw new ApiException(404, "Job not found");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -123,7 +128,7 @@ final class SpoolerJobsApi {
         Integer olderThan = days == null ? null : whole(m, "older_than_days", 0);
         String state = text(m, "state");
         String status = text(m, "status");
-        int deleted = service.store().deleteEnded(olderThan, SpoolerJob.statuses(state, status));
+        int deleted = operations.deleteEndedExecutions(olderThan, SpoolerJob.statuses(state, status));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deleted", deleted);
         answer.put("older_than_days", olderThan);
@@ -134,7 +139,7 @@ final class SpoolerJobsApi {
 
     private Execution find(Exchange exchange) {
         String id = exchange.getMessage().getHeader("job_id", String.class);
-        return service.store().find(id).filter(SpoolerJob::isJob)
+        return operations.execution(id).filter(SpoolerJob::isJob)
                 .orElseThrow(() -> new ApiException(404, "Job not found"));
     }
 
@@ -175,7 +180,7 @@ final class SpoolerJobsApi {
     }
 
     private ScheduleEntry scheduleOf(String path) {
-        return path == null ? null : service.scheduler().entries().stream().filter(s -> path.equals(s.path()))
+        return path == null ? null : operations.schedules().stream().filter(s -> path.equals(s.path()))
                 .findFirst().orElse(null);
     }
 
@@ -184,9 +189,8 @@ final class SpoolerJobsApi {
             return null;
         }
         try {
-            return service.directory().byPath(path).map(Deployment::flow)
-                    .map(f -> f.timeoutSeconds() != null ? f.timeoutSeconds() : service.config().flowTimeoutSeconds())
-                    .orElse(null);
+            return operations.deployment(path).map(Deployment::flow)
+                    .map(flow -> operations.timeoutSeconds(flow.timeoutSeconds())).orElse(null);
         } catch (RuntimeException outsideFlowsPath) {
             return null;
         }
@@ -204,7 +208,7 @@ final class SpoolerJobsApi {
     }
 
     private String time(Instant instant) {
-        return SpoolerTime.format(instant, service.config().timezone());
+        return SpoolerTime.format(instant, zone);
     }
 
     private static String text(Message m, String name) {

@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import io.octoflow.api.ApiDependencies;
 import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.SpoolerApiRoutes;
 import io.octoflow.config.OctoflowConfig;
@@ -21,6 +22,9 @@ import io.octoflow.kubernetes.KubernetesWatch;
 import io.octoflow.lock.FileLockRepository;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
+import io.octoflow.operations.DeployedFlowOperations;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.FlowValidator;
 import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.task.TaskFlows;
 import io.octoflow.task.TaskService;
@@ -50,7 +54,7 @@ public final class OctoflowService implements AutoCloseable {
     private ApiServer apiServer;
     private Metrics metrics;
     private ServiceLogs logs;
-    private FlowOperations operations;
+    private DeployedFlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
     private KubernetesWatch kubernetes;
@@ -116,7 +120,8 @@ public final class OctoflowService implements AutoCloseable {
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
-        operations = new FlowOperations(directory, scheduler, launcher, locks, store);
+        operations = new DeployedFlowOperations(directory, scheduler, launcher, locks, store, engine.catalog(),
+                config.flowTimeoutSeconds());
         mbeans = new FlowMBeans(operations, config.timezone());
         operations.restorePaused();
         directory.loadAll();
@@ -127,8 +132,11 @@ public final class OctoflowService implements AutoCloseable {
         tasks.start();
         scheduler.catchUp(store);
 
-        camel.addRoutes(new ApiRoutes(this));
-        camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
+        ApiDependencies api = new ApiDependencies(operations, tasks, token, engine.masker(),
+                FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath()), config.timezone(),
+                config.flowsPath(), config.logPath());
+        camel.addRoutes(new ApiRoutes(api));
+        camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(historyPurge());
 
         watcher = new DirectoryWatcher(config.flowsPath(), FlowDirectory::isFlowFile, directory);
