@@ -107,6 +107,10 @@ final class ApiViews {
 
     /** Stored JSON as a value; the text itself when it is not JSON. */
     Object parsed(String text) {
+        return parsed(json, text);
+    }
+
+    static Object parsed(ObjectMapper json, String text) {
         if (text == null) {
             return null;
         }

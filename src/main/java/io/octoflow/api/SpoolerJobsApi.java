@@ -10,7 +10,6 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.Trigger;
@@ -100,7 +99,7 @@ final class SpoolerJobsApi {
         view.put("status", SpoolerJob.status(e));
         view.put("start_time", time(e.startedAt()));
         view.put("end_time", time(e.endedAt()));
-        view.put("result", e.ended() ? parsed(e.data()) : null);
+        view.put("result", e.ended() ? ApiViews.parsed(json, e.data()) : null);
         view.put("errors", e.error());
         return view;
     }
@@ -166,7 +165,7 @@ final class SpoolerJobsApi {
         meta.put("flow_path", e.flowPath());
         ScheduleEntry schedule = "schedule".equals(e.trigger()) ? scheduleOf(e.flowPath()) : null;
         if (schedule == null) {
-            meta.put("payload", parsed(e.input()));
+            meta.put("payload", ApiViews.parsed(json, e.input()));
             meta.put("timeout", timeout(e.flowPath()));
         } else {
             meta.put("timeout", schedule.timeoutSeconds() != null ? schedule.timeoutSeconds()
@@ -193,17 +192,6 @@ final class SpoolerJobsApi {
                     .map(flow -> operations.timeoutSeconds(flow.timeoutSeconds())).orElse(null);
         } catch (RuntimeException outsideFlowsPath) {
             return null;
-        }
-    }
-
-    private Object parsed(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            return text;
         }
     }
 

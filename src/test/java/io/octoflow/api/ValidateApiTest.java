@@ -73,7 +73,7 @@ class ValidateApiTest {
         assertThat(broken.get("valid").asBoolean()).isFalse();
         // the sub-flow's problem names its file and line; the request's own problem (the call) names none
         assertThat(broken.get("problems")).hasSize(2).anySatisfy(p -> {
-            assertThat(p.get("file").asText()).endsWith("lib/sub.yml");
+            assertThat(p.path("file").asText()).endsWith("lib/sub.yml");
             assertThat(p.get("line").asInt()).isEqualTo(4);
             assertThat(p.get("message").asText()).contains("bogus");
         }).anySatisfy(p -> {
