@@ -2,6 +2,7 @@ package io.octoflow.api;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.history.Execution;
-import io.octoflow.app.OctoflowService;
 import io.octoflow.kubernetes.job.JobStatus;
 import io.octoflow.task.Task;
 import io.octoflow.task.TaskInput;
@@ -39,16 +39,18 @@ final class RegoTaskApi {
             "execution_counter", "next_execution_time", "deleted", "execution_parameters", "created_at",
             "updated_at", "ID", "CreatedAt", "UpdatedAt", "DeletedAt");
 
-    private final OctoflowService service;
+    private final TaskService tasks;
+    private final ZoneId timezone;
     private final ObjectMapper json;
 
-    RegoTaskApi(OctoflowService service, ObjectMapper json) {
-        this.service = service;
+    RegoTaskApi(TaskService tasks, ZoneId timezone, ObjectMapper json) {
+        this.tasks = tasks;
+        this.timezone = timezone;
         this.json = json;
     }
 
-    void configure(ApiRoutes routes) {
-        routes.rest("/api/v1").description("rego's task API: container tasks run as Kubernetes Jobs")
+    void configure(SecuredRoutes routes) {
+        routes.routes().rest("/api/v1").description("rego's task API: container tasks run as Kubernetes Jobs")
                 .post("/task").description("Create a task: {image, name?, namespace?, execution_interval?, cmd?,"
                         + " args?, metadata?, enabled?}; a task without execution_interval runs once, now")
                     .to("direct:rego-task-create")
@@ -66,20 +68,20 @@ final class RegoTaskApi {
                     .to("direct:rego-abort")
                 .get("/execution/{id}/abort").description("Abort (rego's older verb)").to("direct:rego-abort-get");
 
-        routes.secured("rego-task-create", this::create);
-        routes.secured("rego-tasks", e -> tasks().list().stream().map(this::task).toList());
-        routes.secured("rego-task-update", this::update);
-        routes.secured("rego-tasks-pending", e -> tasks().pending().stream().map(this::task).toList());
-        routes.secured("rego-task-rerun", this::rerun);
-        routes.secured("rego-task-latest", this::latest);
-        routes.secured("rego-task-delete", this::delete);
-        routes.secured("rego-abort", this::abort);
-        routes.secured("rego-task-rerun-get", this::rerun);
-        routes.secured("rego-abort-get", this::abort);
+        routes.add("rego-task-create", this::create);
+        routes.add("rego-tasks", e -> tasks().list().stream().map(this::task).toList());
+        routes.add("rego-task-update", this::update);
+        routes.add("rego-tasks-pending", e -> tasks().pending().stream().map(this::task).toList());
+        routes.add("rego-task-rerun", this::rerun);
+        routes.add("rego-task-latest", this::latest);
+        routes.add("rego-task-delete", this::delete);
+        routes.add("rego-abort", this::abort);
+        routes.add("rego-task-rerun-get", this::rerun);
+        routes.add("rego-abort-get", this::abort);
     }
 
     private TaskService tasks() {
-        return service.tasks();
+        return tasks;
     }
 
     private Object create(Exchange exchange) {
@@ -246,7 +248,7 @@ final class RegoTaskApi {
     }
 
     private String time(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, service.config().timezone()).toString();
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, timezone).toString();
     }
 
     @FunctionalInterface

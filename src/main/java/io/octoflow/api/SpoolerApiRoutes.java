@@ -8,17 +8,15 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.ErrorText;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
+import io.octoflow.operations.FlowOperations;
 import io.octoflow.path.ConfinedPaths;
 import io.octoflow.service.Deployment;
-import io.octoflow.app.OctoflowService;
 
 /**
  * The spooler's REST API ({@code /api/v1/jobs}, {@code /api/v1/schedules}, {@code /api/v1/logs}) beside Octoflow's
@@ -28,21 +26,23 @@ import io.octoflow.app.OctoflowService;
  */
 public final class SpoolerApiRoutes extends RouteBuilder {
 
-    private static final Logger LOG = LogManager.getLogger(SpoolerApiRoutes.class);
     static final String SWAGGER_RESOURCE = "spooler-api/swagger.json";
 
-    private final OctoflowService service;
+    private final ApiDependencies dependencies;
     private final ObjectMapper json = new ObjectMapper();
 
-    public SpoolerApiRoutes(OctoflowService service) {
-        this.service = service;
+    public SpoolerApiRoutes(ApiDependencies dependencies) {
+        this.dependencies = dependencies;
     }
 
     @Override
     public void configure() {
-        SpoolerJobsApi jobs = new SpoolerJobsApi(service, json, this);
-        SpoolerSchedulesApi schedules = new SpoolerSchedulesApi(service, this);
-        SpoolerLogsApi logs = new SpoolerLogsApi(service.config().logPath());
+        FlowOperations operations = dependencies.operations();
+        SpoolerJobsApi jobs = new SpoolerJobsApi(operations, dependencies.timezone(), json, this);
+        SpoolerSchedulesApi schedules = new SpoolerSchedulesApi(operations, json, this);
+        SpoolerLogsApi logs = new SpoolerLogsApi(dependencies.logPath());
+        SecuredRoutes secured = new SecuredRoutes(this, ApiAuthorization.spooler(dependencies.token()), json,
+                dependencies.masker());
 
         rest("/api/v1").description("The spooler's API: jobs (runs), schedules and logs")
                 .get("/schedules").description("Schedules of flow files: {schedules: [...]}")
@@ -62,53 +62,16 @@ public final class SpoolerApiRoutes extends RouteBuilder {
         rest("/static").description("The spooler API's description")
                 .get("/swagger.json").description("Swagger 2.0 description of /api/v1").to("direct:v1-swagger");
 
-        secured("v1-schedules", schedules::list);
-        secured("v1-schedules-add", schedules::add);
-        secured("v1-schedules-delete", schedules::delete);
-        secured("v1-jobs-launch", jobs::launch);
-        secured("v1-jobs", jobs::list);
-        secured("v1-job", jobs::get);
-        secured("v1-jobs-delete", jobs::deleteMatching);
-        secured("v1-job-delete", jobs::delete);
-        secured("v1-logs", logs::tail);
+        secured.add("v1-schedules", schedules::list);
+        secured.add("v1-schedules-add", schedules::add);
+        secured.add("v1-schedules-delete", schedules::delete);
+        secured.add("v1-jobs-launch", jobs::launch);
+        secured.add("v1-jobs", jobs::list);
+        secured.add("v1-job", jobs::get);
+        secured.add("v1-jobs-delete", jobs::deleteMatching);
+        secured.add("v1-job-delete", jobs::delete);
+        secured.add("v1-logs", logs::tail);
         from("direct:v1-swagger").routeId("v1-swagger").process(this::swagger).id("v1-swagger:serve");
-    }
-
-    /** A route answering {@code direct:<name>} with {@code handler}'s result as JSON, once the token matched. */
-    private void secured(String name, ApiRoutes.Handler handler) {
-        from("direct:" + name).routeId(name).process(exchange -> {
-            try {
-                if (!service.token().authorizes(exchange.getMessage().getHeader("Authorization", String.class))) {
-                    throw new ApiException(401, "Unauthorized");
-                }
-                Object result = handler.handle(exchange);
-                int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-                respond(exchange, status, result);
-            } catch (ApiException e) {
-                Map<String, Object> error = new LinkedHashMap<>();
-                error.put("error", e.getMessage());
-                if (e.details() != null) {
-                    error.put("details", e.details());
-                }
-                respond(exchange, e.status(), error);
-            } catch (Exception e) {
-                String message = service.engine().masker().mask(ErrorText.of(e));
-                LOG.error("{}: {}", name, message);
-                respond(exchange, 500, Map.of("error", message));
-            }
-        }).id(name + ":handle");
-    }
-
-    private void respond(Exchange exchange, int status, Object body) throws IOException {
-        var message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(json.writeValueAsString(body));
-    }
-
-    static void status(Exchange exchange, int status) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     }
 
     /** Open, as on the spooler: the description holds no data. */
@@ -131,13 +94,13 @@ public final class SpoolerApiRoutes extends RouteBuilder {
     FlowDefinition flowAt(String path) {
         Deployment deployment;
         try {
-            deployment = service.directory().byPath(path).orElse(null);
+            deployment = dependencies.operations().deployment(path).orElse(null);
         } catch (ConfinedPaths.PathOutsideRootException | java.nio.file.InvalidPathException e) {
             throw new ApiException(400, "path: " + e.getMessage());
         }
         if (deployment == null) {
             throw new ApiException(404, "Flow file " + path + " not found in FLOWS_PATH ("
-                    + service.config().flowsPath() + ")");
+                    + dependencies.flowsPath() + ")");
         }
         if (deployment.flow() == null) {
             if (deployment.problems().isEmpty()) {

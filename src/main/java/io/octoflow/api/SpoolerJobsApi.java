@@ -10,16 +10,16 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionQuery;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.Launched;
+import io.octoflow.operations.OperationException;
 import io.octoflow.service.Deployment;
-import io.octoflow.launch.Launcher;
-import io.octoflow.app.OctoflowService;
 import io.octoflow.schedule.ScheduleEntry;
 
 /**
@@ -31,12 +31,14 @@ final class SpoolerJobsApi {
     private static final Set<String> LAUNCH_FIELDS = Set.of("path", "data", "timeout_seconds");
     private static final int DEFAULT_LIMIT = 50;
 
-    private final OctoflowService service;
+    private final FlowOperations operations;
+    private final ZoneId zone;
     private final ObjectMapper json;
     private final SpoolerApiRoutes routes;
 
-    SpoolerJobsApi(OctoflowService service, ObjectMapper json, SpoolerApiRoutes routes) {
-        this.service = service;
+    SpoolerJobsApi(FlowOperations operations, ZoneId zone, ObjectMapper json, SpoolerApiRoutes routes) {
+        this.operations = operations;
+        this.zone = zone;
         this.json = json;
         this.routes = routes;
     }
@@ -47,19 +49,20 @@ final class SpoolerJobsApi {
         String path = body.text("path", true);
         Long timeout = body.positive("timeout_seconds");
         FlowDefinition flow = routes.flowAt(path);
-        // data becomes the run's __input__
-        Launcher.Launch launch = service.launcher().launch(flow, body.value(json, "data"), Trigger.API, null, timeout);
-        if (!launch.admitted()) {
-            throw new ApiException(409, "A job for flow '" + path + "' is already running: " + launch.refusal());
+        Launched launched;
+        try {
+            // data becomes the run's __input__
+            launched = operations.launch(flow, body.value(json, "data"), timeout, Trigger.API);
+        } catch (OperationException refused) {
+            throw new ApiException(409, "A job for flow '" + path + "' is already running: " + refused.getMessage());
         }
-        SpoolerApiRoutes.status(exchange, 202);
-        return Map.of("job_id", launch.executionId());
+        SecuredRoutes.status(exchange, 202);
+        return Map.of("job_id", launched.executionId());
     }
 
     /** GET: a page of jobs, newest start first. */
     Object list(Exchange exchange) {
         Message m = exchange.getMessage();
-        ZoneId zone = service.config().timezone();
         int limit = Math.min(whole(m, "limit", DEFAULT_LIMIT), ExecutionQuery.MAX_LIMIT);
         int offset = whole(m, "offset", 0);
         Set<String> statuses = SpoolerJob.statuses(text(m, "state"), text(m, "status"));
@@ -77,7 +80,7 @@ final class SpoolerJobsApi {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, e.getMessage());
             }
-            rows = service.store().list(query);
+            rows = operations.executions(query);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", rows.stream().map(this::summary).toList());
@@ -96,7 +99,7 @@ final class SpoolerJobsApi {
         view.put("status", SpoolerJob.status(e));
         view.put("start_time", time(e.startedAt()));
         view.put("end_time", time(e.endedAt()));
-        view.put("result", e.ended() ? parsed(e.data()) : null);
+        view.put("result", e.ended() ? ApiViews.parsed(json, e.data()) : null);
         view.put("errors", e.error());
         return view;
     }
@@ -108,7 +111,7 @@ final class SpoolerJobsApi {
             throw new ApiException(409, "Job " + e.id() + " is running; it can be deleted once it ended (abort it"
                     + " with POST /api/executions/" + e.id() + "/abort)");
         }
-        if (!service.store().delete(e.id())) {
+        if (!operations.deleteExecution(e.id())) {
             throw new ApiException(404, "Job not found");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -124,7 +127,7 @@ final class SpoolerJobsApi {
         Integer olderThan = days == null ? null : whole(m, "older_than_days", 0);
         String state = text(m, "state");
         String status = text(m, "status");
-        int deleted = service.store().deleteEnded(olderThan, SpoolerJob.statuses(state, status));
+        int deleted = operations.deleteEndedExecutions(olderThan, SpoolerJob.statuses(state, status));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deleted", deleted);
         answer.put("older_than_days", olderThan);
@@ -135,7 +138,7 @@ final class SpoolerJobsApi {
 
     private Execution find(Exchange exchange) {
         String id = exchange.getMessage().getHeader("job_id", String.class);
-        return service.store().find(id).filter(SpoolerJob::isJob)
+        return operations.execution(id).filter(SpoolerJob::isJob)
                 .orElseThrow(() -> new ApiException(404, "Job not found"));
     }
 
@@ -162,7 +165,7 @@ final class SpoolerJobsApi {
         meta.put("flow_path", e.flowPath());
         ScheduleEntry schedule = "schedule".equals(e.trigger()) ? scheduleOf(e.flowPath()) : null;
         if (schedule == null) {
-            meta.put("payload", parsed(e.input()));
+            meta.put("payload", ApiViews.parsed(json, e.input()));
             meta.put("timeout", timeout(e.flowPath()));
         } else {
             meta.put("timeout", schedule.timeoutSeconds() != null ? schedule.timeoutSeconds()
@@ -176,7 +179,7 @@ final class SpoolerJobsApi {
     }
 
     private ScheduleEntry scheduleOf(String path) {
-        return path == null ? null : service.scheduler().entries().stream().filter(s -> path.equals(s.path()))
+        return path == null ? null : operations.schedules().stream().filter(s -> path.equals(s.path()))
                 .findFirst().orElse(null);
     }
 
@@ -185,27 +188,15 @@ final class SpoolerJobsApi {
             return null;
         }
         try {
-            return service.directory().byPath(path).map(Deployment::flow)
-                    .map(f -> f.timeoutSeconds() != null ? f.timeoutSeconds() : service.config().flowTimeoutSeconds())
-                    .orElse(null);
+            return operations.deployment(path).map(Deployment::flow)
+                    .map(flow -> operations.timeoutSeconds(flow.timeoutSeconds())).orElse(null);
         } catch (RuntimeException outsideFlowsPath) {
             return null;
         }
     }
 
-    private Object parsed(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            return text;
-        }
-    }
-
     private String time(Instant instant) {
-        return SpoolerTime.format(instant, service.config().timezone());
+        return SpoolerTime.format(instant, zone);
     }
 
     private static String text(Message m, String name) {

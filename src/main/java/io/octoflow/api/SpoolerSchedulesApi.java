@@ -4,17 +4,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.apache.camel.Exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.ScheduleConflictException;
+import io.octoflow.operations.ScheduleRequest;
 import io.octoflow.service.Deployment;
-import io.octoflow.app.OctoflowService;
 import io.octoflow.schedule.ScheduleEntry;
-import io.octoflow.schedule.Scheduler;
 
 /**
  * {@code /api/v1/schedules}: the schedules of flow files in FLOWS_PATH (from CONFIG_FILE's autostart, from the
@@ -25,22 +25,23 @@ final class SpoolerSchedulesApi {
 
     private static final Set<String> FIELDS = Set.of("path", "cron", "every_seconds", "timeout_seconds");
 
-    private final OctoflowService service;
+    private final FlowOperations operations;
+    private final ObjectMapper json;
     private final SpoolerApiRoutes routes;
-    private final ObjectMapper json = new ObjectMapper();
 
-    SpoolerSchedulesApi(OctoflowService service, SpoolerApiRoutes routes) {
-        this.service = service;
+    SpoolerSchedulesApi(FlowOperations operations, ObjectMapper json, SpoolerApiRoutes routes) {
+        this.operations = operations;
+        this.json = json;
         this.routes = routes;
     }
 
     Object list(Exchange exchange) {
-        return Map.of("schedules", service.scheduler().entries().stream().filter(SpoolerSchedulesApi::inFlowsPath)
+        return Map.of("schedules", operations.schedules().stream().filter(SpoolerSchedulesApi::inFlowsPath)
                 .map(this::view).toList());
     }
 
     /** POST: 201 {status, schedule_id}. */
-    Object add(Exchange exchange) throws Exception {
+    Object add(Exchange exchange) {
         JsonBody body = JsonBody.parse(json, exchange.getMessage().getBody(String.class), FIELDS);
         String path = body.text("path", true);
         String cron = body.text("cron", false);
@@ -52,21 +53,14 @@ final class SpoolerSchedulesApi {
         }
         FlowDefinition flow = routes.flowAt(path);
         ScheduleEntry entry;
-        synchronized (service.scheduler()) {
-            for (ScheduleEntry existing : service.scheduler().entries()) {
-                if (samePath(existing, flow)) {
-                    throw new ApiException(409, "Flow " + path + " is already scheduled (schedule " + existing.id()
-                            + ", " + existing.describe() + ")");
-                }
-            }
-            try {
-                entry = Scheduler.entry(UUID.randomUUID().toString(), flow, "api", cron, every, timeout);
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, e.getMessage());
-            }
-            service.scheduler().addFiringAfterOneInterval(entry);
+        try {
+            // one schedule per flow file, first fired one interval after now, as on the spooler
+            entry = operations.addSchedule(flow, new ScheduleRequest(cron, every, timeout, "api", true, true));
+        } catch (ScheduleConflictException e) {
+            throw new ApiException(409, "Flow " + path + " is already scheduled (schedule " + e.existing().id()
+                    + ", " + e.existing().describe() + ")");
         }
-        SpoolerApiRoutes.status(exchange, 201);
+        SecuredRoutes.status(exchange, 201);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "Schedule " + entry.id() + " added for flow file '" + path + "': " + entry.describe());
         answer.put("schedule_id", entry.id());
@@ -74,10 +68,10 @@ final class SpoolerSchedulesApi {
     }
 
     /** DELETE: 200 {status}; 404 when no schedule has that id. */
-    Object delete(Exchange exchange) throws Exception {
+    Object delete(Exchange exchange) {
         String id = exchange.getMessage().getHeader("schedule_id", String.class);
-        boolean known = service.scheduler().find(id).filter(SpoolerSchedulesApi::inFlowsPath).isPresent();
-        if (!known || !service.scheduler().remove(id)) {
+        boolean known = operations.schedule(id).filter(SpoolerSchedulesApi::inFlowsPath).isPresent();
+        if (!known || !operations.removeSchedule(id)) {
             throw new ApiException(404, "Schedule with ID " + id + " not found");
         }
         return Map.of("status", "Schedule " + id + " removed");
@@ -90,9 +84,9 @@ final class SpoolerSchedulesApi {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", timeout(entry));
-        String last = service.scheduler().lastExecutionId(entry.id()).orElse(null);
+        String last = operations.lastExecutionId(entry.id()).orElse(null);
         view.put("last_job_id", last);
-        view.put("running", last != null && service.launcher().isRunning(last));
+        view.put("running", last != null && operations.isRunning(last));
         return view;
     }
 
@@ -101,13 +95,9 @@ final class SpoolerSchedulesApi {
         if (entry.timeoutSeconds() != null) {
             return entry.timeoutSeconds();
         }
-        Long own = service.directory().byPath(entry.path()).map(Deployment::flow)
+        Long own = operations.deployment(entry.path()).map(Deployment::flow)
                 .map(FlowDefinition::timeoutSeconds).orElse(null);
-        return own != null ? own : service.config().flowTimeoutSeconds();
-    }
-
-    private static boolean samePath(ScheduleEntry entry, FlowDefinition flow) {
-        return entry.path() != null && entry.path().equals(flow.path());
+        return operations.timeoutSeconds(own);
     }
 
     /** Schedules of files outside FLOWS_PATH (rego's tasks, Kubernetes resources) are not the spooler's. */

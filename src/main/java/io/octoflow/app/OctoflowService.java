@@ -12,6 +12,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 
+import io.octoflow.api.ApiDependencies;
 import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.ApiServer;
 import io.octoflow.api.ApiToken;
@@ -35,13 +36,15 @@ import io.octoflow.lock.LockStore;
 import io.octoflow.resource.KubernetesWatch;
 import io.octoflow.logging.ServiceLogs;
 import io.octoflow.metrics.Metrics;
+import io.octoflow.operations.DeployedFlowOperations;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.FlowValidator;
 import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.schedule.Autostart;
 import io.octoflow.schedule.Scheduler;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.DirectorySource;
 import io.octoflow.service.FlowDirectory;
-import io.octoflow.service.FlowOperations;
 import io.octoflow.task.TaskFlows;
 import io.octoflow.task.TaskService;
 import io.octoflow.task.JdbcTaskRepository;
@@ -73,7 +76,7 @@ public final class OctoflowService implements AutoCloseable {
     private ApiServer apiServer;
     private Metrics metrics;
     private ServiceLogs logs;
-    private FlowOperations operations;
+    private DeployedFlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
     /** Started in this order, stopped in the reverse one. */
@@ -124,7 +127,8 @@ public final class OctoflowService implements AutoCloseable {
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 store::lastScheduledFire, metrics.flows());
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
-        operations = new FlowOperations(directory, scheduler, launcher, locks, store, paused);
+        operations = new DeployedFlowOperations(directory, scheduler, launcher, locks, store, paused, engine.catalog(),
+                config.flowTimeoutSeconds());
         mbeans = new FlowMBeans(operations, config.timezone());
         tasks = new TaskService(new JdbcTaskRepository(database), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
@@ -137,8 +141,11 @@ public final class OctoflowService implements AutoCloseable {
         start(tasks);
         start(scheduler); // the fires missed while down, once every schedule is known
 
-        camel.addRoutes(new ApiRoutes(this));
-        camel.addRoutes(new SpoolerApiRoutes(this)); // the spooler's /api/v1 jobs, schedules, logs
+        ApiDependencies api = new ApiDependencies(operations, tasks, token, engine.masker(),
+                FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath()), config.timezone(),
+                config.flowsPath(), config.logPath());
+        camel.addRoutes(new ApiRoutes(api));
+        camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(history);
         if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops
             start(new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel, engine.masker(),

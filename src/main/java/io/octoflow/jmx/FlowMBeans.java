@@ -18,6 +18,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.operations.FlowOperations;
 
 /**
  * Registers one {@link FlowMBean} per deployed flow in the platform MBean server, and removes it with the flow.
@@ -29,13 +30,13 @@ public final class FlowMBeans implements AutoCloseable {
     public static final String DOMAIN = "io.octoflow";
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final FlowControl control;
+    private final FlowOperations operations;
     private final ZoneId timezone;
     /** Object names by flow path. */
     private final Map<String, ObjectName> registered = new ConcurrentHashMap<>();
 
-    public FlowMBeans(FlowControl control, ZoneId timezone) {
-        this.control = control;
+    public FlowMBeans(FlowOperations operations, ZoneId timezone) {
+        this.operations = operations;
         this.timezone = timezone;
     }
 
@@ -56,7 +57,7 @@ public final class FlowMBeans implements AutoCloseable {
         String flowName = flow.name();
         ObjectName name = name(flowName, flow.path());
         try {
-            StandardMBean bean = new StandardMBean(new ManagedFlow(flow.path(), flowName, control, timezone),
+            StandardMBean bean = new StandardMBean(new ManagedFlow(flow.path(), flowName, operations, timezone),
                     FlowMBean.class);
             try {
                 server.registerMBean(bean, name);

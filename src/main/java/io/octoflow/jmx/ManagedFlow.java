@@ -2,11 +2,17 @@ package io.octoflow.jmx;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The MBean of one flow: every call goes to {@link FlowControl}, as the REST API's do. */
+import io.octoflow.execution.Trigger;
+import io.octoflow.operations.FlowOperations;
+import io.octoflow.operations.OperationException;
+import io.octoflow.schedule.ScheduleEntry;
+
+/** The MBean of one flow: every call goes to {@link FlowOperations}, as the REST API's do. */
 public final class ManagedFlow implements FlowMBean {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -14,19 +20,19 @@ public final class ManagedFlow implements FlowMBean {
     /** The flow's id: every call names the flow by it. */
     private final String path;
     private final String name;
-    private final FlowControl control;
+    private final FlowOperations operations;
     private final ZoneId timezone;
 
-    public ManagedFlow(String path, String name, FlowControl control, ZoneId timezone) {
+    public ManagedFlow(String path, String name, FlowOperations operations, ZoneId timezone) {
         this.path = path;
         this.name = name;
-        this.control = control;
+        this.operations = operations;
         this.timezone = timezone;
     }
 
     @Override
     public String getName() {
-        return control.name(path).orElse(name);
+        return operations.flowAt(path).map(flow -> flow.name()).orElse(name);
     }
 
     @Override
@@ -36,33 +42,33 @@ public final class ManagedFlow implements FlowMBean {
 
     @Override
     public String getSchedule() {
-        var schedules = control.schedules(path);
+        var schedules = operations.schedules(path).stream().map(ScheduleEntry::describe).toList();
         return schedules.isEmpty() ? "none" : String.join(", ", schedules);
     }
 
     @Override
     public String getNextFireTime() {
-        return control.nextFire(path).map(this::time).orElse(null);
+        return operations.nextFire(path).map(this::time).orElse(null);
     }
 
     @Override
     public String getLastStatus() {
-        return control.lastRun(path).map(run -> run.status()).orElse(null);
+        return operations.lastRun(path).map(run -> run.status()).orElse(null);
     }
 
     @Override
     public String getLastStarted() {
-        return control.lastRun(path).map(run -> time(run.startedAt())).orElse(null);
+        return operations.lastRun(path).map(run -> time(run.startedAt())).orElse(null);
     }
 
     @Override
     public boolean isLocked() {
-        return control.locked(path);
+        return operations.locked(path);
     }
 
     @Override
     public boolean isPaused() {
-        return control.paused(path);
+        return operations.paused(path);
     }
 
     @Override
@@ -77,25 +83,43 @@ public final class ManagedFlow implements FlowMBean {
                         + e.getOriginalMessage());
             }
         }
-        return control.launch(path, input, "jmx");
+        Object data = input;
+        return call(() -> operations.launch(operations.flowAt(path).orElseThrow(() -> OperationException.notFound(
+                "no flow is deployed at '" + path + "'")), data, null, Trigger.JMX).executionId());
     }
 
     @Override
     public boolean unlock() {
-        return control.unlock(path);
+        return call(() -> operations.unlock(path));
     }
 
     @Override
     public void pause() {
-        control.pause(path);
+        call(() -> operations.pause(path));
     }
 
     @Override
     public void resume() {
-        control.resume(path);
+        call(() -> operations.resume(path));
     }
 
     private String time(Instant instant) {
         return instant.atZone(timezone).toOffsetDateTime().toString();
+    }
+
+    /**
+     * A refusal as a JDK exception with the same message: a remote JMX client (jconsole) has none of Octoflow's
+     * classes, and could not read one of ours.
+     */
+    private static <T> T call(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (OperationException e) {
+            throw e.reason() == OperationException.Reason.CONFLICT ? new IllegalStateException(e.getMessage())
+                    : new IllegalArgumentException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // a name several flows share (AmbiguousFlowException), or a path that is none
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.octoflow.operations.FlowOperations;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.ServiceFixture.Response;
 

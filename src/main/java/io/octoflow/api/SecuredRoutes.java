@@ -1,0 +1,106 @@
+package io.octoflow.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.octoflow.operations.OperationException;
+import io.octoflow.execution.ErrorText;
+import io.octoflow.secret.Masker;
+import io.octoflow.service.AmbiguousFlowException;
+
+/**
+ * Adds the routes of one API's operations: each answers {@code direct:<name>} with its handler's result once the
+ * request is authorized. The one place where a refusal becomes an HTTP answer: {@link ApiException} as it says,
+ * {@link OperationException} 404/409/400 by its reason, a name several flows share 409 with their paths, anything
+ * else 500 with its message (secrets masked), logged.
+ */
+final class SecuredRoutes {
+
+    private final RouteBuilder routes;
+    private final ApiAuthorization authorization;
+    private final ObjectMapper json;
+    private final Masker masker;
+    private final Logger log;
+
+    SecuredRoutes(RouteBuilder routes, ApiAuthorization authorization, ObjectMapper json, Masker masker) {
+        this.routes = routes;
+        this.authorization = authorization;
+        this.json = json;
+        this.masker = masker;
+        this.log = LogManager.getLogger(routes.getClass());
+    }
+
+    RouteBuilder routes() {
+        return routes;
+    }
+
+    /** A route answering {@code direct:<name>} with {@code handler}'s result, once the request is authorized. */
+    void add(String name, ApiHandler handler) {
+        routes.from("direct:" + name).routeId(name).process(exchange -> {
+            try {
+                authorization.check(exchange.getMessage());
+                Object result = handler.handle(exchange);
+                int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+                respond(exchange, status, result);
+            } catch (AmbiguousFlowException e) {
+                // flows are identified by path: a shared name must be replaced by one of these
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("error", e.getMessage());
+                error.put("paths", e.paths());
+                respond(exchange, 409, error);
+            } catch (ApiException e) {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("error", e.getMessage());
+                if (e.details() != null) {
+                    error.put("details", e.details());
+                }
+                respond(exchange, e.status(), error);
+            } catch (OperationException e) {
+                respond(exchange, status(e), Map.of("error", e.getMessage()));
+            } catch (Exception e) {
+                String message = masker.mask(ErrorText.of(e));
+                log.error("{}: {}", name, message);
+                respond(exchange, 500, Map.of("error", message));
+            }
+        }).id(name + ":handle");
+    }
+
+    /** The HTTP status of a refused operation. */
+    static int status(OperationException e) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case INVALID -> 400;
+        };
+    }
+
+    /** Sets the status of a handler's answer (200 unless set). */
+    static void status(Exchange exchange, int status) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+    }
+
+    private void respond(Exchange exchange, int status, Object body) throws JsonProcessingException {
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        if (body == null) {
+            message.setBody(null);
+            return;
+        }
+        if (body instanceof RawBody raw) {
+            message.setHeader(Exchange.CONTENT_TYPE, raw.contentType());
+            message.setBody(raw.content());
+            return;
+        }
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(json.writeValueAsString(body));
+    }
+}
