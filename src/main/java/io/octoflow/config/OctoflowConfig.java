@@ -59,7 +59,11 @@ public record OctoflowConfig(
         String httpsProxy,
         String httpProxy,
         String noProxy,
-        int vaultCacheTtlSeconds) {
+        int vaultCacheTtlSeconds,
+        long flowFileMaxBytes,
+        int flowFileMaxDepth,
+        int flowFileMaxAliases,
+        int flowFileMaxNodes) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -134,7 +138,11 @@ public record OctoflowConfig(
                 proxy(lookup, "HTTPS_PROXY"),
                 proxy(lookup, "HTTP_PROXY"),
                 proxy(lookup, "NO_PROXY"),
-                nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60));
+                nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60),
+                positiveInt(lookup, "FLOW_FILE_MAX_BYTES", 1_048_576),
+                positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
+                nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
+                positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

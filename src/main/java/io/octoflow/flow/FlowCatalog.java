@@ -224,7 +224,10 @@ public final class FlowCatalog {
         Parsed parse() {
             String text;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = FlowYaml.read(file, flowFiles.root());
+            } catch (FlowYaml.Refused e) {
+                problems.add(new Problem(label, 1, 1, "flow file refused: " + e.getMessage()));
+                return new Parsed(null, problems, List.of());
             } catch (IOException e) {
                 problems.add(new Problem(label, 1, 1, "cannot read the flow file: " + e.getClass().getSimpleName()
                         + (e.getMessage() != null ? " " + e.getMessage() : "")));
@@ -692,7 +695,7 @@ public final class FlowCatalog {
         try (var stream = Files.walk(directory)) {
             return stream.filter(p -> !inHiddenDirectory(directory, p))
                     .filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml$"))
+                    .filter(FlowYaml::isFlowFile)
                     .sorted()
                     .toList();
         }

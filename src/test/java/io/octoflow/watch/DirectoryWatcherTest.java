@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryWatcherTest {
 
+    /** What the service watches: the one flow-file rule. */
+    private static final java.util.function.Predicate<Path> FLOW_FILES =
+            io.octoflow.service.FlowDirectory::isFlowFile;
+
+
     /** The drop-in directory promises 2 s from a save to the new route. */
     private static ConditionFactory within2s() {
         return await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10));
@@ -51,7 +56,7 @@ class DirectoryWatcherTest {
     }
 
     private DirectoryWatcher start(DirectoryWatcher.Listener listener) throws IOException {
-        watcher = new DirectoryWatcher(dir, DirectoryWatcher.yamlFiles(), listener);
+        watcher = new DirectoryWatcher(dir, FLOW_FILES, listener);
         watcher.start();
         return watcher;
     }
@@ -199,8 +204,11 @@ class DirectoryWatcherTest {
         Files.delete(dir.resolve("notes.txt"));
         sync("marker.yml");
         assertThat(events.list()).containsExactly("changed marker.yml");
-        assertThat(DirectoryWatcher.yamlFiles()).accepts(Path.of("a.YML"), Path.of("x/b.yaml"))
-                .rejects(Path.of("c.json"), Path.of(".d.yml"), Path.of("yml"));
+        // the service's one rule (the start-up scan and validate use it too): as the spooler's paths, case counts
+        assertThat(FLOW_FILES).accepts(Path.of("a.yml"), Path.of("x/b.yaml"))
+                .rejects(Path.of("c.json"), Path.of(".d.yml"), Path.of("yml"), Path.of("e.YML"), Path.of(".#f.yml"));
+        // the start-up scan lists the same files as the watcher reports
+        assertThat(io.octoflow.flow.FlowCatalog.flowFilesUnder(dir)).containsExactly(dir.resolve("marker.yml"));
     }
 
     /** Kubernetes mounts a ConfigMap as kubelet's atomic writer lays it out; FLOWS_PATH is one on a cluster. */
@@ -329,7 +337,7 @@ class DirectoryWatcherTest {
     @Test
     void closeStopsTheThread() throws IOException {
         Path root = Files.createDirectories(dir.resolve("closing-root"));
-        watcher = new DirectoryWatcher(root, DirectoryWatcher.yamlFiles(), events);
+        watcher = new DirectoryWatcher(root, FLOW_FILES, events);
         watcher.start();
         assertThat(watcher.isRunning()).isTrue();
         assertThat(watcherThreads("closing-root")).hasSize(1).allMatch(Thread::isDaemon);
@@ -352,7 +360,7 @@ class DirectoryWatcherTest {
     void theRootComingBackIsWatchedAgain() throws IOException {
         Path root = Files.createDirectories(dir.resolve("flows"));
         Files.writeString(root.resolve("a.yml"), "a");
-        watcher = new DirectoryWatcher(root, DirectoryWatcher.yamlFiles(), events);
+        watcher = new DirectoryWatcher(root, FLOW_FILES, events);
         watcher.start();
         deleteTree(root);
         within2s().until(() -> events.list().contains("deleted flows/a.yml"));
