@@ -1,14 +1,31 @@
 package io.octoflow.path;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Resolves user-written paths inside one root directory. A path that is absolute, climbs out with {@code ../}, or
  * reaches outside through a symbolic link is refused: flows come from many hands and must not read or write
  * anything but their own tree.
+ *
+ * <p>{@link #resolve} checks the path when a flow names it; {@link #readString} and {@link #write} check it again
+ * when the file is opened, which is what counts: a link may be created, or a directory swapped for a link, in
+ * between. They open every directory from the root down relative to its parent ({@link SecureDirectoryStream},
+ * {@code openat}) and the file itself, never following a symbolic link; a link anywhere on the way is refused.
  */
 public final class ConfinedPaths {
 
@@ -44,9 +61,14 @@ public final class ConfinedPaths {
             throw new PathOutsideRootException("path '" + relative + "' leads outside " + rootName);
         }
         // A symbolic link anywhere on the way may lead out: compare real paths of the deepest existing ancestor.
+        // A link that points nowhere exists (as a link): writing through it would create its target, wherever.
         Path existing = resolved;
-        while (existing != null && !Files.exists(existing)) {
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
+        }
+        if (existing != null && Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+            throw new PathOutsideRootException("path '" + relative + "' goes through a symbolic link that points"
+                    + " nowhere inside " + rootName);
         }
         if (existing != null) {
             try {
@@ -60,6 +82,123 @@ public final class ConfinedPaths {
             }
         }
         return resolved;
+    }
+
+    /** The text of {@code file} (from {@link #resolve}), opened as described in the class comment. */
+    public String readString(Path file) throws IOException {
+        try (SeekableByteChannel channel = open(file, Set.of(StandardOpenOption.READ))) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("file '" + relativize(file) + "' is too large to read (" + size + " bytes)");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // to the end announced
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Writes {@code text} (UTF-8) to {@code file} (from {@link #resolve}), replacing it or appending to it; missing
+     * directories are created. Opened as described in the class comment.
+     */
+    public void write(Path file, String text, boolean append) throws IOException {
+        Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE));
+        options.add(append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+        try (SeekableByteChannel channel = open(file, options)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+    }
+
+    /** Opens {@code file} one directory at a time from the root, never following a link. */
+    private SeekableByteChannel open(Path file, Set<OpenOption> options) throws IOException {
+        Path resolved = file.toAbsolutePath().normalize();
+        if (!resolved.startsWith(root) || resolved.equals(root)) {
+            throw new PathOutsideRootException("path '" + file + "' is not a file inside " + rootName);
+        }
+        boolean create = options.contains(StandardOpenOption.CREATE);
+        Set<OpenOption> noFollow = new HashSet<>(options);
+        noFollow.add(LinkOption.NOFOLLOW_LINKS);
+        Path relative = root.relativize(resolved);
+        if (create) {
+            Files.createDirectories(root);
+        }
+        Path realRoot = root.toRealPath(); // the root itself may be a link (a mounted volume): that is the admin's
+        DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
+        if (!(top instanceof SecureDirectoryStream<Path> directory)) {
+            top.close();
+            return openChecked(realRoot, relative, noFollow, create);
+        }
+        Path at = realRoot;
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                Path name = relative.getName(i);
+                at = at.resolve(name);
+                SecureDirectoryStream<Path> next;
+                try {
+                    next = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException missing) {
+                    if (!create) {
+                        throw missing;
+                    }
+                    try {
+                        Files.createDirectory(at);
+                    } catch (FileAlreadyExistsException raced) {
+                        // made meanwhile: opened below, without following a link, like any other
+                    }
+                    next = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw refused(file, at, e);
+                }
+                directory.close();
+                directory = next;
+            }
+            Path name = relative.getFileName();
+            try {
+                return directory.newByteChannel(name, noFollow);
+            } catch (NoSuchFileException missing) {
+                throw missing;
+            } catch (IOException e) {
+                throw refused(file, at.resolve(name), e);
+            }
+        } finally {
+            directory.close();
+        }
+    }
+
+    /** Without openat (not Linux or macOS): the real parent is checked, then the file opened without links. */
+    private SeekableByteChannel openChecked(Path realRoot, Path relative, Set<OpenOption> options, boolean create)
+            throws IOException {
+        Path lexical = realRoot.resolve(relative);
+        if (create) {
+            Files.createDirectories(lexical.getParent());
+        }
+        Path parent = lexical.getParent().toRealPath();
+        if (!parent.startsWith(realRoot)) {
+            throw refused(relative, lexical.getParent(), null);
+        }
+        try {
+            return Files.newByteChannel(parent.resolve(lexical.getFileName()), options);
+        } catch (NoSuchFileException missing) {
+            throw missing;
+        } catch (IOException e) {
+            throw refused(relative, lexical, e);
+        }
+    }
+
+    /** A link (or something that is no directory) on the way: said as the user wrote the path. */
+    private PathOutsideRootException refused(Path file, Path at, IOException cause) {
+        String where = relativize(file);
+        boolean link = Files.isSymbolicLink(at);
+        return new PathOutsideRootException("path '" + where + "' " + (link
+                ? "goes through a symbolic link ('" + relativize(at) + "'); files are read and written only"
+                        + " inside " + rootName + ", not through links"
+                : "cannot be opened inside " + rootName + ": " + (cause == null ? "it leads outside"
+                        : cause.getClass().getSimpleName() + " " + cause.getMessage())));
     }
 
     /** The path relative to the root, with forward slashes, as flows write it. */

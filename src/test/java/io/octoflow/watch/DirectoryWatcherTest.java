@@ -279,6 +279,72 @@ class DirectoryWatcherTest {
         assertThat(watcher.isRunning()).isTrue();
     }
 
+    /** Issue 18 #2: a deeply nested file threw StackOverflowError in the listener and killed the watcher. */
+    @Test
+    void aListenerThrowingAnErrorOfTheVirtualMachineDoesNotStopTheWatcher() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(new DirectoryWatcher.Listener() {
+            @Override
+            public void changed(Path file) {
+                seen.add("changed " + file.getFileName());
+                if (file.getFileName().toString().startsWith("deep")) {
+                    throw new StackOverflowError("as a 10,000-deep file does");
+                }
+                if (file.getFileName().toString().startsWith("huge")) {
+                    throw new OutOfMemoryError("as an alias bomb does");
+                }
+            }
+
+            @Override
+            public void deleted(Path file) {
+                seen.add("deleted " + file.getFileName());
+            }
+        });
+        write("deep.yml", "[[[[");
+        within2s().until(() -> seen.contains("changed deep.yml"));
+        write("huge.yml", "&a [*a]");
+        within2s().until(() -> seen.contains("changed huge.yml"));
+        write("after.yml", "fine");
+        within2s().until(() -> seen.contains("changed after.yml"));
+        assertThat(watcher.isRunning()).isTrue();
+    }
+
+    /** Issue 18 #3: a listener busy with one file (a large one to parse) does not hold up the watching. */
+    @Test
+    void aSlowListenerDoesNotHoldUpTheWatchingThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Path> filtered = new CopyOnWriteArrayList<>();
+        watcher = new DirectoryWatcher(dir, file -> {
+            filtered.add(file.getFileName());
+            return FLOW_FILES.test(file);
+        }, new DirectoryWatcher.Listener() {
+            @Override
+            public void changed(Path file) {
+                events.changed(file);
+                if (file.getFileName().toString().equals("slow.yml")) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> release.getCount() == 0);
+                }
+            }
+
+            @Override
+            public void deleted(Path file) {
+                events.deleted(file);
+            }
+        });
+        watcher.start();
+        try {
+            write("slow.yml", "s");
+            within2s().until(() -> events.list().contains("changed slow.yml"));
+            // the listener is held: the watching thread still sees (filters) what happens meanwhile
+            write("later.yml", "l");
+            within2s().until(() -> filtered.contains(Path.of("later.yml")));
+            assertThat(events.list()).doesNotContain("changed later.yml");
+        } finally {
+            release.countDown();
+        }
+        within2s().until(() -> events.list().contains("changed later.yml"));
+    }
+
     @Test
     void overflowRescansAndDeliversTheDifferences() throws Exception {
         write("keep.yml", "v1");
@@ -288,24 +354,18 @@ class DirectoryWatcherTest {
         CountDownLatch unblock = new CountDownLatch(1);
         LogCapture log = LogCapture.of(DirectoryWatcher.class);
         try {
-            start(new DirectoryWatcher.Listener() {
-                @Override
-                public void changed(Path file) {
-                    events.changed(file);
-                    if (file.getFileName().toString().equals("block.yml")) {
-                        blocked.countDown();
-                        await().atMost(Duration.ofSeconds(10)).until(() -> unblock.getCount() == 0);
-                    }
+            // the watching thread (not the listener's: that one never holds it up) is held in the filter
+            watcher = new DirectoryWatcher(dir, file -> {
+                if (file.getFileName().toString().equals("block.yml") && blocked.getCount() > 0) {
+                    blocked.countDown();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> unblock.getCount() == 0);
                 }
-
-                @Override
-                public void deleted(Path file) {
-                    events.deleted(file);
-                }
-            });
+                return FLOW_FILES.test(file);
+            }, events);
+            watcher.start();
             write("block.yml", "b");
             assertThat(blocked.await(2, TimeUnit.SECONDS)).isTrue();
-            // the watcher thread is busy in the listener: the JDK keeps at most 512 events per directory, then
+            // the watcher thread is busy: the JDK keeps at most 512 events per directory, then
             // signals OVERFLOW
             List<String> created = IntStream.range(0, 700).mapToObj(i -> String.format("bulk/f%03d.yml", i))
                     .collect(Collectors.toList());
