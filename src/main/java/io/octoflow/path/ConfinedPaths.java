@@ -114,7 +114,14 @@ public final class ConfinedPaths {
         }
     }
 
-    /** Opens {@code file} one directory at a time from the root, never following a link. */
+    /** How many links one path may go through (as the kernel's ELOOP limit). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * Opens {@code file} one directory at a time from the root, never following a link. A link met on the way is
+     * resolved once: when its target is inside the root, the walk starts again from the root along the real
+     * path (which holds no link), so what is finally opened was reached without following any link.
+     */
     private SeekableByteChannel open(Path file, Set<OpenOption> options) throws IOException {
         Path resolved = file.toAbsolutePath().normalize();
         if (!resolved.startsWith(root) || resolved.equals(root)) {
@@ -123,16 +130,50 @@ public final class ConfinedPaths {
         boolean create = options.contains(StandardOpenOption.CREATE);
         Set<OpenOption> noFollow = new HashSet<>(options);
         noFollow.add(LinkOption.NOFOLLOW_LINKS);
-        Path relative = root.relativize(resolved);
         if (create) {
             Files.createDirectories(root);
         }
-        Path realRoot = root.toRealPath(); // the root itself may be a link (a mounted volume): that is the admin's
-        DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
-        if (!(top instanceof SecureDirectoryStream<Path> directory)) {
-            top.close();
-            return openChecked(realRoot, relative, noFollow, create);
+        Path realRoot = root.toRealPath(); // the root itself may be a link (a mounted volume): the admin's choice
+        Path relative = root.relativize(resolved);
+        for (int links = 0; links <= MAX_LINKS; links++) {
+            DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
+            if (!(top instanceof SecureDirectoryStream<Path> directory)) {
+                top.close();
+                return openChecked(realRoot, relative, noFollow, create);
+            }
+            LinkOnTheWay link;
+            try {
+                return walk(directory, realRoot, relative, noFollow, create);
+            } catch (LinkOnTheWay found) {
+                link = found;
+            }
+            Path real;
+            try {
+                real = link.at.toRealPath();
+            } catch (NoSuchFileException dangling) {
+                throw new PathOutsideRootException("path '" + relativize(resolved) + "' goes through a symbolic"
+                        + " link that points nowhere; a file is never created through a link");
+            }
+            if (!real.startsWith(realRoot)) {
+                throw new PathOutsideRootException("path '" + relativize(resolved) + "' leads outside " + rootName
+                        + " through a symbolic link");
+            }
+            Path rest = link.index + 1 < relative.getNameCount()
+                    ? relative.subpath(link.index + 1, relative.getNameCount()) : null;
+            Path within = realRoot.relativize(real);
+            relative = rest == null ? within : within.resolve(rest);
+            if (relative.toString().isEmpty() || relative.getNameCount() == 0) {
+                throw new PathOutsideRootException("path '" + relativize(resolved) + "' is not a file inside "
+                        + rootName);
+            }
         }
+        throw new PathOutsideRootException("path '" + relativize(resolved) + "' goes through more than " + MAX_LINKS
+                + " symbolic links");
+    }
+
+    /** One walk from the root; throws {@link LinkOnTheWay} at the first link. Closes {@code directory}. */
+    private SeekableByteChannel walk(SecureDirectoryStream<Path> directory, Path realRoot, Path relative,
+            Set<OpenOption> noFollow, boolean create) throws IOException {
         Path at = realRoot;
         try {
             for (int i = 0; i < relative.getNameCount() - 1; i++) {
@@ -142,8 +183,8 @@ public final class ConfinedPaths {
                 try {
                     next = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException missing) {
-                    if (!create) {
-                        throw missing;
+                    if (!create || Files.isSymbolicLink(at)) {
+                        throw Files.isSymbolicLink(at) ? new LinkOnTheWay(at, i) : missing;
                     }
                     try {
                         Files.createDirectory(at);
@@ -152,7 +193,10 @@ public final class ConfinedPaths {
                     }
                     next = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException e) {
-                    throw refused(file, at, e);
+                    if (Files.isSymbolicLink(at)) {
+                        throw new LinkOnTheWay(at, i);
+                    }
+                    throw refused(at, e);
                 }
                 directory.close();
                 directory = next;
@@ -161,12 +205,30 @@ public final class ConfinedPaths {
             try {
                 return directory.newByteChannel(name, noFollow);
             } catch (NoSuchFileException missing) {
-                throw missing;
+                if (Files.isSymbolicLink(at.resolve(name))) {
+                    throw new LinkOnTheWay(at.resolve(name), relative.getNameCount() - 1);
+                }
+                throw new NoSuchFileException(relativize(realRoot, at.resolve(name)));
             } catch (IOException e) {
-                throw refused(file, at.resolve(name), e);
+                if (Files.isSymbolicLink(at.resolve(name))) {
+                    throw new LinkOnTheWay(at.resolve(name), relative.getNameCount() - 1);
+                }
+                throw refused(at.resolve(name), e);
             }
         } finally {
             directory.close();
+        }
+    }
+
+    /** A link where the walk wanted a plain directory or file: {@code at} (real up to it), the name's index. */
+    private static final class LinkOnTheWay extends IOException {
+        final transient Path at;
+        final int index;
+
+        LinkOnTheWay(Path at, int index) {
+            super("a symbolic link at " + at);
+            this.at = at;
+            this.index = index;
         }
     }
 
@@ -179,26 +241,26 @@ public final class ConfinedPaths {
         }
         Path parent = lexical.getParent().toRealPath();
         if (!parent.startsWith(realRoot)) {
-            throw refused(relative, lexical.getParent(), null);
+            throw new PathOutsideRootException("path '" + relative + "' leads outside " + rootName
+                    + " through a symbolic link");
         }
         try {
             return Files.newByteChannel(parent.resolve(lexical.getFileName()), options);
         } catch (NoSuchFileException missing) {
             throw missing;
         } catch (IOException e) {
-            throw refused(relative, lexical, e);
+            throw refused(lexical, e);
         }
     }
 
-    /** A link (or something that is no directory) on the way: said as the user wrote the path. */
-    private PathOutsideRootException refused(Path file, Path at, IOException cause) {
-        String where = relativize(file);
-        boolean link = Files.isSymbolicLink(at);
-        return new PathOutsideRootException("path '" + where + "' " + (link
-                ? "goes through a symbolic link ('" + relativize(at) + "'); files are read and written only"
-                        + " inside " + rootName + ", not through links"
-                : "cannot be opened inside " + rootName + ": " + (cause == null ? "it leads outside"
-                        : cause.getClass().getSimpleName() + " " + cause.getMessage())));
+    /** Something that is no directory on the way, or no file at the end. */
+    private PathOutsideRootException refused(Path at, IOException cause) {
+        return new PathOutsideRootException("path '" + at.getFileName() + "' cannot be opened inside " + rootName
+                + ": " + cause.getClass().getSimpleName() + " " + cause.getMessage());
+    }
+
+    private static String relativize(Path realRoot, Path path) {
+        return realRoot.relativize(path).toString().replace('\\', '/');
     }
 
     /** The path relative to the root, with forward slashes, as flows write it. */

@@ -272,11 +272,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     public synchronized void deleted(Path file) {
         Deployment old = deployments.remove(file);
         invalid.remove(file);
-        publish();
         if (old == null) {
+            publish();
             return;
         }
         undeploy(old);
+        publish(); // once its routes are gone
         events.fileRemoved(old.path());
         if (old.flow() != null) {
             events.flowRemoved(old.flow());
@@ -317,7 +318,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     private Deployment deploy(Path absolute, String text) {
         Deployment previous = deployments.get(absolute);
         try {
-            Deployment next = text != null && CAMEL_YAML.matcher(text).find() ? deployCamelYaml(absolute, previous)
+            Deployment next = text != null && CAMEL_YAML.matcher(text).find()
+                    ? deployCamelYaml(absolute, text, previous)
                     : deployFlow(absolute, previous);
             deployments.put(absolute, next);
             invalid.remove(absolute);
@@ -395,9 +397,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     }
 
     /** Camel YAML DSL routes: parsed first (a broken file changes nothing), then swapped. */
-    private Deployment deployCamelYaml(Path file, Deployment previous) throws Exception {
+    private Deployment deployCamelYaml(Path file, String text, Deployment previous) throws Exception {
         CamelContext camel = engine.camelContext();
-        Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:" + file);
+        // the text read (and checked) above, not the file again; named .yaml, the one extension Camel's YAML DSL
+        // loader takes, so that .yml files load as the README says
+        Resource resource = ResourceHelper.fromString("file:" + file.toString().replaceFirst("\\.yml$", ".yaml"),
+                text);
         List<RoutesBuilder> builders = new ArrayList<>(PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource));
         for (RoutesBuilder builder : builders) {
             if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
