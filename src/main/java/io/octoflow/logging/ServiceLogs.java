@@ -91,7 +91,7 @@ public final class ServiceLogs implements AutoCloseable {
         Appender masked = RewriteAppender.createAppender("octoflow-masked", "true",
                 new AppenderRef[] {AppenderRef.createAppenderRef(console.getName(), null, null),
                     AppenderRef.createAppenderRef(file.getName(), null, null)},
-                configuration, new MaskingRewritePolicy(masker), null);
+                configuration, new MaskingRewritePolicy(masker, !json), null);
         masked.start();
         configuration.addAppender(masked);
 

@@ -185,36 +185,9 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         });
     }
 
-    /**
-     * User text (names, paths, problems) made safe for one log line: a line break or another control character
-     * in a flow name must not forge log lines.
-     */
+    /** User text made safe for one log line (issue 18 #20). */
     static String printable(String text) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder safe = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029;
-            if (control && safe == null) {
-                safe = new StringBuilder(text.length() + 8).append(text, 0, i);
-            }
-            if (safe != null) {
-                if (!control) {
-                    safe.append(c);
-                } else if (c == '\n') {
-                    safe.append("\\n");
-                } else if (c == '\r') {
-                    safe.append("\\r");
-                } else if (c == '\t') {
-                    safe.append("\\t");
-                } else {
-                    safe.append(String.format("\\u%04x", (int) c));
-                }
-            }
-        }
-        return safe == null ? text : safe.toString();
+        return io.octoflow.logging.LogText.oneLine(text);
     }
 
     private void publish() {
