@@ -235,10 +235,14 @@ public final class OctoflowService implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the schedules: {}", e.getMessage());
         }
-        launcher.shutdown(shutdownGrace);
+        if (launcher != null) { // null when the start failed before (a taken API_PORT)
+            launcher.shutdown(shutdownGrace);
+        }
         apiServer.stop();
         engine.close();
-        scheduler.shutdown();
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
         int released = locks.releaseAll();
         if (released > 0) {
             LOG.info("{} lock(s) released", released);

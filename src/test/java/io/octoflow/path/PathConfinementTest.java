@@ -378,6 +378,7 @@ class PathConfinementTest {
         ConfinedPaths data = new ConfinedPaths(fx.data(), "DATA_PATH");
         Files.createDirectories(fx.data().resolve("real"));
         Files.createSymbolicLink(fx.data().resolve("alias"), fx.data().resolve("real"));
+        Files.writeString(fx.data().resolve("real/other.txt"), "before");
         Files.createSymbolicLink(fx.data().resolve("real/name.txt"), Path.of("other.txt"));
         data.write(data.resolve("alias/name.txt"), "through two links", false);
         assertThat(fx.data().resolve("real/other.txt")).hasContent("through two links");
