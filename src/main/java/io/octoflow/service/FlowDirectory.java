@@ -12,14 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -41,14 +34,13 @@ import io.octoflow.watch.DirectoryWatcher;
  * {@link StackOverflowError} included) stops the others from loading. Deploying holds this directory's monitor;
  * reading what is deployed does not (it reads the last published snapshot), so a slow file never stalls the API
  * or the schedules.
+ *
+ * <p>Over 400 lines: the start-up load, one file's deploy, its removal and the readers share one state and one
+ * lock; the Camel route files are in {@link CamelYamlFiles}.
  */
 public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     private static final Logger LOG = LogManager.getLogger(FlowDirectory.class);
-    private static final Pattern CAMEL_YAML = Pattern.compile(
-            "^-\\s*(route|from|rest|beans|routeConfiguration|routeTemplate|templatedRoute|errorHandler"
-                    + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
-            Pattern.MULTILINE);
 
     /** Told what the directory now runs, for the metrics and the MBeans. */
     public interface Events {
@@ -230,7 +222,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     private boolean isCamelYaml(Path file) {
         try {
-            return CAMEL_YAML.matcher(FlowYaml.read(file, root)).find();
+            return CamelYamlFiles.isCamelYaml(FlowYaml.read(file, root));
         } catch (IOException e) {
             return false; // validating it reports the unreadable file
         }
@@ -291,7 +283,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     private Deployment deploy(Path absolute, String text) {
         Deployment previous = deployments.get(absolute);
         try {
-            Deployment next = text != null && CAMEL_YAML.matcher(text).find()
+            Deployment next = text != null && CamelYamlFiles.isCamelYaml(text)
                     ? deployCamelYaml(absolute, text, previous)
                     : deployFlow(absolute, previous);
             deployments.put(absolute, next);
@@ -371,35 +363,11 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     /** Camel YAML DSL routes: parsed first (a broken file changes nothing), then swapped. */
     private Deployment deployCamelYaml(Path file, String text, Deployment previous) throws Exception {
-        CamelContext camel = engine.camelContext();
-        // the text read (and checked) above, not the file again; named .yaml, the one extension Camel's YAML DSL
-        // loader takes, so that .yml files load as the README says
-        Resource resource = ResourceHelper.fromString("file:" + file.toString().replaceFirst("\\.yml$", ".yaml"),
-                text);
-        List<RoutesBuilder> builders = new ArrayList<>(PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource));
-        for (RoutesBuilder builder : builders) {
-            if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
-                routeBuilder.setCamelContext(camel);
-                routeBuilder.configure();
-            }
-        }
-        if (previous != null) {
-            for (String routeId : previous.routeIds()) {
-                engine.removeRoute(routeId);
-            }
-        }
-        Set<String> before = new HashSet<>();
-        camel.getRoutes().forEach(r -> before.add(r.getRouteId()));
-        PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
-        List<String> added = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            if (!before.contains(route.getRouteId())) {
-                added.add(route.getRouteId());
-            }
-        }
+        List<String> added = CamelYamlFiles.swap(engine, file, text, previous == null ? List.of()
+                : previous.routeIds());
         LOG.info("{}: Camel YAML routes {} {}", printable(relative(file)), printable(added.toString()),
                 previous == null ? "loaded" : "updated");
-        return new Deployment(file, relative(file), null, List.copyOf(added), null, List.of());
+        return new Deployment(file, relative(file), null, added, null, List.of());
     }
 
     private void undeploy(Deployment deployment) {
