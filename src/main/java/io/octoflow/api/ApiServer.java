@@ -49,9 +49,14 @@ public final class ApiServer {
     }
 
     public void start(CamelContext camel) throws Exception {
+        // Camel's server logs a taken port and carries on without an API: say it and stop instead
+        PortCheck.free(config.apiBind(), config.apiPort(), "API_PORT");
+        if (config.apiProtocol().equals("both")) {
+            PortCheck.free(config.apiBind(), config.apiHttpsPort(), "API_HTTPS_PORT");
+        }
         MainHttpServer server = new MainHttpServer();
         server.setCamelContext(camel);
-        server.setHost("0.0.0.0");
+        server.setHost(config.apiBind());
         server.setPort(config.apiPort());
         server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
         Keystore keystore = config.apiProtocol().equals("http") ? null : keystore();
@@ -60,7 +65,7 @@ public final class ApiServer {
         }
         camel.addService(server, true, true);
         if (config.apiProtocol().equals("both")) {
-            HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost("0.0.0.0")
+            HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost(config.apiBind())
                     .setPort(config.apiHttpsPort());
             if (keystore.path().toString().endsWith(".jks")) {
                 options.setKeyCertOptions(new JksOptions().setPath(keystore.path().toString())
@@ -82,7 +87,7 @@ public final class ApiServer {
     public void startManagement(CamelContext camel, ApiToken apiToken) throws Exception {
         ManagementHttpServer management = new ManagementHttpServer();
         management.setCamelContext(camel);
-        management.setHost("0.0.0.0");
+        management.setHost(config.apiBind());
         management.setPort(config.apiPort()); // same port: Camel reuses the API's server and router
         management.setHealthCheckEnabled(true);
         management.setHealthPath("/health");

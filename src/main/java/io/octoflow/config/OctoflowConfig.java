@@ -60,7 +60,12 @@ public record OctoflowConfig(
         String httpProxy,
         String noProxy,
         int vaultCacheTtlSeconds,
-        int historyMaxStepsPerRun) {
+        int historyMaxStepsPerRun,
+        long flowFileMaxBytes,
+        int flowFileMaxDepth,
+        int flowFileMaxAliases,
+        int flowFileMaxNodes,
+        String apiBind) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -136,7 +141,12 @@ public record OctoflowConfig(
                 proxy(lookup, "HTTP_PROXY"),
                 proxy(lookup, "NO_PROXY"),
                 nonNegativeInt(lookup, "HASHICORP_VAULT_CACHE_TTL", 60),
-                positiveInt(lookup, "HISTORY_MAX_STEPS_PER_RUN", 10_000));
+                positiveInt(lookup, "HISTORY_MAX_STEPS_PER_RUN", 10_000),
+                positiveInt(lookup, "FLOW_FILE_MAX_BYTES", 1_048_576),
+                positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
+                nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
+                positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
+                bind(lookup));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */
@@ -261,6 +271,18 @@ public record OctoflowConfig(
                     + value + "'");
         }
         return value.equals("http") || value.equals("https") ? value : "both";
+    }
+
+    /** API_BIND: the address the API listens on, an IP literal or a host name that resolves. */
+    private static String bind(Function<String, String> lookup) {
+        String value = value(lookup, "API_BIND", "0.0.0.0");
+        try {
+            java.net.InetAddress.getByName(value);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("API_BIND: expected an address to listen on (0.0.0.0 for all,"
+                    + " 127.0.0.1 for this host only), got '" + value + "'");
+        }
+        return value;
     }
 
     private static ZoneId zone(Function<String, String> lookup) {

@@ -197,7 +197,7 @@ public final class FlowCatalog {
         try (var stream = Files.walk(directory)) {
             return stream.filter(p -> !inHiddenDirectory(directory, p))
                     .filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml$"))
+                    .filter(FlowYaml::isFlowFile)
                     .sorted()
                     .toList();
         }

@@ -55,7 +55,10 @@ final class FlowFileParser {
         List<Problem> found = problems.raw();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = FlowYaml.read(file, catalog.flowFiles().root());
+        } catch (FlowYaml.Refused e) {
+            found.add(new Problem(label, 1, 1, "flow file refused: " + e.getMessage()));
+            return new FlowCatalog.Parsed(null, found, List.of());
         } catch (IOException e) {
             found.add(new Problem(label, 1, 1, "cannot read the flow file: " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? " " + e.getMessage() : "")));

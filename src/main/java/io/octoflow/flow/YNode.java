@@ -17,7 +17,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * A YAML value that remembers where it was written (1-based line and column), so that every problem found later
@@ -56,23 +55,22 @@ public final class YNode {
 
     /**
      * Parses one YAML document. Duplicate keys are reported through {@code duplicates}, since the composer keeps
-     * them silently and the spooler (PyYAML) would keep the last one.
+     * them silently and the spooler (PyYAML) would keep the last one. The document is first checked against the
+     * flow file limits ({@link FlowYaml#check}): over one, a {@link FlowYaml.LimitExceeded} names the place.
      */
     public static Optional<YNode> parse(String text, String label, List<Problem> duplicates) {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(label)
-                .setSchema(new CoreSchema())
-                .setMaxAliasesForCollections(50)
-                // reported below with their position, instead of an exception without one
-                .setAllowNonScalarKeys(true)
-                .build();
+        FlowYaml.check(text, label);
+        LoadSettings settings = FlowYaml.settings(label);
         Optional<Node> root = new Compose(settings).composeString(text);
-        return root.map(node -> convert(node, label, duplicates, 0));
+        int maxDepth = FlowYaml.limits().maxDepth();
+        return root.map(node -> convert(node, label, duplicates, 0, maxDepth));
     }
 
-    private static YNode convert(Node node, String label, List<Problem> problems, int depth) {
-        if (depth > 200) {
-            throw new IllegalArgumentException("YAML nested too deeply");
+    private static YNode convert(Node node, String label, List<Problem> problems, int depth, int maxDepth) {
+        if (depth > maxDepth) {
+            // only an alias to a collection that contains it gets here (the event check bounds the rest)
+            throw new FlowYaml.LimitExceeded("nested deeper than " + maxDepth + " levels, through an alias to a"
+                    + " collection that contains it (setting FLOW_FILE_MAX_DEPTH)", node.getStartMark());
         }
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
         int column = node.getStartMark().map(m -> m.getColumn() + 1).orElse(0);
@@ -88,20 +86,20 @@ public final class YNode {
                             + " (a value that starts with '{{' must be quoted: \"{{ ... }}\")"));
                     continue;
                 }
-                YNode key = convert(tuple.getKeyNode(), label, problems, depth + 1);
+                YNode key = convert(tuple.getKeyNode(), label, problems, depth + 1, maxDepth);
                 String name = String.valueOf(key.scalar);
                 if (entries.containsKey(name)) {
                     problems.add(new Problem(label, key.line, key.column, "duplicate key '" + name + "'"));
                 }
                 keys.put(name, key);
-                entries.put(name, convert(tuple.getValueNode(), label, problems, depth + 1));
+                entries.put(name, convert(tuple.getValueNode(), label, problems, depth + 1, maxDepth));
             }
             return new YNode(Shape.MAPPING, null, entries, keys, List.of(), line, column);
         }
         if (node instanceof SequenceNode sequence) {
             List<YNode> items = new ArrayList<>();
             for (Node item : sequence.getValue()) {
-                items.add(convert(item, label, problems, depth + 1));
+                items.add(convert(item, label, problems, depth + 1, maxDepth));
             }
             return new YNode(Shape.SEQUENCE, null, Map.of(), Map.of(), items, line, column);
         }

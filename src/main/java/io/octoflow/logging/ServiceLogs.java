@@ -43,7 +43,7 @@ public final class ServiceLogs implements AutoCloseable {
 
     public static final String FILE_NAME = "octoflow.log";
     static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %notEmpty{[%X{flow} %X{execution_id}] }%c{1.} - %msg%n";
+            "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %notEmpty{[%enc{%X{flow}}{CRLF} %X{execution_id}] }%c{1.} - %msg%n";
     private static final String CONSOLE_NAME = "stderr";
 
     private final LoggerContext context;
@@ -91,7 +91,7 @@ public final class ServiceLogs implements AutoCloseable {
         Appender masked = RewriteAppender.createAppender("octoflow-masked", "true",
                 new AppenderRef[] {AppenderRef.createAppenderRef(console.getName(), null, null),
                     AppenderRef.createAppenderRef(file.getName(), null, null)},
-                configuration, new MaskingRewritePolicy(masker), null);
+                configuration, new MaskingRewritePolicy(masker, !json), null);
         masked.start();
         configuration.addAppender(masked);
 

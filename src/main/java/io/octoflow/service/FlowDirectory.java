@@ -1,7 +1,6 @@
 package io.octoflow.service;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,20 +12,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.FlowYaml;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
 import io.octoflow.schedule.ScheduleEntry;
@@ -37,14 +30,19 @@ import io.octoflow.watch.DirectoryWatcher;
  * The drop-in directory: every file of FLOWS_PATH is deployed as a flow (route + schedule) or, for Camel YAML DSL
  * files, as the routes it declares. A new version replaces the old one only after it validated; a broken save
  * is reported and the previous version keeps running. Other files are never touched.
+ *
+ * <p>Files come from many hands (see docs/SECURITY.md): each is read under the flow file limits
+ * ({@link FlowYaml}), a symbolic link leading outside FLOWS_PATH is refused, and nothing one file throws (a
+ * {@link StackOverflowError} included) stops the others from loading. Deploying holds this directory's monitor;
+ * reading what is deployed does not (it reads the last published snapshot), so a slow file never stalls the API
+ * or the schedules.
+ *
+ * <p>Over 400 lines: the start-up load, one file's deploy, its removal and the readers share one state and one
+ * lock; the Camel route files are in {@link CamelYamlFiles}.
  */
 public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     private static final Logger LOG = LogManager.getLogger(FlowDirectory.class);
-    private static final Pattern CAMEL_YAML = Pattern.compile(
-            "^-\\s*(route|from|rest|beans|routeConfiguration|routeTemplate|templatedRoute|errorHandler"
-                    + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
-            Pattern.MULTILINE);
 
     /** Told what the directory now runs, for the metrics and the MBeans. */
     public interface Events {
@@ -65,12 +63,17 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     private final Path root;
     private final Map<Path, Deployment> deployments = new LinkedHashMap<>();
     private final Set<Path> invalid = new HashSet<>();
+    /** What readers see: a copy of {@link #deployments}, published after every change. */
+    private volatile Map<Path, Deployment> published = Map.of();
 
     public FlowDirectory(FlowEngine engine, Scheduler scheduler, Events events) {
         this.engine = engine;
         this.scheduler = scheduler;
         this.events = events;
         this.root = engine.config().flowsPath();
+        var config = engine.config();
+        FlowYaml.limit(new FlowYaml.Limits(config.flowFileMaxBytes(), config.flowFileMaxDepth(),
+                config.flowFileMaxAliases(), config.flowFileMaxNodes()));
     }
 
     /**
@@ -106,9 +109,9 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         };
     }
 
+    /** The one rule of what a flow file is ({@link FlowYaml#isFlowFile}), for the watcher. */
     public static boolean isFlowFile(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".yml") || name.endsWith(".yaml");
+        return FlowYaml.isFlowFile(file);
     }
 
     /** Deploys every file at start. */
@@ -121,21 +124,68 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         List<FlowDefinition> valid = new ArrayList<>();
         for (Path file : files) {
             Path absolute = file.toAbsolutePath().normalize();
-            if (isCamelYaml(absolute)) {
-                deploy(absolute);
-                continue;
+            try {
+                if (isCamelYaml(absolute)) {
+                    deploy(absolute);
+                    continue;
+                }
+                List<Problem> problems = engine.validate(absolute);
+                if (!problems.isEmpty()) {
+                    reject(absolute, null, problems);
+                    continue;
+                }
+                // files may share a name: each is its own flow, identified by its path
+                valid.add(engine.catalog().require(absolute));
+            } catch (Throwable e) { // one hostile file must not stop the start (a StackOverflowError included)
+                engine.catalog().clear();
+                reject(absolute, null, List.of(failure(absolute, e)));
             }
-            List<Problem> problems = engine.validate(absolute);
-            if (!problems.isEmpty()) {
-                reject(absolute, null, problems);
-                continue;
-            }
-            // files may share a name: each is its own flow, identified by its path
-            valid.add(engine.catalog().require(absolute));
         }
         deployAtOnce(valid);
+        publish();
         LOG.info("{} file(s) in {}: {} deployed, {} invalid", files.size(), root, deployments.size() - invalid.size(),
                 invalid.size());
+        reportSharedNames(null);
+    }
+
+    /** A problem for what a file threw (not a validation problem): its path and the kind of failure. */
+    private Problem failure(Path file, Throwable e) {
+        String what = e instanceof StackOverflowError ? "nested too deeply to read (StackOverflowError)"
+                : e instanceof OutOfMemoryError ? "too large to read (OutOfMemoryError)"
+                : "cannot deploy: " + io.octoflow.execution.ErrorText.of(e);
+        LOG.debug("{}: {}", printable(relative(file)), what, e);
+        return new Problem(relative(file), 1, 1, what);
+    }
+
+    /**
+     * Files may share a flow name (each is its own flow, identified by its path), but a name given to the API then
+     * means nothing: one warning lists every file of such a name, in path order, whichever file came first.
+     * With {@code name}, only that name is checked (after one file was deployed).
+     */
+    private void reportSharedNames(String name) {
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        for (Deployment deployment : deployments.values()) {
+            if (deployment.flow() != null && (name == null || name.equals(deployment.flow().name()))) {
+                byName.computeIfAbsent(deployment.flow().name(), n -> new ArrayList<>()).add(deployment.path());
+            }
+        }
+        byName.forEach((shared, paths) -> {
+            if (paths.size() > 1) {
+                paths.sort(null);
+                LOG.warn("flow name '{}' is shared by {} files: {}; each runs as its own flow, launch them by path"
+                        + " (a launch by this name is refused as ambiguous)", printable(shared), paths.size(),
+                        printable(String.join(", ", paths)));
+            }
+        });
+    }
+
+    /** User text made safe for one log line (issue 18 #20). */
+    static String printable(String text) {
+        return io.octoflow.logging.LogText.oneLine(text);
+    }
+
+    private void publish() {
+        published = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deployments));
     }
 
     /** The start-up path: the routes of every valid flow and of their schedules, added to Camel at once. */
@@ -163,6 +213,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             events.file(relative(flow.file()), true);
             events.flowDeployed(flow);
         }
+        publish();
         // the flows are known before their first fire
         try {
             scheduler.registered(schedules);
@@ -171,16 +222,16 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
     }
 
-    private static boolean isCamelYaml(Path file) {
+    private boolean isCamelYaml(Path file) {
         try {
-            return CAMEL_YAML.matcher(Files.readString(file, StandardCharsets.UTF_8)).find();
+            return CamelYamlFiles.isCamelYaml(FlowYaml.read(file, root));
         } catch (IOException e) {
-            return false; // deploy() reports the unreadable file
+            return false; // validating it reports the unreadable file
         }
     }
 
     @Override
-    public synchronized void changed(Path file) {
+    public void changed(Path file) {
         deploy(file);
     }
 
@@ -189,29 +240,53 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         Deployment old = deployments.remove(file);
         invalid.remove(file);
         if (old == null) {
+            publish();
             return;
         }
         undeploy(old);
+        publish(); // once its routes are gone
         events.fileRemoved(old.path());
         if (old.flow() != null) {
             events.flowRemoved(old.flow());
         }
-        LOG.info("{}: removed; its routes and schedule are gone", relative(file));
+        LOG.info("{}: removed; its routes and schedule are gone", printable(relative(file)));
     }
 
-    /** Deploys (or redeploys) one file; returns its deployment, with problems when the new version is broken. */
-    public synchronized Deployment deploy(Path file) {
+    /**
+     * Deploys (or redeploys) one file; returns its deployment, with problems when the new version is broken. The
+     * file is read and checked against the flow file limits before this directory's monitor is taken: a file
+     * over a limit is refused without waiting for (or making wait) anything else.
+     */
+    public Deployment deploy(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        Deployment previous = deployments.get(absolute);
         String text;
         try {
-            text = Files.readString(absolute, StandardCharsets.UTF_8);
+            text = FlowYaml.read(absolute, root);
+            FlowYaml.check(text, relative(absolute));
+        } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+            text = null; // a syntax error or a limit: validating reports it with its line
         } catch (IOException e) {
-            return reject(absolute, previous, List.of(new Problem(relative(absolute), 1, 1,
-                    "cannot read: " + e.getClass().getSimpleName())));
+            String why = e instanceof FlowYaml.Refused ? "flow file refused: " + e.getMessage()
+                    : "cannot read: " + e.getClass().getSimpleName();
+            synchronized (this) {
+                return reject(absolute, deployments.get(absolute), List.of(new Problem(relative(absolute), 1, 1,
+                        why)));
+            }
+        } catch (Throwable e) {
+            synchronized (this) {
+                return reject(absolute, deployments.get(absolute), List.of(failure(absolute, e)));
+            }
         }
+        synchronized (this) {
+            return deploy(absolute, text);
+        }
+    }
+
+    private Deployment deploy(Path absolute, String text) {
+        Deployment previous = deployments.get(absolute);
         try {
-            Deployment next = CAMEL_YAML.matcher(text).find() ? deployCamelYaml(absolute, previous)
+            Deployment next = text != null && CamelYamlFiles.isCamelYaml(text)
+                    ? deployCamelYaml(absolute, text, previous)
                     : deployFlow(absolute, previous);
             deployments.put(absolute, next);
             invalid.remove(absolute);
@@ -220,28 +295,34 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                     && (next.flow() == null || !previous.flow().name().equals(next.flow().name()))) {
                 events.flowRemoved(previous.flow());
             }
+            publish();
             if (next.flow() != null) {
                 events.flowDeployed(next.flow());
+                if (previous == null || previous.flow() == null
+                        || !previous.flow().name().equals(next.flow().name())) {
+                    reportSharedNames(next.flow().name());
+                }
             }
             return next;
         } catch (InvalidFlowException e) {
             return reject(absolute, previous, e.problems());
-        } catch (Exception e) {
-            return reject(absolute, previous, List.of(new Problem(relative(absolute), 1, 1,
-                    "cannot deploy: " + io.octoflow.execution.ErrorText.of(e))));
+        } catch (Throwable e) { // a StackOverflowError or an OutOfMemoryError of one file is that file's problem
+            engine.catalog().clear();
+            return reject(absolute, previous, List.of(failure(absolute, e)));
         }
     }
 
     private Deployment reject(Path file, Deployment previous, List<Problem> problems) {
-        problems.forEach(p -> LOG.warn("invalid flow file: {}", p));
+        problems.forEach(p -> LOG.warn("invalid flow file: {}", printable(p.toString())));
         if (previous != null) {
-            LOG.warn("{}: the previous version keeps running", relative(file));
+            LOG.warn("{}: the previous version keeps running", printable(relative(file)));
         }
         invalid.add(file);
         events.file(relative(file), false);
         Deployment kept = previous != null ? previous.withProblems(problems)
                 : new Deployment(file, relative(file), null, List.of(), null, problems);
         deployments.put(file, kept);
+        publish();
         return kept;
     }
 
@@ -277,38 +358,18 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                     flow.timeoutSeconds()));
         }
         if (previous != null) {
-            LOG.info("{}: flow '{}' updated", relative(file), flow.name());
+            LOG.info("{}: flow '{}' updated", printable(relative(file)), printable(flow.name()));
         }
         return new Deployment(file, relative(file), flow, List.of(flow.routeId()), scheduleId, List.of());
     }
 
     /** Camel YAML DSL routes: parsed first (a broken file changes nothing), then swapped. */
-    private Deployment deployCamelYaml(Path file, Deployment previous) throws Exception {
-        CamelContext camel = engine.camelContext();
-        Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:" + file);
-        List<RoutesBuilder> builders = new ArrayList<>(PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource));
-        for (RoutesBuilder builder : builders) {
-            if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
-                routeBuilder.setCamelContext(camel);
-                routeBuilder.configure();
-            }
-        }
-        if (previous != null) {
-            for (String routeId : previous.routeIds()) {
-                engine.removeRoute(routeId);
-            }
-        }
-        Set<String> before = new HashSet<>();
-        camel.getRoutes().forEach(r -> before.add(r.getRouteId()));
-        PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
-        List<String> added = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            if (!before.contains(route.getRouteId())) {
-                added.add(route.getRouteId());
-            }
-        }
-        LOG.info("{}: Camel YAML routes {} {}", relative(file), added, previous == null ? "loaded" : "updated");
-        return new Deployment(file, relative(file), null, List.copyOf(added), null, List.of());
+    private Deployment deployCamelYaml(Path file, String text, Deployment previous) throws Exception {
+        List<String> added = CamelYamlFiles.swap(engine, file, text, previous == null ? List.of()
+                : previous.routeIds());
+        LOG.info("{}: Camel YAML routes {} {}", printable(relative(file)), printable(added.toString()),
+                previous == null ? "loaded" : "updated");
+        return new Deployment(file, relative(file), null, added, null, List.of());
     }
 
     private void undeploy(Deployment deployment) {
@@ -320,21 +381,21 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                 engine.removeRoute(routeId);
             }
         } catch (Exception e) {
-            LOG.warn("{}: cannot remove its routes: {}", deployment.path(), e.getMessage());
+            LOG.warn("{}: cannot remove its routes: {}", printable(deployment.path()), printable(e.getMessage()));
         }
     }
 
-    public synchronized List<Deployment> deployments() {
-        return List.copyOf(deployments.values());
+    public List<Deployment> deployments() {
+        return List.copyOf(published.values());
     }
 
-    public synchronized List<Deployment> invalidFiles() {
-        return deployments.values().stream().filter(d -> !d.valid()).toList();
+    public List<Deployment> invalidFiles() {
+        return published.values().stream().filter(d -> !d.valid()).toList();
     }
 
     /** The deployed flow whose id (path, see {@link FlowDefinition#id()}) is {@code id}; null when none. */
-    public synchronized FlowDefinition flowAt(String id) {
-        for (Deployment deployment : deployments.values()) {
+    public FlowDefinition flowAt(String id) {
+        for (Deployment deployment : published.values()) {
             if (deployment.flow() != null && deployment.flow().id().equals(id)) {
                 return deployment.flow();
             }
@@ -349,7 +410,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
      * @return null when no deployed flow has that path or name
      * @throws AmbiguousFlowException when several deployed flows have that name (it lists their paths)
      */
-    public synchronized FlowDefinition find(String reference) {
+    public FlowDefinition find(String reference) {
         if (reference == null || reference.isBlank()) {
             return null;
         }
@@ -358,7 +419,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             return byId;
         }
         try {
-            Deployment deployment = deployments.get(engine.catalog().flowFiles().resolve(reference));
+            Deployment deployment = published.get(engine.catalog().flowFiles().resolve(reference));
             if (deployment != null && deployment.flow() != null) {
                 return deployment.flow();
             }
@@ -366,7 +427,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             // outside FLOWS_PATH or not a path at all: it may still be a name
         }
         List<FlowDefinition> named = new ArrayList<>();
-        for (Deployment deployment : deployments.values()) {
+        for (Deployment deployment : published.values()) {
             if (deployment.flow() != null && deployment.flow().name().equals(reference)) {
                 named.add(deployment.flow());
             }
@@ -378,8 +439,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     }
 
     /** The deployed flows, in the order their files were deployed. */
-    public synchronized List<FlowDefinition> flows() {
-        return deployments.values().stream().map(Deployment::flow).filter(f -> f != null).toList();
+    public List<FlowDefinition> flows() {
+        return published.values().stream().map(Deployment::flow).filter(f -> f != null).toList();
     }
 
     /** @deprecated flows are identified by path: use {@link #find(String)}, which this now is. */
@@ -395,14 +456,14 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     }
 
     /** The deployment of a file, wherever it is (flows generated from tasks and resources live in DATA_PATH). */
-    public synchronized Optional<Deployment> byFile(Path file) {
-        return Optional.ofNullable(deployments.get(file.toAbsolutePath().normalize()));
+    public Optional<Deployment> byFile(Path file) {
+        return Optional.ofNullable(published.get(file.toAbsolutePath().normalize()));
     }
 
     /** The deployed flow of a file given relative to FLOWS_PATH. */
-    public synchronized Optional<Deployment> byPath(String relativePath) {
+    public Optional<Deployment> byPath(String relativePath) {
         Path file = engine.catalog().flowFiles().resolve(relativePath);
-        return Optional.ofNullable(deployments.get(file));
+        return Optional.ofNullable(published.get(file));
     }
 
     private String relative(Path file) {

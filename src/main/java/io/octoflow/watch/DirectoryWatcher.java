@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -35,8 +34,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Watches a directory tree for changes to the files a predicate selects (flow files: {@link #yamlFiles()}) and
- * tells a {@link Listener}, on its own daemon thread.
+ * Watches a directory tree for changes to the files a predicate selects (flow files:
+ * {@code io.octoflow.flow.FlowYaml#isFlowFile}) and tells a {@link Listener}, on a daemon thread of its own that
+ * is not the one watching: a listener that takes long (a large file to parse) never stops the watching.
  * <ul>
  * <li><b>The tree</b>: every subdirectory is watched; a directory created (or moved in) later is registered and the
  * matching files already in it are reported as changed; a directory deleted (or moved out) is forgotten and every
@@ -60,7 +60,8 @@ import org.apache.logging.log4j.Logger;
  * <li><b>Start</b>: {@link #start()} registers the tree and records the files present (see {@link #knownFiles()})
  * without reporting them: the caller loads the directory itself. Events happening after {@code start()} returned
  * are delivered.</li>
- * <li><b>Robustness</b>: a listener that throws is logged and the watcher carries on. When the root itself
+ * <li><b>Robustness</b>: a listener that throws anything (a {@link StackOverflowError} or an
+ * {@link OutOfMemoryError} on one hostile file included) is logged and the watcher carries on. When the root itself
  * disappears, its files are reported deleted and the watcher checks every second for it to come back.</li>
  * </ul>
  * On Linux the JDK's {@code WatchService} is inotify: events arrive within milliseconds, so a change is delivered
@@ -69,7 +70,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class DirectoryWatcher implements AutoCloseable {
 
-    /** Receives the changes. Called on the watcher's thread, one call at a time. */
+    /** Receives the changes. Called on the watcher's delivery thread, one call at a time. */
     public interface Listener {
 
         /** {@code file} was created, modified, or moved into the tree. */
@@ -103,6 +104,8 @@ public final class DirectoryWatcher implements AutoCloseable {
     private boolean swapped;
     private WatchService watchService;
     private Thread thread;
+    /** Calls the listener, one round at a time, so that the watching thread never waits for it. */
+    private java.util.concurrent.ExecutorService delivery;
     private volatile boolean closed;
 
     /** A watcher with the default debounce time. */
@@ -119,22 +122,6 @@ public final class DirectoryWatcher implements AutoCloseable {
         }
         this.debounceNanos = debounce.toNanos();
         this.maxDelayNanos = debounceNanos * 6;
-    }
-
-    /**
-     * Files whose name ends with {@code .yml} or {@code .yaml} (any case) and does not start with a dot (editors'
-     * lock and swap files such as Emacs's {@code .#flow.yml}).
-     */
-    public static Predicate<Path> yamlFiles() {
-        return file -> {
-            Path name = file.getFileName();
-            if (name == null) {
-                return false;
-            }
-            String text = name.toString();
-            String lower = text.toLowerCase(Locale.ROOT);
-            return !text.startsWith(".") && (lower.endsWith(".yml") || lower.endsWith(".yaml"));
-        };
     }
 
     /** The watched directory, absolute. */
@@ -178,6 +165,11 @@ public final class DirectoryWatcher implements AutoCloseable {
         }
         Thread worker = new Thread(this::run, "octoflow-watch-" + root.getFileName());
         worker.setDaemon(true);
+        delivery = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread deliverer = new Thread(task, "octoflow-deploy-" + root.getFileName());
+            deliverer.setDaemon(true);
+            return deliverer;
+        });
         thread = worker;
         worker.start();
         LOG.debug("Watching {} ({} directories, {} files)", root, directories.size(), known.size());
@@ -187,12 +179,14 @@ public final class DirectoryWatcher implements AutoCloseable {
     @Override
     public void close() {
         Thread worker;
+        java.util.concurrent.ExecutorService deliverer;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             worker = thread;
+            deliverer = delivery;
             if (watchService != null) {
                 try {
                     watchService.close();
@@ -207,9 +201,17 @@ public final class DirectoryWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (worker.isAlive()) {
-                LOG.warn("The watcher of {} is still busy in its listener {} ms after close()", root,
-                        CLOSE_WAIT_MILLIS);
+        }
+        if (deliverer != null) {
+            deliverer.shutdown();
+            boolean inListener = Thread.currentThread().getName().equals("octoflow-deploy-" + root.getFileName());
+            try {
+                if (!inListener && !deliverer.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("The watcher of {} is still busy in its listener {} ms after close()", root,
+                            CLOSE_WAIT_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -245,7 +247,7 @@ public final class DirectoryWatcher implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception | StackOverflowError e) {
                 LOG.error("Watching {} failed; carrying on", root, e);
             }
         }
@@ -355,11 +357,17 @@ public final class DirectoryWatcher implements AutoCloseable {
                 changed.add(file);
             }
         }
-        for (Path file : deleted) {
-            deliver(file, false);
-        }
-        for (Path file : changed) {
-            deliver(file, true);
+        try {
+            delivery.execute(() -> {
+                for (Path file : deleted) {
+                    deliver(file, false);
+                }
+                for (Path file : changed) {
+                    deliver(file, true);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile: nothing is delivered any more
         }
     }
 
@@ -373,9 +381,9 @@ public final class DirectoryWatcher implements AutoCloseable {
             } else {
                 listener.deleted(file);
             }
-        } catch (VirtualMachineError e) {
-            throw e;
         } catch (Throwable e) {
+            // even an Error: it came from one file (a StackOverflowError on a deeply nested one, an
+            // OutOfMemoryError whose memory is free again); rethrowing it would stop every later deployment
             LOG.error("The listener of {} failed on {} ({})", root, file, changed ? "changed" : "deleted", e);
         }
     }

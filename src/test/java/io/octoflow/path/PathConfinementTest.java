@@ -291,4 +291,100 @@ class PathConfinementTest {
         assertThat(absolute.message()).contains("loop outside").contains(outside.resolve("other.yml").toString());
         assertThat(fx.engine().camelContext().getRoutes()).isEmpty();
     }
+
+    /** Issue 18 #6: a dangling link inside DATA_PATH let a write or append create its target outside. */
+    @Test
+    void aDanglingLinkInDataPathDoesNotLetAWriteCreateAFileOutside() throws IOException {
+        Path target = outside.resolve("created.txt");
+        Files.createDirectories(fx.data());
+        Files.createSymbolicLink(fx.data().resolve("out.txt"), target);
+        fileFlow("dangling_write.yml", "{{ name }}", "write");
+        fileFlow("dangling_append.yml", "{{ name }}", "append");
+
+        RunResult write = fx.run("dangling_write.yml", Map.of("name", "out.txt"));
+        RunResult append = fx.run("dangling_append.yml", Map.of("name", "out.txt"));
+
+        assertThat(write.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(write.error()).contains("'out.txt'").contains("symbolic link");
+        assertThat(append.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(target).doesNotExist();
+        // a fixed path through it is refused when the flow loads
+        fileFlow("dangling_fixed.yml", "out.txt", "write");
+        assertThat(onlyProblem("dangling_fixed.yml").message()).contains("out.txt");
+    }
+
+    /** Issue 18 #6: swapping a directory for a link to outside while writes run put 25 of 400 writes outside. */
+    @Test
+    void swappingADirectoryForALinkWhileWritingNeverWritesOutside() throws Exception {
+        ConfinedPaths data = new ConfinedPaths(fx.data(), "DATA_PATH");
+        Path sub = Files.createDirectories(fx.data().resolve("sub"));
+        Path parked = fx.data().resolve("parked");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.move(sub, parked);
+                    Files.createSymbolicLink(sub, outside);
+                    Thread.onSpinWait();
+                    Files.delete(sub);
+                    Files.move(parked, sub);
+                } catch (IOException e) {
+                    // a write created sub meanwhile: swap again
+                    try {
+                        if (Files.isSymbolicLink(sub)) {
+                            Files.delete(sub);
+                        }
+                        if (Files.isDirectory(parked) && !Files.exists(sub)) {
+                            Files.move(parked, sub);
+                        }
+                    } catch (IOException ignored) {
+                        // next round
+                    }
+                }
+            }
+        });
+        long before = outsideBytes();
+        int written = 0;
+        int refused = 0;
+        swapper.start();
+        try {
+            for (int i = 0; i < 400; i++) {
+                try {
+                    data.write(data.resolve("sub/f" + i + ".txt"), "payload " + i, i % 2 == 0);
+                    written++;
+                } catch (ConfinedPaths.PathOutsideRootException | IOException e) {
+                    refused++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        assertThat(written + refused).isEqualTo(400);
+        assertThat(outsideBytes()).as("bytes written outside DATA_PATH").isEqualTo(before);
+        try (var files = Files.list(outside)) {
+            assertThat(files.map(f -> f.getFileName().toString())).allMatch(n -> !n.startsWith("f"));
+        }
+    }
+
+    private long outsideBytes() throws IOException {
+        try (var files = Files.walk(outside)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void aLinkStayingInsideIsFollowedWhenTheFileIsOpened() throws IOException {
+        ConfinedPaths data = new ConfinedPaths(fx.data(), "DATA_PATH");
+        Files.createDirectories(fx.data().resolve("real"));
+        Files.createSymbolicLink(fx.data().resolve("alias"), fx.data().resolve("real"));
+        Files.writeString(fx.data().resolve("real/other.txt"), "before");
+        Files.createSymbolicLink(fx.data().resolve("real/name.txt"), Path.of("other.txt"));
+        data.write(data.resolve("alias/name.txt"), "through two links", false);
+        assertThat(fx.data().resolve("real/other.txt")).hasContent("through two links");
+        assertThat(data.readString(data.resolve("alias/name.txt"))).isEqualTo("through two links");
+        Files.createSymbolicLink(fx.data().resolve("real/away.txt"), outside.resolve("secret.txt"));
+        assertThat(catchThrowableOfType(ConfinedPaths.PathOutsideRootException.class,
+                () -> data.readString(fx.data().resolve("alias/away.txt")))).hasMessageContaining("outside DATA_PATH");
+    }
 }

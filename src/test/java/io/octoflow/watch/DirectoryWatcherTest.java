@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryWatcherTest {
 
+    /** What the service watches: the one flow-file rule. */
+    private static final java.util.function.Predicate<Path> FLOW_FILES =
+            io.octoflow.service.FlowDirectory::isFlowFile;
+
+
     /** The drop-in directory promises 2 s from a save to the new route. */
     private static ConditionFactory within2s() {
         return await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10));
@@ -51,7 +56,7 @@ class DirectoryWatcherTest {
     }
 
     private DirectoryWatcher start(DirectoryWatcher.Listener listener) throws IOException {
-        watcher = new DirectoryWatcher(dir, DirectoryWatcher.yamlFiles(), listener);
+        watcher = new DirectoryWatcher(dir, FLOW_FILES, listener);
         watcher.start();
         return watcher;
     }
@@ -199,8 +204,11 @@ class DirectoryWatcherTest {
         Files.delete(dir.resolve("notes.txt"));
         sync("marker.yml");
         assertThat(events.list()).containsExactly("changed marker.yml");
-        assertThat(DirectoryWatcher.yamlFiles()).accepts(Path.of("a.YML"), Path.of("x/b.yaml"))
-                .rejects(Path.of("c.json"), Path.of(".d.yml"), Path.of("yml"));
+        // the service's one rule (the start-up scan and validate use it too): as the spooler's paths, case counts
+        assertThat(FLOW_FILES).accepts(Path.of("a.yml"), Path.of("x/b.yaml"))
+                .rejects(Path.of("c.json"), Path.of(".d.yml"), Path.of("yml"), Path.of("e.YML"), Path.of(".#f.yml"));
+        // the start-up scan lists the same files as the watcher reports
+        assertThat(io.octoflow.flow.FlowCatalog.flowFilesUnder(dir)).containsExactly(dir.resolve("marker.yml"));
     }
 
     /** Kubernetes mounts a ConfigMap as kubelet's atomic writer lays it out; FLOWS_PATH is one on a cluster. */
@@ -271,6 +279,72 @@ class DirectoryWatcherTest {
         assertThat(watcher.isRunning()).isTrue();
     }
 
+    /** Issue 18 #2: a deeply nested file threw StackOverflowError in the listener and killed the watcher. */
+    @Test
+    void aListenerThrowingAnErrorOfTheVirtualMachineDoesNotStopTheWatcher() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(new DirectoryWatcher.Listener() {
+            @Override
+            public void changed(Path file) {
+                seen.add("changed " + file.getFileName());
+                if (file.getFileName().toString().startsWith("deep")) {
+                    throw new StackOverflowError("as a 10,000-deep file does");
+                }
+                if (file.getFileName().toString().startsWith("huge")) {
+                    throw new OutOfMemoryError("as an alias bomb does");
+                }
+            }
+
+            @Override
+            public void deleted(Path file) {
+                seen.add("deleted " + file.getFileName());
+            }
+        });
+        write("deep.yml", "[[[[");
+        within2s().until(() -> seen.contains("changed deep.yml"));
+        write("huge.yml", "&a [*a]");
+        within2s().until(() -> seen.contains("changed huge.yml"));
+        write("after.yml", "fine");
+        within2s().until(() -> seen.contains("changed after.yml"));
+        assertThat(watcher.isRunning()).isTrue();
+    }
+
+    /** Issue 18 #3: a listener busy with one file (a large one to parse) does not hold up the watching. */
+    @Test
+    void aSlowListenerDoesNotHoldUpTheWatchingThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Path> filtered = new CopyOnWriteArrayList<>();
+        watcher = new DirectoryWatcher(dir, file -> {
+            filtered.add(file.getFileName());
+            return FLOW_FILES.test(file);
+        }, new DirectoryWatcher.Listener() {
+            @Override
+            public void changed(Path file) {
+                events.changed(file);
+                if (file.getFileName().toString().equals("slow.yml")) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> release.getCount() == 0);
+                }
+            }
+
+            @Override
+            public void deleted(Path file) {
+                events.deleted(file);
+            }
+        });
+        watcher.start();
+        try {
+            write("slow.yml", "s");
+            within2s().until(() -> events.list().contains("changed slow.yml"));
+            // the listener is held: the watching thread still sees (filters) what happens meanwhile
+            write("later.yml", "l");
+            within2s().until(() -> filtered.contains(Path.of("later.yml")));
+            assertThat(events.list()).doesNotContain("changed later.yml");
+        } finally {
+            release.countDown();
+        }
+        within2s().until(() -> events.list().contains("changed later.yml"));
+    }
+
     @Test
     void overflowRescansAndDeliversTheDifferences() throws Exception {
         write("keep.yml", "v1");
@@ -280,24 +354,18 @@ class DirectoryWatcherTest {
         CountDownLatch unblock = new CountDownLatch(1);
         LogCapture log = LogCapture.of(DirectoryWatcher.class);
         try {
-            start(new DirectoryWatcher.Listener() {
-                @Override
-                public void changed(Path file) {
-                    events.changed(file);
-                    if (file.getFileName().toString().equals("block.yml")) {
-                        blocked.countDown();
-                        await().atMost(Duration.ofSeconds(10)).until(() -> unblock.getCount() == 0);
-                    }
+            // the watching thread (not the listener's: that one never holds it up) is held in the filter
+            watcher = new DirectoryWatcher(dir, file -> {
+                if (file.getFileName().toString().equals("block.yml") && blocked.getCount() > 0) {
+                    blocked.countDown();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> unblock.getCount() == 0);
                 }
-
-                @Override
-                public void deleted(Path file) {
-                    events.deleted(file);
-                }
-            });
+                return FLOW_FILES.test(file);
+            }, events);
+            watcher.start();
             write("block.yml", "b");
             assertThat(blocked.await(2, TimeUnit.SECONDS)).isTrue();
-            // the watcher thread is busy in the listener: the JDK keeps at most 512 events per directory, then
+            // the watcher thread is busy: the JDK keeps at most 512 events per directory, then
             // signals OVERFLOW
             List<String> created = IntStream.range(0, 700).mapToObj(i -> String.format("bulk/f%03d.yml", i))
                     .collect(Collectors.toList());
@@ -329,7 +397,7 @@ class DirectoryWatcherTest {
     @Test
     void closeStopsTheThread() throws IOException {
         Path root = Files.createDirectories(dir.resolve("closing-root"));
-        watcher = new DirectoryWatcher(root, DirectoryWatcher.yamlFiles(), events);
+        watcher = new DirectoryWatcher(root, FLOW_FILES, events);
         watcher.start();
         assertThat(watcher.isRunning()).isTrue();
         assertThat(watcherThreads("closing-root")).hasSize(1).allMatch(Thread::isDaemon);
@@ -352,7 +420,7 @@ class DirectoryWatcherTest {
     void theRootComingBackIsWatchedAgain() throws IOException {
         Path root = Files.createDirectories(dir.resolve("flows"));
         Files.writeString(root.resolve("a.yml"), "a");
-        watcher = new DirectoryWatcher(root, DirectoryWatcher.yamlFiles(), events);
+        watcher = new DirectoryWatcher(root, FLOW_FILES, events);
         watcher.start();
         deleteTree(root);
         within2s().until(() -> events.list().contains("deleted flows/a.yml"));

@@ -96,7 +96,8 @@ public final class DebugStep implements StepType<DebugStep.Settings> {
                         text = String.valueOf(exchange.getMessage().getBody());
                     }
                     String prefix = message == null ? "" : message.render(run.templateContext()) + " ";
-                    LOG.info("[{} {}] {}{}", flow, step, services.secrets().masker().mask(prefix),
+                    LOG.info("[{} {}] {}{}", io.octoflow.logging.LogText.oneLine(flow),
+                            io.octoflow.logging.LogText.oneLine(step), services.secrets().masker().mask(prefix),
                             services.secrets().masker().mask(text));
                 }).id(build.id());
     }

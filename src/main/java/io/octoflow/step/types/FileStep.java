@@ -116,8 +116,6 @@ public final class FileStep implements StepType<FileStep.Settings> {
             }).id(build.id());
             return;
         }
-        String fileExist = settings.mode().equals("append") ? "Append" : "Override";
-        String endpoint = "file:" + files.root() + "?fileExist=" + fileExist + "&charset=UTF-8";
         build.route()
                 .process(exchange -> {
                     Path file = resolve(exchange, settings, files);
@@ -131,7 +129,9 @@ public final class FileStep implements StepType<FileStep.Settings> {
                     exchange.getMessage().setHeader(PATH_HEADER, relative);
                     exchange.getMessage().setBody(text);
                 }).id(build.id("serialize"))
-                .to(endpoint).id(build.id())
+                .process(exchange -> files.write(files.resolve(exchange.getMessage().getHeader(Exchange.FILE_NAME,
+                        String.class)), exchange.getMessage().getBody(String.class), settings.mode().equals("append")))
+                .id(build.id()) // confined when the file is opened (a link made since resolve() is refused)
                 .process(exchange -> {
                     exchange.getMessage().removeHeaders("*");
                     exchange.getMessage().setBody(new LinkedHashMap<>());
@@ -146,7 +146,7 @@ public final class FileStep implements StepType<FileStep.Settings> {
     private static Object read(Path file, String format, ObjectMapper json, ConfinedPaths files) throws IOException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = files.readString(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException("file '" + files.relativize(file) + "' does not exist in DATA_PATH");
         }
