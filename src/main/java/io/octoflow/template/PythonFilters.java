@@ -338,7 +338,7 @@ final class PythonFilters {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("Can only get item pairs from a mapping.");
         }
-        map.forEach((k, v) -> out.add(new ArrayList<>(java.util.Arrays.asList(k, v))));
+        map.forEach((k, v) -> out.add(PythonTuple.of(k, v)));
         return out;
     }
 

@@ -57,6 +57,16 @@ public final class PythonText {
                 }
             }
             out.append('}');
+        } else if (value instanceof PythonTuple tuple) {
+            out.append('(');
+            Iterator<?> items = tuple.iterator();
+            while (items.hasNext()) {
+                repr(items.next(), out);
+                if (items.hasNext()) {
+                    out.append(", ");
+                }
+            }
+            out.append(tuple.size() == 1 ? ",)" : ")");
         } else if (value instanceof Collection<?> list) {
             out.append('[');
             Iterator<?> items = list.iterator();

@@ -73,6 +73,7 @@ public final class Templates {
         this.jinjava = new PythonJinjava(config);
         PythonFilters.register(jinjava.getGlobalContext());
         SafeFilters.register(jinjava.getGlobalContext());
+        jinjava.getGlobalContext().registerFilter(new AttrFilter());
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         // Jinja2's default environment has no `do` and no loop controls (they are extensions): a template using them
         // fails there, so it must not quietly work here
