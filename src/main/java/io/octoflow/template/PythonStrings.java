@@ -207,7 +207,7 @@ final class PythonStrings extends ELResolver {
 
     private static final Pattern FIELD = Pattern.compile("\\{\\{|}}|\\{([^{}:!]*)(?:![rs])?(?::([^{}]*))?}");
 
-    /** Python's str.format with positional ({}, {0}) and named ({name}) fields; format specs are not supported. */
+    /** Python's str.format with positional ({}, {0}) and named ({name}) fields and format specs ({:>4}, {:.2f}). */
     private static String format(String s, Object[] args) {
         List<Object> positional = new ArrayList<>();
         Map<?, ?> named = Map.of();
@@ -247,7 +247,8 @@ final class PythonStrings extends ELResolver {
             } else {
                 throw new IllegalArgumentException("KeyError: '" + field + "'");
             }
-            out.append(PythonText.str(value));
+            out.append(m.group(2) == null || m.group(2).isEmpty() ? PythonText.str(value)
+                    : PythonFormatSpec.apply(value, m.group(2)));
         }
         return out.append(s.substring(last)).toString();
     }

@@ -21,6 +21,9 @@ public final class PythonText {
         if (value instanceof CharSequence text) {
             return text.toString();
         }
+        if (value instanceof PythonDate date) {
+            return date.toString();
+        }
         return repr(value);
     }
 
@@ -57,6 +60,8 @@ public final class PythonText {
                 }
             }
             out.append('}');
+        } else if (value instanceof PythonDate date) {
+            out.append(date.repr());
         } else if (value instanceof PythonTuple tuple) {
             out.append('(');
             Iterator<?> items = tuple.iterator();
