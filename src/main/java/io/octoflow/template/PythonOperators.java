@@ -284,7 +284,12 @@ final class PythonOperators {
             out.append(switch (conversion) {
                 case 'd', 'i', 'u' -> String.format("%" + flags + width + "d", toInteger(arg));
                 case 'o', 'x', 'X' -> String.format("%" + flags + width + conversion, toInteger(arg));
-                case 'e', 'E', 'f', 'F', 'g', 'G' -> String.format("%" + flags + width + (precision.isEmpty() ? ".6" : precision)
+                // f and e from the exact binary value, as Python: '%.2f' % 2.675 is 2.67 (Java's Formatter gives 2.68)
+                case 'e', 'E', 'f', 'F' -> PythonFormatSpec.apply(toDouble(arg), (flags.contains("-") ? "<" : "")
+                        + (flags.contains("+") ? "+" : flags.contains(" ") ? " " : "")
+                        + (flags.contains("0") && !flags.contains("-") ? "0" : "") + width
+                        + (precision.isEmpty() ? ".6" : precision) + conversion);
+                case 'g', 'G' -> String.format("%" + flags + width + (precision.isEmpty() ? ".6" : precision)
                         + Character.toString(conversion == 'F' ? 'f' : conversion), toDouble(arg));
                 case 'r', 'a' -> pad(PythonText.repr(arg), flags, width, precision);
                 case 'c' -> pad(arg instanceof Number n ? Character.toString(n.intValue()) : String.valueOf(arg), flags, width, "");

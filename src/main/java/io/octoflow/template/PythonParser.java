@@ -92,6 +92,32 @@ final class PythonParser extends ExtendedParser {
         return new TupleLiteral(parameters);
     }
 
+    /**
+     * Jinjava's conditional expression, except that {@code 'x' if c} without else is undefined when {@code c} is
+     * false (prints empty), as in Jinja2; Jinjava gives None.
+     */
+    @Override
+    protected AstNode expr(boolean required) throws ScanException, ParseException {
+        AstNode v = or(required);
+        if (v == null || getToken().getSymbol() != Symbol.QUESTION) {
+            return v;
+        }
+        if (!"if".equals(getToken().getImage())) {
+            consumeToken();
+            AstNode yes = expr(true);
+            consumeToken(COLON);
+            return createAstChoice(v, yes, expr(true));
+        }
+        consumeToken();
+        AstNode condition = expr(true);
+        AstNode otherwise = new UndefinedValue();
+        if ("else".equals(getToken().getImage())) {
+            consumeToken();
+            otherwise = expr(true);
+        }
+        return createAstChoice(condition, v, otherwise);
+    }
+
     /** Python's int has no size limit: a literal beyond 64 bits is a BigInteger, not a syntax error. */
     @Override
     protected Number parseInteger(String string) throws ParseException {

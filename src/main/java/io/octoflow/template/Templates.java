@@ -74,6 +74,7 @@ public final class Templates {
         PythonFilters.register(jinjava.getGlobalContext());
         SafeFilters.register(jinjava.getGlobalContext());
         jinjava.getGlobalContext().registerFilter(new AttrFilter());
+        jinjava.getGlobalContext().registerFilter(new FileSizeFilter());
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         // Jinja2's default environment has no `do` and no loop controls (they are extensions): a template using them
         // fails there, so it must not quietly work here
