@@ -146,7 +146,9 @@ final class PythonFilters {
             default -> RoundingMode.HALF_EVEN;
         };
         // the exact binary value, as Python rounds it: round(2.675, 2) is 2.67
-        return new BigDecimal(number.doubleValue()).setScale(precision, mode).doubleValue();
+        double rounded = new BigDecimal(number.doubleValue()).setScale(precision, mode).doubleValue();
+        // Python's round keeps the sign of zero (round(-0.5) is -0.0); ceil and floor give an int, so +0.0
+        return rounded == 0 && method.equals("common") ? Math.copySign(0.0, number.doubleValue()) : rounded;
     }
 
     private static boolean isInteger(Number n) {
@@ -338,7 +340,7 @@ final class PythonFilters {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("Can only get item pairs from a mapping.");
         }
-        map.forEach((k, v) -> out.add(new ArrayList<>(java.util.Arrays.asList(k, v))));
+        map.forEach((k, v) -> out.add(PythonTuple.of(k, v)));
         return out;
     }
 

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.OrOperator;
+import com.hubspot.jinjava.el.ext.PowerOfOperator;
 
 import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
@@ -21,7 +22,8 @@ import jinjava.javax.el.ELContext;
 /**
  * Binary operators with Python's meaning where Jinja2 templates rely on it and Jinjava's EL differs:
  * {@code 'x' * 3}, {@code [1] * 3}, {@code '%05d' % 42}, {@code l + ['c']}, {@code '1' == 1} (false), and
- * {@code and}/{@code or} giving one of their operands. Everything else stays Jinjava's.
+ * {@code and}/{@code or} giving one of their operands, and Python's integer arithmetic ({@link PythonArithmetic}).
+ * Everything else stays Jinjava's.
  */
 final class PythonOperators {
 
@@ -41,6 +43,9 @@ final class PythonOperators {
         }
         if (operator == AstBinary.DIV) {
             return DIV;
+        }
+        if (operator == AstBinary.SUB) {
+            return SUB;
         }
         if (operator == AstBinary.EQ) {
             return EQ;
@@ -68,6 +73,9 @@ final class PythonOperators {
             if (isInteger(a) && (b instanceof String || b instanceof Collection)) {
                 return repeat(b, ((Number) a).intValue());
             }
+            if (isInteger(a) && isInteger(b)) {
+                return PythonArithmetic.multiply((Number) a, (Number) b);
+            }
             return AstBinary.MUL.eval(bindings, context, literal(a), literal(b));
         }
     };
@@ -79,6 +87,9 @@ final class PythonOperators {
             Object b = right.eval(bindings, context);
             if (a instanceof String format) {
                 return percentFormat(format, b);
+            }
+            if (PythonArithmetic.isNumber(a) && PythonArithmetic.isNumber(b)) {
+                return PythonArithmetic.modulo((Number) a, (Number) b);
             }
             return AstBinary.MOD.eval(bindings, context, literal(a), literal(b));
         }
@@ -113,7 +124,34 @@ final class PythonOperators {
                 throw new IllegalArgumentException("can only concatenate str (not \"" + typeName(a instanceof String ? b : a)
                         + "\") to str");
             }
+            if (isInteger(a) && isInteger(b)) {
+                return PythonArithmetic.add((Number) a, (Number) b);
+            }
             return AdditionOperator.OP.eval(bindings, context, literal(a), literal(b));
+        }
+    };
+
+    static final AstBinary.Operator SUB = new Named("-") {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object a = left.eval(bindings, context);
+            Object b = right.eval(bindings, context);
+            if (isInteger(a) && isInteger(b)) {
+                return PythonArithmetic.subtract((Number) a, (Number) b);
+            }
+            return AstBinary.SUB.eval(bindings, context, literal(a), literal(b));
+        }
+    };
+
+    static final AstBinary.Operator POW = new Named("**") {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object a = left.eval(bindings, context);
+            Object b = right.eval(bindings, context);
+            if (PythonArithmetic.isNumber(a) && PythonArithmetic.isNumber(b)) {
+                return PythonArithmetic.power((Number) a, (Number) b);
+            }
+            return PowerOfOperator.OP.eval(bindings, context, literal(a), literal(b));
         }
     };
 
@@ -199,8 +237,7 @@ final class PythonOperators {
     }
 
     private static boolean isInteger(Object value) {
-        return value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
-                || value instanceof BigInteger;
+        return PythonArithmetic.isInteger(value);
     }
 
     private static Object repeat(Object value, int times) {
@@ -247,7 +284,12 @@ final class PythonOperators {
             out.append(switch (conversion) {
                 case 'd', 'i', 'u' -> String.format("%" + flags + width + "d", toInteger(arg));
                 case 'o', 'x', 'X' -> String.format("%" + flags + width + conversion, toInteger(arg));
-                case 'e', 'E', 'f', 'F', 'g', 'G' -> String.format("%" + flags + width + (precision.isEmpty() ? ".6" : precision)
+                // f and e from the exact binary value, as Python: '%.2f' % 2.675 is 2.67 (Java's Formatter gives 2.68)
+                case 'e', 'E', 'f', 'F' -> PythonFormatSpec.apply(toDouble(arg), (flags.contains("-") ? "<" : "")
+                        + (flags.contains("+") ? "+" : flags.contains(" ") ? " " : "")
+                        + (flags.contains("0") && !flags.contains("-") ? "0" : "") + width
+                        + (precision.isEmpty() ? ".6" : precision) + conversion);
+                case 'g', 'G' -> String.format("%" + flags + width + (precision.isEmpty() ? ".6" : precision)
                         + Character.toString(conversion == 'F' ? 'f' : conversion), toDouble(arg));
                 case 'r', 'a' -> pad(PythonText.repr(arg), flags, width, precision);
                 case 'c' -> pad(arg instanceof Number n ? Character.toString(n.intValue()) : String.valueOf(arg), flags, width, "");

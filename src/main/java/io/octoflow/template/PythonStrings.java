@@ -14,7 +14,7 @@ import jinjava.javax.el.ELResolver;
 /**
  * Python's str methods real templates call ({@code 'abc'.startswith('a')}, {@code .upper()}, {@code .strip()},
  * {@code .split(',')}, {@code .replace()}, {@code '{}-{}'.format(a, b)}, {@code ', '.join(l)}...), and
- * {@code dict.get(key, default)}, answered before Jinjava looks for a Java method of the same name.
+ * {@code dict.get(key, default)} and {@code dict.items()}, answered before Jinjava looks for a Java method of the same name.
  */
 final class PythonStrings extends ELResolver {
 
@@ -31,6 +31,13 @@ final class PythonStrings extends ELResolver {
         if (base instanceof Map<?, ?> map && "get".equals(method) && (args.length == 1 || args.length == 2)) {
             context.setPropertyResolved(true);
             return map.containsKey(args[0]) ? map.get(args[0]) : args.length == 2 ? args[1] : null;
+        }
+        if (base instanceof Map<?, ?> map && "items".equals(method) && args.length == 0) {
+            // (key, value) tuples, as Python's dict.items() iterates (Jinjava gives Map.Entry, printed k=v)
+            context.setPropertyResolved(true);
+            List<Object> pairs = new ArrayList<>(map.size());
+            map.forEach((k, v) -> pairs.add(PythonTuple.of(k, v)));
+            return pairs;
         }
         return null;
     }
@@ -200,7 +207,7 @@ final class PythonStrings extends ELResolver {
 
     private static final Pattern FIELD = Pattern.compile("\\{\\{|}}|\\{([^{}:!]*)(?:![rs])?(?::([^{}]*))?}");
 
-    /** Python's str.format with positional ({}, {0}) and named ({name}) fields; format specs are not supported. */
+    /** Python's str.format with positional ({}, {0}) and named ({name}) fields and format specs ({:>4}, {:.2f}). */
     private static String format(String s, Object[] args) {
         List<Object> positional = new ArrayList<>();
         Map<?, ?> named = Map.of();
@@ -240,7 +247,8 @@ final class PythonStrings extends ELResolver {
             } else {
                 throw new IllegalArgumentException("KeyError: '" + field + "'");
             }
-            out.append(PythonText.str(value));
+            out.append(m.group(2) == null || m.group(2).isEmpty() ? PythonText.str(value)
+                    : PythonFormatSpec.apply(value, m.group(2)));
         }
         return out.append(s.substring(last)).toString();
     }

@@ -8,7 +8,6 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 
 import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.Parser;
-import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
@@ -17,12 +16,13 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstProperty;
 import jinjava.javax.el.ELContext;
+import jinjava.javax.el.MethodNotFoundException;
 import jinjava.javax.el.PropertyNotFoundException;
 
 /**
- * Jinjava's expression syntax with Jinja2's rules where they differ: an attribute or item of an undefined (or
- * None) value is an error, an unknown filter or test is an error (Jinjava would print nothing), missing names and
- * keys are told apart from None values, and the Python operators of {@link PythonOperators}.
+ * Jinjava's expression syntax with Jinja2's rules where they differ: an attribute, item or method of an undefined
+ * (or None) value is an error, an unknown filter or test is an error (Jinjava would print nothing), missing names
+ * and keys are told apart from None values; parsed by {@link PythonParser}.
  */
 public final class PythonSyntax extends ExtendedSyntaxBuilder {
 
@@ -50,44 +50,18 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
         }
     }
 
-    private static final class PythonParser extends ExtendedParser {
-        PythonParser(jinjava.de.odysseus.el.tree.impl.Builder context, String input) {
-            super(context, input);
-        }
-
-        @Override
-        protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-            return new AstBinary(left, right, PythonOperators.replace(operator));
-        }
-
-        @Override
-        protected AstDot createAstDot(AstNode prefix, String property, boolean lvalue) {
-            return new Dot(prefix, property, lvalue);
-        }
-
-        @Override
-        protected AstBracket createAstBracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
-            return new Bracket(base, property, lvalue, strict);
-        }
-
-        @Override
-        protected AstIdentifier createAstIdentifier(String name, int index) {
-            return new Identifier(name, index);
-        }
-
-        @Override
-        protected AstMethod createAstMethod(AstProperty property, AstParameters params) {
-            return new Method(property, params);
-        }
-    }
-
-    /** A call; a filter or test that does not exist is an error, as in Jinja2 (Jinjava would give null). */
-    private static final class Method extends AstMethod {
+    /**
+     * A call. A filter or test that does not exist is an error, and so is a method of an undefined or None value
+     * ({@code nothing.upper()}), as in Jinja2; Jinjava gives null for both.
+     */
+    static final class Method extends AstMethod {
         private final AstProperty property;
+        private final AstParameters params;
 
         Method(AstProperty property, AstParameters params) {
             super(property, params);
             this.property = property;
+            this.params = params;
         }
 
         @Override
@@ -107,8 +81,39 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
                     }
                 }
             }
-            return super.eval(bindings, context);
+            if (!(property instanceof Dot) && !(property instanceof Bracket)) {
+                return super.eval(bindings, context);
+            }
+            AstNode prefix = property.getChild(0);
+            Object base = prefix.eval(bindings, context);
+            Object name = property instanceof Dot dot ? dot.name() : ((Bracket) property).name(bindings, context);
+            if (base == null) {
+                throw new UndefinedError(PythonInterpreter.lastNullIsUndefined()
+                        ? "'" + describe(prefix) + "' is undefined"
+                        : "'None' has no attribute '" + name + "'");
+            }
+            context.setPropertyResolved(false);
+            Object result = context.getELResolver().invoke(context, base, String.valueOf(name), null,
+                    params.eval(bindings, context));
+            if (!context.isPropertyResolved()) {
+                throw new MethodNotFoundException("Cannot find method '" + name + "' in " + base.getClass());
+            }
+            return result;
         }
+    }
+
+    /** How a name or an attribute path reads in the template, for messages: {@code a.b}, {@code a[...]}. */
+    static String describe(AstNode node) {
+        if (node instanceof Identifier id) {
+            return id.getName();
+        }
+        if (node instanceof Dot dot) {
+            return describe(dot.base()) + "." + dot.name();
+        }
+        if (node instanceof Bracket bracket) {
+            return describe(bracket.getChild(0)) + "[...]";
+        }
+        return "value";
     }
 
     private static Object lookup(AstProperty node, AstNode prefix, Object property, Bindings bindings,
@@ -139,7 +144,7 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
         return value;
     }
 
-    private static final class Dot extends AstDot {
+    static final class Dot extends AstDot {
         Dot(AstNode base, String property, boolean lvalue) {
             super(base, property, lvalue);
         }
@@ -148,15 +153,23 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
             return prefix;
         }
 
+        String name() {
+            return property;
+        }
+
         @Override
         public Object eval(Bindings bindings, ELContext context) {
             return lookup(this, prefix, property, bindings, context);
         }
     }
 
-    private static final class Bracket extends AstBracket {
+    static final class Bracket extends AstBracket {
         Bracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
             super(base, property, lvalue, strict);
+        }
+
+        Object name(Bindings bindings, ELContext context) {
+            return property.eval(bindings, context);
         }
 
         @Override
@@ -181,17 +194,20 @@ public final class PythonSyntax extends ExtendedSyntaxBuilder {
         }
     }
 
-    private static final class Identifier extends AstIdentifier {
+    static final class Identifier extends AstIdentifier {
         Identifier(String name, int index) {
             super(name, index);
         }
 
         @Override
         public Object eval(Bindings bindings, ELContext context) {
-            Object value = super.eval(bindings, context);
+            // none/None are Jinja2 literals, never a variable (a step named "none" must not shadow them)
             if (getName().equals("none") || getName().equals("None")) {
                 PythonInterpreter.noteLookup(false);
-            } else if (!getName().contains(":") && !getName().equals(ExtendedParser.INTERPRETER)) {
+                return null;
+            }
+            Object value = super.eval(bindings, context);
+            if (!getName().contains(":") && !getName().equals(ExtendedParser.INTERPRETER)) {
                 JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
                 PythonInterpreter.noteLookup(value == null && interpreter != null
                         && !PythonInterpreter.isBound(interpreter.getContext(), getName()));

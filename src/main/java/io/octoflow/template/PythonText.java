@@ -21,6 +21,9 @@ public final class PythonText {
         if (value instanceof CharSequence text) {
             return text.toString();
         }
+        if (value instanceof PythonDate date) {
+            return date.toString();
+        }
         return repr(value);
     }
 
@@ -57,6 +60,18 @@ public final class PythonText {
                 }
             }
             out.append('}');
+        } else if (value instanceof PythonDate date) {
+            out.append(date.repr());
+        } else if (value instanceof PythonTuple tuple) {
+            out.append('(');
+            Iterator<?> items = tuple.iterator();
+            while (items.hasNext()) {
+                repr(items.next(), out);
+                if (items.hasNext()) {
+                    out.append(", ");
+                }
+            }
+            out.append(tuple.size() == 1 ? ",)" : ")");
         } else if (value instanceof Collection<?> list) {
             out.append('[');
             Iterator<?> items = list.iterator();

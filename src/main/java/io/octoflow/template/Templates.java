@@ -56,6 +56,9 @@ public final class Templates {
     public Templates(Path templatesRoot) {
         this.config = JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(false)
+                // Jinja2 never renders a value's text again: with nested interpretation on, an upstream answer
+                // holding {{ }} or {% %} would run as template (read other run data, fail the flow)
+                .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(64L * 1024 * 1024)
                 .withLegacyOverrides(JINJA2)
                 .withInterperterFactory(PythonInterpreter.FACTORY)
@@ -69,6 +72,9 @@ public final class Templates {
                 .build();
         this.jinjava = new PythonJinjava(config);
         PythonFilters.register(jinjava.getGlobalContext());
+        SafeFilters.register(jinjava.getGlobalContext());
+        jinjava.getGlobalContext().registerFilter(new AttrFilter());
+        jinjava.getGlobalContext().registerFilter(new FileSizeFilter());
         jinjava.getGlobalContext().registerTag(new FilterBlockTag());
         // Jinja2's default environment has no `do` and no loop controls (they are extensions): a template using them
         // fails there, so it must not quietly work here

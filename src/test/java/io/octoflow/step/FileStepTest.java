@@ -89,9 +89,9 @@ class FileStepTest {
         assertThat(r.data().get("json")).isEqualTo(Map.of("result",
                 List.of(Map.of("id", "T-1", "n", 1), Map.of("id", "T-2", "n", 2))));
         assertThat(r.data().get("json read as yaml")).isEqualTo(r.data().get("json"));
-        // YAML 1.1 as PyYAML reads it: sexagesimal 12:30, yes a boolean, 1e3 a string, dates kept as their text
+        // YAML 1.1 as PyYAML reads it: sexagesimal 12:30, yes a boolean, 1e3 a string, a date a Python date
         assertThat(r.data().get("yml")).isEqualTo(Map.of("owner", "ops", "tags", List.of("a", "b"), "at", 750,
-                "flag", true, "exp", "1e3", "day", "2025-05-26"));
+                "flag", true, "exp", "1e3", "day", io.octoflow.template.PythonDate.parse("2025-05-26")));
         assertThat(r.data().get("yaml")).isEqualTo(Map.of("level", 3));
         assertThat(r.data().get("notes")).isEqualTo("line one\nline two\n");
         assertThat(r.data().get("text read as yaml")).isEqualTo("line one line two");

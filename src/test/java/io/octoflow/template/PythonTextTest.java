@@ -43,4 +43,28 @@ class PythonTextTest {
         assertEquals("{}", PythonText.str(Map.of()));
         assertEquals("[]", PythonText.str(List.of()));
     }
+
+    @Test
+    void yamlTimestampsPrintAsPythonsDateAndDatetime() {
+        // str() and repr() of what PyYAML's safe_load gives, printed by Python 3.11
+        assertEquals("2025-05-26", PythonText.str(PythonDate.parse("2025-05-26")));
+        assertEquals("[datetime.date(2025, 5, 26)]", PythonText.str(List.of(PythonDate.parse("2025-05-26"))));
+        assertEquals("2025-05-26 10:11:12", PythonText.str(PythonDate.parse("2025-05-26 10:11:12")));
+        assertEquals("2001-12-14 21:59:43.100000-05:00", PythonText.str(PythonDate.parse("2001-12-14t21:59:43.10-05:00")));
+        assertEquals("datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone("
+                + "datetime.timedelta(days=-1, seconds=68400)))", PythonText.repr(PythonDate.parse("2001-12-14 21:59:43.10 -5")));
+        assertEquals("2002-12-14 01:02:03+00:00", PythonText.str(PythonDate.parse("2002-12-14T01:02:03Z")));
+        assertEquals("datetime.datetime(2002, 12, 14, 1, 2, 3, tzinfo=datetime.timezone.utc)",
+                PythonText.repr(PythonDate.parse("2002-12-14T01:02:03Z")));
+        assertEquals("2002-12-14 01:02:03.123456+02:30", PythonText.str(PythonDate.parse("2002-12-14 01:02:03.1234567 +02:30")));
+        assertEquals("2001-12-15 02:59:43.100000", PythonText.str(PythonDate.parse("2001-12-15 2:59:43.10")));
+    }
+
+    @Test
+    void tuplesPrintWithParentheses() {
+        assertEquals("(1, 'a')", PythonText.str(PythonTuple.of(1, "a")));
+        assertEquals("(1,)", PythonText.str(PythonTuple.of(1)));
+        assertEquals("()", PythonText.str(PythonTuple.of()));
+        assertEquals("[('b', 2)]", PythonText.str(List.of(PythonTuple.of("b", 2))));
+    }
 }

@@ -18,14 +18,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
+import io.octoflow.template.PythonDate;
 import io.octoflow.template.PythonText;
 
 /**
  * YAML read and written as the spooler's PyYAML does: YAML 1.1 scalars ({@code yes} a boolean, {@code 12:30} a
  * sexagesimal number, {@code 1e3} a string, {@code .inf}), and {@code dump(default_flow_style=False)}: block style,
  * keys sorted, strings that would read back as something else quoted. SnakeYAML is a port of PyYAML; only
- * its float pattern differs (it takes {@code 1e3} as a number), so PyYAML's is used. Timestamps are kept as their
- * text (PyYAML's date objects print as that text).
+ * its float pattern differs (it takes {@code 1e3} as a number), so PyYAML's is used. Timestamps are
+ * {@link PythonDate}s, as PyYAML's date and datetime objects (they print as Python prints those).
  */
 final class PyYaml {
 
@@ -54,7 +55,7 @@ final class PyYaml {
         }
     }
 
-    /** safe_load's types, with timestamps kept as text. */
+    /** safe_load's types, with timestamps as Python's date and datetime. */
     private static final class PyYamlConstructor extends SafeConstructor {
 
         PyYamlConstructor(LoaderOptions options) {
@@ -62,7 +63,7 @@ final class PyYaml {
             yamlConstructors.put(Tag.TIMESTAMP, new AbstractConstruct() {
                 @Override
                 public Object construct(Node node) {
-                    return ((ScalarNode) node).getValue();
+                    return PythonDate.parse(((ScalarNode) node).getValue());
                 }
             });
         }
@@ -77,6 +78,9 @@ final class PyYaml {
             representers.put(String.class, data -> representScalar(Tag.STR, (String) data,
                     ((String) data).indexOf('\n') >= 0 ? DumperOptions.ScalarStyle.SINGLE_QUOTED
                             : DumperOptions.ScalarStyle.PLAIN));
+            // a date read from YAML is written back as a timestamp, unquoted
+            representers.put(PythonDate.class, data -> representScalar(Tag.TIMESTAMP, data.toString(),
+                    DumperOptions.ScalarStyle.PLAIN));
         }
     }
 
@@ -115,7 +119,8 @@ final class PyYaml {
             list.forEach(v -> out.add(sorted(v)));
             return out;
         }
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof PythonDate) {
             return value;
         }
         return PythonText.str(value);

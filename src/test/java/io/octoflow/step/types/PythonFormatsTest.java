@@ -84,7 +84,8 @@ class PythonFormatsTest {
         assertThat(((Number) read.get("b")).longValue()).isEqualTo(750);
         assertThat(read.get("c")).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(read.get("d")).isEqualTo(true);
-        assertThat(read.get("e")).isEqualTo("2025-05-26");
+        assertThat(read.get("e")).isEqualTo(io.octoflow.template.PythonDate.parse("2025-05-26"));
+        assertThat(read.get("e").toString()).isEqualTo("2025-05-26");
         assertThat(((Number) read.get("f")).longValue()).isEqualTo(8);
         assertThat(((Number) read.get("g")).longValue()).isEqualTo(31);
         assertThat(((Number) read.get("h")).longValue()).isEqualTo(1000);
