@@ -180,8 +180,10 @@ class RegoTaskApiTest {
         finish(third);
         await().atMost(WAIT).until(() -> onlyTask().get("execution_counter").asInt() == 3);
 
-        // deleted while its Job runs: the run is aborted and the Job deleted
-        assertThat(regoPost("/api/v1/task/" + id + "/rerun", null).status()).isEqualTo(200);
+        // deleted while its Job runs: the run is aborted and the Job deleted. The counter counts the third run from
+        // its start, and that run ends only once the Job watch has seen the Job finish: until then a rerun is
+        // refused (409, the flow's lock), so ask again until it is admitted
+        await().atMost(WAIT).until(() -> regoPost("/api/v1/task/" + id + "/rerun", null).status() == 200);
         Job running = awaitJobs(4);
         Response deleted = send("DELETE", "/api/v1/task/" + id, null);
         await().atMost(WAIT).until(() -> driver.gone(running.getMetadata().getName()));
