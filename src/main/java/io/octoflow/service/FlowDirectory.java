@@ -296,6 +296,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                 events.flowRemoved(previous.flow());
             }
             publish();
+            if (next.scheduleId() != null) {
+                // only once published: a first fire at once looks the flow up in what readers see
+                FlowDefinition flow = next.flow();
+                scheduler.add(Scheduler.entry(next.scheduleId(), flow, "file", flow.cron(), flow.everySeconds(),
+                        flow.timeoutSeconds()));
+            }
             if (next.flow() != null) {
                 events.flowDeployed(next.flow());
                 if (previous == null || previous.flow() == null
@@ -353,9 +359,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         String scheduleId = null;
         if (flow.cron() != null || flow.everySeconds() != null) {
             scheduleId = previous != null && previous.scheduleId() != null ? previous.scheduleId()
-                    : UUID.randomUUID().toString();
-            scheduler.add(Scheduler.entry(scheduleId, flow, "file", flow.cron(), flow.everySeconds(),
-                    flow.timeoutSeconds()));
+                    : UUID.randomUUID().toString(); // added by the caller once the deployment is published
         }
         if (previous != null) {
             LOG.info("{}: flow '{}' updated", printable(relative(file)), printable(flow.name()));
