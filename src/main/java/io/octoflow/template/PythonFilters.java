@@ -103,6 +103,7 @@ final class PythonFilters {
                 new PyFilter("groupby", PythonFilters::groupby, 3),
                 new PyFilter("pprint", (v, a) -> PythonText.repr(sorted(v)), 0),
                 new PyFilter("int", PythonFilters::toInt, 2),
+                new PyFilter("float", PythonFilters::toFloat, 1),
                 new PyFilter("escape", (v, a) -> escape(v), 0),
                 new PyFilter("xmlattr", PythonFilters::xmlattr, 1),
                 new PyFilter("e", (v, a) -> escape(v), 0),
@@ -511,16 +512,80 @@ final class PythonFilters {
         if (value instanceof Number n) {
             return isInteger(n) ? n : (Object) new BigDecimal(n.toString()).toBigInteger().longValue();
         }
-        String text = PythonText.str(value).trim().replace("_", "");
-        try {
-            return Long.parseLong(text, base);
-        } catch (NumberFormatException e) {
-            try {
-                return (long) Double.parseDouble(text);
-            } catch (NumberFormatException e2) {
-                return fallback;
+        String text = PythonText.str(value);
+        // Jinja2: int(text, base) for a string, else int(float(text)), else the default
+        BigInteger parsed = pythonInt(text, base);
+        if (parsed != null) {
+            return parsed.bitLength() < 64 ? (Object) parsed.longValue() : parsed;
+        }
+        Double real = pythonFloat(text);
+        return real != null && Double.isFinite(real) ? (Object) (long) real.doubleValue() : fallback;
+    }
+
+    /** Jinja2's {@code float}: Python's float() of the value, else the default (0.0). */
+    private static Object toFloat(Object value, Args args) {
+        Object fallback = args.get(0, "default", 0.0);
+        if (value instanceof Boolean b) {
+            return b ? 1.0 : 0.0;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        Double real = pythonFloat(PythonText.str(value));
+        return real != null ? (Object) real : fallback;
+    }
+
+    /**
+     * Python's {@code int(text, base)}: surrounding blanks, a sign, single underscores between digits, and the
+     * 0x/0o/0b prefix of its base (base 0: the prefix says the base); null when Python would raise ValueError.
+     */
+    static BigInteger pythonInt(String text, int base) {
+        String t = text.strip();
+        boolean negative = false;
+        if (t.startsWith("-") || t.startsWith("+")) {
+            negative = t.charAt(0) == '-';
+            t = t.substring(1);
+        }
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        int prefixed = lower.startsWith("0x") ? 16 : lower.startsWith("0o") ? 8 : lower.startsWith("0b") ? 2 : 0;
+        if (prefixed != 0 && (base == 0 || base == prefixed)) {
+            base = prefixed;
+            t = t.substring(2);
+            if (t.startsWith("_")) {
+                t = t.substring(1);
+            }
+        } else if (base == 0) {
+            base = 10;
+            if (t.length() > 1 && t.startsWith("0") && !t.chars().allMatch(c -> c == '0' || c == '_')) {
+                return null; // Python refuses a leading zero in base 0
             }
         }
+        if (base < 2 || base > 36 || t.isEmpty() || t.startsWith("_") || t.endsWith("_") || t.contains("__")) {
+            return null;
+        }
+        try {
+            BigInteger n = new BigInteger(t.replace("_", ""), base);
+            return negative ? n.negate() : n;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Python's {@code float(text)}: decimal and exponent forms, inf/infinity/nan, underscores between digits. */
+    static Double pythonFloat(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        String unsigned = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (unsigned.equals("nan")) {
+            return Double.NaN;
+        }
+        if (!t.matches("[+-]?(\\d(_?\\d)*)?(\\.(\\d(_?\\d)*)?)?(e[+-]?\\d(_?\\d)*)?")
+                || !unsigned.matches("\\.?\\d.*")) {
+            return null;
+        }
+        return Double.parseDouble(t.replace("_", ""));
     }
 
     /** markupsafe's escape, as Jinja2's {@code escape}: an already escaped value is left as it is. */
