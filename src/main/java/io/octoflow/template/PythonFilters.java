@@ -23,6 +23,9 @@ import com.hubspot.jinjava.objects.SafeString;
  * {@code round} rounds half to even and keeps integers, {@code tojson} sorts keys and escapes HTML characters,
  * {@code sort}/{@code min}/{@code max}/{@code unique} compare case-insensitively and accept dotted attributes,
  * {@code groupby} sorts its groups, and the rest print with Python's {@code str()}.
+ *
+ * <p>Over 400 lines: a catalog of some forty filters, each a short method beside its registration in one table;
+ * split by letter or by kind it would only scatter the table that says which Jinja2 filters Octoflow overrides.
  */
 final class PythonFilters {
 

@@ -67,6 +67,10 @@ import org.apache.logging.log4j.Logger;
  * On Linux the JDK's {@code WatchService} is inotify: events arrive within milliseconds, so a change is delivered
  * after the debounce time (well within the 2 s the drop-in directory promises). Each watched directory uses one
  * inotify watch ({@code fs.inotify.max_user_watches}).
+ *
+ * <p>Over 400 lines: the watch keys, the registered tree, the known files and the pending debounce are one state
+ * owned by the watching thread; the rescan after an overflow compares all of them at once, so they stay in one
+ * class rather than in parts that would have to share it.
  */
 public final class DirectoryWatcher implements AutoCloseable {
 
