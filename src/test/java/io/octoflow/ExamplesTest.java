@@ -67,9 +67,9 @@ class ExamplesTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-            String jobId = exchange.getRequestHeaders().getFirst("X-Job-Id");
-            if (jobId != null) {
-                jobIdHeaders.add(jobId);
+            String executionId = exchange.getRequestHeaders().getFirst("X-Job-Id");
+            if (executionId != null) {
+                jobIdHeaders.add(executionId);
             }
             Path file = SAMPLES.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             byte[] body;

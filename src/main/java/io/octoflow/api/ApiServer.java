@@ -1,5 +1,7 @@
 package io.octoflow.api;
 
+import io.octoflow.config.ApiProtocol;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ public final class ApiServer {
     public void start(CamelContext camel) throws Exception {
         // Camel's server logs a taken port and carries on without an API: say it and stop instead
         PortCheck.free(config.apiBind(), config.apiPort(), "API_PORT");
-        if (config.apiProtocol().equals("both")) {
+        if (config.apiProtocol() == ApiProtocol.BOTH) {
             PortCheck.free(config.apiBind(), config.apiHttpsPort(), "API_HTTPS_PORT");
         }
         MainHttpServer server = new MainHttpServer();
@@ -59,12 +61,12 @@ public final class ApiServer {
         server.setHost(config.apiBind());
         server.setPort(config.apiPort());
         server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
-        Keystore keystore = config.apiProtocol().equals("http") ? null : keystore();
-        if (config.apiProtocol().equals("https")) {
+        Keystore keystore = config.apiProtocol() == ApiProtocol.HTTP ? null : keystore();
+        if (config.apiProtocol() == ApiProtocol.HTTPS) {
             server.setSslContextParameters(ssl(keystore));
         }
         camel.addService(server, true, true);
-        if (config.apiProtocol().equals("both")) {
+        if (config.apiProtocol() == ApiProtocol.BOTH) {
             HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost(config.apiBind())
                     .setPort(config.apiHttpsPort());
             if (keystore.path().toString().endsWith(".jks")) {
@@ -117,8 +119,8 @@ public final class ApiServer {
 
     public List<String> urls() {
         return switch (config.apiProtocol()) {
-            case "https" -> List.of("https://localhost:" + config.apiPort() + "/api");
-            case "both" -> List.of("http://localhost:" + config.apiPort() + "/api",
+            case HTTPS -> List.of("https://localhost:" + config.apiPort() + "/api");
+            case BOTH -> List.of("http://localhost:" + config.apiPort() + "/api",
                     "https://localhost:" + config.apiHttpsPort() + "/api");
             default -> List.of("http://localhost:" + config.apiPort() + "/api");
         };

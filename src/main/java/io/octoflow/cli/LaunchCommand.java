@@ -76,7 +76,7 @@ public final class LaunchCommand implements Callable<Integer> {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             System.out.println(json.writeValueAsString(result.data()));
             System.err.println("flow '" + result.flowName() + "' " + result.status().label() + " in "
-                    + result.durationMillis() + " ms (execution " + result.jobId() + ")"
+                    + result.durationMillis() + " ms (execution " + result.executionId() + ")"
                     + (result.error() != null ? ": " + result.error() : ""));
             return result.status().ok() ? 0 : 1;
         }

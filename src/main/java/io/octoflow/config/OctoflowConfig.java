@@ -32,7 +32,7 @@ public record OctoflowConfig(
         Path logPath,
         Path configFile,
         int apiPort,
-        String apiProtocol,
+        ApiProtocol apiProtocol,
         String apiToken,
         ZoneId timezone,
         String dbUrl,
@@ -263,14 +263,14 @@ public record OctoflowConfig(
         return port;
     }
 
-    private static String protocol(Function<String, String> lookup) {
+    private static ApiProtocol protocol(Function<String, String> lookup) {
         String value = value(lookup, "API_PROTOCOL", "http").toLowerCase(Locale.ROOT).replace(" ", "");
         if (!value.equals("http") && !value.equals("https") && !value.equals("http,https")
                 && !value.equals("https,http") && !value.equals("both")) {
             throw new IllegalArgumentException("API_PROTOCOL: expected http, https or both (http,https), got '"
                     + value + "'");
         }
-        return value.equals("http") || value.equals("https") ? value : "both";
+        return value.equals("http") ? ApiProtocol.HTTP : value.equals("https") ? ApiProtocol.HTTPS : ApiProtocol.BOTH;
     }
 
     /** API_BIND: the address the API listens on, an IP literal or a host name that resolves. */
@@ -299,7 +299,7 @@ public record OctoflowConfig(
         // never print the vault token, the API token or the database password
         return "OctoflowConfig[data=" + dataPath + ", flows=" + flowsPath + ", templates=" + templatesPath
                 + ", secrets=" + secretsPath + ", locks=" + lockPath + ", logs=" + logPath + ", workers="
-                + flowMaxWorkers + ", timeout=" + flowTimeoutSeconds + "s, api=" + apiProtocol + ":" + apiPort
+                + flowMaxWorkers + ", timeout=" + flowTimeoutSeconds + "s, api=" + apiProtocol.label() + ":" + apiPort
                 + ", timezone=" + timezone + ", db=" + dbUrl.replaceAll("password=[^;&]*", "password=***") + "]";
     }
 }

@@ -233,7 +233,7 @@ public final class FlowEngine implements AutoCloseable {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(LaunchRequest.PROPERTY, request);
         CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(() -> {
-            boolean entered = RunContext.enter(flow.name(), request.jobId());
+            boolean entered = RunContext.enter(flow.name(), request.executionId());
             try {
                 return producer.send(flow.endpointUri(), exchange);
             } finally {
@@ -278,7 +278,7 @@ public final class FlowEngine implements AutoCloseable {
         Instant ended = Instant.now();
         if (run == null) {
             String error = "flow '" + flow.name() + "' did not start" + (failure != null ? ": " + failure : "");
-            return new RunResult(request.jobId(), flow.name(), RunStatus.FAILED, Map.of(), masker.mask(error),
+            return new RunResult(request.executionId(), flow.name(), RunStatus.FAILED, Map.of(), masker.mask(error),
                     List.of(), started, ended);
         }
         RunStatus status = run.status();
@@ -292,7 +292,7 @@ public final class FlowEngine implements AutoCloseable {
             error = "flow '" + flow.name() + "' failed: " + (failure != null ? failure : "it did not finish");
         }
         Map<String, Object> data = snapshot(run);
-        return new RunResult(request.jobId(), flow.name(), status, (Map<String, Object>) masker.maskValue(data),
+        return new RunResult(request.executionId(), flow.name(), status, (Map<String, Object>) masker.maskValue(data),
                 masker.mask(error), snapshotRecords(run), started, ended);
     }
 

@@ -39,7 +39,7 @@ public final class FlowRun {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     private final FlowDefinition flow;
-    private final String jobId;
+    private final String executionId;
     private final String timestamp;
     private final Object input;
     private final Integer loopIndex;
@@ -61,10 +61,10 @@ public final class FlowRun {
      * A run of {@code flow}; {@code input} is the launch payload ({@code __input__}, {@code {}} when null);
      * {@code __timestamp__} is {@code start} in local time of {@code zone} (the TIMEZONE setting).
      */
-    public FlowRun(FlowDefinition flow, String jobId, Instant start, Object input, Integer loopIndex,
+    public FlowRun(FlowDefinition flow, String executionId, Instant start, Object input, Integer loopIndex,
             Cancellation cancellation, ZoneId zone) {
         this.flow = flow;
-        this.jobId = jobId;
+        this.executionId = executionId;
         this.zone = zone;
         this.timestamp = TIMESTAMP.withZone(zone).format(start);
         this.input = input;
@@ -73,7 +73,7 @@ public final class FlowRun {
         data.put(ERRORS, new ArrayList<>());
         data.put(INPUT, input == null ? new LinkedHashMap<>() : input);
         data.put(LOOP_INDEX_KEY, loopIndex);
-        data.put(JOB_ID, jobId);
+        data.put(JOB_ID, executionId);
         data.put(TIMESTAMP_KEY, timestamp);
         data.put(FLOW_PATH, flow.path());
     }
@@ -89,7 +89,7 @@ public final class FlowRun {
      * {@code __flow_path__} is the file's full path and its {@code __job_id__} is null (the run keeps the job id).
      */
     public FlowRun child(FlowDefinition subFlow, Object childInput, Integer childLoopIndex) {
-        FlowRun child = new FlowRun(subFlow, jobId, Instant.now(), childInput, childLoopIndex, cancellation, zone);
+        FlowRun child = new FlowRun(subFlow, executionId, Instant.now(), childInput, childLoopIndex, cancellation, zone);
         if (childInput == null && childLoopIndex != null) {
             child.data.put(INPUT, null);
         }
@@ -281,8 +281,8 @@ public final class FlowRun {
         return flow;
     }
 
-    public String jobId() {
-        return jobId;
+    public String executionId() {
+        return executionId;
     }
 
     public String timestamp() {

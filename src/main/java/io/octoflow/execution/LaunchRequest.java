@@ -14,22 +14,22 @@ public final class LaunchRequest {
 
     public static final String PROPERTY = "octoflow.launch";
 
-    private final String jobId;
+    private final String executionId;
     private final Instant started;
     private final Object input;
     private final Map<String, Object> initialData;
     private final Cancellation cancellation = new Cancellation();
     private final AtomicReference<FlowRun> run = new AtomicReference<>();
 
-    public LaunchRequest(String jobId, Instant started, Object input, Map<String, Object> initialData) {
-        this.jobId = jobId;
+    public LaunchRequest(String executionId, Instant started, Object input, Map<String, Object> initialData) {
+        this.executionId = executionId;
         this.started = started;
         this.input = input;
         this.initialData = initialData == null ? Map.of() : initialData;
     }
 
-    public String jobId() {
-        return jobId;
+    public String executionId() {
+        return executionId;
     }
 
     public Instant started() {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The outcome of one launched run: status, final data and error (secrets masked), and each step's record. */
 public record RunResult(
-        String jobId,
+        String executionId,
         String flowName,
         RunStatus status,
         Map<String, Object> data,

@@ -27,7 +27,7 @@ public record FlowDefinition(
         String cron,
         Long everySeconds,
         Long timeoutSeconds,
-        String concurrency,
+        Concurrency concurrency,
         List<String> subFlows) {
 
     private static final int HASH_HEX = 12;

@@ -156,7 +156,7 @@ final class FlowFileParser {
         String relative = file.startsWith(flows.root()) ? flows.relativize(file) : file.toString();
         return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
                 finallyStep, cron, everySeconds, timeout,
-                text(root, "concurrency") == null ? "forbid" : text(root, "concurrency"), compiler.subFlows());
+                Concurrency.of(text(root, "concurrency")), compiler.subFlows());
     }
 
     private String known() {

@@ -63,7 +63,7 @@ public final class ExecutionRecorder {
     }
 
     void finished(LaunchTarget target, RunResult result) {
-        store.finished(result.jobId(), result.status().label(), result.ended(), result.error(),
+        store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
                 toJson(result.data()), result.steps());
         metrics.finished(target.name(), target.id(), result);
         recorded(target.id());

@@ -1,5 +1,7 @@
 package io.octoflow.launch;
 
+import io.octoflow.flow.Concurrency;
+
 import java.time.Duration;
 
 import io.octoflow.execution.LaunchRequest;
@@ -21,7 +23,7 @@ public interface LaunchTarget {
      * The flow's {@code concurrency}: {@code forbid} (one run at a time, another launch is refused), {@code queue}
      * (wait for the lock) or {@code allow} (no lock).
      */
-    String concurrency();
+    Concurrency concurrency();
 
     /** How long a run may take when the launch does not say. */
     Duration defaultTimeout();

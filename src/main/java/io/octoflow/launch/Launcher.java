@@ -1,5 +1,7 @@
 package io.octoflow.launch;
 
+import io.octoflow.flow.Concurrency;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -119,14 +121,14 @@ public final class Launcher extends RouteBuilder {
         Pending pending = new Pending(target, request, trigger, scheduledAt,
                 timeout != null ? timeout : target.defaultTimeout(), new CompletableFuture<>(),
                 new CompletableFuture<>());
-        if (target.concurrency().equals("queue")) {
+        if (target.concurrency() == Concurrency.QUEUE) {
             launches.execute(() -> queued(pending));
         } else {
             Exchange exchange = new DefaultExchange(engine.camelContext());
             exchange.setProperty(FLOW_ID, target.id());
             exchange.setProperty(EXECUTION_ID, id);
             exchange.setProperty(LAUNCH, pending);
-            String endpoint = target.concurrency().equals("allow") ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
+            String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
             launches.execute(() -> {
                 Exchange result = producer().send(endpoint, exchange);
                 if (result.getException() != null) {
@@ -157,9 +159,9 @@ public final class Launcher extends RouteBuilder {
         long deadline = System.nanoTime() + pending.timeout.toNanos();
         pending.admission.complete(true);
         try {
-            while (!locks.take(key, pending.request.jobId())) {
+            while (!locks.take(key, pending.request.executionId())) {
                 if (System.nanoTime() > deadline || !accepting) {
-                    recorder.skipped(pending.request.jobId(), pending.target, pending.trigger, pending.scheduledAt,
+                    recorder.skipped(pending.request.executionId(), pending.target, pending.trigger, pending.scheduledAt,
                             FlowMetrics.SkipReason.QUEUE_TIMEOUT, "waited for the lock until the timeout");
                     pending.done.complete(null);
                     return;
@@ -168,14 +170,14 @@ public final class Launcher extends RouteBuilder {
             }
             // the run starts now, not when it was asked for: start time and __timestamp__ say so
             LaunchRequest waited = pending.request;
-            Pending now = new Pending(pending.target, new LaunchRequest(waited.jobId(), Instant.now(), waited.input(),
+            Pending now = new Pending(pending.target, new LaunchRequest(waited.executionId(), Instant.now(), waited.input(),
                     waited.initialData()), pending.trigger, pending.scheduledAt, pending.timeout, pending.admission,
                     pending.done);
             RunResult result;
             try {
                 result = runNow(now);
             } finally {
-                locks.release(key, pending.request.jobId());
+                locks.release(key, pending.request.executionId());
             }
             pending.done.complete(result);
         } catch (InterruptedException e) {
@@ -194,24 +196,24 @@ public final class Launcher extends RouteBuilder {
     /** Runs and records; the caller completes {@code done} once the lock is released. */
     private RunResult runNow(Pending pending) {
         LaunchRequest request = pending.request;
-        running.put(request.jobId(), request);
+        running.put(request.executionId(), request);
         LaunchTarget target = pending.target;
-        boolean logContext = RunContext.enter(target.name(), request.jobId());
+        boolean logContext = RunContext.enter(target.name(), request.executionId());
         try {
-            recorder.started(request.jobId(), target, pending.trigger, pending.scheduledAt, request.started(),
+            recorder.started(request.executionId(), target, pending.trigger, pending.scheduledAt, request.started(),
                     request.input());
             RunResult result = target.run(request, pending.timeout);
             recorder.finished(target, result);
             // a Loop may run every second and logs its own failures: its every run at INFO would flood the log
             LOG.log(pending.trigger == Trigger.LOOP ? Level.DEBUG : Level.INFO, "{} {} in {} ms (execution {}, {})",
-                    target.describe(), result.status().label(), result.durationMillis(), result.jobId(),
+                    target.describe(), result.status().label(), result.durationMillis(), result.executionId(),
                     pending.trigger.label());
             return result;
         } catch (RuntimeException e) {
             LOG.error("{}: the run could not be recorded: {}", target.describe(), e.getMessage());
             throw e;
         } finally {
-            running.remove(request.jobId());
+            running.remove(request.executionId());
             if (logContext) {
                 RunContext.leave();
             }
@@ -221,7 +223,7 @@ public final class Launcher extends RouteBuilder {
     private void refuse(Exchange exchange) {
         Pending pending = exchange.getProperty(LAUNCH, Pending.class);
         if (pending.trigger == Trigger.SCHEDULE) {
-            recorder.skipped(pending.request.jobId(), pending.target, pending.trigger, pending.scheduledAt,
+            recorder.skipped(pending.request.executionId(), pending.target, pending.trigger, pending.scheduledAt,
                     FlowMetrics.SkipReason.LOCKED, "the previous run of the flow was still going (locked)");
             LOG.info("{}: scheduled fire skipped, the flow is locked", pending.target.describe());
         }
@@ -295,7 +297,7 @@ public final class Launcher extends RouteBuilder {
         }
 
         @Override
-        public String concurrency() {
+        public Concurrency concurrency() {
             return flow.concurrency();
         }
 

@@ -1,5 +1,7 @@
 package io.octoflow.resource;
 
+import io.octoflow.flow.Concurrency;
+
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +62,8 @@ final class LoopIteration implements LaunchTarget {
     }
 
     @Override
-    public String concurrency() {
-        return "forbid"; // one POST of a loop at a time, as miniloops' ticker
+    public Concurrency concurrency() {
+        return Concurrency.FORBID; // one POST of a loop at a time, as miniloops' ticker
     }
 
     @Override
@@ -79,7 +81,7 @@ final class LoopIteration implements LaunchTarget {
         String error = post(timeout);
         RunStatus status = error == null ? RunStatus.SUCCESS
                 : request.cancellation().isCancelled() ? request.cancellation().reason() : RunStatus.FAILED;
-        return new RunResult(request.jobId(), loop.name(), status, Map.of(), error, List.of(), request.started(),
+        return new RunResult(request.executionId(), loop.name(), status, Map.of(), error, List.of(), request.started(),
                 Instant.now());
     }
 

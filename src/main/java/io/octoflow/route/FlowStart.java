@@ -34,13 +34,13 @@ final class FlowStart implements Processor {
             exchange.removeProperty(FlowRun.LOOP_INDEX);
             run = parent.child(flow, exchange.getMessage().getBody(), loopIndex);
             // a flow_loop item runs on a worker thread: its lines carry the launched flow and execution too
-            run.ownsLogContext(RunContext.enter(parent.root().flow().name(), run.jobId()));
+            run.ownsLogContext(RunContext.enter(parent.root().flow().name(), run.executionId()));
         } else {
             LaunchRequest request = exchange.getProperty(LaunchRequest.PROPERTY, LaunchRequest.class);
             if (request == null) {
                 throw new IllegalStateException("flow '" + flow.name() + "' started without a launch request");
             }
-            run = new FlowRun(flow, request.jobId(), request.started(), request.input(), null,
+            run = new FlowRun(flow, request.executionId(), request.started(), request.input(), null,
                     request.cancellation(), zone);
             // preset data of an embedding caller (tests); launches by users bring none
             request.initialData().forEach(run.data()::put);

@@ -464,17 +464,17 @@ class SpoolerApiTest {
         Response launched = service.post("/api/v1/jobs", "{\"path\": \"hello.yml\", \"data\": {\"who\": \"Bob\"},"
                 + " \"timeout_seconds\": 60}");
         assertThat(launched.status()).isEqualTo(202);
-        String jobId = launched.json().get("job_id").asText();
+        String executionId = launched.json().get("job_id").asText();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
-                service.get("/api/v1/jobs/" + jobId).json().get("state").asText().equals("finished"));
-        JsonNode job = service.get("/api/v1/jobs/" + jobId).json();
+                service.get("/api/v1/jobs/" + executionId).json().get("state").asText().equals("finished"));
+        JsonNode job = service.get("/api/v1/jobs/" + executionId).json();
         assertThat(job.get("status").asText()).isEqualTo("success");
         assertThat(job.get("result").get("greeting").asText()).isEqualTo("hello Bob");
-        assertThat(ids(service.get("/api/v1/jobs?state=finished&limit=10").json())).contains(jobId);
+        assertThat(ids(service.get("/api/v1/jobs?state=finished&limit=10").json())).contains(executionId);
 
         // clean up: the job, then the schedule
-        assertThat(service.delete("/api/v1/jobs/" + jobId).status()).isEqualTo(200);
-        assertThat(service.get("/api/v1/jobs/" + jobId).status()).isEqualTo(404);
+        assertThat(service.delete("/api/v1/jobs/" + executionId).status()).isEqualTo(200);
+        assertThat(service.get("/api/v1/jobs/" + executionId).status()).isEqualTo(404);
         assertThat(service.delete("/api/v1/schedules/" + scheduleId).status()).isEqualTo(200);
         assertThat(schedules()).noneMatch(s -> s.get("id").asText().equals(scheduleId));
     }

@@ -97,11 +97,11 @@ public final class CorpusRecorder {
         // the spooler answers once the run has ended (its launch waits for the flow)
         JsonNode launched = call(http, HttpRequest.newBuilder(URI.create(api + "/jobs"))
                 .POST(HttpRequest.BodyPublishers.ofString(launch.toString())), 202);
-        String jobId = launched.path("job_id").asText();
+        String executionId = launched.path("job_id").asText();
         JsonNode job = null;
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
-            job = call(http, HttpRequest.newBuilder(URI.create(api + "/jobs/" + jobId)).GET(), 200);
+            job = call(http, HttpRequest.newBuilder(URI.create(api + "/jobs/" + executionId)).GET(), 200);
             if ("finished".equals(job.path("state").asText())) {
                 break;
             }

@@ -70,7 +70,7 @@ final class RuleRun {
             }
             RunResult result = fixture.engine().run(flow, input, Map.of());
             JsonNode data = toJson(json, result.data());
-            replacements.addAll(volatileValues(result.jobId(), data));
+            replacements.addAll(volatileValues(result.executionId(), data));
             return new Outcome(result.status().label(), result.error(), normalize(data, replacements),
                     files(fixture.data(), json, replacements), normalize(upstream.requests(), replacements), null);
         }
@@ -143,10 +143,10 @@ final class RuleRun {
     }
 
     /** This run's job id and every flow's timestamp, to be replaced wherever they were copied. */
-    private static List<String[]> volatileValues(String jobId, JsonNode data) {
+    private static List<String[]> volatileValues(String executionId, JsonNode data) {
         List<String[]> found = new ArrayList<>();
-        if (jobId != null) {
-            found.add(new String[] {jobId, "<job_id>"});
+        if (executionId != null) {
+            found.add(new String[] {executionId, "<job_id>"});
         }
         collectTimestamps(data, found);
         return found;

@@ -108,9 +108,9 @@ class KubernetesJobStepTest {
         String name = job.getMetadata().getName();
         assertThat(name).matches("ci-metrics-run-retriever-[a-z0-9]{5}").hasSizeLessThanOrEqualTo(63);
         assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "octoflow")
-                .containsEntry("octoflow.io/flow", "ci-metrics").containsEntry("octoflow.io/execution-id", r.jobId());
+                .containsEntry("octoflow.io/flow", "ci-metrics").containsEntry("octoflow.io/execution-id", r.executionId());
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry("octoflow.io/execution-id", r.jobId());
+                .containsEntry("octoflow.io/execution-id", r.executionId());
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(600L);
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(3600);
@@ -361,7 +361,7 @@ class KubernetesJobStepTest {
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(
                 () -> fx.engine().run(flow, request, Duration.ofSeconds(30)));
         Job job = driver.awaitJob();
-        assertThat(job.getMetadata().getLabels()).containsEntry("octoflow.io/execution-id", request.jobId());
+        assertThat(job.getMetadata().getLabels()).containsEntry("octoflow.io/execution-id", request.executionId());
 
         request.cancellation().cancel(RunStatus.ABORTED);
         RunResult r = done(run);

@@ -65,8 +65,8 @@ class SpecialVariablesStepTest {
                 DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(r.started()),
                 DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
                         .format(r.started().plusSeconds(1)));
-        assertThat(vars.get("job")).isEqualTo(r.jobId());
-        assertThat(r.jobId()).isNotBlank();
+        assertThat(vars.get("job")).isEqualTo(r.executionId());
+        assertThat(r.executionId()).isNotBlank();
         assertThat(vars.get("path")).isEqualTo("team/specials.yml");
         assertThat(vars.get("input")).isEqualTo(input);
         assertThat(vars.get("input_team")).isEqualTo("ops");
@@ -75,7 +75,7 @@ class SpecialVariablesStepTest {
         // as on the spooler, the special variables are keys of the flow data from the start, in this order
         assertThat(r.data().keySet()).containsExactly("__errors__", "__input__", "__loop_index__", "__job_id__",
                 "__timestamp__", "__flow_path__", "unrelated", "vars");
-        assertThat(r.data()).containsEntry("__input__", input).containsEntry("__job_id__", r.jobId())
+        assertThat(r.data()).containsEntry("__input__", input).containsEntry("__job_id__", r.executionId())
                 .containsEntry("__timestamp__", timestamp).containsEntry("__flow_path__", "team/specials.yml")
                 .containsEntry("__loop_index__", null).containsEntry("__errors__", List.of());
     }
@@ -94,9 +94,9 @@ class SpecialVariablesStepTest {
         RunResult first = fx.run("job.yml");
         RunResult second = fx.run("job.yml");
 
-        assertThat(first.data().get("job")).isEqualTo(first.jobId());
-        assertThat(second.data().get("job")).isEqualTo(second.jobId());
-        assertThat(first.jobId()).isNotEqualTo(second.jobId());
+        assertThat(first.data().get("job")).isEqualTo(first.executionId());
+        assertThat(second.data().get("job")).isEqualTo(second.executionId());
+        assertThat(first.executionId()).isNotEqualTo(second.executionId());
     }
 
     @Test

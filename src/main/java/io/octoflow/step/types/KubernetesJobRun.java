@@ -51,7 +51,7 @@ final class KubernetesJobRun {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/managed-by", "octoflow");
         labels.put("octoflow.io/flow", JobNames.labelValue(JobNames.slug(flowName, "flow")));
-        labels.put("octoflow.io/execution-id", JobNames.labelValue(run.jobId()));
+        labels.put("octoflow.io/execution-id", JobNames.labelValue(run.executionId()));
         Map<String, String> env = new LinkedHashMap<>();
         settings.env().forEach((key, value) -> env.put(key, value.render(context)));
         JobSpec spec = JobTemplate.build(settings.image().render(context).trim(),
