@@ -1,7 +1,5 @@
 package io.octoflow.api;
 
-import io.octoflow.config.ApiProtocol;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +20,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.api.ApiRoutes;
+import io.octoflow.config.ApiProtocol;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.metrics.Metrics;
 import io.vertx.core.http.HttpServer;

@@ -269,9 +269,9 @@ public final class FlowRun {
         stepStartNanos = System.nanoTime();
     }
 
-    public void record(String step, String stepStatus, String stepError) {
+    public void record(String step, StepStatus stepStatus, String stepError) {
         long micros = stepStart == null ? 0 : (System.nanoTime() - stepStartNanos) / 1000;
-        records.add(new StepRecord(step, stepStatus, stepStart == null ? Instant.now() : stepStart, micros, stepError));
+        records.add(new StepRecord(step, stepStatus.label(), stepStart == null ? Instant.now() : stepStart, micros, stepError));
         stepStart = null;
     }
 

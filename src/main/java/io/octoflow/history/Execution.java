@@ -1,9 +1,12 @@
 package io.octoflow.history;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepRecord;
 
 /**
@@ -41,6 +44,7 @@ public record Execution(
         List<StepRecord> steps,
         int stepsDropped) {
 
+    // the labels of RunStatus, the one status type of a run, as constants for switch statements
     public static final String RUNNING = "running";
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";
@@ -49,8 +53,15 @@ public record Execution(
     public static final String TIMEOUT = "timeout";
     public static final String ABORTED = "aborted";
 
-    /** Every status the store accepts. */
-    public static final Set<String> STATUSES = Set.of(RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED);
+    /** Every status the store accepts: every {@link RunStatus}. */
+    public static final Set<String> STATUSES = Arrays.stream(RunStatus.values()).map(RunStatus::label)
+            .collect(Collectors.toUnmodifiableSet());
+
+    static {
+        if (!STATUSES.equals(Set.of(RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED))) {
+            throw new IllegalStateException("Execution's status words differ from RunStatus: " + STATUSES);
+        }
+    }
 
     public Execution {
         steps = steps == null ? List.of() : List.copyOf(steps);

@@ -1,11 +1,10 @@
 package io.octoflow.launch;
 
-import io.octoflow.flow.Concurrency;
-
 import java.time.Duration;
 
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
+import io.octoflow.flow.Concurrency;
 
 /**
  * What the {@link Launcher} runs: a deployed flow, or one iteration of a unit that is not a flow (a miniloops

@@ -1,7 +1,5 @@
 package io.octoflow.launch;
 
-import io.octoflow.flow.Concurrency;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +27,7 @@ import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.Trigger;
+import io.octoflow.flow.Concurrency;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.lock.LockIdempotentRepository;
 import io.octoflow.lock.LockStore;

@@ -1,7 +1,5 @@
 package io.octoflow.resource;
 
-import io.octoflow.flow.Concurrency;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.flow.Concurrency;
 import io.octoflow.launch.LaunchTarget;
 import io.octoflow.secret.Masker;
 

@@ -9,6 +9,7 @@ import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepConstructionException;
+import io.octoflow.execution.StepStatus;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.secret.Masker;
@@ -22,12 +23,12 @@ final class StepOutcome {
     }
 
     static void succeeded(FlowRun run, StepDefinition<?> step) {
-        run.record(step.name(), "success", null);
+        run.record(step.name(), StepStatus.SUCCESS, null);
         advance(run);
     }
 
     static void skipped(FlowRun run, StepDefinition<?> step) {
-        run.record(step.name(), "skipped", null);
+        run.record(step.name(), StepStatus.SKIPPED, null);
         run.pc(run.pc() + 1);
     }
 
@@ -49,14 +50,14 @@ final class StepOutcome {
             if (regex != null) {
                 LOG.info("flow '{}' step '{}': error ignored: {}", flow.name(), step.name(), text);
                 entry.put("ignored", "Error ignored based on regex: " + regex);
-                run.record(step.name(), "ignored", text);
+                run.record(step.name(), StepStatus.IGNORED, text);
                 run.pc(run.pc() + 1);
                 return;
             }
             if (step.onErrorGoto() != null && run.status() == RunStatus.RUNNING) {
                 LOG.info("flow '{}' step '{}' failed, going on at '{}': {}", flow.name(), step.name(),
                         step.onErrorGoto(), text);
-                run.record(step.name(), "failed", text);
+                run.record(step.name(), StepStatus.FAILED, text);
                 try {
                     run.goTo(step.onErrorGoto());
                     Integer next = run.takeJump();
@@ -69,7 +70,7 @@ final class StepOutcome {
         }
         String message = "flow '" + flow.name() + "' failed at step '" + step.name() + "': " + text;
         LOG.warn(message);
-        run.record(step.name(), "failed", text);
+        run.record(step.name(), StepStatus.FAILED, text);
         run.fail(message);
         int finallyIndex = flow.finallyIndex();
         run.pc(finallyIndex >= 0 && run.current() != finallyIndex ? finallyIndex : flow.steps().size());
