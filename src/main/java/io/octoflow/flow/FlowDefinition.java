@@ -44,7 +44,12 @@ public record FlowDefinition(
     }
 
     public String routeId() {
-        return "flow-" + camelId();
+        return routeId(path);
+    }
+
+    /** The route id of the flow at {@code flowPath}. */
+    public static String routeId(String flowPath) {
+        return "flow-" + camelId(flowPath);
     }
 
     public String endpointUri() {

@@ -135,9 +135,10 @@ final class FlowFileCompiler implements StepCompiler {
             return null;
         }
         if (!Files.isRegularFile(path)) {
-            problem(pathNode, "path: flow '" + pathNode.text() + "' does not exist in FLOWS_PATH ("
-                    + flowFiles.root() + ")");
-            return null;
+            // the spooler opens a sub-flow only when it calls it (a flow_loop over an empty list never does)
+            warning(pathNode, "path: flow '" + pathNode.text() + "' does not exist in FLOWS_PATH ("
+                    + flowFiles.root() + "): the step fails when it calls it");
+            return flowFiles.relativize(path);
         }
         if (calling.contains(path)) {
             List<Path> chain = new ArrayList<>(calling);

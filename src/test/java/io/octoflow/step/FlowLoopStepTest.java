@@ -117,6 +117,29 @@ class FlowLoopStepTest {
     }
 
     @Test
+    void aMissingSubFlowFileFailsTheStepOnlyWhenItIsCalled() {
+        // as on the spooler, which opens the sub-flow when it calls it: a warning at load, an error at the call
+        fx.flow("ghost_loop.yml", """
+                name: ghost loop
+                steps:
+                  - name: results
+                    type: flow_loop
+                    flow_loop:
+                      path: lib/ghost.yml
+                      data_key: items
+                """);
+
+        RunResult empty = fx.run("ghost_loop.yml", Map.of("items", List.of()));
+        assertThat(empty.status()).as(empty.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(empty.data().get("results")).isEqualTo(List.of());
+
+        RunResult one = fx.run("ghost_loop.yml", Map.of("items", List.of(Map.of("id", "a"))));
+        assertThat(one.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(one.error()).contains("Flow file not found: ").endsWith("lib/ghost.yml".replace('/',
+                java.io.File.separatorChar));
+    }
+
+    @Test
     void loopIndexIsOneBasedAndSentWithEachItem() {
         server.respond("/item", request -> Response.json("{\"value\": " + request.queryParam("index") + "}"));
 

@@ -15,7 +15,6 @@ import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepConstructionException;
-import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
@@ -93,6 +92,7 @@ public final class FlowLoopStep implements StepType<String> {
         // an inner flow_loop's split copies its own split index back onto this item's exchange: the item keeps its
         // position under a name of this step's own
         String position = "octoflow.loopItem:" + build.id();
+        SubFlowRoute sub = new SubFlowRoute(path, build.services().config().flowsPath());
         build.route()
                 .process(exchange -> {
                     Object items = exchange.getMessage().getBody();
@@ -102,6 +102,9 @@ public final class FlowLoopStep implements StepType<String> {
                     if (!(items instanceof Collection<?>)) {
                         throw new IllegalArgumentException("flow_loop.data_key '" + dataKey + "' must hold a list, found "
                                 + (items == null ? "null" : items.getClass().getSimpleName()));
+                    }
+                    if (!((Collection<?>) items).isEmpty()) {
+                        sub.requireDeployed(exchange); // an empty list calls nothing, as on the spooler
                     }
                     // Camel's splitter drops null items: each item travels wrapped, so a null is one run too
                     exchange.getMessage().setBody(((Collection<?>) items).stream().map(Item::new).toList());
@@ -115,7 +118,7 @@ public final class FlowLoopStep implements StepType<String> {
                         exchange.getMessage().setBody(exchange.getMessage().getBody(Item.class).value());
                     }).id(build.id("item"))
                     .doTry()
-                        .to(FlowDefinition.endpointUri(path)).id(build.id("call"))
+                        .to(sub.endpointUri()).id(build.id("call"))
                     .doCatch(Exception.class)
                         .process(exchange -> exchange.setProperty(FAILURE, exchange.getProperty(
                                 Exchange.EXCEPTION_CAUGHT, Exception.class))).id(build.id("failed"))

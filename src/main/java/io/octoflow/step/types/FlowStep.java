@@ -2,7 +2,6 @@ package io.octoflow.step.types;
 
 import java.util.List;
 
-import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
@@ -53,6 +52,8 @@ public final class FlowStep implements StepType<String> {
     @Override
     public void build(StepBuild<String> build) {
         String path = build.settings(); // the called file's path: flows are identified by path
-        build.route().to(FlowDefinition.endpointUri(path)).id(build.id());
+        SubFlowRoute sub = new SubFlowRoute(path, build.services().config().flowsPath());
+        build.route().process(sub::requireDeployed).id(build.id("deployed"))
+                .to(sub.endpointUri()).id(build.id());
     }
 }
