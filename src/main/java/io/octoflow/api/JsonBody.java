@@ -3,12 +3,21 @@ package io.octoflow.api;
 import java.util.Iterator;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A request's JSON object, read strictly: malformed JSON, unknown fields and wrong types are 400s. */
 final class JsonBody {
+
+    /**
+     * The largest count of seconds a request may give (timeouts, intervals): 100 years. Larger values overflowed
+     * into the past (issue 18 #16: a run that could neither end nor be aborted).
+     */
+    static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
 
     private final JsonNode node;
 
@@ -22,10 +31,16 @@ final class JsonBody {
         }
         JsonNode node;
         try {
-            node = json.readTree(text);
+            // strict (issue 18 #19): a key given twice or text after the object is an error, not a silent choice
+            node = json.readerFor(JsonNode.class)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readValue(text);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage() + " (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // a limit of the parser (nesting depth, say) has no location
+            JsonLocation at = e.getLocation();
+            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage() + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "expected a JSON object");
@@ -59,8 +74,10 @@ final class JsonBody {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || value.asLong() <= 0) {
-            throw new ApiException(400, "field '" + field + "': expected a positive whole number");
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0
+                || value.asLong() > MAX_SECONDS) {
+            throw new ApiException(400, "field '" + field + "': expected a positive whole number up to "
+                    + MAX_SECONDS);
         }
         return value.asLong();
     }
@@ -75,8 +92,9 @@ final class JsonBody {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber()) {
-            throw new ApiException(400, "field '" + field + "': expected a whole number");
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new ApiException(400, "field '" + field + "': expected a whole number between "
+                    + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
         }
         return value.asLong();
     }

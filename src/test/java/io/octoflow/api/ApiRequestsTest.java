@@ -100,6 +100,24 @@ class ApiRequestsTest {
     }
 
     @Test
+    void aKeyGivenTwiceTextAfterTheObjectDeepNestingAndHugeNumbersAre400() {
+        // issue 18 #19 and #16: strict JSON, and numbers that fit what they count
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"path\": \"other.yml\"}"), 400,
+                "malformed JSON", "Duplicate field 'path'");
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\"} trailing"), 400, "malformed JSON");
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"data\": " + deep + "}"), 400,
+                "malformed JSON", "nesting depth");
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"timeout_seconds\": "
+                + Long.MAX_VALUE + "}"), 400, "timeout_seconds", "positive whole number up to");
+        assertError(service.post("/api/flows/launch", "{\"path\": \"hello.yml\", \"timeout_seconds\": "
+                + "99999999999999999999999}"), 400, "timeout_seconds");
+        assertError(service.post("/api/flows/add", "{\"path\": \"hello.yml\", \"every_seconds\": "
+                + Long.MAX_VALUE + "}"), 400, "every_seconds", "positive whole number up to");
+        assertThat(service.get("/health/live").status()).isEqualTo(200);
+    }
+
+    @Test
     void pathsOutsideTheFlowsDirectoryUnknownFlowsAndInvalidFilesAreRefused() {
         assertError(service.post("/api/flows/launch", "{\"path\": \"../data/x.yml\"}"), 400, "path", "../data/x.yml");
         assertError(service.post("/api/flows/launch", "{\"path\": \"/etc/passwd\"}"), 400, "path");
