@@ -62,11 +62,9 @@ final class PythonOperators {
         return operator;
     }
 
-    static final AstBinary.Operator MUL = new Named("*") {
+    static final AstBinary.Operator MUL = new BothSides("*") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (isInteger(b) && (a instanceof String || a instanceof Collection)) {
                 return repeat(a, ((Number) b).intValue());
             }
@@ -80,11 +78,9 @@ final class PythonOperators {
         }
     };
 
-    static final AstBinary.Operator MOD = new Named("%") {
+    static final AstBinary.Operator MOD = new BothSides("%") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (a instanceof String format) {
                 return percentFormat(format, b);
             }
@@ -95,11 +91,9 @@ final class PythonOperators {
         }
     };
 
-    static final AstBinary.Operator DIV = new Named("/") {
+    static final AstBinary.Operator DIV = new BothSides("/") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (b instanceof Number n && n.doubleValue() == 0 && a instanceof Number) {
                 throw new ArithmeticException("division by zero");
             }
@@ -107,11 +101,9 @@ final class PythonOperators {
         }
     };
 
-    static final AstBinary.Operator ADD = new Named("+") {
+    static final AstBinary.Operator ADD = new BothSides("+") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (a instanceof Collection<?> x && b instanceof Collection<?> y) {
                 List<Object> sum = new ArrayList<>(x);
                 sum.addAll(y);
@@ -131,11 +123,9 @@ final class PythonOperators {
         }
     };
 
-    static final AstBinary.Operator SUB = new Named("-") {
+    static final AstBinary.Operator SUB = new BothSides("-") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (isInteger(a) && isInteger(b)) {
                 return PythonArithmetic.subtract((Number) a, (Number) b);
             }
@@ -143,11 +133,9 @@ final class PythonOperators {
         }
     };
 
-    static final AstBinary.Operator POW = new Named("**") {
+    static final AstBinary.Operator POW = new BothSides("**") {
         @Override
-        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            Object a = left.eval(bindings, context);
-            Object b = right.eval(bindings, context);
+        Object apply(Object a, Object b, Bindings bindings, ELContext context) {
             if (PythonArithmetic.isNumber(a) && PythonArithmetic.isNumber(b)) {
                 return PythonArithmetic.power((Number) a, (Number) b);
             }
@@ -375,5 +363,19 @@ final class PythonOperators {
         public String toString() {
             return symbol;
         }
+    }
+
+    /** An operator of two values that evaluates both sides first (not {@code and}/{@code or}, which short-circuit). */
+    private abstract static class BothSides extends Named {
+        BothSides(String symbol) {
+            super(symbol);
+        }
+
+        @Override
+        public final Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            return apply(left.eval(bindings, context), right.eval(bindings, context), bindings, context);
+        }
+
+        abstract Object apply(Object a, Object b, Bindings bindings, ELContext context);
     }
 }
