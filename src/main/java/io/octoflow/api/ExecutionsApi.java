@@ -84,13 +84,13 @@ final class ExecutionsApi {
         String days = message.getHeader("older_than_days", String.class);
         Integer olderThan = days == null ? null : QueryParams.integer(days, "older_than_days", 0);
         String status = checkedStatus(message.getHeader("status", String.class));
-        if ("running".equals(status)) {
-            throw new ApiException(400, "status: running executions cannot be deleted; abort them first");
+        if (Execution.RUNNING.equals(status) || Execution.QUEUED.equals(status)) {
+            throw new ApiException(400, "status: " + status + " executions cannot be deleted; abort them first");
         }
         return Map.of("deleted", operations.deleteExecutions(olderThan, status));
     }
 
-    /** 202 once the run is told to stop; 404 unknown, 409 not running (from the operations). */
+    /** 202 once the run is told to stop (a queued one is out of its queue, aborted); 404 unknown, 409 ended. */
     Object abort(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
         operations.abort(id);

@@ -79,6 +79,7 @@ final class SecuredRoutes {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case INVALID -> 400;
+            case UNAVAILABLE -> 503;
         };
     }
 

@@ -12,6 +12,7 @@ import io.octoflow.history.Execution;
  * finished) and a {@code status} (unknown, success, failed, error, exit); an Octoflow run has one status:
  * <pre>
  * Octoflow   state     status
+ * queued     pending   unknown   (a concurrency: queue launch waiting for the flow's lock)
  * running    running   unknown
  * success    finished  success
  * failed     finished  failed
@@ -20,8 +21,8 @@ import io.octoflow.history.Execution;
  * aborted    finished  unknown   (the spooler marks jobs cut off by a restart so)
  * skipped    -         -         (a refused fire; the spooler creates no job for it)
  * </pre>
- * Octoflow records a run once it is admitted and until it ends, so {@code pending} and {@code stopping} never show
- * and {@code error} is never given; filtering on them finds nothing.
+ * Octoflow records a run once it is admitted and until it ends, so {@code stopping} never shows and {@code error} is
+ * never given; filtering on them finds nothing.
  */
 final class SpoolerJob {
 
@@ -29,16 +30,16 @@ final class SpoolerJob {
     static final List<String> STATUSES = List.of("unknown", "success", "failed", "error", "exit");
 
     /** Octoflow statuses that are jobs: every one but skipped. */
-    private static final Set<String> JOBS = Set.of(Execution.RUNNING, Execution.SUCCESS, Execution.FAILED,
+    private static final Set<String> JOBS = Set.of(Execution.QUEUED, Execution.RUNNING, Execution.SUCCESS, Execution.FAILED,
             Execution.EXIT, Execution.TIMEOUT, Execution.ABORTED);
     private static final Map<String, Set<String>> BY_STATE = Map.of(
-            "pending", Set.of(),
+            "pending", Set.of(Execution.QUEUED),
             "running", Set.of(Execution.RUNNING),
             "stopping", Set.of(),
             "finished", Set.of(Execution.SUCCESS, Execution.FAILED, Execution.EXIT, Execution.TIMEOUT,
                     Execution.ABORTED));
     private static final Map<String, Set<String>> BY_STATUS = Map.of(
-            "unknown", Set.of(Execution.RUNNING, Execution.ABORTED),
+            "unknown", Set.of(Execution.QUEUED, Execution.RUNNING, Execution.ABORTED),
             "success", Set.of(Execution.SUCCESS),
             "failed", Set.of(Execution.FAILED, Execution.TIMEOUT),
             "error", Set.of(),
@@ -52,7 +53,11 @@ final class SpoolerJob {
     }
 
     static String state(Execution e) {
-        return Execution.RUNNING.equals(e.status()) ? "running" : "finished";
+        return switch (e.status()) {
+            case Execution.QUEUED -> "pending";
+            case Execution.RUNNING -> "running";
+            default -> "finished";
+        };
     }
 
     static String status(Execution e) {

@@ -54,6 +54,9 @@ final class SpoolerJobsApi {
             // data becomes the run's __input__
             launched = operations.launch(flow, body.value(json, "data"), timeout, Trigger.API);
         } catch (OperationException refused) {
+            if (refused.reason() == OperationException.Reason.UNAVAILABLE) {
+                throw new ApiException(503, refused.getMessage());
+            }
             throw new ApiException(409, "A job for flow '" + path + "' is already running: " + refused.getMessage());
         }
         SecuredRoutes.status(exchange, 202);

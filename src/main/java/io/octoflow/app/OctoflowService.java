@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ManagementMBeansLevel;
@@ -122,7 +123,7 @@ public final class OctoflowService implements AutoCloseable {
         metrics.serve(camel);
 
         ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows());
-        launcher = new Launcher(engine, locks, recorder, 16);
+        launcher = new Launcher(engine, locks, recorder, config.launchMaxThreads(), config.queueMaxWaiting());
         camel.addRoutes(launcher);
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 store::lastScheduledFire, metrics.flows());
@@ -151,6 +152,8 @@ public final class OctoflowService implements AutoCloseable {
             start(new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel, engine.masker(),
                     directory, store, recorder, launcher, metrics.registry()));
         }
+        // the launches a killed (or stopped) process admitted to its queues and never ran, now that flows are deployed
+        launcher.requeue(path -> Optional.ofNullable(directory.flowAt(path)).map(launcher::target));
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");

@@ -65,7 +65,9 @@ public record OctoflowConfig(
         int flowFileMaxDepth,
         int flowFileMaxAliases,
         int flowFileMaxNodes,
-        String apiBind) {
+        String apiBind,
+        int launchMaxThreads,
+        int queueMaxWaiting) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -146,7 +148,9 @@ public record OctoflowConfig(
                 positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
                 nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
                 positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
-                bind(lookup));
+                bind(lookup),
+                positiveInt(lookup, "LAUNCH_MAX_THREADS", 1024),
+                positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

@@ -19,8 +19,9 @@ import io.octoflow.execution.StepRecord;
  *                    {@link io.octoflow.execution.Trigger} ({@code schedule}, {@code api}, {@code cli}...); the
  *                    repository refuses any other word
  * @param scheduledAt the trigger's fire time for scheduled runs, else null
- * @param startedAt   when the run started (for a skipped fire: when the fire was refused)
- * @param endedAt     when the run ended; null while it is {@code running}
+ * @param startedAt   when the run started (for a skipped fire: when the fire was refused; while {@code queued}:
+ *                    when it was admitted, the order of the queue)
+ * @param endedAt     when the run ended; null while it is {@code queued} or {@code running}
  * @param status      one of {@link #STATUSES}, lowercase
  * @param error       the run's error message, or null
  * @param input       the launch data as JSON text, or null
@@ -45,6 +46,7 @@ public record Execution(
         int stepsDropped) {
 
     // the labels of RunStatus, the one status type of a run, as constants for switch statements
+    public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";
@@ -58,7 +60,7 @@ public record Execution(
             .collect(Collectors.toUnmodifiableSet());
 
     static {
-        if (!STATUSES.equals(Set.of(RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED))) {
+        if (!STATUSES.equals(Set.of(QUEUED, RUNNING, SUCCESS, FAILED, EXIT, SKIPPED, TIMEOUT, ABORTED))) {
             throw new IllegalStateException("Execution's status words differ from RunStatus: " + STATUSES);
         }
     }
@@ -88,9 +90,14 @@ public record Execution(
                 null, null, List.of());
     }
 
-    /** True once the run has a final status. */
+    /** True once the run has a final status (neither waiting for its turn nor running). */
     public boolean ended() {
-        return !RUNNING.equals(status);
+        return ended(status);
+    }
+
+    /** True for a final status: not {@code queued}, not {@code running}. */
+    public static boolean ended(String status) {
+        return !RUNNING.equals(status) && !QUEUED.equals(status);
     }
 
     /**
@@ -105,7 +112,7 @@ public record Execution(
         String s = status.trim().toLowerCase(java.util.Locale.ROOT);
         if (!STATUSES.contains(s)) {
             throw new IllegalArgumentException("unknown execution status '" + status + "'; expected one of "
-                    + "running, success, failed, exit, skipped, timeout, aborted");
+                    + "queued, running, success, failed, exit, skipped, timeout, aborted");
         }
         return s;
     }

@@ -2,6 +2,7 @@ package io.octoflow.history;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ final class ExecutionQueries {
     private static final String LAST_SUCCESSES =
             "SELECT flow_name, flow_path, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit')"
                     + " GROUP BY flow_name, flow_path";
+
+    private static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms FROM executions"
+            + " WHERE status = 'queued' ORDER BY status, started_at, id";
 
     private final Database database;
     private final int maxStepsPerRun;
@@ -85,6 +89,20 @@ final class ExecutionQueries {
                     return rows;
                 }
             }
+        });
+    }
+
+    List<QueuedLaunch> queuedLaunches() {
+        return database.inTransaction("read the queued launches", c -> {
+            List<QueuedLaunch> queued = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(QUEUED); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long millis = rs.getLong(11);
+                    queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0),
+                            rs.wasNull() ? null : Duration.ofMillis(millis)));
+                }
+            }
+            return queued;
         });
     }
 

@@ -39,6 +39,31 @@ public interface ExecutionRepository {
     boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
                      List<StepRecord> steps);
 
+    /**
+     * Records a launch admitted to wait for its flow's lock (concurrency: queue): a {@code queued} row with the
+     * run's id, flow, trigger, fire time, input, {@code startedAt} the time it was admitted (the queue's order) and
+     * the run's {@code timeout}. It becomes {@code running} by {@link #dequeued} or ends by {@link #endQueued}.
+     */
+    void queued(Execution e, java.time.Duration timeout);
+
+    /**
+     * A queued launch got its lock: its row becomes {@code running}, started at {@code startedAt}.
+     *
+     * @return false when no queued row has that id (aborted or deleted meanwhile): the run must not go on
+     */
+    boolean dequeued(String id, Instant startedAt);
+
+    /**
+     * A queued launch that never ran ends: {@code skipped} (it waited past its timeout) or {@code aborted}, ended
+     * now, with {@code reason} as its error.
+     *
+     * @return false when no queued row has that id
+     */
+    boolean endQueued(String id, String status, String reason);
+
+    /** Every {@code queued} row, oldest admission first (the queue's order), with its input and timeout. */
+    List<QueuedLaunch> queuedLaunches();
+
     /** Records a whole run at once, steps included; a run with a final status and no end gets its start as end. */
     void record(Execution e);
 
@@ -62,7 +87,7 @@ public interface ExecutionRepository {
     /** As {@link #delete(Integer, String)}, with a status among {@code statuses} (null: any; empty: none). */
     int deleteEnded(Integer olderThanDays, Set<String> statuses);
 
-    /** Deletes one ended run with its steps; false when no run has that id or it is still running. */
+    /** Deletes one ended run with its steps; false when no run has that id or it is queued or running. */
     boolean delete(String id);
 
     /** Deletes every run that ended more than {@code days} days ago (HISTORY_RETENTION_DAYS). */

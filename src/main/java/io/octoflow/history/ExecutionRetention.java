@@ -103,7 +103,7 @@ final class ExecutionRetention {
             return false;
         }
         return database.inTransaction("delete execution " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(DELETE_ONE + " AND status <> 'running'")) {
+            try (PreparedStatement ps = c.prepareStatement(DELETE_ONE + " AND status NOT IN ('running', 'queued')")) {
                 ps.setString(1, id);
                 return ps.executeUpdate() > 0;
             }

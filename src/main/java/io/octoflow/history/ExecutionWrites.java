@@ -1,6 +1,8 @@
 package io.octoflow.history;
 
 import java.sql.PreparedStatement;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,6 +23,13 @@ final class ExecutionWrites {
     private static final String MARK_ABORTED =
             "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
 
+    private static final String QUEUE = "INSERT INTO executions (" + ExecutionRows.COLUMNS
+            + ", data, steps_dropped, queue_timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String DEQUEUE =
+            "UPDATE executions SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'";
+    private static final String END_QUEUED =
+            "UPDATE executions SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status = 'queued'";
+
     private final Database database;
     private final ExecutionRows rows;
 
@@ -40,12 +49,57 @@ final class ExecutionWrites {
         });
     }
 
+    void queued(Execution e, Duration timeout) {
+        ExecutionRows.checkRow(e);
+        database.inTransaction("record the queued launch " + e.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(QUEUE)) {
+                rows.bindInsert(ps, e, Execution.QUEUED, null, null, null, 0);
+                if (timeout == null) {
+                    ps.setNull(13, Types.BIGINT);
+                } else {
+                    ps.setLong(13, timeout.toMillis());
+                }
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    boolean dequeued(String id, Instant startedAt) {
+        ExecutionRows.checkId(id);
+        return database.inTransaction("record the start of the queued launch " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(DEQUEUE)) {
+                SqlTimes.set(ps, 1, startedAt != null ? startedAt : Instant.now());
+                ps.setString(2, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    boolean endQueued(String id, String status, String reason) {
+        ExecutionRows.checkId(id);
+        String s = Execution.checkStatus(status);
+        if (!Execution.SKIPPED.equals(s) && !Execution.ABORTED.equals(s) && !Execution.FAILED.equals(s)) {
+            throw new IllegalArgumentException("a queued launch that never ran ends skipped, aborted or failed, not "
+                    + s);
+        }
+        return database.inTransaction("record the end of the queued launch " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(END_QUEUED)) {
+                ps.setString(1, s);
+                SqlTimes.set(ps, 2, Instant.now());
+                ps.setString(3, Caps.text(reason, Caps.ERROR_BYTES));
+                ps.setString(4, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
     boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
                      List<StepRecord> steps) {
         ExecutionRows.checkId(id);
         String s = Execution.checkStatus(status);
-        if (Execution.RUNNING.equals(s)) {
-            throw new IllegalArgumentException("a run cannot finish with status 'running'");
+        if (!Execution.ended(s)) {
+            throw new IllegalArgumentException("a run cannot finish with status '" + s + "'");
         }
         Instant end = endedAt != null ? endedAt : Instant.now();
         int dropped = rows.dropped(steps);

@@ -66,6 +66,26 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
+    public void queued(Execution e, java.time.Duration timeout) {
+        writes.queued(e, timeout);
+    }
+
+    @Override
+    public boolean dequeued(String id, Instant startedAt) {
+        return writes.dequeued(id, startedAt);
+    }
+
+    @Override
+    public boolean endQueued(String id, String status, String reason) {
+        return writes.endQueued(id, status, reason);
+    }
+
+    @Override
+    public List<QueuedLaunch> queuedLaunches() {
+        return queries.queuedLaunches();
+    }
+
+    @Override
     public void record(Execution e) {
         writes.record(e);
     }

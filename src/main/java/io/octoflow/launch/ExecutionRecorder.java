@@ -1,5 +1,6 @@
 package io.octoflow.launch;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,9 +15,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.Trigger;
 import io.octoflow.history.Execution;
 import io.octoflow.history.ExecutionRepository;
+import io.octoflow.history.QueuedLaunch;
 import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.metrics.FlowMetrics.SkipReason;
 import io.octoflow.secret.Masker;
@@ -60,6 +63,60 @@ public final class ExecutionRecorder {
         store.started(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, startedAt,
                 null, "running", null, toJson(input), null, List.of()));
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
+    }
+
+    /** A launch admitted to wait for the flow's lock: its {@code queued} row, written before the launch is answered. */
+    void queued(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant admittedAt,
+            Object input, Duration timeout) {
+        store.queued(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, admittedAt,
+                null, Execution.QUEUED, null, toJson(input), null, List.of()), timeout);
+    }
+
+    /** A queued launch got its lock: its row becomes running; false when the row is no longer queued. */
+    boolean dequeued(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant startedAt) {
+        boolean moved = store.dequeued(executionId, startedAt);
+        if (moved) {
+            metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
+        }
+        return moved;
+    }
+
+    /** A queued launch that never ran: skipped (queue timeout), aborted, or failed (it cannot run any more). */
+    void endQueued(String executionId, LaunchTarget target, RunStatus status, SkipReason reason, String why) {
+        store.endQueued(executionId, status.label(), why);
+        if (reason != null) {
+            metrics.skipped(target.name(), target.id(), reason);
+        }
+        recorded(target.id());
+    }
+
+    /**
+     * A launch that could not start (its lock or thread could not be had, say): a {@code failed} row with the error,
+     * so that nothing fired or admitted vanishes without a trace. A database that cannot take it is only logged.
+     */
+    void failedToStart(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Object input,
+            String error) {
+        Instant now = Instant.now();
+        try {
+            store.record(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, now, now,
+                    Execution.FAILED, error, toJson(input), null, List.of()));
+            metrics.finished(target.name(), target.id(), new RunResult(executionId, target.name(), RunStatus.FAILED,
+                    null, error, List.of(), now, now));
+            recorded(target.id());
+        } catch (RuntimeException e) {
+            LOG.error("{}: execution {} could not start ({}) and cannot be recorded: {}", target.describe(),
+                    executionId, error, e.getMessage());
+        }
+    }
+
+    /** The launches left {@code queued} in the history, in queue order (a restart runs them). */
+    List<QueuedLaunch> queuedLaunches() {
+        return store.queuedLaunches();
+    }
+
+    /** A launch refused because Octoflow is at a bound (launch pool or queue full); counted, not recorded. */
+    void refused(LaunchTarget target, SkipReason reason) {
+        metrics.skipped(target.name(), target.id(), reason);
     }
 
     void finished(LaunchTarget target, RunResult result) {

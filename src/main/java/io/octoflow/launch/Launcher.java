@@ -1,16 +1,20 @@
 package io.octoflow.launch;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -18,17 +22,23 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.octoflow.engine.FlowEngine;
+import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.LaunchRequest;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.Trigger;
 import io.octoflow.flow.Concurrency;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.history.Execution;
+import io.octoflow.history.QueuedLaunch;
 import io.octoflow.lock.LockIdempotentRepository;
 import io.octoflow.lock.LockStore;
 import io.octoflow.logging.RunContext;
@@ -38,8 +48,10 @@ import io.octoflow.metrics.FlowMetrics;
  * Starts runs, whoever asks (a schedule, the API, JMX, a task, a Loop resource), the same way: through the route
  * {@code octoflow-launch}, whose idempotent consumer keyed by the target's id (a flow's path) is the lock (eager
  * add, removed on failure, released by confirm when the run ends; see {@link LockIdempotentRepository}). A launch is
- * admitted or refused at once; the run itself goes on in the background and is recorded from start to end, with
- * the {@link Trigger} that asked for it.
+ * admitted or refused at once, and admitted only once its history row is written (nothing acknowledged is lost);
+ * the run itself goes on in the background on the launch pool, never on the caller's thread, and is recorded from
+ * start to end, with the {@link Trigger} that asked for it. Launches of {@code concurrency: queue} flows wait in the
+ * {@link LaunchQueue} (a row each, no thread each). A launch that cannot start leaves a {@code failed} row.
  */
 public final class Launcher extends RouteBuilder {
 
@@ -52,35 +64,70 @@ public final class Launcher extends RouteBuilder {
     public static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
     private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
-    private static final Duration QUEUE_POLL = Duration.ofMillis(20);
+    /** Core threads of the launch pool, kept when idle. */
+    private static final int CORE_THREADS = 16;
 
     private final FlowEngine engine;
     private final LockStore locks;
     private final ExecutionRecorder recorder;
     private final Map<String, LaunchRequest> running = new ConcurrentHashMap<>();
     private final ExecutorService launches;
+    private final int maxThreads;
+    private final LaunchQueue queue;
+    private final ObjectMapper json = new ObjectMapper();
     private ProducerTemplate producer;
     private volatile boolean accepting = true;
 
     /** What the caller learns at once, and the run's outcome later. */
-    public record Launch(String executionId, boolean admitted, String refusal, CompletableFuture<RunResult> done) {
+    public record Launch(String executionId, boolean admitted, String refusal, CompletableFuture<RunResult> done,
+            Refusal.Kind refusedBecause) {
     }
 
-    private record Pending(LaunchTarget target, LaunchRequest request, Trigger trigger, Instant scheduledAt,
-            Duration timeout, CompletableFuture<Boolean> admission, CompletableFuture<RunResult> done) {
+    /** Why a launch was not admitted, in words for the caller. */
+    public record Refusal(Kind kind, String reason) {
+
+        public enum Kind {
+            /** the flow is running (concurrency: forbid) */
+            LOCKED,
+            /** Octoflow is at a bound: every launch thread busy (LAUNCH_MAX_THREADS) or the queue full */
+            OVERLOADED,
+            /** the run could not start (recorded failed, with the error, when the history takes it) */
+            NOT_STARTED,
+            /** Octoflow is stopping */
+            STOPPING
+        }
     }
 
-    public Launcher(FlowEngine engine, LockStore locks, ExecutionRecorder recorder, int threads) {
+    /**
+     * @param maxThreads runs at once, all flows together (LAUNCH_MAX_THREADS): a launch beyond it is refused, never
+     *                   run on the caller's thread
+     * @param maxWaiting launches of one concurrency: queue flow waiting at once (QUEUE_MAX_WAITING)
+     */
+    public Launcher(FlowEngine engine, LockStore locks, ExecutionRecorder recorder, int maxThreads, int maxWaiting) {
         this.engine = engine;
         this.locks = locks;
         this.recorder = recorder;
-        // a thread per run in progress: launches never queue behind long runs
+        this.maxThreads = maxThreads;
+        // a thread per run in progress: launches never queue behind long runs; a full pool refuses (Abort), it never
+        // runs the flow on the caller's thread (an HTTP worker)
         try {
-            this.launches = new ThreadPoolBuilder(engine.camelContext()).poolSize(threads).maxPoolSize(1024)
-                    .maxQueueSize(0).build(this, "octoflow-launch");
+            this.launches = new ThreadPoolBuilder(engine.camelContext()).poolSize(Math.min(CORE_THREADS, maxThreads))
+                    .maxPoolSize(maxThreads).maxQueueSize(0).rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                    .build(this, "octoflow-launch");
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the launch thread pool", e);
         }
+        this.queue = new LaunchQueue(locks, recorder, new LaunchQueue.Runner() {
+            @Override
+            public void submit(Runnable run) {
+                launches.execute(run);
+            }
+
+            @Override
+            public RunResult run(PendingLaunch launch) {
+                return runStarted(launch);
+            }
+        }, maxWaiting);
     }
 
     @Override
@@ -99,8 +146,8 @@ public final class Launcher extends RouteBuilder {
     }
 
     /**
-     * Launches {@code flow}: returns once the run is admitted (lock taken, row recorded) or refused (locked).
-     * A scheduled fire that finds the flow locked is recorded as skipped.
+     * Launches {@code flow}: returns once the run is admitted (lock taken or place in the queue, and its history row
+     * written) or refused. A scheduled fire that finds the flow locked is recorded as skipped.
      *
      * @param timeoutSeconds null: the flow's {@code timeout_seconds}, else FLOW_TIMEOUT_SECONDS
      */
@@ -109,108 +156,187 @@ public final class Launcher extends RouteBuilder {
                 timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null);
     }
 
+    /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
+    public LaunchTarget target(FlowDefinition flow) {
+        return new FlowTarget(flow, engine);
+    }
+
     /** Launches anything the launcher can run (see {@link LaunchTarget}); {@code timeout} null: its default. */
     public Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout) {
         String id = UUID.randomUUID().toString();
-        if (!accepting) {
-            return new Launch(id, false, "Octoflow is shutting down", CompletableFuture.completedFuture(null));
-        }
         // the payload is the flow's __input__ only, as on the spooler
         LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of());
-        Pending pending = new Pending(target, request, trigger, scheduledAt,
+        PendingLaunch pending = new PendingLaunch(target, request, trigger, scheduledAt,
                 timeout != null ? timeout : target.defaultTimeout(), new CompletableFuture<>(),
                 new CompletableFuture<>());
+        if (!accepting) {
+            return refused(pending, new Refusal(Refusal.Kind.STOPPING, "Octoflow is shutting down"));
+        }
         if (target.concurrency() == Concurrency.QUEUE) {
-            launches.execute(() -> queued(pending));
-        } else {
-            Exchange exchange = new DefaultExchange(engine.camelContext());
-            exchange.setProperty(FLOW_ID, target.id());
-            exchange.setProperty(EXECUTION_ID, id);
-            exchange.setProperty(LAUNCH, pending);
-            String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
-            launches.execute(() -> {
-                Exchange result = producer().send(endpoint, exchange);
-                if (result.getException() != null) {
-                    pending.admission.complete(false);
-                    pending.done.completeExceptionally(result.getException());
-                } else {
-                    // only now is the lock released: a caller told the run ended may launch it again at once
-                    pending.done.complete(result.getProperty(RESULT, RunResult.class));
-                }
-            });
+            return answer(pending, queue.offer(pending));
         }
-        boolean admitted;
+        Exchange exchange = new DefaultExchange(engine.camelContext());
+        exchange.setProperty(FLOW_ID, target.id());
+        exchange.setProperty(EXECUTION_ID, id);
+        exchange.setProperty(LAUNCH, pending);
+        String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
         try {
-            admitted = pending.admission.get(30, TimeUnit.SECONDS);
+            launches.execute(() -> send(endpoint, exchange, pending));
+        } catch (RejectedExecutionException e) {
+            return overloaded(pending);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // "unable to create native thread", say: the launch cannot start, and says so in the history
+            return notStarted(pending, e);
+        }
+        Refusal refusal;
+        try {
+            refusal = pending.admission().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            admitted = false;
+            refusal = new Refusal(Refusal.Kind.STOPPING, "interrupted while the launch was being admitted");
         } catch (ExecutionException | TimeoutException e) {
-            admitted = false;
+            refusal = new Refusal(Refusal.Kind.OVERLOADED, target.describe() + " was not admitted within 30 s");
         }
-        return new Launch(id, admitted, admitted ? null : target.describe() + " is already running (locked)",
-                pending.done);
+        return answer(pending, refusal);
     }
 
-    /** concurrency: queue — wait for the lock instead of refusing, up to the run's timeout. */
-    private void queued(Pending pending) {
-        String key = pending.target.id();
-        long deadline = System.nanoTime() + pending.timeout.toNanos();
-        pending.admission.complete(true);
-        try {
-            while (!locks.take(key, pending.request.executionId())) {
-                if (System.nanoTime() > deadline || !accepting) {
-                    recorder.skipped(pending.request.executionId(), pending.target, pending.trigger, pending.scheduledAt,
-                            FlowMetrics.SkipReason.QUEUE_TIMEOUT, "waited for the lock until the timeout");
-                    pending.done.complete(null);
-                    return;
-                }
-                Thread.sleep(QUEUE_POLL.toMillis());
+    /**
+     * At start, once the flows are deployed: the launches a previous process queued and never ran ({@code queued}
+     * rows) wait again, in their order, with their input and timeout. A launch whose flow is gone, or whose input the
+     * history could not keep whole, is recorded failed.
+     *
+     * @param targets the deployed target at a flow path (its id), if any
+     * @return how many launches were queued again
+     */
+    public int requeue(Function<String, Optional<LaunchTarget>> targets) {
+        int queued = 0;
+        for (QueuedLaunch left : recorder.queuedLaunches()) {
+            Execution row = left.execution();
+            Optional<LaunchTarget> target = row.flowPath() == null ? Optional.empty() : targets.apply(row.flowPath());
+            if (target.isEmpty()) {
+                recorder.endQueued(row.id(), new NamedTarget(row), RunStatus.FAILED, null, "flow '" + row.flowName()
+                        + "' (" + row.flowPath() + ") is not deployed any more: its queued launch cannot run");
+                continue;
             }
-            // the run starts now, not when it was asked for: start time and __timestamp__ say so
-            LaunchRequest waited = pending.request;
-            Pending now = new Pending(pending.target, new LaunchRequest(waited.executionId(), Instant.now(), waited.input(),
-                    waited.initialData()), pending.trigger, pending.scheduledAt, pending.timeout, pending.admission,
-                    pending.done);
-            RunResult result;
+            Object input;
             try {
-                result = runNow(now);
-            } finally {
-                locks.release(key, pending.request.executionId());
+                input = row.input() == null ? null : json.readValue(row.input(), Object.class);
+            } catch (IOException e) {
+                input = null;
             }
-            pending.done.complete(result);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            pending.done.completeExceptionally(e);
+            if (input instanceof Map<?, ?> map && Boolean.TRUE.equals(map.get("_truncated")) && map.size() == 2
+                    && map.containsKey("size")) {
+                recorder.endQueued(row.id(), target.get(), RunStatus.FAILED, null, "the input of the queued launch ("
+                        + map.get("size") + " bytes) was over the history's cap: it was not kept and cannot run");
+                continue;
+            }
+            LaunchRequest request = new LaunchRequest(row.id(), row.startedAt(), input, Map.of());
+            PendingLaunch pending = new PendingLaunch(target.get(), request, Trigger.of(row.trigger()),
+                    row.scheduledAt(), left.timeout() != null ? left.timeout() : target.get().defaultTimeout(),
+                    CompletableFuture.completedFuture(PendingLaunch.ADMITTED), new CompletableFuture<>());
+            queue.restore(pending, row.startedAt());
+            queued++;
+        }
+        if (queued > 0) {
+            LOG.info("{} launch(es) queued by a previous process queued again", queued);
+        }
+        return queued;
+    }
+
+    /** On a launch thread: the lock route (or the unlocked one) admits and runs, or refuses. */
+    private void send(String endpoint, Exchange exchange, PendingLaunch pending) {
+        Exchange result = producer().send(endpoint, exchange);
+        if (result.getException() != null && !pending.admission().isDone()) {
+            // the lock could not be taken, or the row not written: no run, but a row that says why
+            Refusal refusal = notStartedRefusal(pending, result.getException());
+            pending.admission().complete(refusal);
+            pending.done().completeExceptionally(result.getException());
+        } else if (result.getException() != null) {
+            pending.done().completeExceptionally(result.getException());
+        } else {
+            // only now is the lock released: a caller told the run ended may launch it again at once
+            pending.done().complete(result.getProperty(RESULT, RunResult.class));
         }
     }
 
-    private void run(Exchange exchange) {
-        Pending pending = exchange.getProperty(LAUNCH, Pending.class);
-        pending.admission.complete(true);
-        exchange.setProperty(RESULT, runNow(pending));
+    private Launch answer(PendingLaunch pending, Refusal refusal) {
+        if (refusal == null) {
+            return new Launch(pending.executionId(), true, null, pending.done(), null);
+        }
+        return refused(pending, refusal);
     }
 
-    /** Runs and records; the caller completes {@code done} once the lock is released. */
-    private RunResult runNow(Pending pending) {
-        LaunchRequest request = pending.request;
+    private static Launch refused(PendingLaunch pending, Refusal refusal) {
+        if (!pending.done().isDone()) {
+            pending.done().complete(null);
+        }
+        return new Launch(pending.executionId(), false, refusal.reason(), pending.done(), refusal.kind());
+    }
+
+    /** Every launch thread is busy: refused, and a scheduled fire is recorded skipped with the reason. */
+    private Launch overloaded(PendingLaunch pending) {
+        String why = pending.target().describe() + " was not started: Octoflow runs the most runs at once"
+                + " LAUNCH_MAX_THREADS=" + maxThreads + " allows; retry later";
+        if (pending.trigger() == Trigger.SCHEDULE) {
+            recorder.skipped(pending.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
+                    FlowMetrics.SkipReason.OVERLOADED, why);
+        } else {
+            recorder.refused(pending.target(), FlowMetrics.SkipReason.OVERLOADED);
+        }
+        LOG.warn("{}", why);
+        return refused(pending, new Refusal(Refusal.Kind.OVERLOADED, why));
+    }
+
+    private Launch notStarted(PendingLaunch pending, Throwable error) {
+        return refused(pending, notStartedRefusal(pending, error));
+    }
+
+    /** Records the launch failed with the error (it never ran) and says so to the caller. */
+    private Refusal notStartedRefusal(PendingLaunch pending, Throwable error) {
+        String text = ErrorText.of(error);
+        LOG.error("{}: execution {} could not start: {}", pending.target().describe(), pending.executionId(), text);
+        recorder.failedToStart(pending.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
+                pending.request().input(), "could not start: " + text);
+        return new Refusal(Refusal.Kind.NOT_STARTED, pending.target().describe() + " could not start: " + text
+                + " (recorded as failed execution " + pending.executionId() + ")");
+    }
+
+    /** In the lock route, lock held: the running row first, then the caller is answered, then the run goes. */
+    private void run(Exchange exchange) {
+        PendingLaunch pending = exchange.getProperty(LAUNCH, PendingLaunch.class);
+        LaunchRequest request = pending.request();
+        recorder.started(request.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
+                request.started(), request.input());
+        pending.admission().complete(PendingLaunch.ADMITTED);
+        exchange.setProperty(RESULT, runStarted(pending));
+    }
+
+    /** Runs a launch whose row is {@code running} and records its end; a run that throws is recorded failed. */
+    private RunResult runStarted(PendingLaunch pending) {
+        LaunchRequest request = pending.request();
         running.put(request.executionId(), request);
-        LaunchTarget target = pending.target;
+        LaunchTarget target = pending.target();
         boolean logContext = RunContext.enter(target.name(), request.executionId());
         try {
-            recorder.started(request.executionId(), target, pending.trigger, pending.scheduledAt, request.started(),
-                    request.input());
-            RunResult result = target.run(request, pending.timeout);
-            recorder.finished(target, result);
+            RunResult result;
+            try {
+                result = target.run(request, pending.timeout());
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                result = new RunResult(request.executionId(), target.name(), RunStatus.FAILED, null,
+                        ErrorText.of(e), List.of(), request.started(), Instant.now());
+            }
+            try {
+                recorder.finished(target, result);
+            } catch (RuntimeException e) {
+                // the row stays running: the next start marks it aborted
+                LOG.error("{}: the end of execution {} could not be recorded: {}", target.describe(),
+                        request.executionId(), e.getMessage());
+            }
             // a Loop may run every second and logs its own failures: its every run at INFO would flood the log
-            LOG.log(pending.trigger == Trigger.LOOP ? Level.DEBUG : Level.INFO, "{} {} in {} ms (execution {}, {})",
+            LOG.log(pending.trigger() == Trigger.LOOP ? Level.DEBUG : Level.INFO, "{} {} in {} ms (execution {}, {})",
                     target.describe(), result.status().label(), result.durationMillis(), result.executionId(),
-                    pending.trigger.label());
+                    pending.trigger().label());
             return result;
-        } catch (RuntimeException e) {
-            LOG.error("{}: the run could not be recorded: {}", target.describe(), e.getMessage());
-            throw e;
         } finally {
             running.remove(request.executionId());
             if (logContext) {
@@ -220,21 +346,21 @@ public final class Launcher extends RouteBuilder {
     }
 
     private void refuse(Exchange exchange) {
-        Pending pending = exchange.getProperty(LAUNCH, Pending.class);
-        if (pending.trigger == Trigger.SCHEDULE) {
-            recorder.skipped(pending.request.executionId(), pending.target, pending.trigger, pending.scheduledAt,
+        PendingLaunch pending = exchange.getProperty(LAUNCH, PendingLaunch.class);
+        if (pending.trigger() == Trigger.SCHEDULE) {
+            recorder.skipped(pending.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
                     FlowMetrics.SkipReason.LOCKED, "the previous run of the flow was still going (locked)");
-            LOG.info("{}: scheduled fire skipped, the flow is locked", pending.target.describe());
+            LOG.info("{}: scheduled fire skipped, the flow is locked", pending.target().describe());
         }
-        pending.admission.complete(false);
-        pending.done.complete(null);
+        pending.admission().complete(new Refusal(Refusal.Kind.LOCKED,
+                pending.target().describe() + " is already running (locked)"));
     }
 
-    /** Aborts a running execution; false when it is not running here. */
+    /** Aborts a running execution, or a queued one (out of its queue, recorded aborted); false when neither here. */
     public boolean abort(String executionId) {
         LaunchRequest request = running.get(executionId);
         if (request == null) {
-            return false;
+            return queue.abort(executionId);
         }
         request.cancellation().cancel(RunStatus.ABORTED);
         return true;
@@ -248,9 +374,15 @@ public final class Launcher extends RouteBuilder {
         return List.copyOf(running.keySet());
     }
 
+    /** How many launches of concurrency: queue flows wait for their lock now. */
+    public int queuedCount() {
+        return queue.size();
+    }
+
     /** Stops admitting runs, lets running ones finish for up to {@code grace}, then aborts the rest. */
     public void shutdown(Duration grace) {
         accepting = false;
+        queue.stop(); // the waiters stay queued in the history: the next start runs them
         long deadline = System.nanoTime() + grace.toNanos();
         while (!running.isEmpty() && System.nanoTime() < deadline) {
             try {
@@ -281,6 +413,34 @@ public final class Launcher extends RouteBuilder {
             producer = camel.createProducerTemplate();
         }
         return producer;
+    }
+
+    /** The flow of a history row, to record the end of a queued launch whose flow is no longer deployed. */
+    private record NamedTarget(Execution row) implements LaunchTarget {
+        @Override
+        public String id() {
+            return row.flowPath();
+        }
+
+        @Override
+        public String name() {
+            return row.flowName();
+        }
+
+        @Override
+        public Concurrency concurrency() {
+            return Concurrency.QUEUE;
+        }
+
+        @Override
+        public Duration defaultTimeout() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public RunResult run(LaunchRequest request, Duration timeout) {
+            throw new IllegalStateException("not deployed");
+        }
     }
 
     /** A deployed flow, run by the engine; its id (its path) is the lock key. */

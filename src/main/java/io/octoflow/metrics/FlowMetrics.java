@@ -30,7 +30,9 @@ public final class FlowMetrics {
         /** concurrency: queue waited for the lock until the run's timeout */
         QUEUE_TIMEOUT("queue_timeout"),
         /** a scheduled fire of a paused flow */
-        PAUSED("paused");
+        PAUSED("paused"),
+        /** Octoflow was at a bound: every launch thread busy (LAUNCH_MAX_THREADS) or the queue full (QUEUE_MAX_WAITING) */
+        OVERLOADED("overloaded");
 
         private final String label;
 

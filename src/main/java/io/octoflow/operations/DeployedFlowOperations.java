@@ -156,7 +156,8 @@ public final class DeployedFlowOperations implements FlowOperations {
     public Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger) {
         Launcher.Launch launch = launcher.launch(flow, input, trigger, null, timeoutSeconds);
         if (!launch.admitted()) {
-            throw OperationException.conflict(launch.refusal());
+            throw launch.refusedBecause() == Launcher.Refusal.Kind.LOCKED
+                    ? OperationException.conflict(launch.refusal()) : OperationException.unavailable(launch.refusal());
         }
         long seconds = timeoutSeconds(timeoutSeconds != null ? timeoutSeconds : flow.timeoutSeconds());
         return new Launched(launch.executionId(), flow, Duration.ofSeconds(seconds), launch.done());

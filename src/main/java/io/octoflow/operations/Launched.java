@@ -21,13 +21,14 @@ public record Launched(String executionId, FlowDefinition flow, Duration timeout
     static final Duration GRACE = Duration.ofSeconds(15);
 
     /**
-     * The run's result once it ended; empty when it still runs after its timeout and {@link #GRACE}.
+     * The run's result once it ended; empty when it still runs after its timeout and {@link #GRACE}, or when it did
+     * not run here (a queued launch left for the next start by a stop).
      *
      * @throws ExecutionException when the run could not complete (its cause says why)
      */
     public Optional<RunResult> await() throws ExecutionException, InterruptedException {
         try {
-            return Optional.of(done.get(timeout.plus(GRACE).toSeconds(), TimeUnit.SECONDS));
+            return Optional.ofNullable(done.get(timeout.plus(GRACE).toSeconds(), TimeUnit.SECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         }

@@ -13,7 +13,9 @@ public class OperationException extends RuntimeException {
         /** It exists but cannot be done now (locked, not running, already scheduled). */
         CONFLICT,
         /** The request itself is wrong (a bad cron expression, say). */
-        INVALID
+        INVALID,
+        /** Octoflow cannot take it now (at a bound, stopping, or the run could not start): retry later. */
+        UNAVAILABLE
     }
 
     private final Reason reason;
@@ -29,6 +31,10 @@ public class OperationException extends RuntimeException {
 
     public static OperationException conflict(String message) {
         return new OperationException(Reason.CONFLICT, message);
+    }
+
+    public static OperationException unavailable(String message) {
+        return new OperationException(Reason.UNAVAILABLE, message);
     }
 
     public static OperationException invalid(String message) {

@@ -22,7 +22,7 @@ public final class TaskStatus {
             case Execution.RUNNING -> JobStatus.RUNNING;
             case Execution.TIMEOUT -> JobStatus.TIMEOUT;
             case Execution.ABORTED -> JobStatus.ABORTED;
-            case Execution.SKIPPED -> JobStatus.READY;
+            case Execution.QUEUED, Execution.SKIPPED -> JobStatus.READY;
             case Execution.SUCCESS, Execution.EXIT -> recorded != null ? recorded : JobStatus.SUCCESS;
             default -> recorded != null && recorded != JobStatus.SUCCESS ? recorded : JobStatus.PROC_ERROR;
         };
