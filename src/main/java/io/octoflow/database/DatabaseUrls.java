@@ -17,6 +17,13 @@ public final class DatabaseUrls {
     private DatabaseUrls() {
     }
 
+    /** Whether {@code url} is an embedded H2 database in a file (not in memory, not a server). */
+    public static boolean isEmbeddedH2File(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:") && !lower.startsWith("jdbc:h2:tcp:")
+                && !lower.startsWith("jdbc:h2:ssl:");
+    }
+
     /** The default embedded database: {@code jdbc:h2:file:<dataPath>/octoflow}. */
     public static String h2(Path dataPath) {
         return "jdbc:h2:file:" + dataPath.toAbsolutePath().normalize().resolve("octoflow");

@@ -40,7 +40,8 @@ final class ExecutionWrites {
 
     void started(Execution e) {
         ExecutionRows.checkRow(e);
-        database.inTransaction("record the start of " + e.id(), c -> {
+        // acknowledged at once (a launch's 202): in the file before that, so that a kill -9 cannot take it back
+        database.inDurableTransaction("record the start of " + e.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(ExecutionRows.INSERT)) {
                 rows.bindInsert(ps, e, Execution.RUNNING, null, null, null, 0);
                 ps.executeUpdate();
@@ -51,7 +52,7 @@ final class ExecutionWrites {
 
     void queued(Execution e, Duration timeout) {
         ExecutionRows.checkRow(e);
-        database.inTransaction("record the queued launch " + e.id(), c -> {
+        database.inDurableTransaction("record the queued launch " + e.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(QUEUE)) {
                 rows.bindInsert(ps, e, Execution.QUEUED, null, null, null, 0);
                 if (timeout == null) {

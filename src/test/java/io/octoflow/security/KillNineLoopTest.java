@@ -1,0 +1,241 @@
+package io.octoflow.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.octoflow.support.ServiceFixture;
+
+/**
+ * Issue 18 #10, the kill -9 part of the hostile-input suite: a real {@code octoflow run} JVM takes launches of a
+ * locked flow, an unlocked one and a {@code concurrency: queue} one from three clients, and is killed (SIGKILL) at a
+ * random moment, then started again on the same DATA_PATH and database, several times. Every execution whose
+ * {@code 202} a client received has its row afterwards, and the launches left queued run after a restart.
+ */
+class KillNineLoopTest {
+
+    private static final int CYCLES = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REQUEUED = Pattern.compile("(\\d+) launch\\(es\\) queued by a previous process");
+
+    @TempDir
+    Path root;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Every execution id a client got a 202 for, with the flow it launched. */
+    private final Map<String, String> admitted = new ConcurrentHashMap<>();
+    private final AtomicLong slowestHealthMillis = new AtomicLong();
+
+    @Test
+    void everyAdmittedLaunchHasItsRowAfterKillNineAndQueuedOnesRunAfterTheRestart() throws Exception {
+        ServiceFixture fixture = new ServiceFixture(root);
+        fixture.files().flow("locked.yml", """
+                name: locked
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 0.05
+                """);
+        fixture.files().flow("parallel.yml", """
+                name: parallel
+                concurrency: allow
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 0.1
+                """);
+        fixture.files().flow("queued.yml", """
+                name: queued
+                concurrency: queue
+                timeout_seconds: 600
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 0.03
+                  - name: mark
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __input__.n }}"
+                """);
+        Random random = new Random(18);
+        int requeued = 0;
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Process child = startChild(fixture, cycle);
+            try {
+                long started = System.nanoTime();
+                awaitLive(fixture);
+                System.out.printf("kill -9 loop: cycle %d up in %d ms%n", cycle, (System.nanoTime() - started) / 1_000_000);
+                AtomicBoolean stop = new AtomicBoolean();
+                List<Thread> clients = List.of(client(fixture, "locked.yml", 5, stop),
+                        client(fixture, "parallel.yml", 15, stop), client(fixture, "queued.yml", 25, stop));
+                clients.forEach(Thread::start);
+                Thread.sleep(1500 + random.nextInt(2500));
+                child.destroyForcibly(); // SIGKILL while the clients are launching: no shutdown hook runs
+                child.waitFor(30, TimeUnit.SECONDS);
+                stop.set(true);
+                for (Thread c : clients) {
+                    c.join(30_000);
+                }
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
+            requeued += requeuedIn(cycle);
+        }
+
+        Process last = startChild(fixture, CYCLES);
+        try {
+            awaitLive(fixture);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    rows(fixture, "queued").isEmpty() && rows(fixture, "running").isEmpty());
+            requeued += requeuedIn(CYCLES);
+
+            Map<String, Integer> statuses = new HashMap<>();
+            List<String> lost = new ArrayList<>();
+            for (Map.Entry<String, String> launch : admitted.entrySet()) {
+                HttpResponse<String> row = send(fixture, HttpRequest.newBuilder(
+                        URI.create(fixture.url("/api/executions/" + launch.getKey()))).GET());
+                if (row.statusCode() != 200) {
+                    lost.add(launch.getValue() + " " + launch.getKey() + " -> " + row.statusCode());
+                    continue;
+                }
+                JsonNode execution = JSON.readTree(row.body());
+                assertThat(execution.get("path").asText()).isEqualTo(launch.getValue());
+                statuses.merge(launch.getValue() + ":" + execution.get("status").asText(), 1, Integer::sum);
+            }
+            System.out.printf("kill -9 loop: %d cycles, %d admitted runs, %d rows found, %d lost, %d queued launches"
+                    + " run again after a restart, slowest /health/live answer %d ms, statuses %s%n", CYCLES,
+                    admitted.size(), admitted.size() - lost.size(), lost.size(), requeued, slowestHealthMillis.get(),
+                    statuses);
+            assertThat(lost).as("admitted launches without a row after kill -9").isEmpty();
+            assertThat(admitted.size()).as("the clients were admitted runs").isGreaterThan(CYCLES * 5);
+            assertThat(statuses.keySet()).allSatisfy(s -> assertThat(s).doesNotEndWith(":queued")
+                    .doesNotEndWith(":running"));
+            assertThat(requeued).as("launches left queued by a killed process, queued again at the next start")
+                    .isPositive();
+            assertThat(statuses.getOrDefault("queued.yml:success", 0)).isPositive();
+        } finally {
+            last.destroy(); // SIGTERM: a clean stop
+            if (!last.waitFor(60, TimeUnit.SECONDS)) {
+                last.destroyForcibly();
+            }
+        }
+    }
+
+    /** Launches {@code flow} every {@code pauseMillis} until stopped, keeping the id of every 202. */
+    private Thread client(ServiceFixture fixture, String flow, int pauseMillis, AtomicBoolean stop) {
+        Thread thread = new Thread(() -> {
+            int n = 0;
+            while (!stop.get()) {
+                try {
+                    HttpResponse<String> answer = send(fixture, HttpRequest.newBuilder(
+                            URI.create(fixture.url("/api/flows/launch"))).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"" + flow + "\", \"data\": {\"n\": "
+                                    + n++ + "}}")));
+                    if (answer.statusCode() == 202) {
+                        admitted.put(JSON.readTree(answer.body()).get("execution_id").asText(), flow);
+                    }
+                } catch (Exception killed) {
+                    // the service died under the request: not admitted as far as this client knows
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "client-" + flow);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private void awaitLive(ServiceFixture fixture) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                long start = System.nanoTime();
+                boolean ready = send(fixture, HttpRequest.newBuilder(URI.create(fixture.url("/health/ready"))).GET())
+                        .statusCode() == 200;
+                if (ready) {
+                    long live = System.nanoTime();
+                    assertThat(send(fixture, HttpRequest.newBuilder(URI.create(fixture.url("/health/live"))).GET())
+                            .statusCode()).isEqualTo(200);
+                    slowestHealthMillis.accumulateAndGet((System.nanoTime() - live) / 1_000_000, Math::max);
+                }
+                return ready && start > 0;
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    private List<JsonNode> rows(ServiceFixture fixture, String status) throws Exception {
+        HttpResponse<String> answer = send(fixture, HttpRequest.newBuilder(
+                URI.create(fixture.url("/api/executions?limit=1000&status=" + status))).GET());
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(answer.body()).forEach(out::add);
+        return out;
+    }
+
+    private HttpResponse<String> send(ServiceFixture fixture, HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer "
+                + ServiceFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private int requeuedIn(int cycle) throws Exception {
+        Matcher m = REQUEUED.matcher(Files.readString(root.resolve("child-" + cycle + ".log")));
+        int n = 0;
+        while (m.find()) {
+            n += Integer.parseInt(m.group(1));
+        }
+        return n;
+    }
+
+    /** `octoflow run` in its own JVM, configured through the environment the way a user would. */
+    private Process startChild(ServiceFixture fixture, int cycle) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // C1 only and one GC thread: a JVM that starts sooner on a busy machine, restarted again and again
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "io.octoflow.Octoflow", "run")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("child-" + cycle + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        var config = fixture.files().config();
+        env.put("DATA_PATH", config.dataPath().toString());
+        env.put("FLOWS_PATH", config.flowsPath().toString());
+        env.put("TEMPLATES_PATH", config.templatesPath().toString());
+        env.put("LOCK_PATH", config.lockPath().toString());
+        env.put("DB_URL", config.dbUrl());
+        env.put("API_PORT", Integer.toString(fixture.port()));
+        env.put("API_TOKEN", ServiceFixture.TOKEN);
+        return builder.start();
+    }
+}
