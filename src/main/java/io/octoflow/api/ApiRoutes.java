@@ -47,7 +47,9 @@ public final class ApiRoutes extends RouteBuilder {
                     .to("direct:api-flows-pause")
                 .post("/flows/{id}/resume").description("Resume a flow's schedules").to("direct:api-flows-resume")
                 .post("/flows/launch").description("Launch a flow: {path | flow, data?, timeout_seconds?} (flow: a"
-                        + " name only one flow has); ?wait=true answers when the run ends").to("direct:api-launch")
+                        + " name only one flow has); 202 once its row is written (running, or queued for a"
+                        + " concurrency: queue flow); 409 locked; 503 at LAUNCH_MAX_THREADS or QUEUE_MAX_WAITING, or"
+                        + " when it could not start; ?wait=true answers when the run ends").to("direct:api-launch")
                 .get("/locks").description("Flows running now (their locks)").to("direct:api-locks")
                 .delete("/locks/{flow_name}").description("Remove one flow's lock ({flow_name}: its path with '/' as"
                         + " %2F, or a name only one flow has)").to("direct:api-lock-delete")
@@ -58,7 +60,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/executions/{id}").description("One run with its steps").to("direct:api-execution")
                 .delete("/executions").description("Delete runs: older_than_days, status")
                     .to("direct:api-executions-delete")
-                .post("/executions/{id}/abort").description("Abort a running execution").to("direct:api-abort")
+                .post("/executions/{id}/abort").description("Abort a running execution, or a queued one (out of"
+                        + " its queue, recorded aborted)").to("direct:api-abort")
                 .get("/logs").description("The log files of LOG_PATH").to("direct:api-logs")
                 .get("/logs/{file}").description("One log file; ?tail=N for its last N lines")
                     .to("direct:api-log-file")

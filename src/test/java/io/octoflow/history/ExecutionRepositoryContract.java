@@ -231,10 +231,49 @@ abstract class ExecutionRepositoryContract {
     }
 
     @Test
+    void aQueuedLaunchIsKeptWithItsTimeoutInOrderUntilItStartsOrEnds() throws Exception {
+        ExecutionRepository store = open();
+        for (int i = 0; i < 4; i++) {
+            // admitted in the order 0, 1, 2, 3; written in another order
+            int n = (i * 3) % 4;
+            store.queued(new Execution("q" + n, "orders", "routes/orders.yml", "api", null, at(n), null, "queued",
+                    null, "{\"n\":" + n + "}", null, List.of()), n == 2 ? null : Duration.ofSeconds(60 + n));
+        }
+        store.started(running("r1", "orders", at(10)));
+
+        assertThat(store.queuedLaunches()).extracting(q -> q.execution().id()).containsExactly("q0", "q1", "q2", "q3");
+        QueuedLaunch first = store.queuedLaunches().get(0);
+        assertThat(first.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(first.execution().input()).isEqualTo("{\"n\":0}");
+        assertThat(first.execution().ended()).isFalse();
+        assertThat(store.queuedLaunches().get(2).timeout()).isNull();
+        assertThat(store.list(new ExecutionQuery(null, "queued", null, null, 10, 0))).hasSize(4);
+        assertThat(store.delete("q1")).as("a queued launch is not deleted").isFalse();
+        assertThat(store.delete(0, null)).as("nor by a purge").isZero();
+
+        assertThat(store.dequeued("q0", at(20))).isTrue();
+        assertThat(store.dequeued("q0", at(21))).as("only a queued row starts").isFalse();
+        assertThat(store.find("q0").orElseThrow().status()).isEqualTo("running");
+        assertThat(store.find("q0").orElseThrow().startedAt()).isEqualTo(at(20));
+        assertThat(store.finished("q0", "success", at(22), null, "{}", List.of())).isTrue();
+
+        assertThat(store.endQueued("q1", "skipped", "queue timeout")).isTrue();
+        assertThat(store.endQueued("q2", "aborted", "aborted while queued")).isTrue();
+        assertThat(store.endQueued("q2", "aborted", "twice")).isFalse();
+        assertThatThrownBy(() -> store.endQueued("q3", "success", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.find("q1").orElseThrow().status()).isEqualTo("skipped");
+        assertThat(store.find("q2").orElseThrow().error()).isEqualTo("aborted while queued");
+        assertThat(store.find("q2").orElseThrow().endedAt()).isNotNull();
+        assertThat(store.queuedLaunches()).extracting(q -> q.execution().id()).containsExactly("q3");
+        assertThat(store.markRunningAborted("stopped")).as("queued rows stay queued at a restart").isEqualTo(1);
+        assertThat(store.find("q3").orElseThrow().status()).isEqualTo("queued");
+    }
+
+    @Test
     void everyStatusOfTheHistoryIsAcceptedAndOthersAreNot() {
         ExecutionRepository store = open();
         int i = 0;
-        for (String status : List.of("running", "success", "failed", "exit", "skipped", "timeout", "aborted")) {
+        for (String status : List.of("queued", "running", "success", "failed", "exit", "skipped", "timeout", "aborted")) {
             store.record(ended("s" + i, "f", status, at(i), at(i + 1)));
             assertThat(store.find("s" + i).orElseThrow().status()).isEqualTo(status);
             i++;

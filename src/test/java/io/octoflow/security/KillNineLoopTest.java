@@ -79,7 +79,7 @@ class KillNineLoopTest {
                   - name: nap
                     type: sleep
                     sleep:
-                      seconds: 0.03
+                      seconds: 0.1
                   - name: mark
                     type: set_fact
                     set_fact:
@@ -95,7 +95,7 @@ class KillNineLoopTest {
                 System.out.printf("kill -9 loop: cycle %d up in %d ms%n", cycle, (System.nanoTime() - started) / 1_000_000);
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Thread> clients = List.of(client(fixture, "locked.yml", 5, stop),
-                        client(fixture, "parallel.yml", 15, stop), client(fixture, "queued.yml", 25, stop));
+                        client(fixture, "parallel.yml", 15, stop), client(fixture, "queued.yml", 40, stop));
                 clients.forEach(Thread::start);
                 Thread.sleep(1500 + random.nextInt(2500));
                 child.destroyForcibly(); // SIGKILL while the clients are launching: no shutdown hook runs
