@@ -65,7 +65,8 @@ public record OctoflowConfig(
         int flowFileMaxDepth,
         int flowFileMaxAliases,
         int flowFileMaxNodes,
-        String apiBind) {
+        String apiBind,
+        ApiLimits apiLimits) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -146,7 +147,18 @@ public record OctoflowConfig(
                 positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
                 nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
                 positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
-                bind(lookup));
+                bind(lookup),
+                apiLimits(lookup));
+    }
+
+    private static ApiLimits apiLimits(Function<String, String> lookup) {
+        return new ApiLimits(
+                positiveInt(lookup, "API_HEADER_TIMEOUT_SECONDS", ApiLimits.DEFAULT_HEADER_TIMEOUT_SECONDS),
+                positiveInt(lookup, "API_IDLE_TIMEOUT_SECONDS", ApiLimits.DEFAULT_IDLE_TIMEOUT_SECONDS),
+                positiveInt(lookup, "API_MAX_CONNECTIONS", ApiLimits.DEFAULT_MAX_CONNECTIONS),
+                positiveInt(lookup, "API_MAX_HEADER_BYTES", ApiLimits.DEFAULT_MAX_HEADER_BYTES),
+                positiveInt(lookup, "API_MAX_BODY_BYTES", ApiLimits.DEFAULT_MAX_BODY_BYTES),
+                positiveInt(lookup, "API_MAX_RESULT_BYTES", ApiLimits.DEFAULT_MAX_RESULT_BYTES));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */
