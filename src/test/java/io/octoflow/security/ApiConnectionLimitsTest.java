@@ -118,6 +118,80 @@ class ApiConnectionLimitsTest {
         }
     }
 
+    @Test
+    void bothPortsOfApiProtocolBothServeUnderTheSameLimits() throws Exception {
+        int httpsPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            httpsPort = free.getLocalPort();
+        }
+        try (ServiceFixture service = new ServiceFixture(root).set("API_PROTOCOL", "both")
+                .set("API_HTTPS_PORT", String.valueOf(httpsPort)).set("API_HEADER_TIMEOUT_SECONDS", "2")) {
+            service.start();
+            assertThat(service.get("/health/live").status()).isEqualTo(200);
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            // a TLS connection that sends no request is closed after the header timeout, as on http
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                    .createSocket("localhost", httpsPort)) {
+                tls.setSoTimeout(120_000);
+                tls.startHandshake();
+                assertThat(tls.getInputStream().read()).isEqualTo(-1);
+            }
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                    .createSocket("localhost", httpsPort)) {
+                tls.setSoTimeout(60_000);
+                tls.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(readAnswer(tls)).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
+    void aLongWaitedLaunchIsNeverCutButAnIdleKeptAliveConnectionIsClosed() throws Exception {
+        try (ServiceFixture service = new ServiceFixture(root).set("API_IDLE_TIMEOUT_SECONDS", "2")
+                .set("API_HEADER_TIMEOUT_SECONDS", "2")) {
+            service.files().flow("nap.yml", """
+                    name: nap
+                    steps:
+                      - name: nap
+                        type: sleep
+                        sleep:
+                          seconds: 8
+                    """);
+            service.start();
+            // the run outlasts both timeouts: its request is being answered, so its connection stays
+            ServiceFixture.Response waited = service.post("/api/flows/launch?wait=true", "{\"path\": \"nap.yml\"}");
+            assertThat(waited.status()).isEqualTo(200);
+            assertThat(waited.json().get("status").asText()).isEqualTo("success");
+
+            try (Socket kept = new Socket("localhost", service.port())) {
+                kept.setSoTimeout(120_000);
+                kept.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(readAnswer(kept)).startsWith("HTTP/1.1 200");
+                // kept alive, then idle: closed by the server (the answer's body may still be unread)
+                InputStream in = kept.getInputStream();
+                while (in.read() != -1) {
+                    // the rest of the answer
+                }
+            }
+        }
+    }
+
     /** True once the server closed the connection (end of stream, or reset). */
     private static boolean closedByServer(Socket socket) {
         try {
