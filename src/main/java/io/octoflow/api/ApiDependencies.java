@@ -6,7 +6,7 @@ import java.time.ZoneId;
 import io.octoflow.operations.FlowOperations;
 import io.octoflow.operations.FlowValidator;
 import io.octoflow.secret.Masker;
-import io.octoflow.api.ApiToken;
+import io.octoflow.config.ApiLimits;
 import io.octoflow.task.TaskService;
 
 /**
@@ -21,7 +21,8 @@ import io.octoflow.task.TaskService;
  * @param timezone   TIMEZONE: times are answered in it, and read in it when they have no offset
  * @param flowsPath  FLOWS_PATH, named in the spooler API's answers
  * @param logPath    LOG_PATH, whose files {@code /api/logs} serves
+ * @param limits     API_MAX_RESULT_BYTES and the server's other limits
  */
 public record ApiDependencies(FlowOperations operations, TaskService tasks, ApiToken token, Masker masker,
-        FlowValidator validator, ZoneId timezone, Path flowsPath, Path logPath) {
+        FlowValidator validator, ZoneId timezone, Path flowsPath, Path logPath, ApiLimits limits) {
 }

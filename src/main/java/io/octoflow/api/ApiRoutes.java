@@ -17,8 +17,6 @@ import io.octoflow.operations.FlowOperations;
  */
 public final class ApiRoutes extends RouteBuilder {
 
-    public static final long MAX_BODY_BYTES = 1024 * 1024;
-
     private final ApiDependencies dependencies;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -74,7 +72,7 @@ public final class ApiRoutes extends RouteBuilder {
         ApiViews views = new ApiViews(operations, dependencies.timezone(), dependencies.flowsPath(), json);
         FlowsApi flows = new FlowsApi(operations, views);
         SchedulesApi schedules = new SchedulesApi(operations, views);
-        LaunchApi launch = new LaunchApi(operations, views);
+        LaunchApi launch = new LaunchApi(operations, views, dependencies.limits().maxResultBytes());
         LocksApi locks = new LocksApi(operations, views);
         ExecutionsApi executions = new ExecutionsApi(operations, views, dependencies.timezone());
         LogsApi logs = new LogsApi(dependencies.logPath(), views);

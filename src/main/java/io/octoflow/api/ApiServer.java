@@ -11,19 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
-import org.apache.camel.support.jsse.KeyManagersParameters;
-import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import io.octoflow.api.ApiRoutes;
 import io.octoflow.config.ApiProtocol;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.metrics.Metrics;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PfxOptions;
@@ -34,7 +29,8 @@ import io.vertx.ext.web.RoutingContext;
  * The HTTP server of the API (camel-platform-http on Vert.x). API_PROTOCOL {@code http} or {@code https} serves
  * on API_PORT; {@code both} serves http on API_PORT and https on API_HTTPS_PORT, from the same routes. The
  * certificate comes from API_KEYSTORE (PKCS12 or JKS, with API_KEYSTORE_PASSWORD), or is a self-signed one
- * generated on first start into DATA_PATH (made with the JDK's keytool, valid for localhost).
+ * generated on first start into DATA_PATH (made with the JDK's keytool, valid for localhost). Both ports serve
+ * under {@link io.octoflow.config.ApiLimits} ({@link GuardedHttpServer}).
  */
 public final class ApiServer {
 
@@ -43,7 +39,7 @@ public final class ApiServer {
     public static final String JOLOKIA_PATH = "/jolokia";
 
     private final OctoflowConfig config;
-    private HttpServer secondServer;
+    private GuardedHttpServer server;
 
     public ApiServer(OctoflowConfig config) {
         this.config = config;
@@ -55,29 +51,33 @@ public final class ApiServer {
         if (config.apiProtocol() == ApiProtocol.BOTH) {
             PortCheck.free(config.apiBind(), config.apiHttpsPort(), "API_HTTPS_PORT");
         }
-        MainHttpServer server = new MainHttpServer();
-        server.setCamelContext(camel);
-        server.setHost(config.apiBind());
-        server.setPort(config.apiPort());
-        server.setMaxBodySize(ApiRoutes.MAX_BODY_BYTES);
+        VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
+        configuration.setBindHost(config.apiBind());
+        configuration.setBindPort(config.apiPort());
+        configuration.setMaxBodySize((long) config.apiLimits().maxBodyBytes());
         Keystore keystore = config.apiProtocol() == ApiProtocol.HTTP ? null : keystore();
+        HttpServerOptions main = new HttpServerOptions().setHost(config.apiBind()).setPort(config.apiPort());
         if (config.apiProtocol() == ApiProtocol.HTTPS) {
-            server.setSslContextParameters(ssl(keystore));
+            tls(main, keystore);
         }
+        server = new GuardedHttpServer(configuration, config.apiLimits(), main);
         camel.addService(server, true, true);
         if (config.apiProtocol() == ApiProtocol.BOTH) {
-            HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost(config.apiBind())
-                    .setPort(config.apiHttpsPort());
-            if (keystore.path().toString().endsWith(".jks")) {
-                options.setKeyCertOptions(new JksOptions().setPath(keystore.path().toString())
-                        .setPassword(keystore.password()));
-            } else {
-                options.setKeyCertOptions(new PfxOptions().setPath(keystore.path().toString())
-                        .setPassword(keystore.password()));
-            }
-            secondServer = server.getRouter().vertx().createHttpServer(options).requestHandler(server.getRouter());
-            secondServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            server.listenAlso(tls(new HttpServerOptions().setHost(config.apiBind()).setPort(config.apiHttpsPort()),
+                    keystore));
         }
+    }
+
+    private static HttpServerOptions tls(HttpServerOptions options, Keystore keystore) {
+        options.setSsl(true);
+        if (keystore.path().toString().endsWith(".jks")) {
+            options.setKeyCertOptions(new JksOptions().setPath(keystore.path().toString())
+                    .setPassword(keystore.password()));
+        } else {
+            options.setKeyCertOptions(new PfxOptions().setPath(keystore.path().toString())
+                    .setPassword(keystore.password()));
+        }
+        return options;
     }
 
     /**
@@ -125,10 +125,13 @@ public final class ApiServer {
         };
     }
 
+    /** Connections open now on the API's ports. */
+    public int openConnections() {
+        return server == null ? 0 : server.openConnections();
+    }
+
     public void stop() {
-        if (secondServer != null) {
-            secondServer.close();
-        }
+        // Camel stops the server with its other services
     }
 
     record Keystore(Path path, String password) {
@@ -184,18 +187,5 @@ public final class ApiServer {
             throw new IOException("keytool could not generate the self-signed certificate");
         }
         Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    private static SSLContextParameters ssl(Keystore keystore) {
-        KeyStoreParameters store = new KeyStoreParameters();
-        store.setResource("file:" + keystore.path());
-        store.setPassword(keystore.password());
-        store.setType(keystore.path().toString().endsWith(".jks") ? "JKS" : "PKCS12");
-        KeyManagersParameters keys = new KeyManagersParameters();
-        keys.setKeyStore(store);
-        keys.setKeyPassword(keystore.password());
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setKeyManagers(keys);
-        return parameters;
     }
 }

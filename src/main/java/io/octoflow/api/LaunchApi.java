@@ -22,10 +22,12 @@ final class LaunchApi {
 
     private final FlowOperations operations;
     private final ApiViews views;
+    private final int maxResultBytes;
 
-    LaunchApi(FlowOperations operations, ApiViews views) {
+    LaunchApi(FlowOperations operations, ApiViews views, int maxResultBytes) {
         this.operations = operations;
         this.views = views;
+        this.maxResultBytes = maxResultBytes;
     }
 
     Object launch(Exchange exchange) throws InterruptedException {
@@ -54,7 +56,15 @@ final class LaunchApi {
         answer.put("status", result.status().label());
         answer.put("duration_ms", result.durationMillis());
         answer.put("error", result.error());
-        answer.put("data", result.data());
+        if (JsonSize.atMost(views.json(), result.data(), maxResultBytes)) {
+            answer.put("data", result.data());
+        } else { // issue 18 #14: a 200 MB result was answered whole
+            answer.put("data", null);
+            answer.put("data_truncated", true);
+            answer.put("message", "the run's final data is over API_MAX_RESULT_BYTES (" + maxResultBytes
+                    + " bytes as JSON) and is not returned; the run is GET /api/executions/"
+                    + launched.executionId());
+        }
         return answer;
     }
 

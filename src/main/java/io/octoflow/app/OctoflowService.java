@@ -144,7 +144,7 @@ public final class OctoflowService implements AutoCloseable {
 
         ApiDependencies api = new ApiDependencies(operations, tasks, token, engine.masker(),
                 FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath()), config.timezone(),
-                config.flowsPath(), config.logPath());
+                config.flowsPath(), config.logPath(), config.apiLimits());
         camel.addRoutes(new ApiRoutes(api));
         camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(history);

@@ -67,7 +67,8 @@ public record OctoflowConfig(
         int flowFileMaxNodes,
         String apiBind,
         int launchMaxThreads,
-        int queueMaxWaiting) {
+        int queueMaxWaiting,
+        ApiLimits apiLimits) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -150,7 +151,18 @@ public record OctoflowConfig(
                 positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
                 bind(lookup),
                 positiveInt(lookup, "LAUNCH_MAX_THREADS", 1024),
-                positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000));
+                positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000),
+                apiLimits(lookup));
+    }
+
+    private static ApiLimits apiLimits(Function<String, String> lookup) {
+        return new ApiLimits(
+                positiveInt(lookup, "API_HEADER_TIMEOUT_SECONDS", ApiLimits.DEFAULT_HEADER_TIMEOUT_SECONDS),
+                positiveInt(lookup, "API_IDLE_TIMEOUT_SECONDS", ApiLimits.DEFAULT_IDLE_TIMEOUT_SECONDS),
+                positiveInt(lookup, "API_MAX_CONNECTIONS", ApiLimits.DEFAULT_MAX_CONNECTIONS),
+                positiveInt(lookup, "API_MAX_HEADER_BYTES", ApiLimits.DEFAULT_MAX_HEADER_BYTES),
+                positiveInt(lookup, "API_MAX_BODY_BYTES", ApiLimits.DEFAULT_MAX_BODY_BYTES),
+                positiveInt(lookup, "API_MAX_RESULT_BYTES", ApiLimits.DEFAULT_MAX_RESULT_BYTES));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

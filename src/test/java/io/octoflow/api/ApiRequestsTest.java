@@ -130,7 +130,7 @@ class ApiRequestsTest {
 
     @Test
     void oversizedBodiesAre413() {
-        String big = "{\"path\": \"hello.yml\", \"data\": {\"x\": \"" + "a".repeat((int) ApiRoutes.MAX_BODY_BYTES)
+        String big = "{\"path\": \"hello.yml\", \"data\": {\"x\": \"" + "a".repeat(io.octoflow.config.ApiLimits.DEFAULT_MAX_BODY_BYTES)
                 + "\"}}";
         Response answer = service.post("/api/flows/launch", big);
         assertThat(answer.status()).isEqualTo(413);
