@@ -65,7 +65,8 @@ public record OctoflowConfig(
         int flowFileMaxDepth,
         int flowFileMaxAliases,
         int flowFileMaxNodes,
-        String apiBind) {
+        String apiBind,
+        ClusterSettings cluster) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -146,7 +147,8 @@ public record OctoflowConfig(
                 positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
                 nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
                 positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
-                bind(lookup));
+                bind(lookup),
+                ClusterSettings.from(lookup));
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */
