@@ -355,11 +355,39 @@ public final class Scheduler implements TriggerSource {
 
     /** Scheduled fires of the flow at {@code path} are skipped until {@link #resume}; launches by hand still run. */
     public boolean pause(String path) {
-        return paused.add(path);
+        boolean changed = paused.add(path);
+        if (clustered) {
+            pauseInStore(path, true);
+        }
+        return changed;
     }
 
     public boolean resume(String path) {
-        return paused.remove(path);
+        boolean changed = paused.remove(path);
+        if (clustered) {
+            pauseInStore(path, false);
+        }
+        return changed;
+    }
+
+    /**
+     * Cluster mode: the flow's triggers are paused (resumed) in the shared store, so that no replica fires them;
+     * the other replicas' own paused sets learn of it at their next start (from the database).
+     */
+    private void pauseInStore(String path, boolean pause) {
+        try {
+            org.quartz.Scheduler triggers = quartzScheduler();
+            for (ScheduleEntry entry : forFlow(path)) {
+                if (pause) {
+                    triggers.pauseTrigger(triggerKey(entry.id()));
+                } else {
+                    triggers.resumeTrigger(triggerKey(entry.id()));
+                }
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.warn("flow {}: cannot {} its triggers in the cluster's job store: {}", path,
+                    pause ? "pause" : "resume", e.getMessage());
+        }
     }
 
     public boolean isPaused(String path) {
