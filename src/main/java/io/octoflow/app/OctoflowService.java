@@ -18,6 +18,10 @@ import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.ApiServer;
 import io.octoflow.api.ApiToken;
 import io.octoflow.api.SpoolerApiRoutes;
+import io.octoflow.cluster.ClusterNode;
+import io.octoflow.cluster.ClusterQuartz;
+import io.octoflow.cluster.LeaderLease;
+import io.octoflow.cluster.LeaderOnly;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
@@ -33,6 +37,7 @@ import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.launch.HistoryUpkeep;
 import io.octoflow.launch.Launcher;
 import io.octoflow.lock.FileLockStore;
+import io.octoflow.lock.JdbcLockStore;
 import io.octoflow.lock.LockStore;
 import io.octoflow.resource.KubernetesWatch;
 import io.octoflow.logging.ServiceLogs;
@@ -80,6 +85,9 @@ public final class OctoflowService implements AutoCloseable {
     private DeployedFlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
+    /** Cluster mode only: this replica's heartbeat, and the lease of the leader-only sources. */
+    private ClusterNode cluster;
+    private LeaderLease leaderLease;
     /** Started in this order, stopped in the reverse one. */
     private final List<TriggerSource> sources = new ArrayList<>();
     private Duration shutdownGrace = SHUTDOWN_GRACE;
@@ -110,9 +118,14 @@ public final class OctoflowService implements AutoCloseable {
                 config.historyMaxStepsPerRun());
         paused = new JdbcPausedFlowStore(database);
         history = new HistoryUpkeep(store, config.historyRetentionDays());
+        if (config.cluster().enabled()) {
+            joinCluster();
+        }
         history.atStart(metrics.flows());
-        locks = new FileLockStore(config.lockPath());
-        locks.open(); // removes the lock files a killed process left, one log line each
+        if (cluster == null) {
+            locks = new FileLockStore(config.lockPath());
+        }
+        locks.open(); // removes the locks a killed process (or replica) left, one log line each
         metrics.flows().locksHeld(locks::count);
 
         // health, metrics and Jolokia answer from here on; ready once the flows are loaded
@@ -126,7 +139,7 @@ public final class OctoflowService implements AutoCloseable {
         launcher = new Launcher(engine, locks, recorder, config.launchMaxThreads(), config.queueMaxWaiting());
         camel.addRoutes(launcher);
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
-                store::lastScheduledFire, metrics.flows());
+                store::lastScheduledFire, metrics.flows(), cluster != null);
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
         operations = new DeployedFlowOperations(directory, scheduler, launcher, locks, store, paused, engine.catalog(),
                 config.flowTimeoutSeconds());
@@ -134,6 +147,9 @@ public final class OctoflowService implements AutoCloseable {
         tasks = new TaskService(new JdbcTaskRepository(database), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
 
+        if (leaderLease != null) {
+            tasks.runDueTasksAtStartOnlyWhen(leaderLease::held);
+        }
         operations.restorePaused(); // before the first fire
         start(new DirectorySource(config.flowsPath(), directory));
         operations.adoptPausedNames();
@@ -149,14 +165,38 @@ public final class OctoflowService implements AutoCloseable {
         camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(history);
         if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops
-            start(new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel, engine.masker(),
-                    directory, store, recorder, launcher, metrics.registry()));
+            TriggerSource watch = new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel,
+                    engine.masker(), directory, store, recorder, launcher, metrics.registry());
+            start(leaderLease != null ? new LeaderOnly(watch, leaderLease, cluster) : watch);
         }
         // the launches a killed (or stopped) process admitted to its queues and never ran, now that flows are deployed
         launcher.requeue(path -> Optional.ofNullable(directory.flowAt(path)).map(launcher::target));
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    /**
+     * Cluster mode (CLUSTER=true): this replica's heartbeat row, the lock store and the leader lease in PostgreSQL,
+     * and Quartz's clustered JDBC job store as Camel's quartz component.
+     */
+    private void joinCluster() {
+        if (!database.isPostgres()) {
+            throw new IllegalStateException("CLUSTER=true needs DB_URL to be a PostgreSQL database"
+                    + " (jdbc:postgresql://host:5432/db), got " + io.octoflow.database.DatabaseUrls.redact(
+                            config.dbUrl()));
+        }
+        cluster = new ClusterNode(database.dataSource(), config.cluster());
+        cluster.join();
+        JdbcLockStore shared = new JdbcLockStore(database.dataSource(), cluster.id(), config.cluster().staleSeconds());
+        locks = shared;
+        leaderLease = new LeaderLease(cluster);
+        leaderLease.tryHold();
+        cluster.onBeat(shared::removeStale); // a dead replica's locks go within a beat of it turning stale
+        cluster.onBeat(leaderLease::tryHold); // renewed before the leader-only sources follow it
+        history.sharedWithOtherReplicas();
+        ClusterQuartz.install(camel, config.dbUrl(), config.dbUser(), config.dbPassword(), cluster.id(),
+                config.cluster());
     }
 
     private CamelContext camelContext() {
@@ -229,13 +269,19 @@ public final class OctoflowService implements AutoCloseable {
             scheduler.shutdown();
         }
         if (locks != null) {
-            int released = locks.releaseAll();
+            int released = locks.releaseHeldHere();
             if (released > 0) {
                 LOG.info("{} lock(s) released", released);
             }
         }
         if (history != null) {
             history.atStop();
+        }
+        if (leaderLease != null) {
+            leaderLease.release();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (database != null) {
             database.close();

@@ -68,7 +68,8 @@ public record OctoflowConfig(
         String apiBind,
         int launchMaxThreads,
         int queueMaxWaiting,
-        ApiLimits apiLimits) {
+        ApiLimits apiLimits,
+        ClusterSettings cluster) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -152,7 +153,8 @@ public record OctoflowConfig(
                 bind(lookup),
                 positiveInt(lookup, "LAUNCH_MAX_THREADS", 1024),
                 positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000),
-                apiLimits(lookup));
+                apiLimits(lookup),
+                ClusterSettings.from(lookup));
     }
 
     private static ApiLimits apiLimits(Function<String, String> lookup) {

@@ -102,7 +102,7 @@ public final class Database implements AutoCloseable {
         try {
             var result = Flyway.configure(Database.class.getClassLoader())
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations(migrationLocations(url))
                     .load()
                     .migrate();
             LOG.info("Execution history in {} (schema version {}, {} migration(s) applied)", DatabaseUrls.redact(url),
@@ -114,6 +114,25 @@ public final class Database implements AutoCloseable {
                     + ": " + rootMessage(ex), ex);
         }
         return new Database(pool, DatabaseUrls.isEmbeddedH2File(url));
+    }
+
+    /**
+     * Where the migrations are: the portable ones, plus on PostgreSQL the PostgreSQL-only ones of cluster mode
+     * ({@code db/postgresql}: the replicas, locks and leases tables, Quartz's JDBC job store).
+     */
+    static String[] migrationLocations(String url) {
+        return DatabaseUrls.isPostgres(url) ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
+    }
+
+    /** The pool, for the PostgreSQL-only parts of cluster mode (locks, leases) that keep their own SQL. */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
+    /** Whether this is a PostgreSQL database (cluster mode needs one). */
+    public boolean isPostgres() {
+        return DatabaseUrls.isPostgres(pool.getJdbcUrl());
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

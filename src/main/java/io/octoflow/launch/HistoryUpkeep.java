@@ -19,15 +19,25 @@ public final class HistoryUpkeep extends RouteBuilder {
 
     private final ExecutionRepository store;
     private final int retentionDays;
+    /**
+     * Cluster mode: the history is shared, and a row {@code running} may be another replica's live run, so
+     * neither a start nor a stop marks running rows aborted.
+     */
+    private volatile boolean shared;
 
     public HistoryUpkeep(ExecutionRepository store, int retentionDays) {
         this.store = store;
         this.retentionDays = retentionDays;
     }
 
+    /** Cluster mode: the other replicas' running rows are theirs; start and stop leave running rows alone. */
+    public void sharedWithOtherReplicas() {
+        this.shared = true;
+    }
+
     /** Before anything runs: the previous process's leftovers, old rows, and the last successes for the metrics. */
     public void atStart(FlowMetrics metrics) {
-        int aborted = store.markRunningAborted(STOPPED);
+        int aborted = shared ? 0 : store.markRunningAborted(STOPPED);
         if (aborted > 0) {
             LOG.warn("{} run(s) left running by a previous process marked aborted", aborted);
         }
@@ -38,6 +48,9 @@ public final class HistoryUpkeep extends RouteBuilder {
 
     /** After the launcher stopped: a run that did not end even once aborted is recorded aborted. */
     public void atStop() {
+        if (shared) {
+            return;
+        }
         try {
             int aborted = store.markRunningAborted(STOPPED);
             if (aborted > 0) {

@@ -43,6 +43,14 @@ public interface LockStore {
     /** Releases every lock of the store; returns how many were released. */
     int releaseAll();
 
+    /**
+     * Releases the locks this process took, at a clean stop once its runs ended. A store shared by several replicas
+     * ({@link JdbcLockStore}) keeps the other replicas' locks; a store of one process releases them all.
+     */
+    default int releaseHeldHere() {
+        return releaseAll();
+    }
+
     /** Whether the lock of {@code flow} is held, by anyone. */
     boolean isHeld(String flow);
 

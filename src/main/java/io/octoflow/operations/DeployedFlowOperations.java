@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.logging.log4j.LogManager;
@@ -251,7 +250,7 @@ public final class DeployedFlowOperations implements FlowOperations {
             }
             ScheduleEntry entry;
             try {
-                entry = Scheduler.entry(UUID.randomUUID().toString(), flow, request.source(), request.cron(),
+                entry = Scheduler.entry(flow, request.source(), request.cron(),
                         request.everySeconds(), request.timeoutSeconds());
             } catch (IllegalArgumentException e) {
                 throw OperationException.invalid(e.getMessage());

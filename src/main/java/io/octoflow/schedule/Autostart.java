@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 
 import org.apache.logging.log4j.LogManager;
@@ -56,7 +55,7 @@ public record Autostart(String path, String cron, Long everySeconds, Long timeou
         }
         try {
             // as on the spooler, an every_seconds entry first runs one interval after the start
-            scheduler.addFiringAfterOneInterval(Scheduler.entry(UUID.randomUUID().toString(), flow, "config", cron,
+            scheduler.addFiringAfterOneInterval(Scheduler.entry(flow, "config", cron,
                     everySeconds, timeoutSeconds));
         } catch (Exception e) {
             LOG.warn("{}: autostart '{}': {}", configFile, path, e.getMessage());

@@ -58,9 +58,25 @@ public final class Scheduler implements TriggerSource {
     private final FlowMetrics metrics;
     /** Camel's Quartz scheduler, kept at {@link #stopFiring} to be shut down after Camel. */
     private volatile org.quartz.Scheduler quartz;
+    /**
+     * Cluster mode: Quartz keeps the triggers in PostgreSQL, shared by every replica (see
+     * {@code io.octoflow.cluster.ClusterQuartz}). A trigger outlives the replica that added it; removing a schedule
+     * deletes it from the store; a replica's start neither re-fires nor catches up (the store's triggers did not
+     * stop while the other replicas ran).
+     */
+    private final boolean clustered;
+    /** Until {@link #start()}: every_seconds schedules registered now continue the phase of their last fire. */
+    private volatile boolean starting = true;
 
     public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
             Function<String, Optional<Instant>> lastScheduledFire, FlowMetrics metrics) {
+        this(camel, launcher, timezone, flows, lastScheduledFire, metrics, false);
+    }
+
+    /** @param clustered whether Quartz's job store is the clustered one in PostgreSQL (CLUSTER=true) */
+    public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
+            Function<String, Optional<Instant>> lastScheduledFire, FlowMetrics metrics, boolean clustered) {
+        this.clustered = clustered;
         this.camel = camel;
         this.launcher = launcher;
         this.timezone = timezone;
@@ -74,9 +90,18 @@ public final class Scheduler implements TriggerSource {
         return "schedules";
     }
 
-    /** Runs once each schedule whose fire was missed while Octoflow was down; the triggers already run. */
+    /**
+     * Runs once each schedule whose fire was missed while Octoflow was down; the triggers already run. In cluster
+     * mode, starts Quartz instead (held back until every schedule's route is known, so that no fire of the shared
+     * store reaches this replica before the flow it launches) and catches nothing up.
+     */
     @Override
-    public void start() {
+    public void start() throws Exception {
+        starting = false;
+        if (clustered) {
+            quartzScheduler().start();
+            return;
+        }
         catchUp();
     }
 
@@ -91,6 +116,13 @@ public final class Scheduler implements TriggerSource {
         } catch (Exception e) {
             LOG.warn("stopping the schedules: {}", e.getMessage());
         }
+    }
+
+    /** A schedule whose id is {@link ScheduleIds#of computed} from its source, flow path and timing. */
+    public static ScheduleEntry entry(FlowDefinition flow, String source, String cron, Long everySeconds,
+            Long timeoutSeconds) {
+        return entry(ScheduleIds.of(source, flow.path(), cron, everySeconds), flow, source, cron, everySeconds,
+                timeoutSeconds);
     }
 
     public static ScheduleEntry entry(String id, FlowDefinition flow, String source, String cron, Long everySeconds,
@@ -128,7 +160,7 @@ public final class Scheduler implements TriggerSource {
     /** Adds (or replaces) schedules, their routes in one go (see {@code FlowEngine.addRoutes}). */
     public synchronized void addAll(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
-            remove(entry.id());
+            detach(entry.id()); // replaced: in cluster mode its stored trigger stays
         }
         camel.addRoutes(routesFor(added));
         registered(added);
@@ -156,8 +188,12 @@ public final class Scheduler implements TriggerSource {
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
             camel.getRouteController().startRoute(routeId(entry.id()));
-            if (entry.everySeconds() != null && !firstFireAfterInterval.contains(entry.id())) {
-                firstFireNow(entry);
+            if (entry.everySeconds() != null) {
+                if (clustered) {
+                    alignNewTrigger(entry, firstFireAfterInterval.contains(entry.id()));
+                } else if (!firstFireAfterInterval.contains(entry.id())) {
+                    startEverySeconds(entry);
+                }
             }
             entries.put(entry.id(), entry);
             LOG.info("flow '{}' ({}) scheduled: {} (schedule {})", entry.flowName(), entry.path(), entry.describe(),
@@ -177,6 +213,60 @@ public final class Scheduler implements TriggerSource {
         long interval = entry.everySeconds() * 1000;
         return "trigger.repeatInterval=" + interval + "&trigger.repeatCount=-1&trigger.misfireInstruction=4"
                 + "&triggerStartDelay=" + interval;
+    }
+
+    /**
+     * At Octoflow's start, an every_seconds schedule whose flow has a scheduled run in the history continues that
+     * run's phase (last fire + n × interval) instead of firing again at once; a fire missed while Octoflow was down
+     * runs once through {@link #catchUp}. A schedule without history, or added later, fires at once.
+     */
+    private void startEverySeconds(ScheduleEntry entry) throws org.quartz.SchedulerException {
+        Optional<Instant> last = starting ? lastScheduledFire.apply(entry.path()) : Optional.empty();
+        if (last.isEmpty()) {
+            firstFireNow(entry);
+            return;
+        }
+        startAt(entry, nextInPhase(last.get(), entry.everySeconds() * 1000, Instant.now()));
+    }
+
+    /** The first {@code last + n × interval} (n ≥ 1) after {@code now}. */
+    static Instant nextInPhase(Instant last, long intervalMillis, Instant now) {
+        long behind = now.toEpochMilli() - last.toEpochMilli();
+        long steps = behind < 0 ? 1 : behind / intervalMillis + 1;
+        return last.plusMillis(steps * intervalMillis);
+    }
+
+    /**
+     * Cluster mode: a trigger camel-quartz has just created in the shared store starts at the next multiple of its
+     * interval since the epoch (one interval later for a schedule that first fires after one interval). Every
+     * replica computes the same start, so two replicas adding the same schedule at once agree on its fire times;
+     * a trigger already in the store (aligned before) is left alone: a replica's start does not re-fire it.
+     */
+    private void alignNewTrigger(ScheduleEntry entry, boolean afterOneInterval) throws org.quartz.SchedulerException {
+        org.quartz.Trigger trigger = quartzScheduler().getTrigger(triggerKey(entry.id()));
+        long interval = entry.everySeconds() * 1000;
+        if (trigger == null || trigger.getStartTime().getTime() % interval == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis() + (afterOneInterval ? interval : 0);
+        startAt(entry, Instant.ofEpochMilli((now / interval + 1) * interval));
+    }
+
+    private void startAt(ScheduleEntry entry, Instant start) throws org.quartz.SchedulerException {
+        org.quartz.Scheduler triggers = quartzScheduler();
+        org.quartz.TriggerKey key = triggerKey(entry.id());
+        org.quartz.Trigger trigger = triggers.getTrigger(key);
+        if (trigger != null) {
+            triggers.rescheduleJob(key, trigger.getTriggerBuilder().startAt(Date.from(start)).build());
+        }
+    }
+
+    private org.quartz.Scheduler quartzScheduler() {
+        return camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+    }
+
+    private static org.quartz.TriggerKey triggerKey(String entryId) {
+        return org.quartz.TriggerKey.triggerKey(entryId, "octoflow");
     }
 
     /**
@@ -238,7 +328,23 @@ public final class Scheduler implements TriggerSource {
         }
     }
 
+    /**
+     * Removes a schedule: its route, and in cluster mode its trigger from the shared store (the other replicas'
+     * routes of it then fire no more).
+     */
     public synchronized boolean remove(String id) throws Exception {
+        boolean removed = detach(id);
+        if (clustered) {
+            org.quartz.Scheduler triggers = quartzScheduler();
+            if (triggers != null && triggers.unscheduleJob(triggerKey(id))) {
+                LOG.info("schedule {}: trigger removed from the cluster's job store", id);
+            }
+        }
+        return removed;
+    }
+
+    /** Removes the schedule's route here (camel-quartz deletes its trigger unless the store is clustered). */
+    private boolean detach(String id) throws Exception {
         String routeId = routeId(id);
         if (camel.getRoute(routeId) != null) {
             camel.getRouteController().stopRoute(routeId);
@@ -249,11 +355,39 @@ public final class Scheduler implements TriggerSource {
 
     /** Scheduled fires of the flow at {@code path} are skipped until {@link #resume}; launches by hand still run. */
     public boolean pause(String path) {
-        return paused.add(path);
+        boolean changed = paused.add(path);
+        if (clustered) {
+            pauseInStore(path, true);
+        }
+        return changed;
     }
 
     public boolean resume(String path) {
-        return paused.remove(path);
+        boolean changed = paused.remove(path);
+        if (clustered) {
+            pauseInStore(path, false);
+        }
+        return changed;
+    }
+
+    /**
+     * Cluster mode: the flow's triggers are paused (resumed) in the shared store, so that no replica fires them;
+     * the other replicas' own paused sets learn of it at their next start (from the database).
+     */
+    private void pauseInStore(String path, boolean pause) {
+        try {
+            org.quartz.Scheduler triggers = quartzScheduler();
+            for (ScheduleEntry entry : forFlow(path)) {
+                if (pause) {
+                    triggers.pauseTrigger(triggerKey(entry.id()));
+                } else {
+                    triggers.resumeTrigger(triggerKey(entry.id()));
+                }
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.warn("flow {}: cannot {} its triggers in the cluster's job store: {}", path,
+                    pause ? "pause" : "resume", e.getMessage());
+        }
     }
 
     public boolean isPaused(String path) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -23,6 +22,7 @@ import io.octoflow.flow.FlowYaml;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
 import io.octoflow.schedule.ScheduleEntry;
+import io.octoflow.schedule.ScheduleIds;
 import io.octoflow.schedule.Scheduler;
 import io.octoflow.watch.DirectoryWatcher;
 
@@ -194,7 +194,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         Map<Path, String> scheduleIds = new HashMap<>();
         for (FlowDefinition flow : flows) {
             if (flow.cron() != null || flow.everySeconds() != null) {
-                ScheduleEntry entry = Scheduler.entry(UUID.randomUUID().toString(), flow, "file", flow.cron(),
+                ScheduleEntry entry = Scheduler.entry(flow, "file", flow.cron(),
                         flow.everySeconds(), flow.timeoutSeconds());
                 schedules.add(entry);
                 scheduleIds.put(flow.file(), entry.id());
@@ -347,7 +347,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             if (previous.flow() != null && !previous.flow().routeId().equals(flow.routeId())) {
                 engine.removeRoute(previous.flow().routeId());
             }
-            if (previous.scheduleId() != null) {
+            // an unchanged schedule keeps its id (and, in cluster mode, its trigger in the shared store)
+            if (previous.scheduleId() != null && !previous.scheduleId().equals(scheduleIdOf(flow))) {
                 scheduler.remove(previous.scheduleId());
             }
             for (String routeId : previous.routeIds()) {
@@ -358,13 +359,18 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
         String scheduleId = null;
         if (flow.cron() != null || flow.everySeconds() != null) {
-            scheduleId = previous != null && previous.scheduleId() != null ? previous.scheduleId()
-                    : UUID.randomUUID().toString(); // added by the caller once the deployment is published
+            scheduleId = scheduleIdOf(flow); // added by the caller once the deployment is published
         }
         if (previous != null) {
             LOG.info("{}: flow '{}' updated", printable(relative(file)), printable(flow.name()));
         }
         return new Deployment(file, relative(file), flow, List.of(flow.routeId()), scheduleId, List.of());
+    }
+
+    /** The id of a flow file's own schedule (the same on every replica and at every start); null when it has none. */
+    private static String scheduleIdOf(FlowDefinition flow) {
+        return flow.cron() == null && flow.everySeconds() == null ? null
+                : ScheduleIds.of("file", flow.path(), flow.cron(), flow.everySeconds());
     }
 
     /** Camel YAML DSL routes: parsed first (a broken file changes nothing), then swapped. */

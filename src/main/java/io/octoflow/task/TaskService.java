@@ -48,6 +48,8 @@ public final class TaskService implements TriggerSource {
     private final Scheduler scheduler;
     private final Launcher launcher;
     private final ExecutionRepository history;
+    /** Whether this replica runs the one-time tasks due at start (cluster mode: only the leader does). */
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
 
     public TaskService(TaskRepository store, TaskFlows flows, FlowDirectory directory, Scheduler scheduler,
             Launcher launcher, ExecutionRepository history) {
@@ -70,13 +72,18 @@ public final class TaskService implements TriggerSource {
         for (Task task : store.live()) {
             try {
                 deploy(task);
-                if (dueOnce(task)) {
+                if (dueOnce(task) && leader.getAsBoolean()) {
                     launchOnce(task);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("task {}: cannot deploy: {}", task.id(), e.getMessage());
             }
         }
+    }
+
+    /** Cluster mode: only the replica holding the leader lease runs the one-time tasks found due at start. */
+    public void runDueTasksAtStartOnlyWhen(java.util.function.BooleanSupplier leader) {
+        this.leader = leader;
     }
 
     /** Nothing to stop: periodic tasks fire through the scheduler, which stops itself. */

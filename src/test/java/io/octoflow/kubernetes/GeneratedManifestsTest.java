@@ -116,7 +116,16 @@ class GeneratedManifestsTest {
                 .isEqualTo("metadata.namespace");
         assertThat(env.get("KUBERNETES_WATCH").getValue()).isIn("true", "false");
         // no secret travels as a literal value
-        assertThat(env).doesNotContainKeys("DB_PASSWORD", "METRICS_TOKEN", "HASHICORP_VAULT_TOKEN");
+        assertThat(env).doesNotContainKeys("METRICS_TOKEN", "HASHICORP_VAULT_TOKEN");
+        // the database's credentials come from the optional Secret octoflow-db (PostgreSQL, several replicas)
+        for (String name : List.of("DB_USER", "DB_PASSWORD")) {
+            assertThat(env.get(name).getValue()).as(name + " must not be a literal").isNull();
+            assertThat(env.get(name).getValueFrom().getSecretKeyRef().getName()).isEqualTo("octoflow-db");
+            assertThat(env.get(name).getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+        }
+        // one replica on the embedded H2 unless built with -Dcluster=true -DdbUrl=... -Dreplicas=N
+        assertThat(env.get("CLUSTER").getValue()).isEqualTo("false");
+        assertThat(env.get("DB_URL").getValue()).isEmpty();
     }
 
     @Test
