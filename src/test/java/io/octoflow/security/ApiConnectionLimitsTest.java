@@ -192,6 +192,18 @@ class ApiConnectionLimitsTest {
         }
     }
 
+    @Test
+    void theLimitsAreSettingsWithDocumentedDefaults() {
+        assertThat(io.octoflow.config.OctoflowConfig.from(java.util.Map.of()).apiLimits())
+                .isEqualTo(new io.octoflow.config.ApiLimits(10, 60, 512, 8192, 1_048_576, 1_048_576));
+        assertThat(io.octoflow.config.OctoflowConfig.from(java.util.Map.of("API_MAX_CONNECTIONS", "64",
+                "API_MAX_RESULT_BYTES", "100")).apiLimits())
+                .extracting(io.octoflow.config.ApiLimits::maxConnections, io.octoflow.config.ApiLimits::maxResultBytes)
+                .containsExactly(64, 100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.octoflow.config.OctoflowConfig.from(
+                java.util.Map.of("API_HEADER_TIMEOUT_SECONDS", "0"))).hasMessageContaining("API_HEADER_TIMEOUT_SECONDS");
+    }
+
     /** True once the server closed the connection (end of stream, or reset). */
     private static boolean closedByServer(Socket socket) {
         try {
