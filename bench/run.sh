@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs one Octoflow benchmark: bench/run.sh core | service-launch | schedule | startup [args...]
+# Runs one Octoflow benchmark: bench/run.sh core | service-launch | schedule | startup | history-compaction [args...]
 # Builds target/octoflow.jar when needed (through ./octoflow), compiles bench/*.java against it, runs the main.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-which="${1:?usage: bench/run.sh core|service-launch|schedule|startup [args...]}"
+which="${1:?usage: bench/run.sh core|service-launch|schedule|startup|history-compaction [args...]}"
 shift
 ./octoflow --help >/dev/null    # builds the jar when it is missing or stale
 cp="target/octoflow.jar:target/lib/*"
@@ -14,6 +14,7 @@ case "$which" in
   service-launch) main=ServiceLaunchBench ;;
   schedule) main=SchedulePrecisionBench ;;
   startup) main=StartupBench ;;
+  history-compaction) main=HistoryCompactionBench ;;
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;
 esac
 # nodelay: the JDK HTTP server used as the local REST endpoint must not wait on Nagle + delayed ACKs
