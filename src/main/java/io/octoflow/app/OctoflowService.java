@@ -112,6 +112,7 @@ public final class OctoflowService implements AutoCloseable {
             engine.masker().register(secret);
         }
         logs = ServiceLogs.install(config, engine.masker());
+        engine.services().secrets().loadAtStart(); // every secret masked from the first run on, not from first use
 
         database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
         store = new JdbcExecutionRepository(database, JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES,

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.flow.FlowCatalog;
+import io.octoflow.flow.FlowYaml;
 
 /**
  * Where a flow named on the command line is: as given, or relative to FLOWS_PATH; failing that, the file of
@@ -21,6 +22,16 @@ final class FlowFiles {
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private FlowFiles() {
+    }
+
+    /**
+     * Reads flow files under the limits the settings give (FLOW_FILE_MAX_BYTES, _DEPTH, _ALIASES, _NODES from the
+     * environment or application.properties), as the service does, not under the built-in defaults: a file
+     * {@code validate} accepts is one the service loads, and the other way round.
+     */
+    static void applyLimits(OctoflowConfig config) {
+        FlowYaml.limit(new FlowYaml.Limits(config.flowFileMaxBytes(), config.flowFileMaxDepth(),
+                config.flowFileMaxAliases(), config.flowFileMaxNodes()));
     }
 
     /** The file given, or the one file of FLOWS_PATH with that name; null when none; throws when ambiguous. */

@@ -45,6 +45,7 @@ public final class LaunchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
+        FlowFiles.applyLimits(config);
         Path file;
         try {
             file = FlowFiles.locate(flow, config);

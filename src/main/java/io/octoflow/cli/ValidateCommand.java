@@ -42,6 +42,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OctoflowConfig config = OctoflowConfig.fromEnvironment();
+        FlowFiles.applyLimits(config);
         Map<Path, FlowCatalog> catalogs = new LinkedHashMap<>();
         Map<Path, FlowCatalog> catalogOf = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();

@@ -41,6 +41,12 @@ public final class Database implements AutoCloseable {
     /** Pool size: enough for 1,000 recorded runs a second on H2, small enough for a shared PostgreSQL. */
     static final int MAX_POOL_SIZE = 8;
     static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+    /** {@link #compact} leaves alone a file smaller than this, or whose chunks hold this much live data (%). */
+    static final long COMPACT_FROM_BYTES = 1 << 20;
+    static final int COMPACT_BELOW_FILL_RATE = 50;
+    /** How full compaction makes the chunks it rewrites (%), and how much it rewrites or moves per step. */
+    private static final int FILL_RATE_GOAL = 90;
+    private static final int COMPACT_STEP_BYTES = 16 << 20;
 
     /** Work on one connection of the pool, in one transaction. */
     @FunctionalInterface
@@ -52,10 +58,12 @@ public final class Database implements AutoCloseable {
     private final ExecutorService pinger;
     /** An embedded H2 file: its commits reach the file within WRITE_DELAY, unless a CHECKPOINT writes them now. */
     private volatile boolean delayedWrites;
+    private final boolean embeddedH2;
 
-    private Database(HikariDataSource pool, boolean delayedWrites) {
+    private Database(HikariDataSource pool, boolean delayedWrites, boolean embeddedH2) {
         this.pool = pool;
         this.delayedWrites = delayedWrites;
+        this.embeddedH2 = embeddedH2;
         this.pinger = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "octoflow-database-ping");
             t.setDaemon(true);
@@ -113,7 +121,7 @@ public final class Database implements AutoCloseable {
             throw new DatabaseException("cannot migrate the execution history database " + DatabaseUrls.redact(url)
                     + ": " + rootMessage(ex), ex);
         }
-        return new Database(pool, DatabaseUrls.isEmbeddedH2File(url));
+        return new Database(pool, DatabaseUrls.isEmbeddedH2File(url), DatabaseUrls.isEmbeddedH2(url));
     }
 
     /**
@@ -179,6 +187,65 @@ public final class Database implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * Gives the space that deletes freed back to the file system, while the database stays open: on an embedded H2
+     * file, H2's MVStore keeps freed pages inside {@code octoflow.mv.db} (it only moves chunks and truncates the file
+     * when it closes, for 200 ms at most), so a purged history shrank only after restarts. This rewrites sparse
+     * chunks, moves the live ones to the front and truncates the file, for about {@code maxTime} at most; writers
+     * wait meanwhile. H2's retention time (how long freed chunks are kept for crash safety) is 0 meanwhile and set
+     * back afterwards. A file under 1 MiB, or whose chunks are mostly live, is left as it is. PostgreSQL (whose
+     * autovacuum reuses the space) and in-memory or server H2 databases are left alone.
+     *
+     * @return the bytes the file shrank by; 0 when it did not or the database is not an embedded H2 file
+     */
+    public long compact(Duration maxTime) {
+        if (!embeddedH2) {
+            return 0;
+        }
+        try (Connection c = pool.getConnection()) {
+            if (!(c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local)
+                    || local.getDatabase().getStore() == null) {
+                return 0;
+            }
+            org.h2.mvstore.MVStore mvStore = local.getDatabase().getStore().getMvStore();
+            if (!(mvStore.getFileStore() instanceof org.h2.mvstore.RandomAccessStore file)) {
+                return 0; // in memory, or a store whose chunks do not move
+            }
+            long before = file.size();
+            if (before < COMPACT_FROM_BYTES || file.getChunksFillRate() >= COMPACT_BELOW_FILL_RATE) {
+                return 0; // little to gain: most of a small file is live, or its chunks mostly are
+            }
+            int retention = mvStore.getRetentionTime();
+            long stopAt = System.nanoTime() + maxTime.toNanos();
+            mvStore.setRetentionTime(0); // freed chunks may be reused at once: they are synced below first
+            try {
+                // MVStore.compactFile does these steps without the commit between rewriting and moving, and then
+                // trips over its own bookkeeping of the pages it just rewrote (an AssertionError with -ea)
+                while (true) {
+                    boolean rewritten = mvStore.compact(FILL_RATE_GOAL, COMPACT_STEP_BYTES);
+                    mvStore.commit();
+                    mvStore.sync();
+                    file.compactMoveChunks(100, COMPACT_STEP_BYTES, mvStore);
+                    if (!rewritten || System.nanoTime() - stopAt > 0) {
+                        break;
+                    }
+                }
+            } finally {
+                mvStore.setRetentionTime(retention);
+            }
+            long after = file.size();
+            c.rollback();
+            if (before > after) {
+                LOG.info("Execution history file compacted: {} KiB -> {} KiB", before / 1024, after / 1024);
+            }
+            return Math.max(0, before - after);
+        } catch (SQLException | RuntimeException ex) {
+            // a compaction that cannot run only costs disk space: never fail the purge that asked for it
+            LOG.warn("cannot compact the execution history file: {}", rootMessage(ex));
+            return 0;
+        }
     }
 
     /** True when the database answers {@code SELECT 1} within 2 s (health checks); never throws. */

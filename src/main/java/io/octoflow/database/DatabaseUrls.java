@@ -33,6 +33,12 @@ public final class DatabaseUrls {
         return url.startsWith("jdbc:postgresql:");
     }
 
+    /** An H2 database in this JVM (a file or in memory), not one behind an H2 server. */
+    static boolean isEmbeddedH2(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
+    }
+
     /**
      * Defaults for an embedded H2 URL (not a {@code tcp:}/{@code ssl:} server URL), each added only when the URL
      * does not set it: {@code DB_CLOSE_ON_EXIT=FALSE} (the database closes in {@link Database#close()}, not in H2's
@@ -41,7 +47,7 @@ public final class DatabaseUrls {
      */
     public static String withEmbeddedH2Defaults(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:")) {
+        if (!isEmbeddedH2(url)) {
             return url;
         }
         StringBuilder b = new StringBuilder(url);

@@ -244,7 +244,7 @@ public final class FlowEngine implements AutoCloseable {
         }, runs);
         String failure = null;
         try {
-            Exchange result = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Exchange result = done.get(millis(timeout), TimeUnit.MILLISECONDS);
             if (result.getException() != null) {
                 failure = ErrorText.of(result.getException());
             }
@@ -260,6 +260,21 @@ public final class FlowEngine implements AutoCloseable {
             failure = ErrorText.of(e.getCause());
         }
         return result(flow, request, started, failure);
+    }
+
+    /**
+     * The timeout in milliseconds, at most Long.MAX_VALUE: {@link Duration#toMillis()} throws past 292 million
+     * years, and a run whose wait threw stayed {@code running} for ever (issue 18 #16).
+     */
+    static long millis(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toMillis();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void awaitQuietly(CompletableFuture<Exchange> done) {

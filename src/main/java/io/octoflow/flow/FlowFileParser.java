@@ -105,8 +105,8 @@ final class FlowFileParser {
                 problems.error(root.get("cron"), "cron: " + e.getMessage());
             }
         }
-        Long everySeconds = positive(root, "every_seconds");
-        Long timeout = positive(root, "timeout_seconds");
+        Long everySeconds = count(root, "every_seconds");
+        Long timeout = count(root, "timeout_seconds");
         if (cron != null && everySeconds != null) {
             problems.error(root.keyNode("every_seconds"), "use either 'cron' or 'every_seconds', not both");
         }
@@ -302,13 +302,11 @@ final class FlowFileParser {
         return patterns;
     }
 
-    private Long positive(YNode root, String key) {
+    /** A whole number of the flow's keys, when it fits its {@link Key} (else the key check reported it). */
+    private Long count(YNode root, String key) {
         YNode node = root.get(key);
-        if (node == null || !(node.scalar() instanceof Long value)) {
-            return null;
-        }
-        if (value <= 0) {
-            problems.error(node, key + ": expected a positive whole number, found " + value);
+        Key declared = FlowKeys.FLOW.stream().filter(k -> k.name().equals(key)).findFirst().orElseThrow();
+        if (node == null || !(node.scalar() instanceof Long value) || declared.check(node) != null) {
             return null;
         }
         return value;

@@ -19,9 +19,11 @@ public final class FlowKeys {
                     "Name of a step that always runs last, even after a failure (not after an exit)."),
             Key.optional("cron", Kind.STRING,
                     "Schedule: 5-field crontab (*/5 * * * *) or Quartz 6/7-field expression."),
-            Key.optional("every_seconds", Kind.INTEGER, "Schedule: run every N seconds."),
+            Key.optional("every_seconds", Kind.INTEGER, "Schedule: run every N seconds.")
+                    .range(1, Key.MAX_SECONDS),
             Key.optional("timeout_seconds", Kind.INTEGER,
-                    "Stop a run after this many seconds (status timeout); default FLOW_TIMEOUT_SECONDS."),
+                    "Stop a run after this many seconds (status timeout); default FLOW_TIMEOUT_SECONDS.")
+                    .range(1, Key.MAX_SECONDS),
             Key.oneOf("concurrency", "forbid", List.of("forbid", "allow", "queue"),
                     "Runs of this flow at the same time: forbid (default: one at a time, a locked launch is refused"
                             + " or skipped), allow (no lock), queue (wait for the lock)."));

@@ -163,6 +163,10 @@ public final class FlowSchema {
             if (key.kind() == Key.Kind.MAPPING && key.nested()) {
                 property.setAll(block(key));
             }
+            if (key.lowest() != null) { // the range the validator checks, so that editors flag it too
+                property.put("minimum", key.lowest());
+                property.put("maximum", key.highest());
+            }
             property.put("description", key.description());
             if (key.defaultValue() != null) {
                 property.putPOJO("default", key.defaultValue());

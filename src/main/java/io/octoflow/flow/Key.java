@@ -1,5 +1,6 @@
 package io.octoflow.flow;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,15 +18,60 @@ import java.util.stream.Collectors;
  * @param unknown how a key the nested block does not declare is reported: a warning, as everywhere (the spooler
  *                ignores keys it does not read), or an error for blocks where a misspelt key would silently drop a
  *                credential or a limit ({@link #strict()})
+ * @param minimum the smallest value of a numeric key ({@link Kind#INTEGER}, {@link Kind#NUMBER}); null: 0
+ * @param maximum the largest value of a numeric key; null: {@link #MAX_SECONDS}
  */
 public record Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
-        String description, Problem.Severity mismatch, List<Key> keys, Problem.Severity unknown) {
+        String description, Problem.Severity mismatch, List<Key> keys, Problem.Severity unknown, Long minimum,
+        Long maximum) {
+
+    /**
+     * The largest number a numeric key takes unless it declares its own range: 100 years in seconds, the bound of
+     * the REST API's counts of seconds too. Every numeric key of the format is a count of seconds or of things;
+     * larger values overflowed (issue 18 #16: a {@code timeout_seconds} of 2^63-1 left a run that could be neither
+     * ended nor aborted, a too-large {@code every_seconds} was silently dropped).
+     */
+    public static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
+
+    public Key {
+        if ((minimum != null || maximum != null) && kind != Kind.INTEGER && kind != Kind.NUMBER) {
+            throw new IllegalArgumentException("key '" + name + "' of kind " + kind + " has no numeric range");
+        }
+    }
 
     /** A key whose value, when it does not fit, makes the flow invalid. */
     public Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
             String description) {
         this(name, kind, required, defaultValue, allowed, description, Problem.Severity.ERROR, List.of(),
-                Problem.Severity.WARNING);
+                Problem.Severity.WARNING, null, null);
+    }
+
+    /** A key with the default numeric range. */
+    public Key(String name, Kind kind, boolean required, Object defaultValue, List<String> allowed,
+            String description, Problem.Severity mismatch, List<Key> keys, Problem.Severity unknown) {
+        this(name, kind, required, defaultValue, allowed, description, mismatch, keys, unknown, null, null);
+    }
+
+    /** The same numeric key, with the values it takes: {@code from} to {@code to}, both included. */
+    public Key range(long from, long to) {
+        if (from > to) {
+            throw new IllegalArgumentException("key '" + name + "': empty range " + from + " to " + to);
+        }
+        return new Key(name, kind, required, defaultValue, allowed, description, mismatch, keys, unknown, from, to);
+    }
+
+    /** The smallest value of a numeric key (0 unless it declares its own); null for other kinds. */
+    public Long lowest() {
+        return numeric() ? (minimum != null ? minimum : 0L) : null;
+    }
+
+    /** The largest value of a numeric key ({@link #MAX_SECONDS} unless it declares its own); null for others. */
+    public Long highest() {
+        return numeric() ? (maximum != null ? maximum : MAX_SECONDS) : null;
+    }
+
+    private boolean numeric() {
+        return kind == Kind.INTEGER || kind == Kind.NUMBER;
     }
 
     /**
@@ -34,7 +80,7 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
      */
     public Key lenient() {
         return new Key(name, kind, required, defaultValue, allowed, description, Problem.Severity.WARNING, keys,
-                unknown);
+                unknown, minimum, maximum);
     }
 
     /** The same key, with the keys of its nested block (see the class comment). */
@@ -43,13 +89,13 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
             throw new IllegalArgumentException("key '" + name + "' of kind " + kind + " has no nested block");
         }
         return new Key(name, kind, required, defaultValue, allowed, description, mismatch, List.of(nested),
-                unknown);
+                unknown, minimum, maximum);
     }
 
     /** The same key, with a key its nested block does not declare reported as an error. */
     public Key strict() {
         return new Key(name, kind, required, defaultValue, allowed, description, mismatch, keys,
-                Problem.Severity.ERROR);
+                Problem.Severity.ERROR, minimum, maximum);
     }
 
     public boolean nested() {
@@ -126,10 +172,34 @@ public record Key(String name, Kind kind, boolean required, Object defaultValue,
         if (!fits) {
             return kind.expected();
         }
+        if (numeric() && !inRange((Number) value.scalar())) {
+            String number = kind == Kind.INTEGER ? "whole number" : "number";
+            return lowest() == 1 ? "a positive " + number + " up to " + highest()
+                    : "a " + number + " from " + lowest() + " to " + highest();
+        }
         if (!allowed.isEmpty() && !allowed.contains(value.text())) {
             return "one of " + String.join(", ", allowed);
         }
         return null;
+    }
+
+    /** Compared exactly: a YAML number may be a BigInteger, or a double that is infinite or not a number. */
+    private boolean inRange(Number number) {
+        BigDecimal exact;
+        if (number instanceof Double || number instanceof Float) {
+            double d = number.doubleValue();
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+            exact = BigDecimal.valueOf(d);
+        } else if (number instanceof java.math.BigInteger big) {
+            exact = new BigDecimal(big);
+        } else if (number instanceof BigDecimal decimal) {
+            exact = decimal;
+        } else {
+            exact = BigDecimal.valueOf(number.longValue());
+        }
+        return exact.compareTo(BigDecimal.valueOf(lowest())) >= 0 && exact.compareTo(BigDecimal.valueOf(highest())) <= 0;
     }
 
     private static boolean isValue(YNode node) {

@@ -21,8 +21,32 @@ public final class Masker {
     // Shorter values would mask ordinary words in every message.
     private static final int MIN_LENGTH = 3;
 
+    /** How often, at most, the source of the values is asked whether it changed (a file's date: one stat). */
+    static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
     private volatile List<String> longestFirst = List.of();
+    private volatile Runnable refresh = () -> { };
+    private final java.util.concurrent.atomic.AtomicLong nextRefresh = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime());
+
+    /**
+     * What brings the values up to date (the secret store reading a changed secrets file), run before masking at
+     * most once a second: a value is masked from the moment it is in the file, not only once a step has used a
+     * secret (issue 18 #8). It must not log, and must not throw.
+     */
+    public void keepCurrentWith(Runnable refresh) {
+        this.refresh = refresh;
+        nextRefresh.set(System.nanoTime());
+    }
+
+    private void refreshIfDue() {
+        long due = nextRefresh.get();
+        long now = System.nanoTime();
+        if (now - due >= 0 && nextRefresh.compareAndSet(due, now + REFRESH_NANOS)) {
+            refresh.run();
+        }
+    }
 
     /** Registers a secret value, and the forms it takes inside JSON text and URLs. */
     public void register(String value) {
@@ -43,7 +67,11 @@ public final class Masker {
     }
 
     public String mask(String text) {
-        if (text == null || longestFirst.isEmpty()) {
+        if (text == null) {
+            return null;
+        }
+        refreshIfDue();
+        if (longestFirst.isEmpty()) {
             return text;
         }
         String masked = text;
@@ -57,6 +85,7 @@ public final class Masker {
 
     /** A deep copy of a value with every string masked (mappings, lists and their keys included). */
     public Object maskValue(Object value) {
+        refreshIfDue();
         if (longestFirst.isEmpty()) {
             return value;
         }

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Secrets from {@code SECRETS_PATH} (a YAML list of {name, type, ...}), re-read when the file changes.
@@ -28,8 +30,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * default the entry's name; {@code key}, default every key; {@code field}, the name the key's value goes by, default
  * the key; {@code namespace}) and kept 60 seconds too. Every
  * value is registered with the {@link Masker} before it is handed out.
+ *
+ * <p>The file's values are known to the masker from the start ({@link #loadAtStart()}, before any run) and again
+ * within a second of a change (the masker asks {@link #refresh()} before masking), not only once a step has asked
+ * for a secret: a flow that reads a password some other way (a file, an upstream's echo) has it masked too.
+ * Vault and Kubernetes values are registered when they are fetched, before a step can use them.
  */
 public final class SecretStore {
+
+    private static final Logger LOG = LogManager.getLogger(SecretStore.class);
 
     static final Duration VAULT_TTL = Duration.ofSeconds(60);
     private static final List<String> TYPES = List.of("credential", "token", "api-key", "hashicorp-vault",
@@ -48,7 +57,11 @@ public final class SecretStore {
     /** Entries that cannot be used, by name, with what is wrong (never their values). */
     private volatile Map<String, String> broken = Map.of();
     private volatile Duration vaultTtl = VAULT_TTL;
-    private volatile FileTime loadedVersion;
+    private volatile Version loadedVersion;
+
+    /** What tells a changed file: its date and size (an edit within one clock tick changes the size). */
+    private record Version(FileTime modified, long size) {
+    }
 
     private record Cached(Secret secret, long expiresAtNanos) {
     }
@@ -65,6 +78,40 @@ public final class SecretStore {
         this.masker = masker;
         if (vaultToken != null) {
             masker.register(vaultToken);
+        }
+        masker.keepCurrentWith(this::refreshQuietly);
+    }
+
+    /**
+     * Reads the secrets file before anything runs, so that the masker knows every value from the first log line
+     * on; a file that cannot be read is logged (by its name and what is wrong, never a value) and reported again
+     * when a step uses a secret.
+     */
+    public void loadAtStart() {
+        try {
+            refresh();
+            LOG.info("{} secret(s) in {}{}", entries.size(), file, broken.isEmpty() ? ""
+                    : "; not usable: " + String.join(", ", broken.keySet()));
+        } catch (SecretException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the file again when it changed since it was last read (its values registered with the masker first).
+     *
+     * @throws SecretException when it cannot be read or is not a list of secrets
+     */
+    public void refresh() {
+        entries();
+    }
+
+    /** For the masker: never throws, never logs (it runs inside the log appender). */
+    private void refreshQuietly() {
+        try {
+            entries();
+        } catch (RuntimeException e) {
+            // reported when a step uses a secret, or by loadAtStart
         }
     }
 
@@ -102,7 +149,7 @@ public final class SecretStore {
             if (!Files.exists(file)) {
                 return Map.of();
             }
-            FileTime version = Files.getLastModifiedTime(file);
+            Version version = new Version(Files.getLastModifiedTime(file), Files.size(file));
             if (!version.equals(loadedVersion)) {
                 synchronized (this) {
                     if (!version.equals(loadedVersion)) {

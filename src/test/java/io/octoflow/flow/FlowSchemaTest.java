@@ -191,6 +191,12 @@ class FlowSchemaTest {
             if (key.defaultValue() != null) {
                 assertThat(property.path("default").asText()).as(key.name()).isEqualTo(String.valueOf(key.defaultValue()));
             }
+            if (key.kind() == Key.Kind.INTEGER || key.kind() == Key.Kind.NUMBER) {
+                assertThat(property.path("minimum").asLong()).as(key.name()).isEqualTo(key.lowest());
+                assertThat(property.path("maximum").asLong()).as(key.name()).isEqualTo(key.highest());
+            } else {
+                assertThat(property.has("minimum") || property.has("maximum")).as(key.name()).isFalse();
+            }
         }
     }
 
@@ -286,6 +292,19 @@ class FlowSchemaTest {
         return new FlowCatalog(REGISTRY, new Templates(templates), flows, templates).check(file);
     }
 
+    @Test
+    void numbersOutOfTheirRangeAreRefusedByTheSchemaAsByTheValidator() throws IOException {
+        String flow = "timeout_seconds: 9223372036854775807\nevery_seconds: 0\n"
+                + "steps:\n  - {name: pause, type: sleep, sleep: {seconds: -1}}\n";
+        assertThat(MiniValidator.validate(schema, YAML.readTree(flow)))
+                .anySatisfy(e -> assertThat(e).startsWith("/timeout_seconds").contains("maximum 3162240000"))
+                .anySatisfy(e -> assertThat(e).startsWith("/every_seconds").contains("minimum 1"))
+                .anySatisfy(e -> assertThat(e).startsWith("/steps/0/sleep/seconds").contains("minimum 0"));
+        assertThat(MiniValidator.validate(schema, YAML.readTree(
+                "timeout_seconds: 3162240000\nsteps:\n  - {name: pause, type: sleep, sleep: {seconds: 0.5}}\n")))
+                .isEmpty();
+    }
+
     // --- the test's own validator can fail ---
 
     @Test
@@ -321,7 +340,8 @@ class FlowSchemaTest {
         private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "title", "description", "default",
                 "definitions", "examples");
         private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties",
-                "items", "minItems", "enum", "const", "oneOf", "anyOf", "allOf", "not", "if", "then", "else", "$ref");
+                "items", "minItems", "enum", "const", "oneOf", "anyOf", "allOf", "not", "if", "then", "else", "$ref",
+                "minimum", "maximum");
 
         private final JsonNode root;
         private final List<String> errors = new ArrayList<>();
@@ -388,6 +408,14 @@ class FlowSchemaTest {
                 if (!found) {
                     errors.add(at + ": " + value + " not in " + schema.get("enum"));
                 }
+            }
+            if (schema.has("minimum") && value.isNumber()
+                    && value.decimalValue().compareTo(schema.get("minimum").decimalValue()) < 0) {
+                errors.add(at + ": " + value + " is less than the minimum " + schema.get("minimum"));
+            }
+            if (schema.has("maximum") && value.isNumber()
+                    && value.decimalValue().compareTo(schema.get("maximum").decimalValue()) > 0) {
+                errors.add(at + ": " + value + " is more than the maximum " + schema.get("maximum"));
             }
             if (schema.has("const") && !sameValue(schema.get("const"), value)) {
                 errors.add(at + ": expected " + schema.get("const") + ", found " + value);

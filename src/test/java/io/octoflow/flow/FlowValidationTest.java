@@ -487,7 +487,7 @@ class FlowValidationTest {
                     sleep:
                       seconds: -1
                 """);
-        assertOnly(problems, 6, 16, "sleep.seconds: expected zero or more");
+        assertOnly(problems, 6, 16, "sleep.seconds: expected a number from 0 to 3162240000, found a number '-1'");
     }
 
     // --- jq ---
@@ -671,15 +671,54 @@ class FlowValidationTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("nonPositive")
-    void secondsMustBePositive(String key, long value) throws IOException {
+    @MethodSource("outOfRange")
+    void secondsMustBePositiveAndAtMostAHundredYears(String key, String value) throws IOException {
         List<Problem> problems = validate("name: x\n" + key + ": " + value + "\nsteps:\n  - name: a\n    type: debug\n");
-        assertOnly(problems, 2, key.length() + 3, key + ": expected a positive whole number, found " + value);
+        assertOnly(problems, 2, key.length() + 3, key + ": expected a positive whole number up to 3162240000, found"
+                + " a number '" + value + "'");
     }
 
-    static Stream<Arguments> nonPositive() {
-        return Stream.of(Arguments.of("every_seconds", 0L), Arguments.of("every_seconds", -1L),
-                Arguments.of("timeout_seconds", 0L), Arguments.of("timeout_seconds", -5L));
+    /** Issue 18 #16: Long.MAX_VALUE overflowed the run's timeout, a larger number was silently dropped. */
+    static Stream<Arguments> outOfRange() {
+        return Stream.of(Arguments.of("every_seconds", "0"), Arguments.of("every_seconds", "-1"),
+                Arguments.of("timeout_seconds", "0"), Arguments.of("timeout_seconds", "-5"),
+                Arguments.of("timeout_seconds", "9223372036854775807"),
+                Arguments.of("every_seconds", "9223372036854775807"),
+                Arguments.of("every_seconds", "99999999999999999999999"),
+                Arguments.of("timeout_seconds", "3162240001"));
+    }
+
+    @Test
+    void numbersOfStepsAreBoundedToo() throws IOException {
+        List<Problem> problems = validate("""
+                name: x
+                steps:
+                  - name: pause
+                    type: sleep
+                    sleep:
+                      seconds: 1.0e+300
+                  - name: pause again
+                    type: sleep
+                    sleep:
+                      seconds: .inf
+                  - name: job
+                    type: k8s_job
+                    k8s_job:
+                      image: busybox
+                      logs_tail_lines: 9223372036854775808
+                """);
+        assertProblem(problems, 6, 16, "sleep.seconds: expected a number from 0 to 3162240000, found a number");
+        assertProblem(problems, 10, 16, "sleep.seconds: expected a number from 0 to 3162240000, found a number");
+        assertProblem(problems, 15, 24, "k8s_job.logs_tail_lines: expected a whole number from 0 to 3162240000");
+    }
+
+    @Test
+    void theLargestValuesAllowedLoad() throws IOException {
+        assertThat(validate("name: x\nevery_seconds: 3162240000\ntimeout_seconds: 3162240000\n"
+                + "steps:\n  - name: a\n    type: debug\n")).isEmpty();
+        FlowDefinition flow = catalog.require(flows.resolve("flow.yml"));
+        assertThat(flow.timeoutSeconds()).isEqualTo(3_162_240_000L);
+        assertThat(flow.everySeconds()).isEqualTo(3_162_240_000L);
     }
 
     @Test
@@ -1270,7 +1309,7 @@ class FlowValidationTest {
                 .containsExactly("2:1", "3:16", "4:15", "9:7", "11:11", "13:11", "17:12", "21:19", "22:20",
                         "26:18", "28:11", "32:13", "38:17");
         assertProblem(problems, 2, 1, "unknown key 'colour'");
-        assertProblem(problems, 3, 16, "every_seconds: expected a positive whole number");
+        assertProblem(problems, 3, 16, "every_seconds: expected a positive whole number up to 3162240000");
         assertProblem(problems, 4, 15, "finally_step: no step is named 'cleanup'");
         assertProblem(problems, 9, 7, "step 'read': file: mode write needs a 'data_key'");
         assertProblem(problems, 11, 11, "step name 'read' is already used on line 6");
