@@ -65,7 +65,8 @@ public record OctoflowConfig(
         int flowFileMaxDepth,
         int flowFileMaxAliases,
         int flowFileMaxNodes,
-        String apiBind) {
+        String apiBind,
+        StepLimits stepLimits) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -146,7 +147,37 @@ public record OctoflowConfig(
                 positiveInt(lookup, "FLOW_FILE_MAX_DEPTH", 64),
                 nonNegativeInt(lookup, "FLOW_FILE_MAX_ALIASES", 50),
                 positiveInt(lookup, "FLOW_FILE_MAX_NODES", 100_000),
-                bind(lookup));
+                bind(lookup),
+                stepLimits(lookup));
+    }
+
+    private static StepLimits stepLimits(Function<String, String> lookup) {
+        StepLimits d = StepLimits.DEFAULTS;
+        return new StepLimits(
+                positiveLong(lookup, "JQ_MAX_STEPS", d.jqMaxSteps()),
+                positiveLong(lookup, "JQ_MAX_OUTPUT_NODES", d.jqMaxOutputNodes()),
+                positiveInt(lookup, "REST_CONNECT_TIMEOUT_SECONDS", d.restConnectTimeoutSeconds()),
+                positiveInt(lookup, "REST_READ_TIMEOUT_SECONDS", d.restReadTimeoutSeconds()),
+                positiveInt(lookup, "REST_MAX_CONNECTIONS", d.restMaxConnections()),
+                positiveInt(lookup, "REST_MAX_CONNECTIONS_PER_HOST", d.restMaxConnectionsPerHost()),
+                positiveLong(lookup, "REST_RESPONSE_MAX_BYTES", d.restResponseMaxBytes()),
+                positiveLong(lookup, "FILE_READ_MAX_BYTES", d.fileReadMaxBytes()));
+    }
+
+    private static long positiveLong(Function<String, String> lookup, String name, long fallback) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */
