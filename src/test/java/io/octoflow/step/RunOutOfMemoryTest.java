@@ -69,4 +69,33 @@ class RunOutOfMemoryTest {
         assertThat(outcome.output()).contains("jq program stopped: it ran out of memory");
         assertThat(root.resolve("data/after.txt")).as("the finally step ran").exists();
     }
+
+    @Test
+    void anyStepThatFillsTheHeapFailsAndIsLoggedOnce() throws Exception {
+        Outcome outcome = launch("""
+                name: oom
+                finally_step: mark
+                steps:
+                  - name: width
+                    type: set_fact
+                    set_fact:
+                      value: "%2000000000s"
+                  - name: explode
+                    type: set_fact
+                    set_fact:
+                      value: "{{ width % 'x' }}"
+                  - name: mark
+                    type: file
+                    file:
+                      path: after.txt
+                      mode: write
+                      type: text
+                      data_key: __job_id__
+                """, Map.of());
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(1);
+        assertThat(outcome.output().lines().filter(line -> line.contains("ERROR")).toList()).as(outcome.output())
+                .hasSize(1).allMatch(line -> line.contains("ran out of memory"));
+        assertThat(root.resolve("data/after.txt")).as("the finally step ran").exists();
+    }
 }
