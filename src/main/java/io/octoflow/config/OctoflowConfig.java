@@ -69,7 +69,8 @@ public record OctoflowConfig(
         int launchMaxThreads,
         int queueMaxWaiting,
         ApiLimits apiLimits,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        StepLimits stepLimits) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -154,7 +155,8 @@ public record OctoflowConfig(
                 positiveInt(lookup, "LAUNCH_MAX_THREADS", 1024),
                 positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000),
                 apiLimits(lookup),
-                ClusterSettings.from(lookup));
+                ClusterSettings.from(lookup),
+                stepLimits(lookup));
     }
 
     private static ApiLimits apiLimits(Function<String, String> lookup) {
@@ -165,6 +167,35 @@ public record OctoflowConfig(
                 positiveInt(lookup, "API_MAX_HEADER_BYTES", ApiLimits.DEFAULT_MAX_HEADER_BYTES),
                 positiveInt(lookup, "API_MAX_BODY_BYTES", ApiLimits.DEFAULT_MAX_BODY_BYTES),
                 positiveInt(lookup, "API_MAX_RESULT_BYTES", ApiLimits.DEFAULT_MAX_RESULT_BYTES));
+    }
+
+    private static StepLimits stepLimits(Function<String, String> lookup) {
+        StepLimits d = StepLimits.DEFAULTS;
+        return new StepLimits(
+                positiveLong(lookup, "JQ_MAX_STEPS", d.jqMaxSteps()),
+                positiveLong(lookup, "JQ_MAX_OUTPUT_NODES", d.jqMaxOutputNodes()),
+                positiveInt(lookup, "REST_CONNECT_TIMEOUT_SECONDS", d.restConnectTimeoutSeconds()),
+                positiveInt(lookup, "REST_READ_TIMEOUT_SECONDS", d.restReadTimeoutSeconds()),
+                positiveInt(lookup, "REST_MAX_CONNECTIONS", d.restMaxConnections()),
+                positiveInt(lookup, "REST_MAX_CONNECTIONS_PER_HOST", d.restMaxConnectionsPerHost()),
+                positiveLong(lookup, "REST_RESPONSE_MAX_BYTES", d.restResponseMaxBytes()),
+                positiveLong(lookup, "FILE_READ_MAX_BYTES", d.fileReadMaxBytes()));
+    }
+
+    private static long positiveLong(Function<String, String> lookup, String name, long fallback) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

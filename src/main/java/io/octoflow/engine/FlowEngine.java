@@ -93,6 +93,8 @@ public final class FlowEngine implements AutoCloseable {
         // lazily: the client is built only when a step or a {{secret:...}} placeholder needs it
         CamelKubernetesClient.bind(camel, kubernetes);
         camel.getShutdownStrategy().setTimeout(10);
+        // before any flow's route exists: each of their processors is wrapped
+        camel.getCamelContextExtension().addInterceptStrategy(new FatalErrorGuard());
         camel.start();
         this.producer = camel.createProducerTemplate();
         // the caller waits with a timeout while the run goes on here: one thread per run, never queued

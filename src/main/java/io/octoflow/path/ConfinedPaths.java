@@ -100,6 +100,14 @@ public final class ConfinedPaths {
     }
 
     /**
+     * Opens {@code file} (from {@link #resolve}) for reading, as described in the class comment, for a caller that
+     * reads it its own way (within a size bound).
+     */
+    public SeekableByteChannel openForReading(Path file) throws IOException {
+        return open(file, Set.of(StandardOpenOption.READ));
+    }
+
+    /**
      * Writes {@code text} (UTF-8) to {@code file} (from {@link #resolve}), replacing it or appending to it; missing
      * directories are created. Opened as described in the class comment.
      */

@@ -3,8 +3,6 @@ package io.octoflow.step;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Expression;
 import org.apache.camel.Processor;
 import org.apache.camel.model.ProcessorDefinition;
 
@@ -12,9 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 
+import io.octoflow.config.StepLimits;
+import io.octoflow.execution.FlowRun;
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+
 /**
- * Runs a jq program through camel-jq on the body. Flow data is plain Java (maps and lists, which Jinja
- * understands); camel-jq works on Jackson trees, so the body is converted on the way in and out. jq's outputs
+ * Runs a jq program (jackson-jq, as camel-jq does, under the limits of {@link JqRuntime}) on the body. Flow data is plain Java (maps and lists, which Jinja
+ * understands); jq works on Jackson trees, so the body is converted on the way in and out. jq's outputs
  * follow the spooler: none gives null, one gives that value, several give a list; integral numbers come out as
  * integers, as libjq (which computes with doubles) prints them: 1.0 gives 1. This holds for the jq step and for
  * every step's jq_expression.
@@ -24,11 +27,10 @@ public final class JqProcessors {
     private JqProcessors() {
     }
 
-    public static void append(ProcessorDefinition<?> route, CamelContext context, ObjectMapper json, String program,
-            String id) {
-        Expression jq = context.resolveLanguage("jq").createExpression(program);
+    public static void append(ProcessorDefinition<?> route, StepServices services, String program, String id) {
+        ObjectMapper json = services.json();
         route.process(toTree(json)).id(id + ":in")
-                .transform(jq).id(id)
+                .process(evaluate(program, services.config().stepLimits())).id(id)
                 .process(fromTree(json)).id(id + ":out")
                 .process(exchange -> exchange.getMessage().setBody(integralNumbers(exchange.getMessage().getBody())))
                 .id(id + ":numbers");
@@ -54,6 +56,29 @@ public final class JqProcessors {
             return out;
         }
         return value;
+    }
+
+    /**
+     * Evaluates the program on the body (a tree) under the step limits (see {@link JqRuntime}); the outputs replace
+     * the body as camel-jq's expression gave them: none null, one the value, several a list. A program that does not
+     * compile with the version used here fails when it runs, as the spooler fails.
+     */
+    private static Processor evaluate(String program, StepLimits limits) {
+        JsonQuery query;
+        try {
+            query = JqRuntime.compile(program);
+        } catch (JsonQueryException e) {
+            return exchange -> {
+                throw e;
+            };
+        }
+        return exchange -> {
+            FlowRun run = FlowRun.of(exchange);
+            JsonNode input = exchange.getMessage().getBody(JsonNode.class);
+            List<JsonNode> outputs = JqRuntime.evaluate(query, input == null ? NullNode.getInstance() : input,
+                    limits.jqMaxSteps(), limits.jqMaxOutputNodes(), run == null ? null : run.cancellation());
+            exchange.getMessage().setBody(outputs.isEmpty() ? null : outputs.size() == 1 ? outputs.get(0) : outputs);
+        };
     }
 
     private static Processor toTree(ObjectMapper json) {

@@ -42,8 +42,7 @@ public final class StepPipeline {
             if (step.jqBrokenBecause() != null) {
                 route.process(fails(step.jqBrokenBecause())).id(build.id("jq_expression"));
             } else {
-                JqProcessors.append(route, services.camelContext(), services.json(), step.jqExpression(),
-                        build.id("jq_expression"));
+                JqProcessors.append(route, services, step.jqExpression(), build.id("jq_expression"));
             }
         }
     }

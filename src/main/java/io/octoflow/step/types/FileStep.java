@@ -1,6 +1,10 @@
 package io.octoflow.step.types;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -110,9 +114,10 @@ public final class FileStep implements StepType<FileStep.Settings> {
         ConfinedPaths files = build.services().dataFiles();
         ObjectMapper json = build.services().json();
         if (settings.mode().equals("read")) {
+            long maxBytes = build.services().config().stepLimits().fileReadMaxBytes();
             build.route().process(exchange -> {
                 Path file = resolve(exchange, settings, files);
-                exchange.getMessage().setBody(read(file, settings.format(), json, files));
+                exchange.getMessage().setBody(read(file, settings.format(), json, files, maxBytes));
             }).id(build.id());
             return;
         }
@@ -143,10 +148,11 @@ public final class FileStep implements StepType<FileStep.Settings> {
         return files.resolve(rendered);
     }
 
-    private static Object read(Path file, String format, ObjectMapper json, ConfinedPaths files) throws IOException {
+    private static Object read(Path file, String format, ObjectMapper json, ConfinedPaths files, long maxBytes)
+            throws IOException {
         String text;
         try {
-            text = files.readString(file);
+            text = readAtMost(file, files, maxBytes);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException("file '" + files.relativize(file) + "' does not exist in DATA_PATH");
         }
@@ -155,6 +161,46 @@ public final class FileStep implements StepType<FileStep.Settings> {
             case "yaml" -> PyYaml.load(text);
             default -> text;
         };
+    }
+
+    /**
+     * The file's text, refused when it holds more than {@code maxBytes} (FILE_READ_MAX_BYTES): its size, from the
+     * opened file, is checked before anything is read, and the read stops past the bound (a file that grows
+     * meanwhile). A FIFO or device is refused before it is opened (opening a FIFO waits for a writer).
+     */
+    static String readAtMost(Path file, ConfinedPaths files, long maxBytes) throws IOException {
+        String name = files.relativize(file);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FileReadLimitException("file '" + name + "' in DATA_PATH is not a regular file (a directory,"
+                    + " FIFO or device); only files are read");
+        }
+        try (SeekableByteChannel channel = files.openForReading(file)) {
+            long size = channel.size();
+            if (size > maxBytes) {
+                throw new FileReadLimitException("file '" + name + "' is " + size + " bytes, more than"
+                        + " FILE_READ_MAX_BYTES (" + maxBytes + ")");
+            }
+            InputStream in = Channels.newInputStream(channel);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(size, maxBytes) + 1);
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new FileReadLimitException("file '" + name + "' grew past FILE_READ_MAX_BYTES ("
+                            + maxBytes + " bytes) while it was read");
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A file the step will not read whole; the message names the file and the setting. */
+    static final class FileReadLimitException extends RuntimeException {
+        FileReadLimitException(String message) {
+            super(message);
+        }
     }
 
     private static String write(Object body, String format, ObjectMapper json) throws IOException {

@@ -13,7 +13,8 @@ import io.octoflow.step.StepBuild;
 import io.octoflow.step.StepType;
 
 /**
- * Transforms data with a jq program (camel-jq). Input, as on the spooler: the top-level data_key value ({} when
+ * Transforms data with a jq program (jackson-jq, as camel-jq runs it, under JQ_MAX_STEPS and
+ * JQ_MAX_OUTPUT_NODES: see JqRuntime). Input, as on the spooler: the top-level data_key value ({} when
  * the key is missing or is "."); without data_key (ours), the whole flow data. Integral numbers come out as
  * integers, as libjq's doubles print (1.0 gives 1).
  */
@@ -62,7 +63,6 @@ public final class JqStep implements StepType<String> {
     @Override
     public void build(StepBuild<String> build) {
         build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
-        JqProcessors.append(build.route(), build.services().camelContext(), build.services().json(),
-                build.settings(), build.id());
+        JqProcessors.append(build.route(), build.services(), build.settings(), build.id());
     }
 }

@@ -195,9 +195,15 @@ public final class RestStep implements StepType<RestStep.Settings> {
         String endpoint = RestTransport.endpointUri(build.services().camelContext(), build.services().config(),
                 settings.verify());
         build.route()
-                .process(exchange -> prepare(exchange, settings, keyed, json, secrets)).id(build.id("request"))
+                .process(exchange -> {
+                    prepare(exchange, settings, keyed, json, secrets);
+                    RestCallLimits.callFor(FlowRun.of(exchange).cancellation());
+                }).id(build.id("request"))
                 .to(endpoint).id(build.id())
-                .process(exchange -> response(exchange, json)).id(build.id("response"));
+                .process(exchange -> {
+                    RestCallLimits.callDone();
+                    response(exchange, json);
+                }).id(build.id("response"));
     }
 
     private static void prepare(Exchange exchange, Settings settings, boolean keyed, ObjectMapper json,

@@ -30,6 +30,7 @@ import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.config.StepLimits;
 
 /**
  * How rest steps reach servers: the camel-http endpoint URIs, and the TLS and proxy objects they name in the
@@ -43,10 +44,9 @@ final class RestTransport {
     private static final String UNVERIFIED_TLS = "octoflowRestUnverifiedTls";
     private static final String ANY_HOST_NAME = "octoflowRestAnyHostName";
     private static final String ROUTING = "octoflowRestRouting";
-    // the real address comes in the CamelHttpUri header; redirects are followed like Python's requests does;
-    // no read timeout of our own (soTimeout=0): the flow's timeout bounds a call
+    // the real address comes in the CamelHttpUri header; redirects are followed like Python's requests does
     private static final String BASE = "http://octoflow-rest-step?followRedirects=true&okStatusCodeRange=200-299"
-            + "&soTimeout=0&httpClientConfigurer=#" + ROUTING;
+            + "&httpClientConfigurer=#" + ROUTING;
 
     private RestTransport() {
     }
@@ -54,10 +54,25 @@ final class RestTransport {
     /** The endpoint URI for a step, after registering what it refers to (once per Camel context). */
     static String endpointUri(CamelContext context, OctoflowConfig config, boolean verify) {
         register(context, config);
+        String base = BASE + limits(config.stepLimits());
         if (verify && config.restVerifyTls()) {
-            return BASE + "&sslContextParameters=#" + VERIFIED_TLS;
+            return base + "&sslContextParameters=#" + VERIFIED_TLS;
         }
-        return BASE + "&sslContextParameters=#" + UNVERIFIED_TLS + "&x509HostnameVerifier=#" + ANY_HOST_NAME;
+        return base + "&sslContextParameters=#" + UNVERIFIED_TLS + "&x509HostnameVerifier=#" + ANY_HOST_NAME;
+    }
+
+    /**
+     * Timeouts and pool sizes (the spooler's requests calls had none): the pool wait and the connection are bounded
+     * by the connect timeout; every read of the answer (soTimeout, and responseTimeout for the headers) by the read
+     * timeout. A hung server holds at most REST_MAX_CONNECTIONS_PER_HOST connections, fewer than the pool has, and
+     * each for at most the read timeout or until its run ends (see {@link RestCallLimits}).
+     */
+    private static String limits(StepLimits limits) {
+        long connect = limits.restConnectTimeoutSeconds() * 1000L;
+        long read = limits.restReadTimeoutSeconds() * 1000L;
+        return "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect + "&soTimeout=" + read
+                + "&responseTimeout=" + read + "&maxTotalConnections=" + limits.restMaxConnections()
+                + "&connectionsPerRoute=" + limits.restMaxConnectionsPerHost();
     }
 
     private static void register(CamelContext context, OctoflowConfig config) {
@@ -70,13 +85,15 @@ final class RestTransport {
             registry.bind(UNVERIFIED_TLS, tls(new TrustEverything()));
             registry.bind(ANY_HOST_NAME, NoopHostnameVerifier.INSTANCE);
             registry.bind(ROUTING, routing(new ProxyRoutePlanner(config.httpsProxy(), config.httpProxy(),
-                    config.noProxy())));
+                    config.noProxy()), new RestCallLimits(config.stepLimits())));
         }
     }
 
-    private static HttpClientConfigurer routing(ProxyRoutePlanner planner) {
+    private static HttpClientConfigurer routing(ProxyRoutePlanner planner, RestCallLimits callLimits) {
         return builder -> {
             builder.setRoutePlanner(planner);
+            // outermost: redirects, the pool, the connection and the body are all inside the call's limits
+            builder.addExecInterceptorFirst("octoflow-call-limits", callLimits);
             // HttpClient retries a 503 or 429 by itself; a request is sent once, as the spooler sends it (a retry
             // of a POST could do its work twice)
             builder.disableAutomaticRetries();
