@@ -173,8 +173,15 @@ public final class ClusterBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", absoluteClassPath(), "io.octoflow.Octoflow", "run")
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m"));
+        // BENCH_REPLICA_OPTS: JVM options of the replicas (e.g. -XX:TieredStopAtLevel=1, as ClusterTest uses)
+        String options = System.getenv("BENCH_REPLICA_OPTS");
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", absoluteClassPath(), "io.octoflow.Octoflow", "run"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile());
         Map<String, String> env = builder.environment();
         env.put("DATA_PATH", dir.toString());
