@@ -173,8 +173,15 @@ public final class ClusterBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.octoflow.Octoflow", "run")
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m"));
+        // BENCH_REPLICA_OPTS: JVM options of the replicas (e.g. -XX:TieredStopAtLevel=1, as ClusterTest uses)
+        String options = System.getenv("BENCH_REPLICA_OPTS");
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", absoluteClassPath(), "io.octoflow.Octoflow", "run"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile());
         Map<String, String> env = builder.environment();
         env.put("DATA_PATH", dir.toString());
@@ -191,6 +198,16 @@ public final class ClusterBench {
         return new Replica(builder.start(), port, dir);
     }
 
+    /** This JVM's class path with absolute entries: the replicas run in directories of their own. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(entry.endsWith("*") ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + "/*"
+                    : Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     private static void awaitReady(Replica replica) throws Exception {
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
@@ -205,8 +222,8 @@ public final class ClusterBench {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("replica on port " + replica.port() + " not ready; see "
-                + replica.dir().resolve("log.txt"));
+        throw new IllegalStateException("replica on port " + replica.port() + " not ready:\n"
+                + Files.readString(replica.dir().resolve("log.txt")));
     }
 
     private static int post(Replica replica, String json) throws Exception {
