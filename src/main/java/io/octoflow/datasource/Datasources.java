@@ -16,6 +16,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.octoflow.config.DatasourceSettings;
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.database.Database;
+import io.octoflow.database.DatabaseException;
 import io.octoflow.database.DatabaseUrls;
 import io.octoflow.secret.Secret;
 import io.octoflow.secret.SecretException;
@@ -43,6 +45,7 @@ public final class Datasources implements AutoCloseable {
     private final SecretStore secrets;
     private final Map<String, Pool> pools = new LinkedHashMap<>();
     private boolean closed;
+    private boolean historySchemaChecked;
 
     public Datasources(OctoflowConfig config, SecretStore secrets) {
         this.secrets = secrets;
@@ -98,6 +101,16 @@ public final class Datasources implements AutoCloseable {
             LOG.info("datasource '{}': its secret changed, new connections log in with it", name);
             pool.dataSource().close();
             pools.remove(name);
+        }
+        if (datasource.name().equals(OctoflowConfig.DEFAULT_DATASOURCE) && !historySchemaChecked) {
+            // the history's own tables first, as the service makes them: a flow launched before the service ever
+            // ran must not leave a schema that Flyway then refuses as "non-empty without history"
+            try {
+                Database.open(datasource.url(), login.user(), login.password()).close();
+            } catch (DatabaseException e) {
+                throw new DatasourceException("datasource 'default' (DB_URL): " + e.getMessage(), e);
+            }
+            historySchemaChecked = true;
         }
         HikariDataSource created = open(datasource, login);
         pools.put(name, new Pool(created, login));
