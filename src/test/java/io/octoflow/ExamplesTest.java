@@ -196,6 +196,7 @@ class ExamplesTest {
             "jira_fields.yml", ExamplesTest::checkJiraFields,
             "jq_transform.yml", ExamplesTest::checkJqTransform,
             "rest_tickets.yml", ExamplesTest::checkRestTickets,
+            "sql_tickets.yml", ExamplesTest::checkSqlTickets,
             "sub_flow.yml", ExamplesTest::checkSubFlow,
             "ticket_loop.yml", ExamplesTest::checkTicketLoop,
             "lib/summarize_ticket.yml", ExamplesTest::checkSummarizeTicket);
@@ -352,6 +353,25 @@ class ExamplesTest {
         } finally {
             closed.stop(0);
         }
+    }
+
+    void checkSqlTickets(RunResult result) {
+        assertThat(result.data().get("load tickets")).isEqualTo(Map.of("updated", 4));
+        assertThat(result.data().get("tickets")).isEqualTo(List.of(Map.of("id", "T-1", "title", "Printer on fire"),
+                Map.of("id", "T-3", "title", "VPN drops every hour")));
+        assertThat(result.data().get("by owner")).isEqualTo(List.of(Map.of("owner", "ada", "tickets", 2),
+                Map.of("owner", "bob", "tickets", 1), Map.of("owner", "cy", "tickets", 1)));
+    }
+
+    @Test
+    void sqlTicketsRunsAgainWithAnotherPriorityAndAQuoteInIt() {
+        assertThat(run("sql_tickets.yml", Map.of("priority", "low")).data().get("tickets"))
+                .isEqualTo(List.of(Map.of("id", "T-2", "title", "Password reset")));
+        // a second run on the same database: the table is refilled, not doubled; a quote is only a value
+        RunResult again = run("sql_tickets.yml", Map.of("priority", "x' OR '1'='1"));
+        assertThat(again.status()).as(again.error()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(again.data().get("tickets")).isEqualTo(List.of());
+        assertThat(again.data().get("load tickets")).isEqualTo(Map.of("updated", 4));
     }
 
     @SuppressWarnings("unchecked")

@@ -70,7 +70,8 @@ public record OctoflowConfig(
         int queueMaxWaiting,
         ApiLimits apiLimits,
         ClusterSettings cluster,
-        StepLimits stepLimits) {
+        StepLimits stepLimits,
+        Map<String, DatasourceSettings> datasources) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -156,7 +157,8 @@ public record OctoflowConfig(
                 positiveInt(lookup, "QUEUE_MAX_WAITING", 10_000),
                 apiLimits(lookup),
                 ClusterSettings.from(lookup),
-                stepLimits(lookup));
+                stepLimits(lookup),
+                datasources(lookup));
     }
 
     private static ApiLimits apiLimits(Function<String, String> lookup) {
@@ -196,6 +198,43 @@ public record OctoflowConfig(
             // reported below
         }
         throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
+    }
+
+    /** The datasource name the sql step uses when it names none: the history database, DB_URL. */
+    public static final String DEFAULT_DATASOURCE = "default";
+
+    /**
+     * DATASOURCES: the names of the databases flows may use (comma-separated), each with DATASOURCE_<NAME>_URL
+     * (required), _SECRET and _POOL_SIZE. Listed by name, not discovered from the environment, so that a setting
+     * for a name nobody listed is not silently ignored and a misspelt one is an error here, at start.
+     */
+    private static Map<String, DatasourceSettings> datasources(Function<String, String> lookup) {
+        String list = blankToNull(lookup.apply("DATASOURCES"));
+        Map<String, DatasourceSettings> datasources = new java.util.LinkedHashMap<>();
+        if (list == null) {
+            return datasources;
+        }
+        for (String raw : list.split(",")) {
+            String name = raw.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!name.matches("[a-z][a-z0-9_]*") || name.equals(DEFAULT_DATASOURCE)) {
+                throw new IllegalArgumentException("DATASOURCES: '" + name + "' is not a datasource name (lower case"
+                        + " letters, digits and _, starting with a letter; 'default' is DB_URL's)");
+            }
+            String urlVariable = DatasourceSettings.variable(name, "URL");
+            String url = blankToNull(lookup.apply(urlVariable));
+            if (url == null || !url.startsWith("jdbc:")) {
+                throw new IllegalArgumentException(urlVariable + ": datasource '" + name + "' (listed in DATASOURCES)"
+                        + " needs a JDBC URL (jdbc:postgresql://host:5432/db, jdbc:h2:file:...)"
+                        + (url == null ? "" : ", got one that does not start with jdbc:"));
+            }
+            datasources.put(name, new DatasourceSettings(name, url,
+                    blankToNull(lookup.apply(DatasourceSettings.variable(name, "SECRET"))),
+                    positiveInt(lookup, DatasourceSettings.variable(name, "POOL_SIZE"), 4)));
+        }
+        return java.util.Collections.unmodifiableMap(datasources);
     }
 
     /** Proxy variables are read in both spellings, as curl and Python's requests do (lower case first). */

@@ -29,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.datasource.Datasources;
 import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.LaunchRequest;
@@ -71,6 +72,7 @@ public final class FlowEngine implements AutoCloseable {
     private final ProducerTemplate producer;
     private final ExecutorService runs;
     private final KubernetesAccess kubernetes;
+    private final Datasources datasources;
 
     /**
      * An engine on {@code camel} (started here). {@code kubernetes} is the cluster client the engine hands to what
@@ -85,7 +87,8 @@ public final class FlowEngine implements AutoCloseable {
                 new KubernetesSecrets(kubernetes))
                 .vaultCacheTtl(java.time.Duration.ofSeconds(config.vaultCacheTtlSeconds()));
         Templates templates = new Templates(config.templatesPath());
-        StepRegistry steps = StepRegistry.standard(kubernetes);
+        this.datasources = new Datasources(config, secrets); // pools open when a sql step first runs
+        StepRegistry steps = StepRegistry.standard(kubernetes, datasources);
         this.catalog = new FlowCatalog(steps, templates, config.flowsPath(), config.templatesPath(),
                 config.dataPath());
         this.services = new StepServices(camel, config, templates, secrets,
@@ -346,6 +349,7 @@ public final class FlowEngine implements AutoCloseable {
             LOG.debug("closing the producer", e);
         }
         camel.stop();
+        datasources.close(); // after the routes: no sql step runs any more
         kubernetes.close();
     }
 }

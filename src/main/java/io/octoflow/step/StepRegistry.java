@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.octoflow.datasource.Datasources;
 import io.octoflow.flow.StepFormats;
 import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.step.types.DebugStep;
@@ -19,6 +20,7 @@ import io.octoflow.step.types.KubernetesJobStep;
 import io.octoflow.step.types.RestStep;
 import io.octoflow.step.types.SetFactStep;
 import io.octoflow.step.types.SleepStep;
+import io.octoflow.step.types.SqlStep;
 import io.octoflow.step.types.SwitchStep;
 
 /** Every step type, by the name flows use in {@code type:}. */
@@ -32,15 +34,18 @@ public final class StepRegistry implements StepFormats {
 
     /** The standard step types, to validate flows and write the schema: none of them is built. */
     public static StepRegistry standard() {
-        return standard(null);
+        return standard(null, null);
     }
 
-    /** The standard step types, to build routes; {@code kubernetes} is the client the {@code k8s_job} step uses. */
-    public static StepRegistry standard(KubernetesAccess kubernetes) {
+    /**
+     * The standard step types, to build routes; {@code kubernetes} is the client the {@code k8s_job} step uses,
+     * {@code datasources} the databases of the {@code sql} step (their names are checked when a flow loads).
+     */
+    public static StepRegistry standard(KubernetesAccess kubernetes, Datasources datasources) {
         return new StepRegistry(List.of(
                 new FileStep(), new RestStep(), new JqStep(), new JinjaStep(), new FlowStep(), new FlowLoopStep(),
                 new JiraNamesMergeStep(), new DebugStep(), new SleepStep(), new ExitStep(), new SwitchStep(),
-                new GotoStep(), new SetFactStep(), new KubernetesJobStep(kubernetes)));
+                new GotoStep(), new SetFactStep(), new KubernetesJobStep(kubernetes), new SqlStep(datasources)));
     }
 
     @Override
