@@ -98,8 +98,8 @@ final class ExecutionQueries {
             try (PreparedStatement ps = c.prepareStatement(QUEUED); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long millis = rs.getLong(11);
-                    queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0),
-                            rs.wasNull() ? null : Duration.ofMillis(millis)));
+                    Duration timeout = rs.wasNull() ? null : Duration.ofMillis(millis);
+                    queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0), timeout));
                 }
             }
             return queued;

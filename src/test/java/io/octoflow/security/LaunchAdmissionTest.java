@@ -152,6 +152,8 @@ class LaunchAdmissionTest {
         Response refused = service.post("/api/flows/launch", "{\"path\": \"quick.yml\"}");
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.json().get("error").asText()).contains("LAUNCH_MAX_THREADS=4");
+        assertThat(service.get("/metrics").body()).containsPattern(
+                "octoflow_flow_skipped_total\\{[^}]*path=\"quick.yml\"[^}]*reason=\"overloaded\"");
 
         Response schedule = service.post("/api/flows/add", "{\"path\": \"locked.yml\", \"every_seconds\": 1}");
         assertThat(schedule.status()).as(schedule.body()).isEqualTo(201);
