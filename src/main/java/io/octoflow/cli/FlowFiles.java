@@ -62,7 +62,10 @@ final class FlowFiles {
         try {
             for (Path file : FlowCatalog.flowFilesUnder(root)) {
                 try {
-                    JsonNode flow = YAML.readTree(file.toFile());
+                    // under the same limits as the service: a hostile file must not stop `launch <name>`
+                    String text = FlowYaml.read(file, root);
+                    FlowYaml.check(text, file.toString());
+                    JsonNode flow = YAML.readTree(text);
                     if (flow != null && flow.path("name").isTextual() && flow.get("name").asText().equals(name)) {
                         found.add(file.toAbsolutePath().normalize());
                     }
