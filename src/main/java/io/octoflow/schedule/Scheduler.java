@@ -65,8 +65,6 @@ public final class Scheduler implements TriggerSource {
      * stop while the other replicas ran).
      */
     private final boolean clustered;
-    /** Until {@link #start()}: every_seconds schedules registered now continue the phase of their last fire. */
-    private volatile boolean starting = true;
 
     public Scheduler(CamelContext camel, Launcher launcher, ZoneId timezone, Function<String, FlowDefinition> flows,
             Function<String, Optional<Instant>> lastScheduledFire, FlowMetrics metrics) {
@@ -97,7 +95,6 @@ public final class Scheduler implements TriggerSource {
      */
     @Override
     public void start() throws Exception {
-        starting = false;
         if (clustered) {
             quartzScheduler().start();
             return;
@@ -192,7 +189,7 @@ public final class Scheduler implements TriggerSource {
                 if (clustered) {
                     alignNewTrigger(entry, firstFireAfterInterval.contains(entry.id()));
                 } else if (!firstFireAfterInterval.contains(entry.id())) {
-                    startEverySeconds(entry);
+                    firstFireNow(entry); // also at a restart: rego's periodic tasks rely on it (RegoTaskApiTest)
                 }
             }
             entries.put(entry.id(), entry);
@@ -213,27 +210,6 @@ public final class Scheduler implements TriggerSource {
         long interval = entry.everySeconds() * 1000;
         return "trigger.repeatInterval=" + interval + "&trigger.repeatCount=-1&trigger.misfireInstruction=4"
                 + "&triggerStartDelay=" + interval;
-    }
-
-    /**
-     * At Octoflow's start, an every_seconds schedule whose flow has a scheduled run in the history continues that
-     * run's phase (last fire + n × interval) instead of firing again at once; a fire missed while Octoflow was down
-     * runs once through {@link #catchUp}. A schedule without history, or added later, fires at once.
-     */
-    private void startEverySeconds(ScheduleEntry entry) throws org.quartz.SchedulerException {
-        Optional<Instant> last = starting ? lastScheduledFire.apply(entry.path()) : Optional.empty();
-        if (last.isEmpty()) {
-            firstFireNow(entry);
-            return;
-        }
-        startAt(entry, nextInPhase(last.get(), entry.everySeconds() * 1000, Instant.now()));
-    }
-
-    /** The first {@code last + n × interval} (n ≥ 1) after {@code now}. */
-    static Instant nextInPhase(Instant last, long intervalMillis, Instant now) {
-        long behind = now.toEpochMilli() - last.toEpochMilli();
-        long steps = behind < 0 ? 1 : behind / intervalMillis + 1;
-        return last.plusMillis(steps * intervalMillis);
     }
 
     /**
