@@ -53,6 +53,7 @@ class SpoolerFormatsTest {
 
     @Test
     void octoflowStatusesMapOntoSpoolerStatesAndStatuses() {
+        assertThat(job("queued")).isEqualTo("pending/unknown");
         assertThat(job("running")).isEqualTo("running/unknown");
         assertThat(job("success")).isEqualTo("finished/success");
         assertThat(job("failed")).isEqualTo("finished/failed");
@@ -62,9 +63,10 @@ class SpoolerFormatsTest {
         assertThat(SpoolerJob.isJob(row("skipped"))).isFalse();
 
         assertThat(SpoolerJob.statuses(null, null))
-                .containsExactlyInAnyOrder("running", "success", "failed", "exit", "timeout", "aborted");
+                .containsExactlyInAnyOrder("queued", "running", "success", "failed", "exit", "timeout", "aborted");
+        assertThat(SpoolerJob.statuses("pending", null)).containsExactly("queued");
         assertThat(SpoolerJob.statuses("finished", "failed")).containsExactlyInAnyOrder("failed", "timeout");
-        assertThat(SpoolerJob.statuses(null, "unknown")).containsExactlyInAnyOrder("running", "aborted");
+        assertThat(SpoolerJob.statuses(null, "unknown")).containsExactlyInAnyOrder("queued", "running", "aborted");
         assertThat(SpoolerJob.statuses("running", "success")).isEmpty();
         assertThat(SpoolerJob.statuses("stopping", null)).isEmpty();
         assertThat(SpoolerJob.statuses(null, "error")).isEmpty();
