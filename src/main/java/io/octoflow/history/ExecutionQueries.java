@@ -2,11 +2,14 @@ package io.octoflow.history;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.octoflow.database.Database;
 import io.octoflow.database.SqlTimes;
@@ -113,7 +116,7 @@ final class ExecutionQueries {
         });
     }
 
-    private static List<QueuedLaunch> queued(PreparedStatement ps) throws java.sql.SQLException {
+    private static List<QueuedLaunch> queued(PreparedStatement ps) throws SQLException {
         List<QueuedLaunch> queued = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -125,9 +128,9 @@ final class ExecutionQueries {
         return queued;
     }
 
-    java.util.Set<String> ownersOfUnfinished() {
+    Set<String> ownersOfUnfinished() {
         return database.inTransaction("read the replicas of running and queued rows", c -> {
-            java.util.Set<String> owners = new java.util.TreeSet<>();
+            Set<String> owners = new TreeSet<>();
             try (PreparedStatement ps = c.prepareStatement(OWNERS); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     owners.add(rs.getString(1));

@@ -1,9 +1,12 @@
 package io.octoflow.history;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.logging.log4j.LogManager;
@@ -58,7 +61,7 @@ final class ExecutionWrites {
     }
 
     /** Same transaction as the insert: no other replica ever sees the row without its owner. */
-    private static void own(java.sql.Connection c, String id, String replica) throws java.sql.SQLException {
+    private static void own(Connection c, String id, String replica) throws SQLException {
         if (replica == null) {
             return;
         }
@@ -192,7 +195,7 @@ final class ExecutionWrites {
     List<QueuedLaunch> takeQueued(List<QueuedLaunch> rows, String from, String to) {
         String owner = Caps.clip(to, ExecutionRows.MAX_REPLICA);
         return database.inTransaction("take over the queued launches of replica " + from, c -> {
-            List<QueuedLaunch> taken = new java.util.ArrayList<>();
+            List<QueuedLaunch> taken = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(TAKE_QUEUED)) {
                 for (QueuedLaunch row : rows) {
                     ps.setString(1, owner);
