@@ -136,7 +136,8 @@ public final class OctoflowService implements AutoCloseable {
         apiServer.startManagement(camel, token);
         metrics.serve(camel);
 
-        ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows());
+        ExecutionRecorder recorder = new ExecutionRecorder(store, engine.masker(), metrics.flows(),
+                cluster != null ? cluster.id() : null); // the owner of its running and queued rows
         launcher = new Launcher(engine, locks, recorder, config.launchMaxThreads(), config.queueMaxWaiting());
         camel.addRoutes(launcher);
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
@@ -171,7 +172,8 @@ public final class OctoflowService implements AutoCloseable {
             start(leaderLease != null ? new LeaderOnly(watch, leaderLease, cluster) : watch);
         }
         // the launches a killed (or stopped) process admitted to its queues and never ran, now that flows are deployed
-        launcher.requeue(path -> Optional.ofNullable(directory.flowAt(path)).map(launcher::target));
+        // (cluster mode: those of dead replicas, now and on every heartbeat)
+        history.requeueLeftovers(launcher, path -> Optional.ofNullable(directory.flowAt(path)).map(launcher::target));
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
@@ -195,7 +197,8 @@ public final class OctoflowService implements AutoCloseable {
         leaderLease.tryHold();
         cluster.onBeat(shared::removeStale); // a dead replica's locks go within a beat of it turning stale
         cluster.onBeat(leaderLease::tryHold); // renewed before the leader-only sources follow it
-        history.sharedWithOtherReplicas();
+        history.sharedWithOtherReplicas(cluster.id(), cluster::liveReplicas);
+        cluster.onBeat(history::takeOverDeadReplicas); // a dead replica's runs aborted, its queued launches run here
         ClusterQuartz.install(camel, config.dbUrl(), config.dbUser(), config.dbPassword(), cluster.id(),
                 config.cluster());
     }
@@ -256,6 +259,9 @@ public final class OctoflowService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("stopping the {}: {}", sources.get(i).name(), e.getMessage());
             }
+        }
+        if (history != null) {
+            history.stopTakingOver();
         }
         if (launcher != null) {
             launcher.shutdown(shutdownGrace);

@@ -4,8 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -95,6 +98,30 @@ public final class ClusterNode implements AutoCloseable {
         // rows of replicas dead for long are of no use to anyone; their locks were swept long before
         execute("DELETE FROM octoflow_replicas WHERE heartbeat < now() - make_interval(secs => ?)",
                 Math.max(3600, settings.staleSeconds() * 10));
+    }
+
+    /**
+     * The ids of the replicas alive now: heartbeat newer than CLUSTER_STALE_SECONDS, in the database's clock (this
+     * one included while its beats go through).
+     */
+    public Set<String> liveReplicas() {
+        try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT id FROM octoflow_replicas WHERE heartbeat > now() - make_interval(secs => ?)")) {
+            st.setInt(1, settings.staleSeconds());
+            Set<String> live = new HashSet<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(1));
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return live;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the live replicas: " + e.getMessage() + " (SQL state "
+                    + e.getSQLState() + ")", e);
+        }
     }
 
     /** Stops beating and removes this replica's row: a clean stop needs no stale interval to be noticed. */

@@ -2,11 +2,14 @@ package io.octoflow.history;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.octoflow.database.Database;
 import io.octoflow.database.SqlTimes;
@@ -30,6 +33,10 @@ final class ExecutionQueries {
 
     private static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms FROM executions"
             + " WHERE status = 'queued' ORDER BY status, started_at, id";
+    private static final String QUEUED_OF = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms FROM executions"
+            + " WHERE status = 'queued' AND replica_id = ? ORDER BY status, started_at, id";
+    private static final String OWNERS = "SELECT DISTINCT replica_id FROM executions"
+            + " WHERE status IN ('running', 'queued') AND replica_id IS NOT NULL";
 
     private final Database database;
     private final int maxStepsPerRun;
@@ -94,15 +101,42 @@ final class ExecutionQueries {
 
     List<QueuedLaunch> queuedLaunches() {
         return database.inTransaction("read the queued launches", c -> {
-            List<QueuedLaunch> queued = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(QUEUED); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(QUEUED)) {
+                return queued(ps);
+            }
+        });
+    }
+
+    List<QueuedLaunch> queuedLaunchesOf(String replica) {
+        return database.inTransaction("read the queued launches of replica " + replica, c -> {
+            try (PreparedStatement ps = c.prepareStatement(QUEUED_OF)) {
+                ps.setString(1, replica);
+                return queued(ps);
+            }
+        });
+    }
+
+    private static List<QueuedLaunch> queued(PreparedStatement ps) throws SQLException {
+        List<QueuedLaunch> queued = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long millis = rs.getLong(11);
+                Duration timeout = rs.wasNull() ? null : Duration.ofMillis(millis);
+                queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0), timeout));
+            }
+        }
+        return queued;
+    }
+
+    Set<String> ownersOfUnfinished() {
+        return database.inTransaction("read the replicas of running and queued rows", c -> {
+            Set<String> owners = new TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement(OWNERS); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long millis = rs.getLong(11);
-                    Duration timeout = rs.wasNull() ? null : Duration.ofMillis(millis);
-                    queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0), timeout));
+                    owners.add(rs.getString(1));
                 }
             }
-            return queued;
+            return owners;
         });
     }
 

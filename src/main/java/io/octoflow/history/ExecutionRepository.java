@@ -26,7 +26,15 @@ public interface ExecutionRepository {
      * {@link io.octoflow.execution.Trigger}), fire time, start and input. Its status, end, error, data and steps are
      * ignored.
      */
-    void started(Execution e);
+    default void started(Execution e) {
+        started(e, null);
+    }
+
+    /**
+     * As {@link #started(Execution)}, the row owned by {@code replica} (cluster mode: this replica's id in
+     * {@code octoflow_replicas}; null outside cluster mode).
+     */
+    void started(Execution e, String replica);
 
     /**
      * Records the end of a {@link #started} run: its final status, end, error, data and steps, at once. Only a run
@@ -44,7 +52,12 @@ public interface ExecutionRepository {
      * run's id, flow, trigger, fire time, input, {@code startedAt} the time it was admitted (the queue's order) and
      * the run's {@code timeout}. It becomes {@code running} by {@link #dequeued} or ends by {@link #endQueued}.
      */
-    void queued(Execution e, java.time.Duration timeout);
+    default void queued(Execution e, java.time.Duration timeout) {
+        queued(e, timeout, null);
+    }
+
+    /** As {@link #queued(Execution, java.time.Duration)}, the row owned by {@code replica} (null: none). */
+    void queued(Execution e, java.time.Duration timeout, String replica);
 
     /**
      * A queued launch got its lock: its row becomes {@code running}, started at {@code startedAt}.
@@ -74,6 +87,28 @@ public interface ExecutionRepository {
      * @return how many runs were marked
      */
     int markRunningAborted(String reason);
+
+    /**
+     * Cluster mode: the replicas that own a {@code running} or {@code queued} row (rows without an owner aside). A
+     * replica among them whose heartbeat stopped left these rows behind.
+     */
+    Set<String> replicasWithUnfinishedRuns();
+
+    /**
+     * Cluster mode: the {@code running} rows of {@code replica} (a dead one) become {@code aborted}, ended now, with
+     * {@code reason} as their error; the other replicas' rows are left alone.
+     *
+     * @return how many runs were marked
+     */
+    int markRunningAborted(String replica, String reason);
+
+    /**
+     * Cluster mode: the {@code queued} rows of {@code fromReplica} (a dead one) become {@code toReplica}'s, one
+     * conditional update each, so that of several replicas taking them over at once each row goes to exactly one.
+     *
+     * @return the rows taken, oldest admission first (the queue's order), with their input and timeout
+     */
+    List<QueuedLaunch> takeQueued(String fromReplica, String toReplica);
 
     /**
      * Deletes ended runs with their steps; running ones are never deleted.

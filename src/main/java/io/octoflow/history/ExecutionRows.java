@@ -20,6 +20,8 @@ final class ExecutionRows {
     static final int MAX_ID = 64;
     static final int MAX_FLOW_NAME = 1024;
     static final int MAX_FLOW_PATH = 4096;
+    /** executions.replica_id, as octoflow_replicas.id. */
+    static final int MAX_REPLICA = 200;
     static final int MAX_STEP_NAME = 1024;
     static final int MAX_STEP_STATUS = 32;
 

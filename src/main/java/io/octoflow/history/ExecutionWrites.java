@@ -1,9 +1,12 @@
 package io.octoflow.history;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.logging.log4j.LogManager;
@@ -22,6 +25,12 @@ final class ExecutionWrites {
             + " steps_dropped = ? WHERE id = ? AND status = 'running'";
     private static final String MARK_ABORTED =
             "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
+    private static final String MARK_REPLICA_ABORTED = "UPDATE executions SET status = 'aborted', error = ?,"
+            + " ended_at = ? WHERE status = 'running' AND replica_id = ?";
+    private static final String OWN = "UPDATE executions SET replica_id = ? WHERE id = ?";
+    /** Conditional on the old owner: of several replicas taking over one dead replica's row, exactly one gets it. */
+    private static final String TAKE_QUEUED =
+            "UPDATE executions SET replica_id = ? WHERE id = ? AND replica_id = ? AND status = 'queued'";
 
     private static final String QUEUE = "INSERT INTO executions (" + ExecutionRows.COLUMNS
             + ", data, steps_dropped, queue_timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -38,7 +47,7 @@ final class ExecutionWrites {
         this.rows = rows;
     }
 
-    void started(Execution e) {
+    void started(Execution e, String replica) {
         ExecutionRows.checkRow(e);
         // acknowledged at once (a launch's 202): in the file before that, so that a kill -9 cannot take it back
         database.inDurableTransaction("record the start of " + e.id(), c -> {
@@ -46,11 +55,24 @@ final class ExecutionWrites {
                 rows.bindInsert(ps, e, Execution.RUNNING, null, null, null, 0);
                 ps.executeUpdate();
             }
+            own(c, e.id(), replica);
             return null;
         });
     }
 
-    void queued(Execution e, Duration timeout) {
+    /** Same transaction as the insert: no other replica ever sees the row without its owner. */
+    private static void own(Connection c, String id, String replica) throws SQLException {
+        if (replica == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(OWN)) {
+            ps.setString(1, Caps.clip(replica, ExecutionRows.MAX_REPLICA));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    void queued(Execution e, Duration timeout, String replica) {
         ExecutionRows.checkRow(e);
         database.inDurableTransaction("record the queued launch " + e.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(QUEUE)) {
@@ -62,6 +84,7 @@ final class ExecutionWrites {
                 }
                 ps.executeUpdate();
             }
+            own(c, e.id(), replica);
             return null;
         });
     }
@@ -153,5 +176,37 @@ final class ExecutionWrites {
             }
         });
         return n;
+    }
+
+    /** The running rows of {@code replica} become aborted, ended now, with {@code reason} as their error. */
+    int markRunningAborted(String replica, String reason) {
+        Instant now = Instant.now();
+        return database.inTransaction("mark the runs of replica " + replica + " aborted", c -> {
+            try (PreparedStatement ps = c.prepareStatement(MARK_REPLICA_ABORTED)) {
+                ps.setString(1, Caps.text(reason, Caps.ERROR_BYTES));
+                SqlTimes.set(ps, 2, now);
+                ps.setString(3, replica);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Gives each of {@code rows} (queued rows of {@code from}) to {@code to}; the rows it got, in their order. */
+    List<QueuedLaunch> takeQueued(List<QueuedLaunch> rows, String from, String to) {
+        String owner = Caps.clip(to, ExecutionRows.MAX_REPLICA);
+        return database.inTransaction("take over the queued launches of replica " + from, c -> {
+            List<QueuedLaunch> taken = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(TAKE_QUEUED)) {
+                for (QueuedLaunch row : rows) {
+                    ps.setString(1, owner);
+                    ps.setString(2, row.execution().id());
+                    ps.setString(3, from);
+                    if (ps.executeUpdate() > 0) {
+                        taken.add(row);
+                    }
+                }
+            }
+            return taken;
+        });
     }
 }

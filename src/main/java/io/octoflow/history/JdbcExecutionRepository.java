@@ -55,8 +55,8 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
-    public void started(Execution e) {
-        writes.started(e);
+    public void started(Execution e, String replica) {
+        writes.started(e, replica);
     }
 
     @Override
@@ -66,8 +66,8 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
-    public void queued(Execution e, java.time.Duration timeout) {
-        writes.queued(e, timeout);
+    public void queued(Execution e, java.time.Duration timeout, String replica) {
+        writes.queued(e, timeout, replica);
     }
 
     @Override
@@ -83,6 +83,25 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     @Override
     public List<QueuedLaunch> queuedLaunches() {
         return queries.queuedLaunches();
+    }
+
+    @Override
+    public Set<String> replicasWithUnfinishedRuns() {
+        return queries.ownersOfUnfinished();
+    }
+
+    @Override
+    public int markRunningAborted(String replica, String reason) {
+        return writes.markRunningAborted(replica, reason);
+    }
+
+    @Override
+    public List<QueuedLaunch> takeQueued(String fromReplica, String toReplica) {
+        if (fromReplica == null || toReplica == null || fromReplica.equals(toReplica)) {
+            throw new IllegalArgumentException("queued launches are taken from one replica by another, not from "
+                    + fromReplica + " by " + toReplica);
+        }
+        return writes.takeQueued(queries.queuedLaunchesOf(fromReplica), fromReplica, toReplica);
     }
 
     @Override

@@ -32,15 +32,23 @@ public final class ExecutionRecorder {
     private final ExecutionRepository store;
     private final Masker masker;
     private final FlowMetrics metrics;
+    /** Cluster mode: this replica's id, the owner of the running and queued rows it writes; null outside it. */
+    private final String replica;
     /** Told the flow's path (its id) once a run's final row is written (Flow resources refresh their status). */
     private final List<Consumer<String>> recorded = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public ExecutionRecorder(ExecutionRepository store, Masker masker, FlowMetrics metrics) {
+        this(store, masker, metrics, null);
+    }
+
+    /** @param replica cluster mode: this replica's id, recorded as the owner of its running and queued rows */
+    public ExecutionRecorder(ExecutionRepository store, Masker masker, FlowMetrics metrics, String replica) {
         this.store = store;
         this.masker = masker;
         this.metrics = metrics;
+        this.replica = replica;
     }
 
     /** {@code listener} gets the flow's path after each finished or skipped run is stored; it must be quick. */
@@ -61,7 +69,7 @@ public final class ExecutionRecorder {
     void started(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant startedAt,
             Object input) {
         store.started(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, startedAt,
-                null, "running", null, toJson(input), null, List.of()));
+                null, "running", null, toJson(input), null, List.of()), replica);
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
     }
 
@@ -69,7 +77,7 @@ public final class ExecutionRecorder {
     void queued(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant admittedAt,
             Object input, Duration timeout) {
         store.queued(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, admittedAt,
-                null, Execution.QUEUED, null, toJson(input), null, List.of()), timeout);
+                null, Execution.QUEUED, null, toJson(input), null, List.of()), timeout, replica);
     }
 
     /** A queued launch got its lock: its row becomes running; false when the row is no longer queued. */

@@ -209,8 +209,24 @@ public final class Launcher extends RouteBuilder {
      * @return how many launches were queued again
      */
     public int requeue(Function<String, Optional<LaunchTarget>> targets) {
+        int queued = requeue(recorder.queuedLaunches(), targets);
+        if (queued > 0) {
+            LOG.info("{} launch(es) queued by a previous process queued again", queued);
+        }
+        return queued;
+    }
+
+    /**
+     * Queues {@code rows} ({@code queued} rows, in their order) again, with their input and timeout: at start, the
+     * previous process's; in cluster mode, those this replica took over from a dead one. A launch whose flow is gone,
+     * or whose input the history could not keep whole, is recorded failed.
+     *
+     * @param targets the deployed target at a flow path (its id), if any
+     * @return how many launches were queued again
+     */
+    public int requeue(List<QueuedLaunch> rows, Function<String, Optional<LaunchTarget>> targets) {
         int queued = 0;
-        for (QueuedLaunch left : recorder.queuedLaunches()) {
+        for (QueuedLaunch left : rows) {
             Execution row = left.execution();
             Optional<LaunchTarget> target = row.flowPath() == null ? Optional.empty() : targets.apply(row.flowPath());
             if (target.isEmpty()) {
@@ -236,9 +252,6 @@ public final class Launcher extends RouteBuilder {
                     CompletableFuture.completedFuture(PendingLaunch.ADMITTED), new CompletableFuture<>());
             queue.restore(pending, row.startedAt());
             queued++;
-        }
-        if (queued > 0) {
-            LOG.info("{} launch(es) queued by a previous process queued again", queued);
         }
         return queued;
     }

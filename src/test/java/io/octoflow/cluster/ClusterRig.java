@@ -84,6 +84,26 @@ public final class ClusterRig implements AutoCloseable {
                 + "  - name: wait\n    type: sleep\n    sleep:\n      seconds: " + seconds + "\n");
     }
 
+    /** {@code queued.yml}: concurrency: queue, no schedule, sleeps for {@code seconds} (a second launch waits). */
+    public void queueFlow(int seconds) throws IOException {
+        Files.writeString(flows().resolve("queued.yml"), "name: queued\nconcurrency: queue\ntimeout_seconds: "
+                + (seconds + 60) + "\nsteps:\n  - name: wait\n    type: sleep\n    sleep:\n      seconds: " + seconds
+                + "\n");
+    }
+
+    /** One text column of the first row a SQL query answers (on this rig's database), null when none. */
+    public String text(String sql, Object... parameters) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                st.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** Starts one more replica: `octoflow run` with CLUSTER=true on this rig's database. */
     public Replica start(String name) throws IOException {
         Path data = root.resolve(name);

@@ -42,10 +42,21 @@ class ClusterTest {
                 EmbeddedPostgres.password())) {
             rig.tickFlows(FLOWS);
             rig.slowFlow(600);
+            rig.queueFlow(600);
             Replica a = rig.start("a");
+            awaitReady(rig, a);
+            // on A, one run of the queue flow holds its lock and a second launch waits (a queued row of A's)
+            String inFlight = launch(a, "queued.yml");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(status(rig, inFlight)));
+            String waiting = launch(a, "queued.yml");
+            assertThat(status(rig, waiting)).isEqualTo("queued");
             Replica b = rig.start("b");
-            awaitReady(rig, a, b);
+            awaitReady(rig, b);
             Instant from = Instant.now().plusSeconds(3);
+
+            // B's start leaves the queued launch of A, a live replica, to A (issue 18: else both would queue it)
+            assertThat(owner(rig, waiting)).as("owner of the queued row").isEqualTo(replicaId(rig, a));
+            assertThat(rig.log(b)).doesNotContain("queued again").doesNotContain("taken over");
 
             // one lock across replicas: the run on A holds it, B answers 409
             assertThat(ClusterRig.post(a, "/api/flows/launch", "{\"path\": \"slow.yml\"}").statusCode())
@@ -58,8 +69,21 @@ class ClusterTest {
                     .isEqualTo(409);
 
             Thread.sleep(25_000); // both replicas fire
+            String aId = replicaId(rig, a);
+            String bId = replicaId(rig, b);
             Instant killed = Instant.now();
             ClusterRig.kill(a);
+
+            // B marks the run A was making aborted, takes A's queued launch over and runs it, once
+            await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(500)).until(() ->
+                    "aborted".equals(status(rig, inFlight)) && "running".equals(status(rig, waiting)));
+            assertThat(rig.text("SELECT error FROM executions WHERE id = ?", inFlight))
+                    .isEqualTo("replica " + aId + " stopped answering (no heartbeat for CLUSTER_STALE_SECONDS):"
+                            + " the run was cut short");
+            assertThat(owner(rig, waiting)).isEqualTo(bId);
+            assertThat(rig.count("SELECT count(*) FROM executions WHERE flow_path = 'queued.yml'")).isEqualTo(2);
+            assertThat(rig.count("SELECT count(*) FROM octoflow_locks WHERE flow = 'queued.yml' AND replica = ?"
+                    + " AND execution = ?", bId, waiting)).as("B runs it under the flow's lock").isEqualTo(1);
 
             // B takes the dead replica's stale lock over: its own launch of the flow is admitted
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -107,6 +131,27 @@ class ClusterTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> rig.count("SELECT count(*) FROM qrtz_triggers")
                     == FLOWS - 1);
         }
+    }
+
+    /** Launches a flow on a replica's API (202), its execution id. */
+    private static String launch(Replica replica, String path) throws Exception {
+        var launched = ClusterRig.post(replica, "/api/flows/launch", "{\"path\": \"" + path + "\"}");
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(202);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(launched.body()).get("execution_id")
+                .asText();
+    }
+
+    private static String status(ClusterRig rig, String execution) throws Exception {
+        return rig.text("SELECT status FROM executions WHERE id = ?", execution);
+    }
+
+    private static String owner(ClusterRig rig, String execution) throws Exception {
+        return rig.text("SELECT replica_id FROM executions WHERE id = ?", execution);
+    }
+
+    /** The replica's id in octoflow_replicas (host, pid, random suffix): found by its process's pid. */
+    private static String replicaId(ClusterRig rig, Replica replica) throws Exception {
+        return rig.text("SELECT id FROM octoflow_replicas WHERE pid = ?", replica.process().pid());
     }
 
     private static void awaitReady(ClusterRig rig, Replica... replicas) throws Exception {

@@ -270,6 +270,70 @@ abstract class ExecutionRepositoryContract {
     }
 
     @Test
+    void rowsNameTheirReplicaAndADeadReplicasRowsAreTakenOverOnceWithoutTouchingTheOthers() throws Exception {
+        ExecutionRepository store = open();
+        store.started(running("a-run", "orders", at(0)), "replica-a");
+        store.started(running("b-run", "orders", at(1)), "replica-b");
+        store.started(running("single", "orders", at(2)));
+        for (int i = 0; i < 20; i++) {
+            store.queued(new Execution("a-q" + i, "orders", "routes/orders.yml", "api", null, at(10 + i), null,
+                    "queued", null, "{\"n\":" + i + "}", null, List.of()), Duration.ofSeconds(60), "replica-a");
+        }
+        store.queued(new Execution("b-q", "orders", "routes/orders.yml", "api", null, at(5), null, "queued", null,
+                null, null, List.of()), null, "replica-b");
+        store.record(ended("a-done", "orders", "success", at(3), at(4)));
+
+        assertThat(store.replicasWithUnfinishedRuns()).containsExactlyInAnyOrder("replica-a", "replica-b");
+
+        assertThat(store.markRunningAborted("replica-a", "replica replica-a stopped answering")).isEqualTo(1);
+        assertThat(store.find("a-run").orElseThrow().status()).isEqualTo("aborted");
+        assertThat(store.find("a-run").orElseThrow().error()).isEqualTo("replica replica-a stopped answering");
+        assertThat(store.find("a-run").orElseThrow().endedAt()).isNotNull();
+        assertThat(store.find("b-run").orElseThrow().status()).as("a live replica's run").isEqualTo("running");
+        assertThat(store.find("single").orElseThrow().status()).isEqualTo("running");
+        assertThat(store.find("a-q0").orElseThrow().status()).as("queued rows are not aborted").isEqualTo("queued");
+
+        // two survivors take the dead replica's queued launches at once: each row goes to exactly one of them
+        ExecutionRepository other = open();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            Future<List<QueuedLaunch>> byB = pool.submit(() -> {
+                go.await();
+                return store.takeQueued("replica-a", "replica-b");
+            });
+            Future<List<QueuedLaunch>> byC = pool.submit(() -> {
+                go.await();
+                return other.takeQueued("replica-a", "replica-c");
+            });
+            go.countDown();
+            List<String> b = byB.get(30, TimeUnit.SECONDS).stream().map(q -> q.execution().id()).toList();
+            List<String> c = byC.get(30, TimeUnit.SECONDS).stream().map(q -> q.execution().id()).toList();
+            List<String> all = new ArrayList<>(b);
+            all.addAll(c);
+            assertThat(all).hasSize(20).doesNotHaveDuplicates();
+            assertThat(b).as("in the queue's order").isSortedAccordingTo(
+                    java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring(3))));
+            assertThat(c).isSortedAccordingTo(
+                    java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring(3))));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.takeQueued("replica-a", "replica-c")).as("nothing left to take").isEmpty();
+        QueuedLaunch taken = store.queuedLaunches().stream().filter(q -> q.execution().id().equals("a-q0"))
+                .findFirst().orElseThrow();
+        assertThat(taken.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(taken.execution().input()).isEqualTo("{\"n\":0}");
+        assertThat(store.replicasWithUnfinishedRuns()).as("replica-a owns nothing any more").doesNotContain(
+                "replica-a");
+        assertThat(store.takeQueued("replica-b", "replica-c")).extracting(q -> q.execution().id())
+                .as("only queued rows move").contains("b-q").doesNotContain("b-run");
+        assertThat(store.find("b-run").orElseThrow().status()).isEqualTo("running");
+        assertThatThrownBy(() -> store.takeQueued("replica-c", "replica-c"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void everyStatusOfTheHistoryIsAcceptedAndOthersAreNot() {
         ExecutionRepository store = open();
         int i = 0;
