@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -105,36 +104,19 @@ class HelmChartTest {
         Deployment deployment = deployment(rendered);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-        Map<String, EnvVar> env = env(deployment);
+        Map<String, EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                .stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
         assertThat(env.get("CLUSTER").getValue()).isEqualTo("true");
         assertThat(env.get("DB_URL").getValue()).isEqualTo(POSTGRES);
         // the credentials still come from the Secret, never from a value
         assertThat(env.get("DB_PASSWORD").getValue()).isNull();
         assertThat(env.get("DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("octoflow-db");
 
-        assertThat(claim(rendered).getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+        PersistentVolumeClaim pvc = rendered.stream().filter(PersistentVolumeClaim.class::isInstance)
+                .map(PersistentVolumeClaim.class::cast).findFirst().orElseThrow();
+        assertThat(pvc.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
         // nothing else changes
         assertThat(rendered).hasSameSizeAs(manifests);
-    }
-
-    @Test
-    void theValuesFileOfTheDocsSwitchesToo(@TempDir Path dir) throws IOException {
-        // the ```yaml block after "cluster-values.yaml" in docs/DEPLOY.md, as a reader would save it
-        String docs = Files.readString(Path.of("docs/DEPLOY.md"));
-        int example = docs.indexOf("```yaml", docs.indexOf("-f cluster-values.yaml"));
-        assertThat(example).as("the values file example of docs/DEPLOY.md, \"Several replicas\"").isPositive();
-        String yaml = docs.substring(docs.indexOf('\n', example) + 1, docs.indexOf("```", example + 7));
-        Path values = Files.writeString(dir.resolve("cluster-values.yaml"), yaml);
-
-        List<HasMetadata> rendered = render(new Helm(chart).template().withValuesFile(values));
-        Deployment deployment = deployment(rendered);
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-        Map<String, EnvVar> env = env(deployment);
-        // a YAML true still reaches the container as the string CLUSTER expects
-        assertThat(env.get("CLUSTER").getValue()).isEqualTo("true");
-        assertThat(env.get("DB_URL").getValue()).isEqualTo(POSTGRES);
-        assertThat(claim(rendered).getSpec().getAccessModes()).containsExactly("ReadWriteMany");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -154,15 +136,5 @@ class HelmChartTest {
     private static Deployment deployment(List<HasMetadata> resources) {
         return resources.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
                 .findFirst().orElseThrow();
-    }
-
-    private static PersistentVolumeClaim claim(List<HasMetadata> resources) {
-        return resources.stream().filter(PersistentVolumeClaim.class::isInstance)
-                .map(PersistentVolumeClaim.class::cast).findFirst().orElseThrow();
-    }
-
-    private static Map<String, EnvVar> env(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .collect(Collectors.toMap(EnvVar::getName, e -> e));
     }
 }
