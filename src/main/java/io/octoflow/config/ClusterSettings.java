@@ -17,8 +17,8 @@ import java.util.function.Function;
 public record ClusterSettings(boolean enabled, int heartbeatSeconds, int staleSeconds, int quartzThreads) {
 
     static ClusterSettings from(Function<String, String> lookup) {
-        int heartbeat = positive(lookup, "CLUSTER_HEARTBEAT_SECONDS", 2);
-        int stale = positive(lookup, "CLUSTER_STALE_SECONDS", 10);
+        int heartbeat = OctoflowConfig.positiveInt(lookup, "CLUSTER_HEARTBEAT_SECONDS", 2);
+        int stale = OctoflowConfig.positiveInt(lookup, "CLUSTER_STALE_SECONDS", 10);
         if (stale <= heartbeat) {
             throw new IllegalArgumentException("CLUSTER_STALE_SECONDS: expected more than CLUSTER_HEARTBEAT_SECONDS ("
                     + heartbeat + "), got " + stale);
@@ -29,22 +29,6 @@ public record ClusterSettings(boolean enabled, int heartbeatSeconds, int staleSe
             throw new IllegalArgumentException("CLUSTER: expected true or false, got '" + cluster + "'");
         }
         return new ClusterSettings(Boolean.parseBoolean(flag), heartbeat, stale,
-                positive(lookup, "CLUSTER_QUARTZ_THREADS", 10));
-    }
-
-    private static int positive(Function<String, String> lookup, String name, int fallback) {
-        String value = lookup.apply(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
+                OctoflowConfig.positiveInt(lookup, "CLUSTER_QUARTZ_THREADS", 10));
     }
 }

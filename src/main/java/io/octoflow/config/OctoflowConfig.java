@@ -327,20 +327,14 @@ public record OctoflowConfig(
         return Path.of(value(lookup, name, fallback)).toAbsolutePath().normalize();
     }
 
-    private static int positiveInt(Function<String, String> lookup, String name, int fallback) {
-        String value = lookup.apply(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
+    /** A setting that must be a whole number above 0 (fits an int); {@code fallback} when unset. */
+    static int positiveInt(Function<String, String> lookup, String name, int fallback) {
+        long value = positiveLong(lookup, name, fallback);
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": expected a positive whole number up to " + Integer.MAX_VALUE
+                    + ", got '" + lookup.apply(name) + "'");
         }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + value + "'");
+        return (int) value;
     }
 
     private static int port(Function<String, String> lookup, String name, int fallback) {
