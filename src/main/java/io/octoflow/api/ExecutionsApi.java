@@ -128,6 +128,7 @@ final class ExecutionsApi {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("step", step.step());
                 s.put("status", step.status());
+                s.put("attempt", step.attempt()); // > 1 for the attempts of a step with retry
                 s.put("start", views.time(step.start()));
                 s.put("duration_ms", step.durationMicros() / 1000.0);
                 s.put("error", step.error());

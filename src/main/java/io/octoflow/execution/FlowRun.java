@@ -56,6 +56,8 @@ public final class FlowRun {
     private Integer jump;
     private Instant stepStart;
     private long stepStartNanos;
+    /** The attempt of the current step (1-based): grows with each {@code retried} record, back to 1 with any other. */
+    private int attempt = 1;
 
     /**
      * A run of {@code flow}; {@code input} is the launch payload ({@code __input__}, {@code {}} when null);
@@ -271,8 +273,20 @@ public final class FlowRun {
 
     public void record(String step, StepStatus stepStatus, String stepError) {
         long micros = stepStart == null ? 0 : (System.nanoTime() - stepStartNanos) / 1000;
-        records.add(new StepRecord(step, stepStatus.label(), stepStart == null ? Instant.now() : stepStart, micros, stepError));
+        records.add(new StepRecord(step, stepStatus.label(), stepStart == null ? Instant.now() : stepStart, micros,
+                stepError, attempt));
         stepStart = null;
+        attempt = stepStatus == StepStatus.RETRIED ? attempt + 1 : 1;
+    }
+
+    /** The attempt the current step is at: 1, or more while its {@code retry} runs it again. */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** Whether the step at {@link #pc()} is being run again after a failed attempt (its when is not asked again). */
+    public boolean retrying() {
+        return attempt > 1;
     }
 
     // --- accessors ---

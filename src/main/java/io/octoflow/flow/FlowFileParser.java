@@ -207,6 +207,7 @@ final class FlowFileParser {
             if (onErrorGoto != null && node.get("on_error_goto").isString()) {
                 reference(node.get("on_error_goto"));
             }
+            RetryPolicy retry = topLevel ? RetryPolicy.compile(node.get(RetryPolicy.KEY.name()), problems) : null;
             String jq = text(node, "jq_expression");
             if (jq != null) {
                 problems.phase(FileProblems.Phase.JQ);
@@ -218,7 +219,7 @@ final class FlowFileParser {
             }
             String resultKey = text(node, "result_key");
             return compile(type, node, name, id, when, resultKey != null ? resultKey : name, ignore, onErrorGoto,
-                    jq);
+                    retry, jq);
         } finally {
             problems.leave(previous);
         }
@@ -227,7 +228,7 @@ final class FlowFileParser {
     /** The step's block, compiled by its type into its settings (null when the block does not fit). */
     private <S> StepDefinition<S> compile(StepFormat<S> type, YNode node, String name, String id,
             List<Condition> when, String resultKey, List<StepDefinition.IgnorePattern> ignore, String onErrorGoto,
-            String jq) {
+            RetryPolicy retry, String jq) {
         YNode block = node.get(type.type());
         S settings = null;
         String dataKey = null;
@@ -247,7 +248,7 @@ final class FlowFileParser {
             dataKey = type.inputKey(effective);
         }
         FileProblems.Deferred deferred = problems.deferred();
-        return new StepDefinition<>(name, id, type, when, resultKey, ignore, onErrorGoto, jq, dataKey, settings,
+        return new StepDefinition<>(name, id, type, when, resultKey, ignore, onErrorGoto, retry, jq, dataKey, settings,
                 node, deferred.when, deferred.work, deferred.jq);
     }
 

@@ -51,9 +51,14 @@ public final class FlowKeys {
             Key.optional("on_error_goto", Kind.STRING,
                     "After an error ignore_errors does not ignore, continue at this step (or __end__, __start__,"
                             + " __exit) instead of failing."),
+            RetryPolicy.KEY,
             Key.optional("jq_expression", Kind.STRING, "jq program applied to the step's result."));
 
-    /** A step inside a switch case: its own when and result_key apply; errors go to the switch step's handling. */
+    /**
+     * A step inside a switch case: its own when and result_key apply; errors go to the switch step's handling (its
+     * ignore_errors, on_error_goto and retry).
+     */
     public static final List<Key> NESTED_STEP = STEP.stream()
-            .filter(k -> !k.name().equals("ignore_errors") && !k.name().equals("on_error_goto")).toList();
+            .filter(k -> !k.name().equals("ignore_errors") && !k.name().equals("on_error_goto")
+                    && !k.name().equals(RetryPolicy.KEY.name())).toList();
 }

@@ -13,6 +13,7 @@ import io.octoflow.template.Condition;
  * the step's processors. The three {@code ...BrokenBecause} texts come from load-time warnings about something that
  * does not compile (a {@code when}, the step's own templates or jq, its {@code jq_expression}): the spooler fails
  * only when it runs such a step, so Octoflow loads the flow and fails the step at that same moment, with that text.
+ * {@code retry} is the step's {@code retry:} block, or null (one attempt).
  */
 public record StepDefinition<S>(
         String name,
@@ -22,6 +23,7 @@ public record StepDefinition<S>(
         String resultKey,
         List<IgnorePattern> ignoreErrors,
         String onErrorGoto,
+        RetryPolicy retry,
         String jqExpression,
         String dataKey,
         S settings,

@@ -20,7 +20,7 @@ final class ExecutionQueries {
 
     private static final String FIND =
             "SELECT " + ExecutionRows.COLUMNS + ", data, steps_dropped FROM executions WHERE id = ?";
-    private static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error"
+    private static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error, attempt"
             + " FROM execution_steps WHERE execution_id = ? ORDER BY seq";
     // ORDER BY repeats the equality column so that H2, like PostgreSQL, reads the (flow_path, scheduled_at) index
     // backwards and stops at the first row instead of sorting the flow's whole history.

@@ -31,8 +31,8 @@ final class ExecutionRows {
     static final String INSERT = "INSERT INTO executions (" + COLUMNS + ", data, steps_dropped)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_STEP =
-            "INSERT INTO execution_steps (execution_id, seq, step, status, started_at, duration_micros, error)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO execution_steps (execution_id, seq, step, status, started_at, duration_micros, error,"
+                    + " attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final int jsonCapBytes;
     private final int maxStepsPerRun;
@@ -99,6 +99,7 @@ final class ExecutionRows {
                 SqlTimes.set(ps, 5, step.start());
                 ps.setLong(6, step.durationMicros());
                 ps.setString(7, Caps.text(step.error(), Caps.ERROR_BYTES));
+                ps.setInt(8, Math.max(1, step.attempt()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -113,9 +114,10 @@ final class ExecutionRows {
                 rs.getString(10), data, steps, stepsDropped);
     }
 
-    /** A step from {@code step, status, started_at, duration_micros, error}. */
+    /** A step from {@code step, status, started_at, duration_micros, error, attempt}. */
     static StepRecord readStep(ResultSet rs) throws SQLException {
-        return new StepRecord(rs.getString(1), rs.getString(2), SqlTimes.get(rs, 3), rs.getLong(4), rs.getString(5));
+        return new StepRecord(rs.getString(1), rs.getString(2), SqlTimes.get(rs, 3), rs.getLong(4), rs.getString(5),
+                rs.getInt(6));
     }
 
     static boolean validId(String id) {

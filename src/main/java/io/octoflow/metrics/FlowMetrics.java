@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.StepRecord;
+import io.octoflow.execution.StepStatus;
 
 /**
  * Octoflow's own meters ({@code octoflow_*} in Prometheus). Labels are bounded: flow names, step names, file
@@ -97,6 +98,11 @@ public final class FlowMetrics {
             Timer.builder("octoflow.step.duration").description("How long each step took")
                     .tags("flow", flow, "path", path, "step", step.step()).register(registry)
                     .record(step.durationMicros(), TimeUnit.MICROSECONDS);
+            if (StepStatus.RETRIED.label().equals(step.status())) {
+                Counter.builder("octoflow.step.retries").description("Failed attempts of steps that were run again"
+                        + " (retry)").tags("flow", flow, "path", path, "step", step.step()).register(registry)
+                        .increment();
+            }
         }
         if (result.status().ok()) {
             lastSuccess(flow, path, result.ended());

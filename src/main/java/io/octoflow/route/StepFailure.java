@@ -7,7 +7,10 @@ import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.secret.Masker;
 
-/** The doCatch of every step: hands the caught exception to {@link StepOutcome#failed}. */
+/**
+ * The doCatch of every step: the step runs again when its {@link StepRetry retry} says so (the run stays at the step),
+ * else the caught exception goes to {@link StepOutcome#failed}.
+ */
 final class StepFailure implements Processor {
 
     private final StepDefinition<?> step;
@@ -20,9 +23,12 @@ final class StepFailure implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable error = caught == null ? new IllegalStateException("unknown error") : caught;
         FlowRun run = FlowRun.of(exchange);
-        StepOutcome.failed(run, step, error == null ? new IllegalStateException("unknown error") : error, masker);
+        if (!StepRetry.again(run, step, error, masker)) {
+            StepOutcome.failed(run, step, error, masker);
+        }
         exchange.getMessage().setBody(null);
         exchange.getMessage().removeHeaders("*");
     }

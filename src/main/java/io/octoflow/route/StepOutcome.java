@@ -36,14 +36,15 @@ final class StepOutcome {
      * A step threw. As on the spooler, the error joins {@code __errors__} as {@code {step, error}}; when one of the
      * step's ignore_errors regexes matches, the entry says so ({@code ignored}) and the flow goes on; otherwise
      * the flow continues at the step's {@code on_error_goto}, or fails and continues at the finally step, if any
-     * and not already there. An error of the step's construction ({@link StepConstructionException}) fails the flow
+     * and not already there. A step with {@code retry} gets here after its last attempt ({@link StepRetry}). An
+     * error of the step's construction ({@link StepConstructionException}) fails the flow
      * without an entry, whatever the step says.
      */
     static void failed(FlowRun run, StepDefinition<?> step, Throwable error, Masker masker) {
         String text = masker.mask(ErrorText.of(error));
         FlowDefinition flow = run.flow();
         run.takeJump();
-        if (!constructionError(error)) {
+        if (!StepRetry.constructionError(error)) {
             ErrorDetail detail = ErrorDetail.of(error, text);
             Map<String, Object> entry = run.addError(step.name(), masker.maskValue(detail.value()));
             String regex = step.ignoredBy(masker.mask(detail.pythonText()), text);
@@ -74,15 +75,6 @@ final class StepOutcome {
         run.fail(message);
         int finallyIndex = flow.finallyIndex();
         run.pc(finallyIndex >= 0 && run.current() != finallyIndex ? finallyIndex : flow.steps().size());
-    }
-
-    private static boolean constructionError(Throwable error) {
-        for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof StepConstructionException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void advance(FlowRun run) {

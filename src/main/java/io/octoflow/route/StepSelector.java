@@ -30,7 +30,8 @@ final class StepSelector implements Processor {
             run.current(index);
             run.stepStarted();
             try {
-                if (!StepPipeline.conditionsHold(step, run)) {
+                // a retried step runs again whatever its when says now: the attempt is of the step already chosen
+                if (!run.retrying() && !StepPipeline.conditionsHold(step, run)) {
                     StepOutcome.skipped(run, step);
                     run.current(-1);
                     continue;

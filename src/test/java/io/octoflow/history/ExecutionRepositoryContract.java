@@ -220,6 +220,52 @@ abstract class ExecutionRepositoryContract {
     }
 
     @Test
+    void eachAttemptOfARetriedStepIsARowWithItsNumber() {
+        ExecutionRepository store = open();
+        store.started(running("retry-1", "flaky", at(0)));
+        List<StepRecord> steps = List.of(
+                new StepRecord("call", "retried", at(0), 1_000, "HTTP status 503 Service Unavailable", 1),
+                new StepRecord("call", "retried", at(1), 1_100, "HTTP status 503 Service Unavailable", 2),
+                new StepRecord("call", "success", at(3), 900, null, 3),
+                new StepRecord("next", "success", at(4), 10, null));
+        assertThat(store.finished("retry-1", "success", at(5), null, "{}", steps)).isTrue();
+
+        List<StepRecord> read = store.find("retry-1").orElseThrow().steps();
+        assertThat(read).containsExactlyElementsOf(steps);
+        assertThat(read).extracting(StepRecord::attempt).containsExactly(1, 2, 3, 1);
+    }
+
+    /** V10 adds execution_steps.attempt: the rows of a database at version 9 become first attempts. */
+    @Test
+    void stepRowsWrittenBeforeVersion10AreFirstAttempts() throws Exception {
+        String[] locations = url().startsWith("jdbc:postgresql:")
+                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
+        org.flywaydb.core.Flyway.configure(Database.class.getClassLoader()).dataSource(url(), user(), password())
+                .locations(locations).target("9").load().migrate();
+        try (Connection c = rawConnection();
+                var run = c.prepareStatement("INSERT INTO executions (id, flow_name, flow_path, trigger_type,"
+                        + " started_at, ended_at, status) VALUES ('old', 'old', 'routes/old.yml', 'api', ?, ?,"
+                        + " 'success')");
+                var step = c.prepareStatement("INSERT INTO execution_steps (execution_id, seq, step, status,"
+                        + " started_at, duration_micros) VALUES ('old', 0, 'a', 'success', ?, 5)")) {
+            run.setObject(1, at(0).atOffset(java.time.ZoneOffset.UTC));
+            run.setObject(2, at(1).atOffset(java.time.ZoneOffset.UTC));
+            run.executeUpdate();
+            step.setObject(1, at(0).atOffset(java.time.ZoneOffset.UTC));
+            step.executeUpdate();
+        }
+        assertThatThrownBy(() -> countRows("SELECT COUNT(attempt) FROM execution_steps"))
+                .as("no attempt column before V10").isInstanceOf(SQLException.class);
+
+        ExecutionRepository store = open(); // migrates to the latest version
+        assertThat(countRows("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '10'"
+                + " AND \"success\" = TRUE")).isEqualTo(1);
+        assertThat(store.find("old").orElseThrow().steps()).singleElement()
+                .satisfies(old -> assertThat(old.attempt()).isEqualTo(1));
+    }
+
+    @Test
     void aDuplicateIdIsRefusedAndLeavesNoHalfRecord() {
         ExecutionRepository store = open();
         store.record(ended("dup", "a", "success", at(0), at(1)));
