@@ -9,7 +9,7 @@ public enum StepStatus {
     SKIPPED,
     /** It failed and {@code ignore_errors} matched: the run went on. */
     IGNORED,
-    /** This attempt failed and the step's {@code retry} runs it again (Kestra's and Airflow's RETRIED, up_for_retry). */
+    /** This attempt failed and the step's {@code retry} runs it again (Kestra's RETRIED, Airflow's up_for_retry). */
     RETRIED,
     FAILED;
 

@@ -42,7 +42,7 @@ public record RetryPolicy(int maxAttempts, long delayMillis, Backoff backoff, Lo
     public record OnPattern(String source, Pattern pattern) {
     }
 
-    /** The {@code retry} key of a step, with the keys of its block (a misspelt one is an error: it would drop a limit). */
+    /** The {@code retry} key of a step and the keys of its block (a misspelt one is an error: it drops a limit). */
     public static final Key KEY = Key.optional("retry", Kind.MAPPING,
             "Octoflow addition: runs the step again when it fails, before ignore_errors and on_error_goto see its"
                     + " error. Each attempt is a step record of the history (attempt 1, 2...).")
@@ -73,7 +73,7 @@ public record RetryPolicy(int maxAttempts, long delayMillis, Backoff backoff, Lo
         return millis >= cap ? cap : (long) millis;
     }
 
-    /** Whether an error with this message is worth another attempt: {@code on} is empty, or one regex is found in it. */
+    /** Whether an error with this message is worth another attempt: no {@code on}, or one of its regexes is in it. */
     public boolean retries(String message) {
         if (on.isEmpty()) {
             return true;

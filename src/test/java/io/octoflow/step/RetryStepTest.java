@@ -130,13 +130,21 @@ class RetryStepTest {
     @Test
     void anErrorOnDoesNotMatchIsNotRetried() {
         server.respond("/missing", 404, "text/plain", "no such thing");
+        flaky("/busy", 1);
         fx.flow("strict.yml", """
                 name: strict
                 steps:
+                  - name: busy
+                    type: rest
+                    rest:
+                      uri: "%1$s/busy"
+                    retry:
+                      max_attempts: 5
+                      on: ["HTTP status 5\\\\d\\\\d", "Connection refused"]
                   - name: call
                     type: rest
                     rest:
-                      uri: "%s/missing"
+                      uri: "%1$s/missing"
                     retry:
                       max_attempts: 5
                       on: ["HTTP status 5\\\\d\\\\d", "Connection refused"]
@@ -145,8 +153,9 @@ class RetryStepTest {
         RunResult r = fx.run("strict.yml");
 
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(server.hits("/missing")).isEqualTo(1);
-        assertThat(attempts(r)).containsExactly("call:failed:1");
+        assertThat(server.hits("/busy")).as("a 503 matches: retried").isEqualTo(2);
+        assertThat(server.hits("/missing")).as("a 404 does not: one attempt").isEqualTo(1);
+        assertThat(attempts(r)).containsExactly("busy:retried:1", "busy:success:2", "call:failed:1");
         assertThat(r.error()).contains("HTTP status 404");
     }
 
