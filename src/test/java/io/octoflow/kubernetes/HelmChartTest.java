@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -22,10 +23,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -89,6 +93,12 @@ class HelmChartTest {
     }
 
     @Test
+    void helmLintStrictPasses() {
+        LintResult lint = new Helm(chartPackage).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
     void valuesYamlHoldsTheSettingsPeopleChangeWithTheManifestsDefaults() throws IOException {
         Map<String, Object> values = yaml(Files.readString(chartDir.resolve("values.yaml")));
         assertThat(values).containsOnlyKeys("image", "replicas", "updateStrategy", "cluster", "dbUrl", "db",
@@ -110,6 +120,15 @@ class HelmChartTest {
     @Test
     void theDefaultsRenderExactlyTheManifestsOfK8sResource() {
         List<HasMetadata> rendered = render(template());
+        // resource by resource, as YAML: a drift between the chart and k8s/jkube/ shows as a readable diff
+        assertThat(rendered).extracting(HelmChartTest::id)
+                .containsExactlyInAnyOrderElementsOf(manifests.stream().map(HelmChartTest::id).toList());
+        for (HasMetadata manifest : manifests) {
+            HasMetadata chart = rendered.stream().filter(r -> id(r).equals(id(manifest))).findFirst().orElseThrow();
+            assertThat(sortedYaml(chart)).as("the chart's " + id(manifest)
+                    + " against k8s:resource's (keep k8s/helm/octoflow/templates/ in step with k8s/jkube/)")
+                    .isEqualTo(sortedYaml(manifest));
+        }
         assertThat(rendered).containsExactlyInAnyOrderElementsOf(manifests);
         // no Secret: by default the API token is created by hand and never lands in the chart's release
         assertThat(rendered).noneMatch(Secret.class::isInstance);
@@ -201,6 +220,14 @@ class HelmChartTest {
     }
 
     @Test
+    void severalReplicasOnTheEmbeddedH2AreRefusedWithTheValuesToSet() {
+        assertThatThrownBy(() -> template().set("replicas", "2").withName("octoflow").call())
+                .hasMessageContaining("replicas: 2 pods need cluster: true and a PostgreSQL in dbUrl");
+        assertThatThrownBy(() -> template().set("replicas", "2").set("dbUrl", POSTGRES).withName("octoflow").call())
+                .hasMessageContaining("cluster: true");
+    }
+
+    @Test
     void persistenceOffGivesAnEmptyDirAndNoClaim() {
         List<HasMetadata> rendered = render(template().set("persistence.enabled", "false"));
         assertThat(rendered).noneMatch(PersistentVolumeClaim.class::isInstance);
@@ -284,6 +311,28 @@ class HelmChartTest {
             }
         }
         return resources;
+    }
+
+    /** A resource as YAML with its keys sorted: maps compare whatever order JKube or Helm wrote them in. */
+    private static String sortedYaml(HasMetadata resource) {
+        return new Dump(DumpSettings.builder().build())
+                .dumpToString(sorted(SERIALIZATION.convertValue(resource, Map.class)));
+    }
+
+    private static Object sorted(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> sorted = new TreeMap<>();
+            map.forEach((key, value) -> sorted.put(String.valueOf(key), sorted(value)));
+            return sorted;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(HelmChartTest::sorted).toList();
+        }
+        return node;
+    }
+
+    private static String id(HasMetadata resource) {
+        return resource.getKind() + " " + resource.getMetadata().getName();
     }
 
     private static <T extends HasMetadata> T resource(List<HasMetadata> resources, Class<T> kind) {
