@@ -45,7 +45,7 @@ import io.octoflow.template.Templates;
 
 /**
  * The manifests {@code mvn k8s:resource} generates from k8s/jkube/ (bound to process-resources, so they are on the
- * test classpath): what {@code k8s:apply} and the Helm chart would send to a cluster.
+ * test classpath): what {@code k8s:apply} would send to a cluster (HelmChartTest: the Helm chart renders the same).
  */
 class GeneratedManifestsTest {
 
@@ -72,7 +72,7 @@ class GeneratedManifestsTest {
     void theKindsAreExactlyTheseAndNothingIsClusterWide() {
         assertThat(items).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "Service",
                 "Role", "RoleBinding", "PersistentVolumeClaim", "ConfigMap", "Deployment");
-        // no Secret either: the API token is created by hand and never lands in the manifests or the chart
+        // no Secret either: the API token is created by hand and never lands in the manifests
         assertThat(items).allSatisfy(item -> assertThat(item.getMetadata().getNamespace()).isNull());
     }
 
@@ -244,19 +244,6 @@ class GeneratedManifestsTest {
         // the Service reaches the Deployment's pods
         assertThat(deployment().getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(service.getSpec().getSelector());
-    }
-
-    @Test
-    void helmChartHoldsTheSameResourcesWithJinjaBracesEscaped() throws IOException {
-        Path target = manifestDir.getParent().getParent().getParent();
-        Path chart = target.resolve("jkube/helm/octoflow/kubernetes");
-        assertThat(chart.resolve("Chart.yaml")).content().contains("name: octoflow");
-        try (var templates = Files.list(chart.resolve("templates"))) {
-            assertThat(templates.map(t -> t.getFileName().toString())).hasSize(items.size());
-        }
-        // Helm would read a flow's {{ __timestamp__ }} as its own template action
-        String configMap = Files.readString(chart.resolve("templates/octoflow-flows-configmap.yaml"));
-        assertThat(configMap).doesNotContain("\"{{ ").contains("{{\"{{\"}}");
     }
 
     // ------------------------------------------------------------------ helpers
