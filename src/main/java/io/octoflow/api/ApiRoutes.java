@@ -27,7 +27,9 @@ import io.octoflow.operations.FlowOperations;
  * ({@link FlowsApi}, {@link SchedulesApi}, {@link LaunchApi}, {@link LocksApi}, {@link ExecutionsApi},
  * {@link LogsApi}, {@link ValidateApi}; rego's {@link RegoTaskApi}). Every {@code /api/*} operation wants
  * {@code Authorization: Bearer <token>} (compared in constant time); only the API description
- * ({@code /api/openapi.json}) and its browsable page ({@code /api/docs}), which hold no data, are open.
+ * ({@code /api/openapi.json}) and its browsable page ({@code /api/docs}), which hold no data, are open. Each
+ * operation is declared as a {@link RestOperation} (id, typed parameters, body, answers with their schemas, the
+ * token), from which {@link OpenApiDocument} renders the OpenAPI 3.1 document.
  */
 public final class ApiRoutes extends RouteBuilder {
 
