@@ -2,10 +2,24 @@ package io.octoflow.api;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestDefinition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.octoflow.api.ApiSchemas.Aborting;
+import io.octoflow.api.ApiSchemas.ExecutionsDeleted;
+import io.octoflow.api.ApiSchemas.FlowList;
+import io.octoflow.api.ApiSchemas.Launch;
+import io.octoflow.api.ApiSchemas.LaunchRequest;
+import io.octoflow.api.ApiSchemas.Lock;
+import io.octoflow.api.ApiSchemas.LocksRemoved;
+import io.octoflow.api.ApiSchemas.LogFileList;
+import io.octoflow.api.ApiSchemas.NewSchedule;
+import io.octoflow.api.ApiSchemas.PauseState;
+import io.octoflow.api.ApiSchemas.Schedule;
+import io.octoflow.api.ApiSchemas.Validation;
+import io.octoflow.history.Execution;
 import io.octoflow.operations.FlowOperations;
 
 /**
@@ -13,9 +27,13 @@ import io.octoflow.operations.FlowOperations;
  * ({@link FlowsApi}, {@link SchedulesApi}, {@link LaunchApi}, {@link LocksApi}, {@link ExecutionsApi},
  * {@link LogsApi}, {@link ValidateApi}; rego's {@link RegoTaskApi}). Every {@code /api/*} operation wants
  * {@code Authorization: Bearer <token>} (compared in constant time); only the API description
- * ({@code /api/openapi.json}) and its browsable page ({@code /api/docs}), which hold no data, are open.
+ * ({@code /api/openapi.json}) and its browsable page ({@code /api/docs}), which hold no data, are open. Each
+ * operation is declared as a {@link RestOperation} (id, typed parameters, body, answers with their schemas, the
+ * token), from which {@link OpenApiDocument} renders the OpenAPI 3.1 document.
  */
 public final class ApiRoutes extends RouteBuilder {
+
+    private static final String FLOW_ID = "A schedule id, a flow path with '/' as %2F, or a name only one flow has";
 
     private final ApiDependencies dependencies;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,48 +44,16 @@ public final class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
-                .apiContextPath("/api/openapi.json")
-                .apiProperty("api.title", "Octoflow API")
-                .apiProperty("api.version", "1")
-                .apiProperty("api.description", "Flows, schedules, locks and executions. Every operation needs"
-                        + " 'Authorization: Bearer <token>' (the token is API_TOKEN or the file DATA_PATH/api-token).");
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
+        RestDefinition api = rest("/api").tag("Octoflow")
+                .description("Octoflow: flows, schedules, locks, executions, logs");
+        api.securityDefinitions().bearerToken(RestOperation.BEARER, "The API token: API_TOKEN, or the file"
+                + " DATA_PATH/api-token", null).end();
+        declare(api);
 
-        rest("/api").description("Octoflow")
-                .get("/flows").description("Scheduled flows, deployed flows (by path), and flow files that do not"
-                        + " validate")
-                    .to("direct:api-flows")
-                .post("/flows/add").description("Schedule a flow: {path, cron?, every_seconds?, timeout_seconds?}")
-                    .to("direct:api-flows-add")
-                .delete("/flows/{id}").description("Remove a schedule").to("direct:api-flows-delete")
-                .post("/flows/{id}/pause").description("Pause a flow's schedules ({id}: a schedule id, a flow"
-                        + " path with '/' as %2F, or a name only one flow has); it can still be launched")
-                    .to("direct:api-flows-pause")
-                .post("/flows/{id}/resume").description("Resume a flow's schedules").to("direct:api-flows-resume")
-                .post("/flows/launch").description("Launch a flow: {path | flow, data?, timeout_seconds?} (flow: a"
-                        + " name only one flow has); 202 once its row is written (running, or queued for a"
-                        + " concurrency: queue flow); 409 locked; 503 at LAUNCH_MAX_THREADS or QUEUE_MAX_WAITING, or"
-                        + " when it could not start; ?wait=true answers when the run ends").to("direct:api-launch")
-                .get("/locks").description("Flows running now (their locks)").to("direct:api-locks")
-                .delete("/locks/{flow_name}").description("Remove one flow's lock ({flow_name}: its path with '/' as"
-                        + " %2F, or a name only one flow has)").to("direct:api-lock-delete")
-                .delete("/locks").description("Remove every lock").to("direct:api-locks-delete")
-                .get("/executions").description("Runs, newest first; filters path, flow (a deployed flow's path,"
-                        + " else a name: all flows with it), status, from, to; limit, offset")
-                    .to("direct:api-executions")
-                .get("/executions/{id}").description("One run with its steps").to("direct:api-execution")
-                .delete("/executions").description("Delete runs: older_than_days, status")
-                    .to("direct:api-executions-delete")
-                .post("/executions/{id}/abort").description("Abort a running execution, or a queued one (out of"
-                        + " its queue, recorded aborted)").to("direct:api-abort")
-                .get("/logs").description("The log files of LOG_PATH").to("direct:api-logs")
-                .get("/logs/{file}").description("One log file; ?tail=N for its last N lines")
-                    .to("direct:api-log-file")
-                .post("/validate").description("Validate flow YAML; answers the problems with their lines")
-                    .to("direct:api-validate")
-                .get("/docs").description("Browsable API documentation").to("direct:api-docs")
-                .get("/docs/{file}").description("Documentation assets").to("direct:api-docs-file");
-
+        OpenApiDocument document = new OpenApiDocument("Octoflow API", "Flows, schedules, locks and executions."
+                + " Every operation but the documentation needs 'Authorization: Bearer <token>' (the token is"
+                + " API_TOKEN or the file DATA_PATH/api-token).").textBody("validateFlow", "application/yaml");
         FlowOperations operations = dependencies.operations();
         ApiViews views = new ApiViews(operations, dependencies.timezone(), dependencies.flowsPath(), json);
         FlowsApi flows = new FlowsApi(operations, views);
@@ -98,7 +84,103 @@ public final class ApiRoutes extends RouteBuilder {
         secured.add("api-abort", executions::abort);
         secured.add("api-validate", validate::validate);
         new RegoTaskApi(dependencies.tasks(), dependencies.timezone(), json).configure(secured);
+        from("direct:api-openapi").routeId("api-openapi").process(document::serve);
         from("direct:api-docs").routeId("api-docs").process(docs::page);
         from("direct:api-docs-file").routeId("api-docs-file").process(docs::file);
+    }
+
+    /** Octoflow's own operations, typed for the OpenAPI document ({@link ApiSchemas}). */
+    private static void declare(RestDefinition api) {
+        RestOperation.of(api.get("/openapi.json"), "getOpenApiDocument", "This OpenAPI 3.1 document (open)")
+                .answer(200, "The OpenAPI document (application/json)").to("direct:api-openapi");
+        RestOperation.of(api.get("/docs"), "getApiDocs", "Browsable API documentation: Swagger UI (open)")
+                .answer(200, "The HTML page").to("direct:api-docs");
+        RestOperation.of(api.get("/docs/{file}"), "getApiDocsAsset", "A file of the documentation page (open)")
+                .path("file", "File name, such as swagger-ui-bundle.js")
+                .answer(200, "The file (JavaScript, CSS)").answer(404, "No such file").to("direct:api-docs-file");
+
+        RestOperation.of(api.get("/flows"), "listFlows", "Scheduled flows, deployed flows (by path), and flow files"
+                + " that do not validate").secured()
+                .answer(200, "Schedules, deployed flows and invalid files", FlowList.class).to("direct:api-flows");
+        RestOperation.of(api.post("/flows/add"), "addSchedule", "Schedule a deployed flow: {path, cron?,"
+                + " every_seconds?, timeout_seconds?}; without cron and every_seconds, the flow file's own schedule")
+                .secured().body(NewSchedule.class, "The flow's path in FLOWS_PATH and its schedule")
+                .answer(201, "The schedule added", Schedule.class)
+                .error(400, "A field is missing or malformed, or the flow file does not validate (details: its"
+                        + " problems)")
+                .error(404, "No flow file at that path in FLOWS_PATH").to("direct:api-flows-add");
+        RestOperation.of(api.delete("/flows/{id}"), "removeSchedule", "Remove a schedule").secured()
+                .path("id", "The schedule's id, as GET /api/flows lists it")
+                .answer(204, "Removed").error(404, "No schedule with that id").to("direct:api-flows-delete");
+        RestOperation.of(api.post("/flows/{id}/pause"), "pauseFlow", "Pause a flow's schedules; it can still be"
+                + " launched; survives restarts").secured()
+                .path("id", FLOW_ID)
+                .answer(200, "The flow, paused", PauseState.class).error(404, "No such schedule, flow path or name")
+                .error(409, "A name several flows share (paths: theirs)").to("direct:api-flows-pause");
+        RestOperation.of(api.post("/flows/{id}/resume"), "resumeFlow", "Resume a flow's schedules").secured()
+                .path("id", FLOW_ID)
+                .answer(200, "The flow, resumed", PauseState.class).error(404, "No such schedule, flow path or name")
+                .error(409, "A name several flows share (paths: theirs)").to("direct:api-flows-resume");
+        RestOperation.of(api.post("/flows/launch"), "launchFlow", "Launch a flow now: {path | flow, data?,"
+                + " timeout_seconds?}").secured()
+                .query("wait", "boolean", "true: answer when the run ends, with its outcome and data (default false)")
+                .body(LaunchRequest.class, "The flow (path, or a name only one flow has), the run's input data and"
+                        + " timeout")
+                .answer(200, "With wait=true: the run ended; its status, error and final data", Launch.class)
+                .answer(202, "Launched: its row is written (running, or queued for a concurrency: queue flow)",
+                        Launch.class)
+                .error(400, "A field is missing or malformed, or the flow file does not validate")
+                .error(404, "No such flow").error(409, "The flow is locked (running), or a name several flows share")
+                .error(503, "At LAUNCH_MAX_THREADS or QUEUE_MAX_WAITING, or the run could not start")
+                .to("direct:api-launch");
+
+        RestOperation.of(api.get("/locks"), "listLocks", "Flows running now (their locks)").secured()
+                .answerList(200, "The locks held", Lock.class).to("direct:api-locks");
+        RestOperation.of(api.delete("/locks/{flow_name}"), "removeLock", "Remove one flow's lock").secured()
+                .path("flow_name", "The lock's flow: its path with '/' as %2F, or a name only one flow has")
+                .answer(204, "Removed").error(404, "The flow holds no lock").to("direct:api-lock-delete");
+        RestOperation.of(api.delete("/locks"), "removeAllLocks", "Remove every lock").secured()
+                .answer(200, "How many locks were removed", LocksRemoved.class).to("direct:api-locks-delete");
+
+        RestOperation.of(api.get("/executions"), "listExecutions", "Runs, newest first").secured()
+                .query("path", "string", "Only the runs of the flow file at this path")
+                .query("flow", "string", "A deployed flow's path, else a name (the runs of every flow with it)")
+                .query("status", "Only runs with this status", Execution.STATUSES.stream().sorted()
+                        .toArray(String[]::new))
+                .query("from", "string", "Started at or after: ISO 8601 date or time (without offset: TIMEZONE)")
+                .query("to", "string", "Started at or before: ISO 8601 date or time (without offset: TIMEZONE)")
+                .query("limit", "integer", "At most this many runs (default 50, at most 1000)")
+                .query("offset", "integer", "Skip this many runs (default 0)")
+                .answerList(200, "The runs (without their steps)", ApiSchemas.Execution.class)
+                .error(400, "A filter is malformed").to("direct:api-executions");
+        RestOperation.of(api.get("/executions/{id}"), "getExecution", "One run with its steps").secured()
+                .path("id", "The execution id")
+                .answer(200, "The run", ApiSchemas.Execution.class).error(404, "No execution with that id")
+                .to("direct:api-execution");
+        RestOperation.of(api.delete("/executions"), "deleteExecutions", "Delete ended runs").secured()
+                .query("older_than_days", "integer", "Only runs started more than this many days ago")
+                .query("status", "Only runs with this status (not running or queued)", Execution.STATUSES.stream()
+                        .sorted().toArray(String[]::new))
+                .answer(200, "How many runs were deleted", ExecutionsDeleted.class)
+                .error(400, "A filter is malformed, or names running or queued runs")
+                .to("direct:api-executions-delete");
+        RestOperation.of(api.post("/executions/{id}/abort"), "abortExecution", "Abort a running execution, or a"
+                + " queued one (out of its queue, recorded aborted)").secured()
+                .path("id", "The execution id")
+                .answer(202, "The run is told to stop", Aborting.class).error(404, "No execution with that id")
+                .error(409, "The run has ended").to("direct:api-abort");
+
+        RestOperation.of(api.get("/logs"), "listLogFiles", "The log files of LOG_PATH").secured()
+                .answer(200, "The files", LogFileList.class).to("direct:api-logs");
+        RestOperation.of(api.get("/logs/{file}"), "getLogFile", "One log file, whole or its last lines").secured()
+                .path("file", "The file's name, as GET /api/logs lists it")
+                .query("tail", "integer", "Only the last N lines")
+                .answer(200, "The file: text/plain, or application/gzip for a .gz file")
+                .error(400, "Not a file name of LOG_PATH, or tail is malformed").error(404, "No such log file")
+                .to("direct:api-log-file");
+        RestOperation.of(api.post("/validate"), "validateFlow", "Validate flow YAML as if it were deployed").secured()
+                .body(String.class, "The flow's YAML (any Content-Type)")
+                .answer(200, "Whether it is valid, and its problems with their lines", Validation.class)
+                .error(400, "No body").to("direct:api-validate");
     }
 }

@@ -11,11 +11,19 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.model.rest.RestDefinition;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.api.SpoolerSchemas.TaskCreated;
+import io.octoflow.api.SpoolerSchemas.TaskDefinition;
+import io.octoflow.api.SpoolerSchemas.TaskExecution;
+import io.octoflow.api.SpoolerSchemas.TaskMessage;
+import io.octoflow.api.SpoolerSchemas.TaskRequest;
+import io.octoflow.api.SpoolerSchemas.TaskRerun;
+import io.octoflow.api.SpoolerSchemas.TaskUpdated;
 import io.octoflow.history.Execution;
 import io.octoflow.kubernetes.job.JobStatus;
 import io.octoflow.task.Task;
@@ -50,23 +58,41 @@ final class RegoTaskApi {
     }
 
     void configure(SecuredRoutes routes) {
-        routes.routes().rest("/api/v1").description("rego's task API: container tasks run as Kubernetes Jobs")
-                .post("/task").description("Create a task: {image, name?, namespace?, execution_interval?, cmd?,"
-                        + " args?, metadata?, enabled?}; a task without execution_interval runs once, now")
-                    .to("direct:rego-task-create")
-                .get("/task").description("Every task definition (deleted ones left out)").to("direct:rego-tasks")
-                .put("/task").description("Update a task: {id, ...fields to change}").to("direct:rego-task-update")
-                .get("/task/pending").description("Enabled one-time tasks not started yet")
-                    .to("direct:rego-tasks-pending")
-                .post("/task/{id}/rerun").description("Run a task now").to("direct:rego-task-rerun")
-                .get("/task/{id}/rerun").description("Run a task now (rego's older verb)")
-                    .to("direct:rego-task-rerun-get")
-                .get("/task/{id}/latest").description("The task's newest execution").to("direct:rego-task-latest")
-                .delete("/task/{id}").description("Delete a task (marked deleted, as in rego)")
-                    .to("direct:rego-task-delete")
-                .post("/execution/{id}/abort").description("Abort a running execution; its Job is deleted")
-                    .to("direct:rego-abort")
-                .get("/execution/{id}/abort").description("Abort (rego's older verb)").to("direct:rego-abort-get");
+        RestDefinition v1 = routes.routes().rest("/api/v1").tag("rego tasks")
+                .description("rego's task API: container tasks run as Kubernetes Jobs");
+        RestOperation.of(v1.post("/task"), "createTask", "Create a task; without execution_interval it runs once,"
+                + " now").secured()
+                .body(TaskRequest.class, "The task: image (required), name, namespace, execution_interval, cmd,"
+                        + " args, metadata, enabled")
+                .answer(200, "Created", TaskCreated.class).error(400, "A field is missing or malformed")
+                .to("direct:rego-task-create");
+        RestOperation.of(v1.get("/task"), "listTasks", "Every task definition (deleted ones left out)").secured()
+                .answerList(200, "The tasks", TaskDefinition.class).to("direct:rego-tasks");
+        RestOperation.of(v1.put("/task"), "updateTask", "Update a task: {id, ...fields to change}").secured()
+                .body(TaskRequest.class, "The task's id and the fields to change")
+                .answer(200, "Updated", TaskUpdated.class).error(400, "A field is missing or malformed")
+                .error(404, "No such task").to("direct:rego-task-update");
+        RestOperation.of(v1.get("/task/pending"), "listPendingTasks", "Enabled one-time tasks not started yet")
+                .secured().answerList(200, "The tasks", TaskDefinition.class).to("direct:rego-tasks-pending");
+        RestOperation.of(v1.post("/task/{id}/rerun"), "rerunTask", "Run a task now").secured()
+                .path("id", "The task's id").answer(200, "Started", TaskRerun.class).error(404, "No such task")
+                .error(409, "The task cannot run now").to("direct:rego-task-rerun");
+        RestOperation.of(v1.get("/task/{id}/rerun"), "rerunTaskByGet", "Run a task now (rego's older verb)")
+                .secured().path("id", "The task's id").answer(200, "Started", TaskRerun.class)
+                .error(404, "No such task").error(409, "The task cannot run now").to("direct:rego-task-rerun-get");
+        RestOperation.of(v1.get("/task/{id}/latest"), "getLatestTaskExecution", "The task's newest execution")
+                .secured().path("id", "The task's id").answer(200, "The execution", TaskExecution.class)
+                .error(404, "No such task, or it has not run yet").to("direct:rego-task-latest");
+        RestOperation.of(v1.delete("/task/{id}"), "deleteTask", "Delete a task (marked deleted, as in rego)")
+                .secured().path("id", "The task's id").answer(200, "Deleted", TaskMessage.class)
+                .error(404, "No such task").to("direct:rego-task-delete");
+        RestOperation.of(v1.post("/execution/{id}/abort"), "abortTaskExecution", "Abort a running execution; its"
+                + " Job is deleted").secured().path("id", "The execution's id")
+                .answer(200, "Aborted", TaskMessage.class).error(404, "No such execution")
+                .error(409, "The execution has ended").to("direct:rego-abort");
+        RestOperation.of(v1.get("/execution/{id}/abort"), "abortTaskExecutionByGet", "Abort (rego's older verb)")
+                .secured().path("id", "The execution's id").answer(200, "Aborted", TaskMessage.class)
+                .error(404, "No such execution").error(409, "The execution has ended").to("direct:rego-abort-get");
 
         routes.add("rego-task-create", this::create);
         routes.add("rego-tasks", e -> tasks().list().stream().map(this::task).toList());
