@@ -88,7 +88,9 @@ final class ApiSchemas {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record StepRun(String step, String status, String start, double durationMs,
-            @Schema(types = {"string", "null"}) String error) {
+            @Schema(types = {"string", "null"}) String error,
+            @Schema(description = "1 for a step's first attempt; 2, 3... for the attempts of a step with retry")
+            int attempt) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
