@@ -92,7 +92,7 @@ public final class ApiServer {
         management.setPort(config.apiPort()); // same port: Camel reuses the API's server and router
         management.setHealthCheckEnabled(true);
         management.setHealthPath("/health");
-        management.setMetricsEnabled(true);
+        management.setMetricsEnabled(false); // Metrics.serve adds /metrics, negotiated as Prometheus' client does
         management.setJolokiaEnabled(config.jolokiaEnabled());
         management.setJolokiaPath(JOLOKIA_PATH);
         camel.addService(management, true, true);

@@ -168,7 +168,7 @@ public final class OctoflowService implements AutoCloseable {
         camel.addRoutes(history);
         if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops
             TriggerSource watch = new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel,
-                    engine.masker(), directory, store, recorder, launcher, metrics.registry());
+                    engine.masker(), directory, store, recorder, launcher, metrics.flows());
             start(leaderLease != null ? new LeaderOnly(watch, leaderLease, cluster) : watch);
         }
         // the launches a killed (or stopped) process admitted to its queues and never ran, now that flows are deployed
@@ -235,6 +235,7 @@ public final class OctoflowService implements AutoCloseable {
         @Override
         public void flowDeployed(FlowDefinition flow) {
             mbeans.register(flow);
+            metrics.flows().deployed(flow.name(), flow.path());
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.octoflow.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.octoflow.execution.RunResult;
+import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.StepRecord;
 import io.octoflow.execution.StepStatus;
 
@@ -53,6 +55,10 @@ public final class FlowMetrics {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
         Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
 
+    /** The statuses a run ends with: the label values of {@code octoflow_flow_executions_total}. */
+    private static final List<RunStatus> ENDINGS = List.of(RunStatus.SUCCESS, RunStatus.EXIT, RunStatus.FAILED,
+            RunStatus.TIMEOUT, RunStatus.ABORTED);
+
     private final MeterRegistry registry;
     /** Gauges read these, by flow path; Micrometer holds gauge targets weakly, so they live here. */
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
@@ -88,12 +94,24 @@ public final class FlowMetrics {
         }).set(micros);
     }
 
+    /**
+     * A flow (or a Loop) was deployed: its counters and its duration histogram exist from now on, at 0 for each
+     * status and each skip reason. Prometheus' {@code rate()} and {@code increase()} see a series' first increment
+     * only if the series was scraped before it: a counter born at 1 hides a flow's first failure.
+     */
+    public void deployed(String flow, String path) {
+        for (RunStatus status : ENDINGS) {
+            executions(flow, path, status);
+        }
+        for (SkipReason reason : SkipReason.values()) {
+            skips(flow, path, reason);
+        }
+        duration(flow, path);
+    }
+
     public void finished(String flow, String path, RunResult result) {
-        Counter.builder("octoflow.flow.executions").description("Runs that ended, by status")
-                .tags("flow", flow, "path", path, "status", result.status().label()).register(registry).increment();
-        Timer.builder("octoflow.flow.duration").description("How long runs took").tags("flow", flow, "path", path)
-                .serviceLevelObjectives(DURATION_BUCKETS).register(registry)
-                .record(result.durationMillis(), TimeUnit.MILLISECONDS);
+        executions(flow, path, result.status()).increment();
+        duration(flow, path).record(result.durationMillis(), TimeUnit.MILLISECONDS);
         for (StepRecord step : result.steps()) {
             Timer.builder("octoflow.step.duration").description("How long each step took")
                     .tags("flow", flow, "path", path, "step", step.step()).register(registry)
@@ -121,8 +139,22 @@ public final class FlowMetrics {
     }
 
     public void skipped(String flow, String path, SkipReason reason) {
-        Counter.builder("octoflow.flow.skipped").description("Runs that did not happen, by reason")
-                .tags("flow", flow, "path", path, "reason", reason.label()).register(registry).increment();
+        skips(flow, path, reason).increment();
+    }
+
+    private Counter executions(String flow, String path, RunStatus status) {
+        return Counter.builder("octoflow.flow.executions").description("Runs that ended, by status")
+                .tags("flow", flow, "path", path, "status", status.label()).register(registry);
+    }
+
+    private Timer duration(String flow, String path) {
+        return Timer.builder("octoflow.flow.duration").description("How long runs took")
+                .tags("flow", flow, "path", path).serviceLevelObjectives(DURATION_BUCKETS).register(registry);
+    }
+
+    private Counter skips(String flow, String path, SkipReason reason) {
+        return Counter.builder("octoflow.flow.skipped").description("Runs that did not happen, by reason")
+                .tags("flow", flow, "path", path, "reason", reason.label()).register(registry);
     }
 
     /** {@code octoflow_flow_invalid{file}}: 1 while the file does not validate, 0 once it does. */

@@ -7,12 +7,12 @@ import org.apache.camel.CamelContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import io.micrometer.core.instrument.MeterRegistry;
 
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.launch.Launcher;
+import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.secret.Masker;
 import io.octoflow.service.FlowDirectory;
 import io.octoflow.trigger.TriggerSource;
@@ -34,11 +34,11 @@ public final class KubernetesWatch implements TriggerSource {
 
     public KubernetesWatch(KubernetesAccess access, Path dataPath, CamelContext camel, Masker masker,
             FlowDirectory directory, ExecutionRepository store, ExecutionRecorder recorder, Launcher launcher,
-            MeterRegistry registry) {
+            FlowMetrics metrics) {
         this.namespace = access.namespace();
         this.flows = new FlowResourceWatcher(access.client(), namespace, dataPath, directory, store, recorder,
                 RESYNC);
-        this.loops = new LoopRunner(access.client(), namespace, camel, masker, launcher, new LoopMetrics(registry),
+        this.loops = new LoopRunner(access.client(), namespace, camel, masker, launcher, new LoopMetrics(metrics),
                 RESYNC);
     }
 

@@ -52,7 +52,12 @@ final class LoopIteration implements LaunchTarget {
 
     @Override
     public String id() {
-        return "loop:" + loop.namespace() + "/" + loop.name();
+        return id(loop.namespace(), loop.name());
+    }
+
+    /** A Loop's lock key and history path, {@code loop:<namespace>/<name>}. */
+    static String id(String namespace, String name) {
+        return "loop:" + namespace + "/" + name;
     }
 
     @Override

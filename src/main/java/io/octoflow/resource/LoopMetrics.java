@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.octoflow.metrics.FlowMetrics;
 
 /**
  * miniloops' runner metrics, under their miniloops names so that existing dashboards keep working:
@@ -14,12 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code miniloops_runner_execution_duration{unit="ms"}} (total milliseconds), labelled {@code loop} and
  * {@code namespace}. miniloops declares them as Prometheus counters without the {@code _total} suffix; a Micrometer
  * counter would be exported as {@code ..._total}, so they are gauges over ever-growing values (use
- * {@code rate()} as with counters).
+ * {@code rate()} as with counters). A Loop's runs also count in {@link FlowMetrics} (path {@code loop:<ns>/<name>}):
+ * both sets are registered when the Loop is deployed, at 0, and removed with it.
  */
 public final class LoopMetrics {
 
     private static final String PREFIX = "miniloops.runner.";
 
+    private final FlowMetrics flows;
     private final MeterRegistry registry;
     private final Map<String, Series> series = new ConcurrentHashMap<>();
 
@@ -38,13 +41,15 @@ public final class LoopMetrics {
         }
     }
 
-    public LoopMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    public LoopMetrics(FlowMetrics flows) {
+        this.flows = flows;
+        this.registry = flows.registry();
     }
 
-    /** The series of one loop, registered on first use. */
+    /** The series of one loop, registered when it is deployed. */
     public Series of(String namespace, String loop) {
         return series.computeIfAbsent(namespace + "/" + loop, key -> {
+            flows.deployed(loop, LoopIteration.id(namespace, loop));
             Series s = new Series();
             Gauge.builder(PREFIX + "execution.count", s.executions, AtomicLong::get)
                     .description("Executions of each Loop (a counter)").tags("loop", loop, "namespace", namespace)
@@ -64,6 +69,7 @@ public final class LoopMetrics {
         if (series.remove(namespace + "/" + loop) == null) {
             return;
         }
+        flows.flowRemoved(LoopIteration.id(namespace, loop));
         for (Meter meter : registry.getMeters()) {
             if (meter.getId().getName().startsWith(PREFIX) && loop.equals(meter.getId().getTag("loop"))
                     && namespace.equals(meter.getId().getTag("namespace"))) {

@@ -3,10 +3,13 @@ package io.octoflow.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +85,21 @@ class MetricsTest {
                   - name: nothing
                     type: no_such_type
                 """);
+        service.files().flow("idle.yml", """
+                name: idle
+                steps:
+                  - name: never run
+                    type: debug
+                """);
+        // a Camel route file of the flows directory: its route is a user's, charted like a flow's
+        service.files().flow("beat.yml", """
+                - route:
+                    id: beat
+                    from:
+                      uri: timer:beat?period=3600000
+                      steps:
+                        - log: beat
+                """);
         service.start();
         for (int i = 0; i < 2; i++) {
             executionIds.add(launch("sum.yml", 200));
@@ -138,6 +156,127 @@ class MetricsTest {
                 + "kind=\"CamelRoute\",routeId=\"flow-sum.yml\"}")).isEqualTo(2.0);
         assertThat(scrape).contains("jvm_memory_used_bytes{", "process_uptime_seconds ");
         assertThat(scrape).doesNotContain("routeId=\"api-", "routeId=\"schedule-");
+    }
+
+    private Response scrape(String accept) {
+        var request = service.request("/metrics").setHeader("Authorization", "Bearer " + METRICS_TOKEN);
+        if (accept != null) {
+            request.setHeader("Accept", accept);
+        }
+        return service.send(request);
+    }
+
+    @Test
+    void everyStatusAndReasonIsAtZeroFromTheDeploySoThatAFirstFailureShowsInIncrease() {
+        String scrape = scrape();
+        for (String status : List.of("success", "exit", "failed", "timeout", "aborted")) {
+            assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"idle\",path=\"idle.yml\",status=\""
+                    + status + "\"}")).as(status).isZero();
+        }
+        for (String reason : List.of("locked", "paused", "queue_timeout", "overloaded")) {
+            assertThat(value(scrape, "octoflow_flow_skipped_total{flow=\"idle\",path=\"idle.yml\",reason=\""
+                    + reason + "\"}")).as(reason).isZero();
+        }
+        assertThat(value(scrape, "octoflow_flow_duration_seconds_count{flow=\"idle\",path=\"idle.yml\"}")).isZero();
+        // a flow that only succeeded has its failure series, at 0, before its first failure
+        assertThat(value(scrape,
+                "octoflow_flow_executions_total{flow=\"sum\",path=\"sum.yml\",status=\"failed\"}")).isZero();
+    }
+
+    @Test
+    void aFlowDeployedWhileRunningHasItsSeriesAtOnceAndLosesThemWithItsFile() throws Exception {
+        Path late = service.files().flow("late.yml", """
+                name: late
+                steps:
+                  - name: nothing
+                    type: debug
+                """);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(value(scrape(),
+                "octoflow_flow_executions_total{flow=\"late\",path=\"late.yml\",status=\"failed\"}")).isZero());
+        Files.delete(late);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(scrape()).doesNotContain("path=\"late.yml\"", "file=\"late.yml\""));
+    }
+
+    @Test
+    void theFormatFollowsAcceptAsWithThePrometheusClientNever406() {
+        String text = "text/plain; version=0.0.4; charset=utf-8";
+        String openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        // what Prometheus sends by default, and what curl, browsers and other tools send
+        String prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        for (String accept : new String[] {null, "text/plain", "*/*", "text/plain;version=0.0.4",
+            "text/html,application/xhtml+xml,*/*;q=0.8", "application/json"}) {
+            Response r = scrape(accept);
+            assertThat(r.status()).as("Accept: %s", accept).isEqualTo(200);
+            assertThat(r.header("Content-Type")).as("Accept: %s", accept).isEqualTo(text);
+            assertThat(r.body()).contains("# TYPE octoflow_flow_executions_total counter",
+                    "octoflow_flow_executions_total{flow=\"sum\"").doesNotContain("# EOF");
+        }
+        for (String accept : new String[] {"application/openmetrics-text", prometheus}) {
+            Response r = scrape(accept);
+            assertThat(r.status()).as("Accept: %s", accept).isEqualTo(200);
+            assertThat(r.header("Content-Type")).as("Accept: %s", accept).isEqualTo(openMetrics);
+            assertThat(r.body()).contains("# TYPE octoflow_flow_executions counter",
+                    "octoflow_flow_executions_total{flow=\"sum\"").endsWith("# EOF\n");
+        }
+    }
+
+    @Test
+    void camelRouteMetersAreForTheRoutesUsersWriteOnly() {
+        assertThat(service.get("/api/flows").status()).isEqualTo(200); // an API route with an exchange
+        Set<String> charted = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^camel_[a-z_]+\\{[^}]*routeId=\"([^\"]+)\"").matcher(scrape());
+        while (m.find()) {
+            charted.add(m.group(1));
+        }
+        assertThat(charted).contains("flow-sum.yml", "flow-leaky.yml", "flow-idle.yml", "beat")
+                .allSatisfy(id -> assertThat(id.startsWith("flow-") || id.equals("beat")).as(id).isTrue());
+        assertThat(service.service().camel().getRoutes()).as("the API's routes exist, uncharted")
+                .anySatisfy(route -> assertThat(route.getRouteId()).startsWith("api-"));
+    }
+
+    @Test
+    void routeCountsAreTheCamelContexts() {
+        var camel = service.service().camel();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String scrape = scrape();
+            String tags = "{camelContext=\"octoflow\",eventType=\"RouteEvent\",kind=\"CamelRoute\"}";
+            assertThat(value(scrape, "camel_routes_added_routes" + tags)).isEqualTo(camel.getRoutes().size());
+            assertThat(value(scrape, "camel_routes_running_routes" + tags)).isEqualTo(camel.getRoutes().stream()
+                    .filter(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted()).count());
+        });
+    }
+
+    /** The table of docs/OBSERVABILITY.md: every metric it names is served, every octoflow_* served is in it. */
+    @Test
+    @Order(Integer.MAX_VALUE - 1) // after the other tests made every kind of series appear
+    void theDocumentedMetricsAreExactlyTheServedOnes() throws Exception {
+        String doc = Files.readString(Path.of("docs/OBSERVABILITY.md"));
+        String section = doc.substring(doc.indexOf("## Prometheus metrics"));
+        section = section.substring(0, section.indexOf("\n## ", 1));
+        Set<String> documented = new TreeSet<>();
+        for (String row : section.lines().filter(line -> line.startsWith("| `")).toList()) {
+            Matcher name = Pattern.compile("`((?:octoflow|camel|jvm|process)_[a-z0-9_]+)`")
+                    .matcher(row.substring(0, row.indexOf(" | ")));
+            while (name.find()) {
+                documented.add(name.group(1));
+            }
+        }
+        assertThat(documented).hasSizeGreaterThan(20).contains("camel_routes_running_routes");
+        System.gc(); // jvm_gc_pause_seconds comes with the first collection
+        String scrape = scrape();
+        for (String name : documented) {
+            assertThat(scrape).as("documented metric %s", name)
+                    .containsPattern("(?m)^" + name + "(_bucket|_count|_sum|_max)?[{ ]");
+        }
+        Set<String> served = new TreeSet<>();
+        Matcher line = Pattern.compile("(?m)^(octoflow_[a-z0-9_]+)[{ ]").matcher(scrape);
+        while (line.find()) {
+            served.add(line.group(1).replaceFirst("_(bucket|count|sum|max)$", ""));
+        }
+        assertThat(served).hasSizeGreaterThan(7);
+        assertThat(documented).as("in docs/OBSERVABILITY.md").containsAll(served);
     }
 
     @Test

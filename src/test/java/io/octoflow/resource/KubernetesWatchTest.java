@@ -207,6 +207,9 @@ class KubernetesWatchTest {
             assertThat(history).anySatisfy(run -> assertThat(run.status()).isEqualTo("success"));
             assertThat(scrape.lines().filter(line -> line.startsWith("octoflow_flow_executions_total{")
                     && line.contains("path=\"" + loopId + "\"") && line.contains("status=\"success\""))).hasSize(1);
+            // registered with the Loop, at 0: a Loop never ends with 'exit', yet the series is there
+            assertThat(value(scrape, "octoflow_flow_executions_total{flow=\"" + name + "\",path=\"" + loopId
+                    + "\",status=\"exit\"}")).isZero();
 
             // changed: the next runs use the new endpoint and script
             Map<String, Object> changed = new LinkedHashMap<>(CustomResources.spec(loop));
@@ -223,7 +226,7 @@ class KubernetesWatchTest {
             int posts = warp10.requests("/exec2").size();
             await().during(Duration.ofMillis(2500)).atMost(WAIT)
                     .until(() -> warp10.requests("/exec2").size() == posts);
-            assertThat(scrape()).doesNotContain("loop=\"" + name + "\"");
+            assertThat(scrape()).doesNotContain("loop=\"" + name + "\"", "path=\"" + loopId + "\"");
             assertThat(service.service().locks().isHeld(loopId)).as("the last run released its lock").isFalse();
 
             String logs = runner.text() + runs.text();

@@ -153,7 +153,7 @@ class LaunchAdmissionTest {
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.json().get("error").asText()).contains("LAUNCH_MAX_THREADS=4");
         assertThat(service.get("/metrics").body()).containsPattern(
-                "octoflow_flow_skipped_total\\{[^}]*path=\"quick.yml\"[^}]*reason=\"overloaded\"");
+                "octoflow_flow_skipped_total\\{[^}]*path=\"quick.yml\"[^}]*reason=\"overloaded\"} [1-9]");
 
         Response schedule = service.post("/api/flows/add", "{\"path\": \"locked.yml\", \"every_seconds\": 1}");
         assertThat(schedule.status()).as(schedule.body()).isEqualTo(201);
