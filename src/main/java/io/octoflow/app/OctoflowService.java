@@ -25,6 +25,7 @@ import io.octoflow.cluster.LeaderOnly;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.StepDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.database.Database;
 import io.octoflow.history.ExecutionRepository;
@@ -235,7 +236,8 @@ public final class OctoflowService implements AutoCloseable {
         @Override
         public void flowDeployed(FlowDefinition flow) {
             mbeans.register(flow);
-            metrics.flows().deployed(flow.name(), flow.path());
+            metrics.flows().deployed(flow.name(), flow.path(), flow.steps().stream()
+                    .filter(step -> step.retry() != null).map(StepDefinition::name).toList());
         }
 
         @Override

@@ -100,6 +100,14 @@ public final class FlowMetrics {
      * only if the series was scraped before it: a counter born at 1 hides a flow's first failure.
      */
     public void deployed(String flow, String path) {
+        deployed(flow, path, List.of());
+    }
+
+    /** As {@link #deployed(String, String)}, with {@code octoflow_step_retries_total} at 0 for each step that retries. */
+    public void deployed(String flow, String path, List<String> retryingSteps) {
+        for (String step : retryingSteps) {
+            retries(flow, path, step);
+        }
         for (RunStatus status : ENDINGS) {
             executions(flow, path, status);
         }
@@ -117,14 +125,17 @@ public final class FlowMetrics {
                     .tags("flow", flow, "path", path, "step", step.step()).register(registry)
                     .record(step.durationMicros(), TimeUnit.MICROSECONDS);
             if (StepStatus.RETRIED.label().equals(step.status())) {
-                Counter.builder("octoflow.step.retries").description("Failed attempts of steps that were run again"
-                        + " (retry)").tags("flow", flow, "path", path, "step", step.step()).register(registry)
-                        .increment();
+                retries(flow, path, step.step()).increment();
             }
         }
         if (result.status().ok()) {
             lastSuccess(flow, path, result.ended());
         }
+    }
+
+    private Counter retries(String flow, String path, String step) {
+        return Counter.builder("octoflow.step.retries").description("Failed attempts of steps that were run again"
+                + " (retry)").tags("flow", flow, "path", path, "step", step).register(registry);
     }
 
     /** {@code octoflow_flow_last_success_timestamp_seconds}; also set at start from the history. */

@@ -94,6 +94,9 @@ class RetryHistoryServiceTest {
 
     @Test
     void theAttemptsAreStepsOfTheExecutionAndTheRetriesAreCounted() {
+        // at 0 from the deploy, so that the first retry shows in increase()
+        assertThat(service.get("/metrics").body()).containsPattern(
+                "octoflow_step_retries_total\\{(?=[^}]*flow=\"flaky\")(?=[^}]*step=\"fetch\")[^}]*} 0\\.0");
         Response launched = service.post("/api/flows/launch?wait=true", "{\"path\": \"flaky.yml\"}");
         assertThat(launched.status()).as(launched.body()).isEqualTo(200);
         assertThat(launched.json().get("status").asText()).isEqualTo("success");
