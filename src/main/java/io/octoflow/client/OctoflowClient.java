@@ -117,7 +117,8 @@ public final class OctoflowClient {
                     + " in time", e);
         } catch (IOException e) {
             throw new ServiceException(ServiceException.Kind.UNREACHABLE, 0, "cannot reach the Octoflow service at "
-                    + settings.url() + " (" + settings.urlSetting() + "; or --url): " + reason(e)
+                    + settings.url() + " (" + settings.urlSetting()
+                    + (settings.urlSetting().equals("--url") ? "" : "; or --url") + "): " + reason(e)
                     + ". Is `octoflow run` running there?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,19 +159,21 @@ public final class OctoflowClient {
         }
     }
 
-    /** The JDK says "java.net.ConnectException" with no message for a refused connection. */
+    /** The JDK says "java.net.ConnectException" with no message (or a ClosedChannelException) for a refused one. */
     private static String reason(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (cause instanceof java.nio.channels.UnresolvedAddressException
+                    || cause instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
         Throwable cause = e;
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage();
-        if (cause instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
-            return "unknown host";
-        }
-        return message != null ? message : cause.getClass().getSimpleName();
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 }
