@@ -80,6 +80,23 @@ class ClientCommandsTest {
                     file:
                       path: no-such-file.json
                 """);
+        service.files().flow("heartbeat.yml", """
+                name: heartbeat
+                every_seconds: 10
+                steps:
+                  - name: beat
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __input__.who | default('nobody') }}"
+                """);
+        service.files().flow("jq_transform.yml", """
+                name: jq transform
+                steps:
+                  - name: total
+                    type: jq
+                    jq:
+                      expression: '[1, 2, 3] | add'
+                """);
         service.files().flow("invalid.yml", """
                 name: invalid
                 steps:
@@ -145,11 +162,12 @@ class ClientCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
         JsonNode flows = run.json();
-        assertThat(flows.path("deployed").findValuesAsText("name")).containsExactlyInAnyOrder("hello", "broken");
+        assertThat(flows.path("deployed").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("hello", "broken", "heartbeat", "jq transform");
         assertThat(flows.path("deployed").findValuesAsText("path"))
-                .containsExactlyInAnyOrder("hello.yml", "reports/broken.yml");
+                .containsExactlyInAnyOrder("hello.yml", "reports/broken.yml", "heartbeat.yml", "jq_transform.yml");
         assertThat(flows.path("invalid_files").path(0).path("path").asText()).isEqualTo("invalid.yml");
-        assertThat(flows.path("flows").path(0).path("every_seconds").asInt()).isEqualTo(3600);
+        assertThat(flows.path("flows").findValuesAsText("every_seconds")).containsExactlyInAnyOrder("3600", "10");
     }
 
     @Test
@@ -217,6 +235,7 @@ class ClientCommandsTest {
         assertThat(client("run-flow", "hello", "--wait").exitCode()).isZero();
         assertThat(client("run-flow", "hello", "--wait").exitCode()).isZero();
         assertThat(client("run-flow", "broken", "--wait").exitCode()).isEqualTo(1);
+        assertThat(client("run-flow", "broken", "--wait").exitCode()).isEqualTo(1);
 
         JsonNode hello = client("runs", "--flow", "hello", "-o", "json").json();
         assertThat(hello.size()).isGreaterThanOrEqualTo(2);
@@ -227,9 +246,12 @@ class ClientCommandsTest {
         assertThat(failed.findValuesAsText("status")).containsOnly("failed");
         assertThat(failed.findValuesAsText("flow")).containsOnly("broken");
 
-        JsonNode one = client("runs", "--limit", "1", "-o", "json").json();
+        assertThat(client("runs", "--limit", "1", "-o", "json").json().size()).isEqualTo(1);
+        JsonNode one = client("runs", "--flow", "broken", "--limit", "1", "-o", "json").json();
+        JsonNode all = client("runs", "--flow", "broken", "--limit", "1000", "-o", "json").json();
         assertThat(one.size()).isEqualTo(1);
-        assertThat(one.path(0).path("flow").asText()).isEqualTo("broken"); // newest first
+        assertThat(all.size()).isGreaterThan(1);
+        assertThat(one.path(0).path("id")).isEqualTo(all.path(0).path("id")); // newest first
 
         Run table = client("runs", "--flow", "reports/broken.yml", "--status", "failed");
         assertThat(table.exitCode()).isZero();
@@ -323,6 +345,61 @@ class ClientCommandsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.json().path("deployed").findValuesAsText("name")).contains("hello");
+    }
+
+    /**
+     * Every {@code $ ./octoflow ...} line of docs/CLI.md runs against the service (API_URL and API_TOKEN set as the
+     * doc's first line does) and exits 0; what they print is in target/cli-doc-examples.txt.
+     */
+    @Test
+    void theDocumentedExamplesRun() throws IOException {
+        setting("API_URL", url);
+        setting("API_TOKEN", ServiceFixture.TOKEN);
+        List<String> commands = Files.readAllLines(Path.of("docs/CLI.md")).stream()
+                .filter(line -> line.startsWith("$ ./octoflow ")).map(line -> line.substring("$ ./octoflow ".length()))
+                .toList();
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(5);
+        StringBuilder printed = new StringBuilder();
+        for (String command : commands) {
+            Run run = octoflow(shellWords(command).toArray(String[]::new));
+            assertThat(run.exitCode()).as(command + "\n" + run.err()).isZero();
+            printed.append("$ ./octoflow ").append(command).append('\n').append(run.out()).append(run.err());
+        }
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target/cli-doc-examples.txt"), printed);
+    }
+
+    /** A command line split as a shell does, for the quoting the docs use: words, '...' and "..." strings. */
+    static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (char c : line.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     private static int freePort() throws IOException {
