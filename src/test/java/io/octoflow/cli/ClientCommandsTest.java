@@ -196,6 +196,14 @@ class ClientCommandsTest {
         assertThat(data.path("greeting").asText()).isEqualTo("hello ops");
         assertThat(run.err()).startsWith("flow 'hello' success in ");
 
+        Path input = Files.writeString(root.resolve("input.json"), "{\"who\": \"a file\"}");
+        Run fromFile = client("run-flow", "hello", "--data", "@" + input, "--wait");
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        assertThat(fromFile.json().path("greeting").asText()).isEqualTo("hello a file");
+        Run notJson = client("run-flow", "hello", "--data", "{who", "--wait");
+        assertThat(notJson.exitCode()).isEqualTo(2);
+        assertThat(notJson.err()).startsWith("octoflow: --data: not valid JSON");
+
         Run json = client("run-flow", "hello.yml", "--wait", "--output", "json");
         assertThat(json.exitCode()).isZero();
         assertThat(json.json().path("status").asText()).isEqualTo("success");
