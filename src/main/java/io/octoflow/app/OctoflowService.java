@@ -46,6 +46,7 @@ import io.octoflow.metrics.Metrics;
 import io.octoflow.operations.DeployedFlowOperations;
 import io.octoflow.operations.FlowOperations;
 import io.octoflow.operations.FlowValidator;
+import io.octoflow.route.CamelCliConnector;
 import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.schedule.Autostart;
 import io.octoflow.schedule.Scheduler;
@@ -213,6 +214,9 @@ public final class OctoflowService implements AutoCloseable {
             agent.setMBeansLevel(ManagementMBeansLevel.valueOf(config.jmxMbeansLevel()));
         }
         context.getShutdownStrategy().setTimeout(SHUTDOWN_GRACE.toSeconds());
+        if (config.camelCliConnector()) { // camel get, camel get route (Camel JBang) see this service
+            CamelCliConnector.attach(context);
+        }
         return context;
     }
 

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** The {@code octoflow} command and its subcommands. */
 @Command(name = "octoflow", mixinStandardHelpOptions = true, version = "octoflow 0.1.0",
         description = "Runs spooler-format data flows as Apache Camel routes.",
-        subcommands = {RunCommand.class, LaunchCommand.class, ValidateCommand.class, SchemaCommand.class})
+        subcommands = {RunCommand.class, LaunchCommand.class, ValidateCommand.class, SchemaCommand.class,
+            FlowsCommand.class, RunsCommand.class, RunFlowCommand.class})
 public final class OctoflowCommand implements Runnable {
 
     @picocli.CommandLine.Spec

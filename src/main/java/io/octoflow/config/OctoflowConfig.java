@@ -71,7 +71,9 @@ public record OctoflowConfig(
         ApiLimits apiLimits,
         ClusterSettings cluster,
         StepLimits stepLimits,
-        Map<String, DatasourceSettings> datasources) {
+        Map<String, DatasourceSettings> datasources,
+        String apiUrl,
+        boolean camelCliConnector) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -158,7 +160,20 @@ public record OctoflowConfig(
                 apiLimits(lookup),
                 ClusterSettings.from(lookup),
                 stepLimits(lookup),
-                datasources(lookup));
+                datasources(lookup),
+                blankToNull(lookup.apply("API_URL")),
+                bool(lookup, "CAMEL_CLI_CONNECTOR", true));
+    }
+
+    /**
+     * The URL of the running service's API that the terminal client ({@code octoflow flows}, {@code runs},
+     * {@code run-flow}) talks to: API_URL, else this host on API_PORT with API_PROTOCOL's scheme.
+     */
+    public String clientUrl() {
+        if (apiUrl != null) {
+            return apiUrl;
+        }
+        return (apiProtocol == ApiProtocol.HTTPS ? "https" : "http") + "://localhost:" + apiPort;
     }
 
     private static ApiLimits apiLimits(Function<String, String> lookup) {

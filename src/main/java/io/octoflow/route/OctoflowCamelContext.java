@@ -10,6 +10,13 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public class OctoflowCamelContext extends DefaultCamelContext {
 
+    /** Camel JBang's connector only where the service asks for it ({@link CamelCliConnector#attach}). */
+    @Override
+    public void doBuild() throws Exception {
+        super.doBuild();
+        CamelCliConnector.disable(this);
+    }
+
     @Override
     public boolean removeRoute(String routeId) throws Exception {
         if (getRoute(routeId) == null) {
