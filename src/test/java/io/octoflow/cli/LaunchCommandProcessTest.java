@@ -128,6 +128,7 @@ class LaunchCommandProcessTest {
                 TestProxy proxy = TestProxy.start(upstream.port(), null, null)) {
             upstream.respond("/tickets.json", 200, "application/json",
                     Files.readString(samples.resolve("tickets.json")));
+            upstream.respond("/does-not-exist.json", 404, "text/plain", "File not found"); // as http.server says
             Path data = Files.createDirectories(root.resolve("data"));
             // the README's line, from the repository's root; the proxy stands in for python3 -m http.server 8000
             try (OctoflowProcess launch = OctoflowProcess.start(REPOSITORY, root.resolve("logs"),
