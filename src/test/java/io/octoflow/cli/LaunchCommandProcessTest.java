@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoflow.support.OctoflowProcess;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.TestHttpServer;
-import io.octoflow.support.TestProxy;
 
 /**
  * {@code octoflow launch} as a real process next to a service on the same DATA_PATH: it takes the service's lock
@@ -124,23 +123,23 @@ class LaunchCommandProcessTest {
     @Test
     void theReadmeCommandWithInputJsonRunsAsWritten() throws Exception {
         Path samples = REPOSITORY.resolve("data/samples");
-        try (TestHttpServer upstream = TestHttpServer.start();
-                TestProxy proxy = TestProxy.start(upstream.port(), null, null)) {
+        try (TestHttpServer upstream = TestHttpServer.start()) {
             upstream.respond("/tickets.json", 200, "application/json",
                     Files.readString(samples.resolve("tickets.json")));
             upstream.respond("/does-not-exist.json", 404, "text/plain", "File not found"); // as http.server says
             Path data = Files.createDirectories(root.resolve("data"));
-            // the README's line, from the repository's root; the proxy stands in for python3 -m http.server 8000
+            // the README's line, from the repository's root; the local server stands in for python3 -m http.server
+            // 8000 as the HTTP proxy of every request, so input.json's http://127.0.0.1:8000 reaches it unchanged
             try (OctoflowProcess launch = OctoflowProcess.start(REPOSITORY, root.resolve("logs"),
-                    Map.of("DATA_PATH", data.toString(), "HTTP_PROXY", "http://127.0.0.1:" + proxy.port()),
+                    Map.of("DATA_PATH", data.toString(), "HTTP_PROXY", upstream.baseUrl()),
                     "launch", "routes/rest_tickets.yml", "--data", "@input.json")) {
                 assertThat(launch.exitCode()).as(launch.stderr()).isZero();
                 JsonNode result = JSON.readTree(launch.stdout());
                 assertThat(result.get("__input__").get("base_url").asText()).isEqualTo("http://127.0.0.1:8000");
                 assertThat(result.get("tickets").findValuesAsText("id")).containsExactly("T-1", "T-2");
             }
-            assertThat(proxy.seen()).anySatisfy(seen -> assertThat(seen.requestLine())
-                    .startsWith("GET http://127.0.0.1:8000/tickets.json?requested_at="));
+            assertThat(upstream.requests("/tickets.json")).singleElement()
+                    .satisfies(request -> assertThat(request.queryParam("status")).isEqualTo("new"));
         }
     }
 
