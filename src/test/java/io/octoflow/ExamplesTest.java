@@ -189,17 +189,18 @@ class ExamplesTest {
 
     // --- what each example computes ---
 
-    static final Map<String, BiConsumer<ExamplesTest, RunResult>> CHECKS = Map.of(
-            "control_flow.yml", ExamplesTest::checkControlFlow,
-            "file_copy.yml", ExamplesTest::checkFileCopy,
-            "jinja_report.yml", ExamplesTest::checkJinjaReport,
-            "jira_fields.yml", ExamplesTest::checkJiraFields,
-            "jq_transform.yml", ExamplesTest::checkJqTransform,
-            "rest_tickets.yml", ExamplesTest::checkRestTickets,
-            "sql_tickets.yml", ExamplesTest::checkSqlTickets,
-            "sub_flow.yml", ExamplesTest::checkSubFlow,
-            "ticket_loop.yml", ExamplesTest::checkTicketLoop,
-            "lib/summarize_ticket.yml", ExamplesTest::checkSummarizeTicket);
+    static final Map<String, BiConsumer<ExamplesTest, RunResult>> CHECKS = Map.ofEntries(
+            Map.entry("control_flow.yml", ExamplesTest::checkControlFlow),
+            Map.entry("file_copy.yml", ExamplesTest::checkFileCopy),
+            Map.entry("heartbeat.yml", ExamplesTest::checkHeartbeat),
+            Map.entry("jinja_report.yml", ExamplesTest::checkJinjaReport),
+            Map.entry("jira_fields.yml", ExamplesTest::checkJiraFields),
+            Map.entry("jq_transform.yml", ExamplesTest::checkJqTransform),
+            Map.entry("rest_tickets.yml", ExamplesTest::checkRestTickets),
+            Map.entry("sql_tickets.yml", ExamplesTest::checkSqlTickets),
+            Map.entry("sub_flow.yml", ExamplesTest::checkSubFlow),
+            Map.entry("ticket_loop.yml", ExamplesTest::checkTicketLoop),
+            Map.entry("lib/summarize_ticket.yml", ExamplesTest::checkSummarizeTicket));
 
     void checkControlFlow(RunResult result) {
         assertThat(result.status()).isEqualTo(RunStatus.SUCCESS);
@@ -228,6 +229,23 @@ class ExamplesTest {
         assertThat(result.data()).doesNotContainKey("stop here")
                 .doesNotContainKey("wrap up")
                 .doesNotContainKey("action");
+    }
+
+    /** The heartbeat file the service rewrites every 10 s holds the real counts of data/samples/tickets.json. */
+    @SuppressWarnings("unchecked")
+    void checkHeartbeat(RunResult result) {
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCESS);
+        Map<String, Object> counts = Map.of("high", 2, "low", 1, "medium", 1);
+        Map<String, Object> beat = (Map<String, Object>) result.data().get("beat");
+        assertThat(beat).containsEntry("counts", counts).containsEntry("job", result.executionId());
+        assertThat((String) beat.get("at")).matches("\\d{14}");
+        try {
+            Map<String, Object> written = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(data.resolve("output/heartbeat.json").toFile(), Map.class);
+            assertThat(written).isEqualTo(beat);
+        } catch (IOException e) {
+            throw new AssertionError("output/heartbeat.json is not the JSON of the beat", e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -102,7 +102,8 @@ public final class OctoflowService implements AutoCloseable {
 
     public synchronized void start() throws Exception {
         Configurator.setRootLevel(Level.toLevel(config.logLevel(), Level.INFO));
-        Files.createDirectories(config.dataPath());
+        boolean dataPathCreated = !Files.isDirectory(config.dataPath());
+        Files.createDirectories(config.dataPath()); // as on a first start: the service's own directory
         Files.createDirectories(config.lockPath());
         token = ApiToken.resolve(config.apiToken(), config.dataPath());
         camel = camelContext();
@@ -114,6 +115,7 @@ public final class OctoflowService implements AutoCloseable {
             engine.masker().register(secret);
         }
         logs = ServiceLogs.install(config, engine.masker());
+        logPaths(dataPathCreated);
         engine.services().secrets().loadAtStart(); // every secret masked from the first run on, not from first use
 
         database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
@@ -179,6 +181,21 @@ public final class OctoflowService implements AutoCloseable {
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    /**
+     * Where everything is, as absolute paths: relative settings (the defaults {@code data}, {@code routes},
+     * {@code templates}) resolve against the working directory, which is easy to get wrong from a service manager.
+     */
+    private void logPaths(boolean dataPathCreated) {
+        LOG.info("DATA_PATH {}{}, FLOWS_PATH {}, TEMPLATES_PATH {}, LOCK_PATH {}, LOG_PATH {} (relative settings"
+                + " resolve against the working directory {})", config.dataPath(),
+                dataPathCreated ? " (did not exist: created)" : "", config.flowsPath(), config.templatesPath(),
+                config.lockPath(), config.logPath(), java.nio.file.Path.of("").toAbsolutePath());
+        if (!Files.isDirectory(config.flowsPath())) {
+            LOG.warn("FLOWS_PATH {} does not exist: created empty and watched; put flow files there, or set"
+                    + " FLOWS_PATH to the directory that has them", config.flowsPath());
+        }
     }
 
     /**
@@ -319,7 +336,8 @@ public final class OctoflowService implements AutoCloseable {
 
     /** The flows are loaded and the database answers: what {@code /health/ready} says. */
     public boolean ready() {
-        return ready && database.ping();
+        Database db = database;
+        return ready && db != null && db.ping();
     }
 
     // The parts below are handed out for tests and, until it takes its dependencies explicitly, to the REST API.

@@ -12,9 +12,22 @@ public final class OctoflowCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** The configured command line: {@code --data @file.json} is ours to read, so picocli must not expand @files. */
+    /**
+     * The configured command line: {@code --data @file.json} is ours to read, so picocli must not expand @files; a
+     * setting Octoflow cannot use is one line on stderr (exit 1 for {@code run}, which cannot start, 2 otherwise).
+     */
     public static picocli.CommandLine commandLine() {
-        return new picocli.CommandLine(new OctoflowCommand()).setExpandAtFiles(false);
+        return new picocli.CommandLine(new OctoflowCommand()).setExpandAtFiles(false)
+                .setExecutionExceptionHandler(OctoflowCommand::settingError);
+    }
+
+    private static int settingError(Exception e, picocli.CommandLine command, picocli.CommandLine.ParseResult parsed)
+            throws Exception {
+        if (!(e instanceof io.octoflow.config.InvalidSettingException)) {
+            throw e;
+        }
+        command.getErr().println("octoflow: " + e.getMessage());
+        return command.getCommand() instanceof RunCommand ? 1 : 2;
     }
 
     @Override

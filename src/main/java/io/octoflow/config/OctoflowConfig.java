@@ -81,7 +81,18 @@ public record OctoflowConfig(
      */
     private static final Map<String, String> SPOOLER_ALIASES = Map.of("FLOW_TIMEOUT_SECONDS", "FLOW_TIMEOUT");
 
+    /** @throws InvalidSettingException when a setting has a value Octoflow cannot use (its message names it) */
     public static OctoflowConfig fromEnvironment() {
+        try {
+            return readEnvironment();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(e.getMessage(), e);
+        }
+    }
+
+    private static OctoflowConfig readEnvironment() {
         Properties file = applicationProperties();
         return from(name -> {
             String value = given(name);
@@ -128,7 +139,7 @@ public record OctoflowConfig(
                 blankToNull(lookup.apply("DB_USER")),
                 blankToNull(lookup.apply("DB_PASSWORD")),
                 positiveInt(lookup, "HISTORY_RETENTION_DAYS", 30),
-                value(lookup, "LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT),
+                logLevel(lookup),
                 port(lookup, "API_HTTPS_PORT", 5443),
                 blankToNull(lookup.apply("API_KEYSTORE")) == null ? null : path(lookup, "API_KEYSTORE", ""),
                 blankToNull(lookup.apply("API_KEYSTORE_PASSWORD")),
@@ -289,6 +300,23 @@ public record OctoflowConfig(
                     + value + "'");
         }
         return value;
+    }
+
+    /** The levels LOG_LEVEL accepts (log4j's), and Python's names for two of them, which spooler installations use. */
+    static final java.util.List<String> LOG_LEVELS = java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR",
+            "FATAL", "OFF");
+    private static final Map<String, String> PYTHON_LOG_LEVELS = Map.of("WARNING", "WARN", "CRITICAL", "FATAL");
+
+    /** LOG_LEVEL: one of {@link #LOG_LEVELS} in any case (WARNING and CRITICAL too); an unknown level is refused. */
+    private static String logLevel(Function<String, String> lookup) {
+        String given = value(lookup, "LOG_LEVEL", "INFO");
+        String level = given.toUpperCase(Locale.ROOT);
+        level = PYTHON_LOG_LEVELS.getOrDefault(level, level);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new IllegalArgumentException("LOG_LEVEL: expected one of " + String.join(", ", LOG_LEVELS)
+                    + " (any case; WARNING and CRITICAL are read as WARN and FATAL), got '" + given + "'");
+        }
+        return level;
     }
 
     /** Camel's ManagementMBeansLevel: processors (one MBean per step processor), routes only, or context only. */

@@ -104,6 +104,12 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException ex) {
+            if (inUseByAnotherProcess(ex)) {
+                throw new DatabaseException("the execution history database " + DatabaseUrls.h2File(url)
+                        + " is in use by another process: another Octoflow uses the same DATA_PATH (an `octoflow run`,"
+                        + " or an `octoflow launch` still running); stop it, or give this one its own DATA_PATH or"
+                        + " DB_URL", ex);
+            }
             throw new DatabaseException("cannot connect to the execution history database "
                     + DatabaseUrls.redact(url) + ": " + rootMessage(ex), ex);
         }
@@ -122,6 +128,19 @@ public final class Database implements AutoCloseable {
                     + ": " + rootMessage(ex), ex);
         }
         return new Database(pool, DatabaseUrls.isEmbeddedH2File(url), DatabaseUrls.isEmbeddedH2(url));
+    }
+
+    /** H2's "database already open" (90020): another process holds the embedded database's file. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    /** Whether {@code failure} says an embedded H2 file is held by another process (H2 lets one process open it). */
+    public static boolean inUseByAnotherProcess(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

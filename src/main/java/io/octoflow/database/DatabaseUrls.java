@@ -60,6 +60,13 @@ public final class DatabaseUrls {
         return b.toString();
     }
 
+    /** The file of an embedded H2 URL ({@code jdbc:h2:file:/data/octoflow;...} → {@code /data/octoflow.mv.db}). */
+    public static String h2File(String url) {
+        String path = url.replaceFirst("(?i)^jdbc:h2:(file:)?", "");
+        int settings = path.indexOf(';');
+        return (settings >= 0 ? path.substring(0, settings) : path) + ".mv.db";
+    }
+
     /** The URL without any password it carries, for log lines. */
     public static String redact(String url) {
         return url.replaceAll("(?i)(password|pwd)=[^&;]*", "$1=***");

@@ -31,13 +31,15 @@ import io.octoflow.config.OctoflowConfig;
 import io.octoflow.secret.Masker;
 
 /**
- * The service's logs: the console (stderr) and {@code LOG_PATH/octoflow.log}, rolled over daily and at
- * LOG_MAX_FILE_MB into {@code octoflow-<date>-<n>.log.gz}, the newest LOG_MAX_FILES kept. Plain text, or one JSON
- * object per line with LOG_FORMAT=json. Every line passes through {@link MaskingRewritePolicy} first, and lines
- * written during a run carry its flow and execution id ({@link RunContext}).
+ * The logs of a command, at LOG_LEVEL, in plain text or one JSON object per line with LOG_FORMAT=json. The service
+ * ({@link #install}) logs to stdout, as containers and process managers expect, and to {@code LOG_PATH/octoflow.log},
+ * rolled over daily and at LOG_MAX_FILE_MB into {@code octoflow-<date>-<n>.log.gz}, the newest LOG_MAX_FILES kept.
+ * {@code octoflow launch} ({@link #forCommand}) logs to stderr only: its stdout is the flow's JSON. Every line passes
+ * through {@link MaskingRewritePolicy} first, and lines written during a run carry its flow and execution id
+ * ({@link RunContext}).
  *
- * <p>Installed into the running log4j configuration (the one-shot commands keep {@code log4j2.xml}'s console) and
- * removed again by {@link #close()}.
+ * <p>Installed into the running log4j configuration in place of {@code log4j2.xml}'s console, and removed again by
+ * {@link #close()}.
  */
 public final class ServiceLogs implements AutoCloseable {
 
@@ -61,16 +63,54 @@ public final class ServiceLogs implements AutoCloseable {
         this.previousConsole = previousConsole;
     }
 
+    /** The service's logs: stdout and LOG_PATH/octoflow.log. */
     public static ServiceLogs install(OctoflowConfig config, Masker masker) throws IOException {
+        return install(config, masker, ConsoleAppender.Target.SYSTEM_OUT, true);
+    }
+
+    /** A one-shot command's logs ({@code launch}): stderr only, stdout being the command's output. */
+    public static ServiceLogs forCommand(OctoflowConfig config, Masker masker) {
+        try {
+            return install(config, masker, ConsoleAppender.Target.SYSTEM_ERR, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // no file is opened: cannot happen
+        }
+    }
+
+    private static ServiceLogs install(OctoflowConfig config, Masker masker, ConsoleAppender.Target target,
+            boolean toFile) throws IOException {
         Path directory = config.logPath();
-        Files.createDirectories(directory);
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration configuration = context.getConfiguration();
         boolean json = config.logFormat().equals("json");
 
         Appender console = ConsoleAppender.newBuilder().setName("octoflow-console")
-                .setTarget(ConsoleAppender.Target.SYSTEM_ERR).setLayout(layout(configuration, json))
+                .setTarget(target).setLayout(layout(configuration, json))
                 .setConfiguration(configuration).build();
+        console.start();
+        configuration.addAppender(console);
+        Appender file = toFile ? file(config, directory, configuration, json) : null;
+        AppenderRef[] refs = file == null
+                ? new AppenderRef[] {AppenderRef.createAppenderRef(console.getName(), null, null)}
+                : new AppenderRef[] {AppenderRef.createAppenderRef(console.getName(), null, null),
+                    AppenderRef.createAppenderRef(file.getName(), null, null)};
+        Appender masked = RewriteAppender.createAppender("octoflow-masked", "true", refs,
+                configuration, new MaskingRewritePolicy(masker, !json), null);
+        masked.start();
+        configuration.addAppender(masked);
+
+        LoggerConfig root = configuration.getRootLogger();
+        Appender previous = root.getAppenders().get(CONSOLE_NAME);
+        root.removeAppender(CONSOLE_NAME);
+        root.addAppender(masked, Level.ALL, null);
+        root.setLevel(Level.valueOf(config.logLevel())); // checked by OctoflowConfig
+        context.updateLoggers();
+        return new ServiceLogs(context, masked, console, file, previous);
+    }
+
+    private static Appender file(OctoflowConfig config, Path directory, Configuration configuration, boolean json)
+            throws IOException {
+        Files.createDirectories(directory);
         String pattern = directory.resolve("octoflow-%d{yyyy-MM-dd}-%i.log.gz").toString();
         Action retention = DeleteAction.createDeleteAction(directory.toString(), false, 1, false, null,
                 new PathCondition[] {IfFileName.createNameCondition("octoflow-*.log.gz", null,
@@ -84,23 +124,9 @@ public final class ServiceLogs implements AutoCloseable {
                 .withStrategy(DefaultRolloverStrategy.newBuilder().withMax(String.valueOf(Integer.MAX_VALUE))
                         .withCustomActions(new Action[] {retention}).withConfig(configuration).build())
                 .setLayout(layout(configuration, json)).setConfiguration(configuration).build();
-        console.start();
         file.start();
-        configuration.addAppender(console);
         configuration.addAppender(file);
-        Appender masked = RewriteAppender.createAppender("octoflow-masked", "true",
-                new AppenderRef[] {AppenderRef.createAppenderRef(console.getName(), null, null),
-                    AppenderRef.createAppenderRef(file.getName(), null, null)},
-                configuration, new MaskingRewritePolicy(masker, !json), null);
-        masked.start();
-        configuration.addAppender(masked);
-
-        LoggerConfig root = configuration.getRootLogger();
-        Appender previous = root.getAppenders().get(CONSOLE_NAME);
-        root.removeAppender(CONSOLE_NAME);
-        root.addAppender(masked, Level.ALL, null);
-        context.updateLoggers();
-        return new ServiceLogs(context, masked, console, file, previous);
+        return file;
     }
 
     private static Layout<?> layout(Configuration configuration, boolean json) {
@@ -122,10 +148,12 @@ public final class ServiceLogs implements AutoCloseable {
         }
         context.updateLoggers();
         masked.stop();
-        file.stop();
+        if (file != null) {
+            file.stop();
+            configuration.getAppenders().remove(file.getName());
+        }
         console.stop();
         configuration.getAppenders().remove(masked.getName());
-        configuration.getAppenders().remove(file.getName());
         configuration.getAppenders().remove(console.getName());
     }
 }

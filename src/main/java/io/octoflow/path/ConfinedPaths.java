@@ -66,6 +66,13 @@ public final class ConfinedPaths {
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
+        if (existing != null && !existing.startsWith(root)) {
+            // the root itself is missing: say that, not that the path leaves it
+            throw new PathOutsideRootException("path '" + relative + "': " + rootName + " " + root
+                    + " does not exist; create it, or set " + rootName + " to the directory the flow's files are in"
+                    + " (a relative " + rootName + " is resolved against the working directory "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
         if (existing != null && Files.isSymbolicLink(existing) && !Files.exists(existing)) {
             throw new PathOutsideRootException("path '" + relative + "' goes through a symbolic link that points"
                     + " nowhere inside " + rootName);

@@ -472,6 +472,74 @@ class CliTest {
     }
 
     @Test
+    void launchWithAMissingDataPathSaysSoAndCreatesNothing() throws IOException {
+        Path missing = tmp.resolve("no-such-data");
+        System.setProperty("DATA_PATH", missing.toString());
+        Path file = flow("reader.yml", """
+                name: reader
+                steps:
+                  - name: read
+                    type: file
+                    file: {path: samples/tickets.json}
+                """);
+        Run run = octoflow("launch", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("path 'samples/tickets.json': DATA_PATH " + missing + " does not exist; create"
+                + " it, or set DATA_PATH to the directory the flow's files are in (a relative DATA_PATH is resolved"
+                + " against the working directory " + Path.of("").toAbsolutePath() + ")")
+                .doesNotContain("symbolic link");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aSubFlowUnderAMissingFlowsPathSaysFlowsPathDoesNotExist() throws IOException {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path file = elsewhere.resolve("caller.yml");
+        Files.writeString(file, """
+                name: caller
+                steps:
+                  - name: call
+                    type: flow
+                    flow: {path: lib/callee.yml}
+                """);
+        Path missing = tmp.resolve("no-such-flows");
+        System.setProperty("FLOWS_PATH", missing.toString());
+        Run run = octoflow("launch", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("FLOWS_PATH " + missing + " does not exist").doesNotContain("symbolic link");
+    }
+
+    @Test
+    void anInvalidSettingIsOneLineWithoutAStackTrace() throws IOException {
+        Path file = flow("hello.yml", VALID);
+        System.setProperty("LOG_LEVEL", "verbose");
+        try {
+            Run run = octoflow("launch", file.toString());
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err().strip()).isEqualTo("octoflow: LOG_LEVEL: expected one of TRACE, DEBUG, INFO, WARN,"
+                    + " ERROR, FATAL, OFF (any case; WARNING and CRITICAL are read as WARN and FATAL), got 'verbose'");
+        } finally {
+            System.clearProperty("LOG_LEVEL");
+        }
+    }
+
+    @Test
+    void aLaunchIsRecordedInTheHistoryOfDataPathWithTriggerCli() throws Exception {
+        Path file = flow("hello.yml", VALID);
+        Run run = octoflow("launch", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+        String id = run.json().get("__job_id__").asText();
+        assertThat(run.err()).contains("(execution " + id + ", recorded in the history " + data.resolve("octoflow.mv.db"));
+        try (var db = io.octoflow.database.Database.open("jdbc:h2:file:" + data.resolve("octoflow"), null, null)) {
+            var row = new io.octoflow.history.JdbcExecutionRepository(db, 1 << 20, 100).find(id).orElseThrow();
+            assertThat(row.trigger()).isEqualTo("cli");
+            assertThat(row.status()).isEqualTo("success");
+            assertThat(row.flowPath()).isEqualTo("hello.yml");
+        }
+        assertThat(data.resolve("locks")).isEmptyDirectory(); // its lock was taken there, and released
+    }
+
+    @Test
     void launchAMissingFlowExits2() {
         Run run = octoflow("launch", "does/not/exist.yml");
         assertThat(run.exitCode()).isEqualTo(2);

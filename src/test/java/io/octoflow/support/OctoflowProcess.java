@@ -1,0 +1,113 @@
+package io.octoflow.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * {@code octoflow <args>} in its own JVM (the test's class path, main class {@code io.octoflow.Octoflow}), configured
+ * through its environment as a user would, stdout and stderr kept apart in files: for what only a real process
+ * shows (exit codes, signals, what goes to which stream, locks and files held by another process).
+ */
+public final class OctoflowProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private OctoflowProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Starts {@code octoflow args...} in {@code workDir}, with the test JVM's environment minus Octoflow's settings
+     * and the proxy variables, plus {@code env}; its output goes to files in {@code logs}.
+     */
+    public static OctoflowProcess start(Path workDir, Path logs, Map<String, String> env, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "io.octoflow.Octoflow"));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(logs);
+            Path out = Files.createTempFile(logs, "stdout-", ".txt");
+            Path err = Files.createTempFile(logs, "stderr-", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().keySet().removeIf(name -> name.equals("OCTOFLOW_PROPERTIES")
+                    || name.toLowerCase(Locale.ROOT).endsWith("_proxy") || name.startsWith("LOG_")
+                    || name.endsWith("_PATH") || name.startsWith("API_") || name.startsWith("DB_"));
+            builder.environment().putAll(env);
+            return new OctoflowProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start octoflow " + String.join(" ", args), e);
+        }
+    }
+
+    /** Waits for the process to end (at most 3 minutes: a busy machine starts JVMs slowly); its exit code. */
+    public int exitCode() {
+        try {
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("octoflow did not end within 3 minutes; stdout: " + stdout() + "\nstderr: "
+                        + stderr());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until stdout contains {@code text} (at most 3 minutes), failing early when the process ends. */
+    public OctoflowProcess awaitStdout(String text) {
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive() && !stdout().contains(text)) {
+                throw new AssertionError("octoflow ended (exit " + process.exitValue() + ") before printing '" + text
+                        + "'; stdout: " + stdout() + "\nstderr: " + stderr());
+            }
+            return stdout().contains(text);
+        });
+        return this;
+    }
+
+    /** SIGTERM, as {@code kill}, {@code docker stop} and Kubernetes send. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public String stdout() {
+        return read(stdout);
+    }
+
+    public String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
