@@ -59,7 +59,7 @@ final class LaunchStores implements AutoCloseable {
             why = "DATA_PATH " + config.dataPath() + " does not exist, so no service uses it";
         } else {
             try {
-                Database shared = Database.open(url, config.dbUser(), config.dbPassword());
+                Database shared = Database.open(writeEachCommit(url), config.dbUser(), config.dbPassword());
                 return shared(config, shared, url);
             } catch (DatabaseException e) {
                 why = Database.inUseByAnotherProcess(e)
@@ -71,6 +71,16 @@ final class LaunchStores implements AutoCloseable {
             }
         }
         return standalone(config, why);
+    }
+
+    /**
+     * A one-shot launch writes each commit to the H2 file at once: it has few of them, and H2 then runs no background
+     * writer, a thread that an OutOfMemoryError of the run could hit, which closes the database before the run's end
+     * is recorded.
+     */
+    private static String writeEachCommit(String url) {
+        return DatabaseUrls.isEmbeddedH2File(url) && !url.toLowerCase(java.util.Locale.ROOT).contains(";write_delay=")
+                ? url + ";WRITE_DELAY=0" : url;
     }
 
     private static LaunchStores shared(OctoflowConfig config, Database database, String url) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.cli.connector.LocalCliConnector;
 import org.apache.camel.spi.CliConnector;
 import org.apache.camel.spi.CliConnectorFactory;
@@ -58,6 +59,12 @@ public final class CamelCliConnector {
         CliConnectorFactory factory = new Factory();
         factory.setRuntimeStartClass("io.octoflow.Octoflow");
         context.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, factory);
+        // The connector's thread loads the dev consoles on its first status, which can be while the registry starts
+        // the ones it has (ConcurrentModificationException out of the context's start): load them all first.
+        DevConsoleRegistry consoles = context.getCamelContextExtension().getContextPlugin(DevConsoleRegistry.class);
+        if (consoles != null) {
+            consoles.loadDevConsoles(true);
+        }
         // the next service of this JVM may attach once this one has stopped
         try {
             context.addService(new ServiceSupport() {
