@@ -19,7 +19,8 @@ import io.octoflow.schedule.ScheduleEntry;
 /**
  * {@code /api/v1/schedules}: the schedules of flow files in FLOWS_PATH (from CONFIG_FILE's autostart, from the
  * flow files' own {@code cron}/{@code every_seconds}, and added over the API), one per path. Schedules added here
- * live in memory, as on the spooler; an {@code every_seconds} one first fires one interval after it is added.
+ * are kept in the database (the spooler keeps them in memory only); an {@code every_seconds} one first fires one
+ * interval after it is added.
  */
 final class SpoolerSchedulesApi {
 

@@ -48,7 +48,9 @@ import io.octoflow.operations.FlowOperations;
 import io.octoflow.operations.FlowValidator;
 import io.octoflow.route.CamelCliConnector;
 import io.octoflow.route.OctoflowCamelContext;
+import io.octoflow.schedule.ApiSchedules;
 import io.octoflow.schedule.Autostart;
+import io.octoflow.schedule.JdbcApiScheduleStore;
 import io.octoflow.schedule.Scheduler;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.DirectorySource;
@@ -147,8 +149,10 @@ public final class OctoflowService implements AutoCloseable {
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 store::lastScheduledFire, metrics.flows(), cluster != null);
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
-        operations = new DeployedFlowOperations(directory, scheduler, launcher, locks, store, paused, engine.catalog(),
-                config.flowTimeoutSeconds());
+        ApiSchedules apiSchedules = new ApiSchedules(scheduler, new JdbcApiScheduleStore(database),
+                path -> directory.flowAt(path));
+        operations = new DeployedFlowOperations(directory, scheduler, apiSchedules, launcher, locks, store, paused,
+                engine.catalog(), config.flowTimeoutSeconds());
         mbeans = new FlowMBeans(operations, config.timezone());
         tasks = new TaskService(new JdbcTaskRepository(database), new TaskFlows(config.dataPath().resolve("tasks"),
                 config.taskTimeout()), directory, scheduler, launcher, store);
@@ -161,6 +165,11 @@ public final class OctoflowService implements AutoCloseable {
         operations.adoptPausedNames();
         Autostart.addSchedules(config.configFile(), path -> directory.byPath(path).map(Deployment::flow),
                 scheduler);
+        apiSchedules.restore(); // the schedules added over the API before the restart
+        if (cluster != null) {
+            cluster.onBeat(apiSchedules::sync); // and those another replica adds or removes
+        }
+        operations.reportPaused();
         start(tasks);
         start(scheduler); // the fires missed while down, once every schedule is known
 

@@ -26,6 +26,7 @@ import io.octoflow.service.AmbiguousFlowException;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.FlowDirectory;
 import io.octoflow.launch.Launcher;
+import io.octoflow.schedule.ApiSchedules;
 import io.octoflow.schedule.ScheduleEntry;
 import io.octoflow.schedule.Scheduler;
 
@@ -36,6 +37,7 @@ public final class DeployedFlowOperations implements FlowOperations {
 
     private final FlowDirectory directory;
     private final Scheduler scheduler;
+    private final ApiSchedules apiSchedules;
     private final Launcher launcher;
     private final LockStore locks;
     private final ExecutionRepository store;
@@ -47,11 +49,12 @@ public final class DeployedFlowOperations implements FlowOperations {
      * @param catalog               the engine's catalog: where FLOWS_PATH is, and the flows' warnings
      * @param defaultTimeoutSeconds FLOW_TIMEOUT, for flows without {@code timeout_seconds}
      */
-    public DeployedFlowOperations(FlowDirectory directory, Scheduler scheduler, Launcher launcher,
-            LockStore locks, ExecutionRepository store, PausedFlowStore paused, FlowCatalog catalog,
+    public DeployedFlowOperations(FlowDirectory directory, Scheduler scheduler, ApiSchedules apiSchedules,
+            Launcher launcher, LockStore locks, ExecutionRepository store, PausedFlowStore paused, FlowCatalog catalog,
             long defaultTimeoutSeconds) {
         this.directory = directory;
         this.scheduler = scheduler;
+        this.apiSchedules = apiSchedules;
         this.launcher = launcher;
         this.locks = locks;
         this.store = store;
@@ -64,7 +67,25 @@ public final class DeployedFlowOperations implements FlowOperations {
     public void restorePaused() {
         for (String path : paused.pausedFlows()) {
             scheduler.pause(path);
-            LOG.info("flow {}: schedules paused (since before the restart)", path);
+        }
+    }
+
+    /**
+     * Says, once every schedule is known, what each pause restored at start holds back: a flow's schedules, or
+     * nothing yet (a flow without a schedule, or no flow at that path), so no one reads "paused" as "was scheduled".
+     */
+    public void reportPaused() {
+        for (String path : paused.pausedFlows()) {
+            int schedules = scheduler.forFlow(path).size();
+            if (schedules > 0) {
+                LOG.info("flow {}: its {} schedule(s) stay paused (paused before the restart; POST"
+                        + " /api/flows/{id}/resume resumes them)", path, schedules);
+            } else if (directory.flowAt(path) != null) {
+                LOG.info("flow {}: marked paused before the restart, but it has no schedule: nothing is skipped;"
+                        + " a schedule added to it starts paused", path);
+            } else {
+                LOG.info("flow {}: marked paused before the restart, but no flow is deployed at that path", path);
+            }
         }
     }
 
@@ -256,11 +277,15 @@ public final class DeployedFlowOperations implements FlowOperations {
                 throw OperationException.invalid(e.getMessage());
             }
             try {
-                if (request.firstFireAfterOneInterval()) {
+                if (ApiSchedules.SOURCE.equals(request.source())) {
+                    apiSchedules.add(entry, request.firstFireAfterOneInterval()); // kept across restarts
+                } else if (request.firstFireAfterOneInterval()) {
                     scheduler.addFiringAfterOneInterval(entry);
                 } else {
                     scheduler.add(entry);
                 }
+            } catch (IllegalArgumentException e) {
+                throw OperationException.invalid(e.getMessage());
             } catch (Exception e) {
                 throw RuntimeCamelException.wrapRuntimeCamelException(e);
             }
@@ -271,7 +296,7 @@ public final class DeployedFlowOperations implements FlowOperations {
     @Override
     public boolean removeSchedule(String id) {
         try {
-            return scheduler.remove(id);
+            return apiSchedules.remove(id);
         } catch (Exception e) {
             throw RuntimeCamelException.wrapRuntimeCamelException(e);
         }

@@ -83,12 +83,9 @@ public final class FlowResourceWatcher implements AutoCloseable {
     public void start() {
         informer = client.genericKubernetesResources(CustomResources.FLOW).inNamespace(namespace)
                 .runnableInformer(resync.toMillis());
-        informer.exceptionHandler((started, t) -> {
-            LOG.warn("watching Flow resources (flows.octoflow.io) in namespace '{}': {}; retrying (is the CRD"
-                    + " k8s/crds/flows.octoflow.io.yaml installed, may the service account list and watch flows?)",
-                    namespace, t.getMessage());
-            return true;
-        });
+        InformerTrouble trouble = new InformerTrouble(LOG, "Flow", "flows.octoflow.io", namespace,
+                String.valueOf(client.getMasterUrl()));
+        informer.exceptionHandler((started, t) -> trouble.failed(t));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource resource) {
@@ -105,7 +102,10 @@ public final class FlowResourceWatcher implements AutoCloseable {
                 submit(() -> remove(resource.getMetadata().getName()));
             }
         });
-        informer.start().thenRun(() -> submit(this::removeOrphans));
+        informer.start().thenRun(() -> {
+            trouble.running();
+            submit(this::removeOrphans);
+        });
         LOG.info("watching Flow resources in namespace '{}' (files in {})", namespace, files.directory());
     }
 

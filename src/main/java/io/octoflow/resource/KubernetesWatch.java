@@ -5,11 +5,14 @@ import java.time.Duration;
 
 import org.apache.camel.CamelContext;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.config.Configurator;
 
 
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.kubernetes.client.KubernetesAccess;
+import io.octoflow.kubernetes.client.KubernetesUnreachableException;
 import io.octoflow.launch.ExecutionRecorder;
 import io.octoflow.launch.Launcher;
 import io.octoflow.metrics.FlowMetrics;
@@ -27,14 +30,24 @@ public final class KubernetesWatch implements TriggerSource {
     private static final Logger LOG = LogManager.getLogger(KubernetesWatch.class);
     /** Informers list everything again this often, should a watch event ever be lost. */
     static final Duration RESYNC = Duration.ofMinutes(5);
+    static final String FABRIC8_REFLECTOR = "io.fabric8.kubernetes.client.informers.impl.cache.Reflector";
 
     private final String namespace;
     private final FlowResourceWatcher flows;
     private final LoopRunner loops;
+    /** Why nothing can be watched (no cluster configured at all); null when a cluster is. */
+    private final String unconfigured;
 
     public KubernetesWatch(KubernetesAccess access, Path dataPath, CamelContext camel, Masker masker,
             FlowDirectory directory, ExecutionRepository store, ExecutionRecorder recorder, Launcher launcher,
             FlowMetrics metrics) {
+        String problem = null;
+        try {
+            access.requireConfigured();
+        } catch (KubernetesUnreachableException e) {
+            problem = e.getMessage();
+        }
+        this.unconfigured = problem;
         this.namespace = access.namespace();
         this.flows = new FlowResourceWatcher(access.client(), namespace, dataPath, directory, store, recorder,
                 RESYNC);
@@ -49,6 +62,14 @@ public final class KubernetesWatch implements TriggerSource {
 
     @Override
     public void start() {
+        if (unconfigured != null) {
+            // informers would retry https://kubernetes.default.svc for ever
+            LOG.warn("KUBERNETES_WATCH=true, but {}; Flow and Loop resources are not watched", unconfigured);
+            return;
+        }
+        // fabric8's reflector logs each failed list at WARN with a stack trace, every retry; InformerTrouble names
+        // the cause once instead
+        Configurator.setLevel(FABRIC8_REFLECTOR, Level.ERROR);
         flows.start();
         loops.start();
         LOG.info("KUBERNETES_WATCH: Flow and Loop resources of namespace '{}' run here", namespace);

@@ -66,12 +66,9 @@ public final class LoopRunner implements AutoCloseable {
     public void start() {
         informer = client.genericKubernetesResources(CustomResources.LOOP).inNamespace(namespace)
                 .runnableInformer(resync.toMillis());
-        informer.exceptionHandler((started, t) -> {
-            LOG.warn("watching Loop resources (loops.clever-telemetry.io) in namespace '{}': {}; retrying (is the"
-                    + " CRD k8s/crds/loops.clever-telemetry.io.yaml installed, may the service account list and watch"
-                    + " loops?)", namespace, t.getMessage());
-            return true;
-        });
+        InformerTrouble trouble = new InformerTrouble(LOG, "Loop", "loops.clever-telemetry.io", namespace,
+                String.valueOf(client.getMasterUrl()));
+        informer.exceptionHandler((started, t) -> trouble.failed(t));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource resource) {
@@ -88,7 +85,7 @@ public final class LoopRunner implements AutoCloseable {
                 remove(resource.getMetadata().getName());
             }
         });
-        informer.start();
+        informer.start().thenRun(trouble::running);
         LOG.info("watching Loop resources in namespace '{}'", namespace);
     }
 

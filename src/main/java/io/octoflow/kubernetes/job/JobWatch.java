@@ -110,7 +110,8 @@ public final class JobWatch {
                     // a restarting API server, a 429, a dropped connection: the Job runs on, the next poll retries
                     if (apiErrors++ == 0) {
                         LOG.warn("Job {}/{}: the API server did not answer ({}); retrying until the step's timeout",
-                                namespace, name, e.getMessage());
+                                namespace, name, io.octoflow.kubernetes.client.KubernetesProblems.unreachable(e,
+                                        String.valueOf(client.getMasterUrl())).orElse(e.getMessage()));
                     }
                 }
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);

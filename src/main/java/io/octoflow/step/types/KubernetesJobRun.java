@@ -46,6 +46,7 @@ final class KubernetesJobRun {
             String stepName) {
         FlowRun run = FlowRun.of(exchange);
         Map<String, Object> context = run.templateContext();
+        kubernetes.requireConfigured(); // no cluster at all: said now, not after fabric8's retries
         String namespace = settings.namespace() != null ? settings.namespace() : kubernetes.namespace();
         String name = JobNames.unique(flowName, stepName);
         Map<String, String> labels = new LinkedHashMap<>();
@@ -65,6 +66,16 @@ final class KubernetesJobRun {
         message.setHeader(KubernetesConstants.KUBERNETES_JOB_LABELS, labels);
         message.setBody(null);
         exchange.setProperty(STATE, new Launched(name, namespace, java.time.Instant.now()));
+    }
+
+    /**
+     * camel-kubernetes could not create the Job: rethrown with the cause named when the API server was not reached
+     * (a stackless exception: the step's failure is logged in one line), else as it came.
+     */
+    static void failedToCreate(Exchange exchange, KubernetesAccess kubernetes) {
+        RuntimeException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RuntimeException.class);
+        exchange.removeProperty(STATE);
+        throw kubernetes.explain(failure);
     }
 
     private static List<String> render(List<Template> templates, Map<String, Object> context) {

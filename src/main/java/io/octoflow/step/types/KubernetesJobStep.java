@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.apache.camel.component.kubernetes.KubernetesOperations;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
@@ -112,9 +114,15 @@ public final class KubernetesJobStep implements StepType<KubernetesJobSettings> 
         build.route()
                 .process(exchange -> KubernetesJobRun.prepare(exchange, settings, kubernetes, flowName, stepName))
                 .id(build.id("spec"))
-                .to("kubernetes-job:octoflow?operation=" + KubernetesOperations.CREATE_JOB_OPERATION
-                        + "&kubernetesClient=#" + CamelKubernetesClient.BEAN)
-                .id(build.id())
+                .doTry()
+                    .to("kubernetes-job:octoflow?operation=" + KubernetesOperations.CREATE_JOB_OPERATION
+                            + "&kubernetesClient=#" + CamelKubernetesClient.BEAN)
+                    .id(build.id())
+                .doCatch(KubernetesClientException.class)
+                    // fabric8 says "An error has occurred."; the cause (unknown host, connection refused) is deeper
+                    .process(exchange -> KubernetesJobRun.failedToCreate(exchange, kubernetes))
+                    .id(build.id("unreachable"))
+                .end()
                 .process(exchange -> KubernetesJobRun.awaitJob(exchange, settings, kubernetes, resultKey,
                         build.services().secrets().masker()))
                 .id(build.id("wait"));
