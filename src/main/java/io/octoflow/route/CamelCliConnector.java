@@ -8,8 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
-import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.cli.connector.LocalCliConnector;
 import org.apache.camel.spi.CliConnector;
 import org.apache.camel.spi.CliConnectorFactory;
@@ -59,12 +59,6 @@ public final class CamelCliConnector {
         CliConnectorFactory factory = new Factory();
         factory.setRuntimeStartClass("io.octoflow.Octoflow");
         context.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, factory);
-        // The connector's thread loads the dev consoles on its first status, which can be while the registry starts
-        // the ones it has (ConcurrentModificationException out of the context's start): load them all first.
-        DevConsoleRegistry consoles = context.getCamelContextExtension().getContextPlugin(DevConsoleRegistry.class);
-        if (consoles != null) {
-            consoles.loadDevConsoles(true);
-        }
         // the next service of this JVM may attach once this one has stopped
         try {
             context.addService(new ServiceSupport() {
@@ -119,6 +113,36 @@ public final class CamelCliConnector {
 
         Connector(CliConnectorFactory factory) {
             super(factory);
+        }
+
+        /**
+         * Its thread starts once the context has fully started: the registry of dev consoles starts late in the
+         * context's start, iterating the set of consoles that this thread adds to as it resolves them (a
+         * ConcurrentModificationException out of the context's start when the two meet).
+         */
+        @Override
+        protected void doStart() throws Exception {
+            CamelContext context = getCamelContext();
+            if (context == null || context.isStarted()) {
+                super.doStart();
+                return;
+            }
+            context.addStartupListener(new StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                    if (isStarted()) {
+                        startThread();
+                    }
+                }
+            });
+        }
+
+        private void startThread() throws Exception {
+            super.doStart();
         }
 
         @Override
