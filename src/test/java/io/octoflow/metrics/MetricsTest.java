@@ -264,7 +264,11 @@ class MetricsTest {
             }
         }
         assertThat(documented).hasSizeGreaterThan(20).contains("camel_routes_running_routes");
-        System.gc(); // jvm_gc_pause_seconds comes with the first collection
+        // jvm_gc_pause_seconds comes with the first collection, once its notification has been delivered
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            System.gc();
+            return scrape().contains("jvm_gc_pause_seconds_count");
+        });
         String scrape = scrape();
         for (String name : documented) {
             assertThat(scrape).as("documented metric %s", name)
