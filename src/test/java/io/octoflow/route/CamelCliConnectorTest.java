@@ -86,7 +86,9 @@ class CamelCliConnectorTest {
     /** The route ids of the status file, once it lists every one of {@code expected}. */
     private List<String> statusRoutes(List<String> expected) {
         JsonNode[] status = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        // the connector rewrites the file every second: a read may catch it half written, so retry on bad JSON
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
             assertThat(statusFile()).exists();
             String text = Files.readString(statusFile());
             assertThat(text).isNotBlank();
