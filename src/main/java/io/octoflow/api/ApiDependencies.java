@@ -7,6 +7,7 @@ import io.octoflow.operations.FlowOperations;
 import io.octoflow.operations.FlowValidator;
 import io.octoflow.secret.Masker;
 import io.octoflow.config.ApiLimits;
+import io.octoflow.console.ConsoleSessions;
 import io.octoflow.task.TaskService;
 
 /**
@@ -22,7 +23,9 @@ import io.octoflow.task.TaskService;
  * @param flowsPath  FLOWS_PATH, named in the spooler API's answers
  * @param logPath    LOG_PATH, whose files {@code /api/logs} serves
  * @param limits     API_MAX_RESULT_BYTES and the server's other limits
+ * @param sessions   the web console's signed-in browsers, whose cookie the API takes too; null: no console
  */
 public record ApiDependencies(FlowOperations operations, TaskService tasks, ApiToken token, Masker masker,
-        FlowValidator validator, ZoneId timezone, Path flowsPath, Path logPath, ApiLimits limits) {
+        FlowValidator validator, ZoneId timezone, Path flowsPath, Path logPath, ApiLimits limits,
+        ConsoleSessions sessions) {
 }

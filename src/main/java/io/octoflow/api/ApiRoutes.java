@@ -1,5 +1,7 @@
 package io.octoflow.api;
 
+import java.util.Arrays;
+
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestDefinition;
@@ -18,8 +20,11 @@ import io.octoflow.api.ApiSchemas.LogFileList;
 import io.octoflow.api.ApiSchemas.NewSchedule;
 import io.octoflow.api.ApiSchemas.PauseState;
 import io.octoflow.api.ApiSchemas.Schedule;
+import io.octoflow.api.ApiSchemas.Stats;
 import io.octoflow.api.ApiSchemas.Validation;
+import io.octoflow.execution.Trigger;
 import io.octoflow.history.Execution;
+import io.octoflow.history.ExecutionQuery;
 import io.octoflow.operations.FlowOperations;
 
 /**
@@ -65,7 +70,8 @@ public final class ApiRoutes extends RouteBuilder {
         ValidateApi validate = new ValidateApi(dependencies.validator());
         ApiDocs docs = new ApiDocs();
 
-        SecuredRoutes secured = new SecuredRoutes(this, ApiAuthorization.bearer(dependencies.token()), json,
+        SecuredRoutes secured = new SecuredRoutes(this, ApiAuthorization.bearer(dependencies.token(),
+                dependencies.sessions()), json,
                 dependencies.masker());
         secured.add("api-flows", flows::list);
         secured.add("api-flows-add", schedules::add);
@@ -83,6 +89,7 @@ public final class ApiRoutes extends RouteBuilder {
         secured.add("api-executions-delete", executions::delete);
         secured.add("api-abort", executions::abort);
         secured.add("api-validate", validate::validate);
+        secured.add("api-stats", new StatsApi(operations, json)::stats);
         new RegoTaskApi(dependencies.tasks(), dependencies.timezone(), json).configure(secured);
         from("direct:api-openapi").routeId("api-openapi").process(document::serve);
         from("direct:api-docs").routeId("api-docs").process(docs::page);
@@ -147,6 +154,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .query("flow", "string", "A deployed flow's path, else a name (the runs of every flow with it)")
                 .query("status", "Only runs with this status", Execution.STATUSES.stream().sorted()
                         .toArray(String[]::new))
+                .query("trigger", "Only runs started this way", Arrays.stream(Trigger.values())
+                        .map(Trigger::label).toArray(String[]::new))
                 .query("from", "string", "Started at or after: ISO 8601 date or time (without offset: TIMEZONE)")
                 .query("to", "string", "Started at or before: ISO 8601 date or time (without offset: TIMEZONE)")
                 .query("limit", "integer", "At most this many runs (default 50, at most 1000)")
@@ -170,6 +179,13 @@ public final class ApiRoutes extends RouteBuilder {
                 .answer(202, "The run is told to stop", Aborting.class).error(404, "No execution with that id")
                 .error(409, "The run has ended").to("direct:api-abort");
 
+        RestOperation.of(api.get("/stats"), "getStats", "What the console charts, from the history of the last"
+                + " minutes: runs per bucket by status, duration percentiles per flow, schedule lag, and the series flows"
+                + " publish under '" + ExecutionQuery.SERIES_KEY + "' in their final data (docs/CONSOLE.md)").secured()
+                .query("minutes", "integer", "The window: the last N minutes (default 60, at most "
+                        + StatsApi.MAX_MINUTES + ")")
+                .answer(200, "The figures, times in epoch milliseconds", Stats.class)
+                .error(400, "minutes is malformed or out of range").to("direct:api-stats");
         RestOperation.of(api.get("/logs"), "listLogFiles", "The log files of LOG_PATH").secured()
                 .answer(200, "The files", LogFileList.class).to("direct:api-logs");
         RestOperation.of(api.get("/logs/{file}"), "getLogFile", "One log file, whole or its last lines").secured()

@@ -112,4 +112,26 @@ final class ApiSchemas {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Validation(boolean valid, List<Problem> problems) {
     }
+
+    /** {@code GET /api/stats}: flat rows, times in epoch milliseconds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Stats(long from, long to, long bucketMs, boolean truncated, List<RunCount> runs,
+            List<DurationPercentiles> durations, List<ScheduleLag> scheduleLag, List<SeriesPoint> series) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RunCount(long t, String status, int count) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record DurationPercentiles(String flow, long t, int runs, long p50Ms, long p90Ms, long p99Ms, long maxMs) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ScheduleLag(String flow, long t, long lagMs) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SeriesPoint(String flow, long t, double value, String name) {
+    }
 }

@@ -53,9 +53,11 @@ final class ExecutionsApi {
             query = new ExecutionQuery(flow, status,
                     QueryParams.instant(message.getHeader("from", String.class), "from", timezone),
                     QueryParams.instant(message.getHeader("to", String.class), "to", timezone),
-                    limit, QueryParams.integer(message.getHeader("offset", String.class), "offset", 0), path);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, e.getMessage());
+                    limit, QueryParams.integer(message.getHeader("offset", String.class), "offset", 0), path)
+                    .withTrigger(message.getHeader("trigger", String.class));
+        } catch (IllegalArgumentException e) { // a malformed time, limit or status; an unknown trigger
+            throw new ApiException(400, e.getMessage().startsWith("unknown trigger") ? "trigger: " + e.getMessage()
+                    : e.getMessage());
         }
         return operations.executions(query).stream().map(this::execution).toList();
     }

@@ -95,6 +95,10 @@ final class RestOperation {
     RestDefinition to(String uri) {
         if (secured) {
             error(401, "No 'Authorization: Bearer <token>' header, or not the API token");
+            var verb = rest.getVerbs().get(rest.getVerbs().size() - 1);
+            if (!"get".equals(verb.asVerb())) {
+                error(403, "A web console session's change without its X-CSRF-Token header (docs/CONSOLE.md)");
+            }
             error(500, "An unexpected failure, with its message (secrets masked)");
         }
         return rest.to(uri);

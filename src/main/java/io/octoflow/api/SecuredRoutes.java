@@ -24,6 +24,8 @@ import io.octoflow.service.AmbiguousFlowException;
  */
 final class SecuredRoutes {
 
+    private static final String IF_NONE_MATCH = "octoflow.ifNoneMatch";
+
     private final RouteBuilder routes;
     private final ApiAuthorization authorization;
     private final ObjectMapper json;
@@ -45,6 +47,11 @@ final class SecuredRoutes {
     /** A route answering {@code direct:<name>} with {@code handler}'s result, once the request is authorized. */
     void add(String name, ApiHandler handler) {
         routes.from("direct:" + name).routeId(name).process(exchange -> {
+            var request = exchange.getMessage();
+            if ("GET".equals(request.getHeader(Exchange.HTTP_METHOD, String.class))) {
+                // kept before the handler's answer replaces the headers (see respond)
+                exchange.setProperty(IF_NONE_MATCH, request.getHeader("If-None-Match", "", String.class));
+            }
             try {
                 authorization.check(exchange.getMessage());
                 Object result = handler.handle(exchange);
@@ -88,6 +95,26 @@ final class SecuredRoutes {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     }
 
+    /**
+     * A GET's JSON answer carries an ETag (a hash of the body); asked again with it in {@code If-None-Match}, the
+     * answer is 304 without a body, so that the console's polling every few seconds costs little.
+     */
+    private static void etag(Exchange exchange, int status, String body) {
+        String ifNoneMatch = exchange.getProperty(IF_NONE_MATCH, String.class);
+        if (ifNoneMatch == null || status != 200) {
+            return;
+        }
+        String tag = ETags.of(body);
+        var message = exchange.getMessage();
+        message.setHeader("ETag", tag);
+        message.setHeader("Cache-Control", "no-cache"); // a browser may keep it, and must ask again each time
+        if (ETags.matches(ifNoneMatch, tag)) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 304);
+            message.removeHeader(Exchange.CONTENT_TYPE);
+            message.setBody(null);
+        }
+    }
+
     private void respond(Exchange exchange, int status, Object body) throws JsonProcessingException {
         var message = exchange.getMessage();
         message.removeHeaders("*");
@@ -102,6 +129,8 @@ final class SecuredRoutes {
             return;
         }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(json.writeValueAsString(body));
+        String text = json.writeValueAsString(body);
+        message.setBody(text);
+        etag(exchange, status, text);
     }
 }

@@ -18,10 +18,13 @@ import io.octoflow.api.ApiRoutes;
 import io.octoflow.api.ApiServer;
 import io.octoflow.api.ApiToken;
 import io.octoflow.api.SpoolerApiRoutes;
+import io.octoflow.console.ConsoleRoutes;
+import io.octoflow.console.ConsoleSessions;
 import io.octoflow.cluster.ClusterNode;
 import io.octoflow.cluster.ClusterQuartz;
 import io.octoflow.cluster.LeaderLease;
 import io.octoflow.cluster.LeaderOnly;
+import io.octoflow.config.ApiProtocol;
 import io.octoflow.config.OctoflowConfig;
 import io.octoflow.engine.FlowEngine;
 import io.octoflow.flow.FlowDefinition;
@@ -173,10 +176,15 @@ public final class OctoflowService implements AutoCloseable {
         start(tasks);
         start(scheduler); // the fires missed while down, once every schedule is known
 
+        ConsoleSessions sessions = config.console().enabled() ? new ConsoleSessions(config.console().maxSessions(),
+                Duration.ofMinutes(config.console().sessionIdleMinutes())) : null;
         ApiDependencies api = new ApiDependencies(operations, tasks, token, engine.masker(),
                 FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath()), config.timezone(),
-                config.flowsPath(), config.logPath(), config.apiLimits());
+                config.flowsPath(), config.logPath(), config.apiLimits(), sessions);
         camel.addRoutes(new ApiRoutes(api));
+        if (sessions != null) { // the web console at / (docs/CONSOLE.md)
+            camel.addRoutes(new ConsoleRoutes(sessions, token::matches, config.apiProtocol() == ApiProtocol.HTTPS));
+        }
         camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(history);
         if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops

@@ -73,7 +73,8 @@ public record OctoflowConfig(
         StepLimits stepLimits,
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
-        boolean camelCliConnector) {
+        boolean camelCliConnector,
+        ConsoleSettings console) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -173,7 +174,10 @@ public record OctoflowConfig(
                 stepLimits(lookup),
                 datasources(lookup),
                 blankToNull(lookup.apply("API_URL")),
-                bool(lookup, "CAMEL_CLI_CONNECTOR", true));
+                bool(lookup, "CAMEL_CLI_CONNECTOR", true),
+                new ConsoleSettings(bool(lookup, "CONSOLE_ENABLED", true),
+                        positiveInt(lookup, "CONSOLE_MAX_SESSIONS", ConsoleSettings.DEFAULT_MAX_SESSIONS),
+                        positiveInt(lookup, "CONSOLE_SESSION_IDLE_MINUTES", ConsoleSettings.DEFAULT_IDLE_MINUTES)));
     }
 
     /**

@@ -30,6 +30,14 @@ final class ExecutionFilter {
             conditions.add("status = ?");
             args.add(q.status());
         }
+        if (q.trigger() != null) {
+            conditions.add("trigger_type = ?");
+            args.add(q.trigger());
+        }
+        if (q.series()) { // the key as JSON writes it; a run's data is checked again when read
+            conditions.add("data LIKE ?");
+            args.add("%\"" + ExecutionQuery.SERIES_KEY + "\"%");
+        }
         if (q.from() != null) {
             conditions.add("started_at >= ?");
             args.add(SqlTimes.utc(q.from()));

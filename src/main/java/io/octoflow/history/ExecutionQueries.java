@@ -83,7 +83,8 @@ final class ExecutionQueries {
 
     List<Execution> list(ExecutionQuery q) {
         ExecutionFilter filter = new ExecutionFilter(q);
-        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped FROM executions" + filter.where
+        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped" + (q.series() ? ", data" : "")
+                + " FROM executions" + filter.where
                 + " ORDER BY " + ExecutionFilter.order(q) + " LIMIT " + q.limit() + " OFFSET " + q.offset();
         return database.inTransaction("list executions", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -91,7 +92,7 @@ final class ExecutionQueries {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Execution> rows = new ArrayList<>();
                     while (rs.next()) {
-                        rows.add(ExecutionRows.read(rs, null, List.of(), rs.getInt(11)));
+                        rows.add(ExecutionRows.read(rs, q.series() ? rs.getString(12) : null, List.of(), rs.getInt(11)));
                     }
                     return rows;
                 }

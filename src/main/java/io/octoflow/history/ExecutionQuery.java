@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.octoflow.execution.Trigger;
+
 /**
  * A page of the execution history, newest first. Every filter is optional (null).
  *
@@ -19,9 +21,15 @@ import java.util.Set;
  *                  state and status filters map onto sets of Octoflow statuses)
  * @param endedFrom only runs that ended at or after this instant (inclusive; running rows never match)
  * @param endedTo   only runs that ended at or before this instant (inclusive; running rows never match)
+ * @param trigger   only runs started by this trigger (a {@link io.octoflow.execution.Trigger} label, any case)
+ * @param series    only runs whose final data has the {@value #SERIES_KEY} key, read with their data (the
+ *                  console charts the values: docs/CONSOLE.md)
  */
 public record ExecutionQuery(String flow, String status, Instant from, Instant to, int limit, int offset,
-        String path, Set<String> statuses, Instant endedFrom, Instant endedTo) {
+        String path, Set<String> statuses, Instant endedFrom, Instant endedTo, String trigger, boolean series) {
+
+    /** The key of a flow's final data whose numbers the console charts, one point per run (docs/CONSOLE.md). */
+    public static final String SERIES_KEY = "octoflow_series";
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 10_000;
@@ -35,6 +43,9 @@ public record ExecutionQuery(String flow, String status, Instant from, Instant t
         }
         if (status != null) {
             status = status.isBlank() ? null : Execution.checkStatus(status);
+        }
+        if (trigger != null) {
+            trigger = trigger.isBlank() ? null : Trigger.of(trigger).label();
         }
         if (statuses != null) {
             Set<String> checked = new LinkedHashSet<>();
@@ -60,6 +71,12 @@ public record ExecutionQuery(String flow, String status, Instant from, Instant t
         }
     }
 
+    /** Without a trigger filter. */
+    public ExecutionQuery(String flow, String status, Instant from, Instant to, int limit, int offset,
+            String path, Set<String> statuses, Instant endedFrom, Instant endedTo) {
+        this(flow, status, from, to, limit, offset, path, statuses, endedFrom, endedTo, null, false);
+    }
+
     public ExecutionQuery(String flow, String status, Instant from, Instant to, int limit, int offset) {
         this(flow, status, from, to, limit, offset, null, null, null, null);
     }
@@ -73,6 +90,18 @@ public record ExecutionQuery(String flow, String status, Instant from, Instant t
     public ExecutionQuery(String flow, String status, Instant from, Instant to, int limit, int offset,
             Set<String> statuses, Instant endedFrom, Instant endedTo) {
         this(flow, status, from, to, limit, offset, null, statuses, endedFrom, endedTo);
+    }
+
+    /** This query, only for the runs {@code trigger} started (null: any). */
+    public ExecutionQuery withTrigger(String trigger) {
+        return new ExecutionQuery(flow, status, from, to, limit, offset, path, statuses, endedFrom, endedTo, trigger,
+                series);
+    }
+
+    /** This query, only for the runs that publish a series ({@value #SERIES_KEY}), with their final data. */
+    public ExecutionQuery withSeries() {
+        return new ExecutionQuery(flow, status, from, to, limit, offset, path, statuses, endedFrom, endedTo, trigger,
+                true);
     }
 
     /** The runs of the flow at {@code path}, by status (may be null). */
