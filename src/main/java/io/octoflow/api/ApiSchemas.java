@@ -31,7 +31,7 @@ final class ApiSchemas {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Schedule(String id, String name, String path, String source, @Schema(types = {"string", "null"}) String cron,
             @Schema(types = {"integer", "null"}) Long everySeconds,
-            @Schema(types = {"integer", "null"}) Long timeoutSeconds, boolean paused, String nextFire,
+            @Schema(types = {"integer", "null"}) Long timeoutSeconds, String timezone, boolean paused, String nextFire,
             List<Problem> warnings) {
     }
 

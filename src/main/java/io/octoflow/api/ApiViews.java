@@ -53,6 +53,7 @@ final class ApiViews {
         view.put("cron", entry.cron());
         view.put("every_seconds", entry.everySeconds());
         view.put("timeout_seconds", entry.timeoutSeconds());
+        view.put("timezone", timezone.getId()); // TIMEZONE: a cron's hours are its hours
         view.put("paused", operations.paused(entry.path()));
         operations.nextFire(entry).ifPresent(next -> view.put("next_fire", time(next)));
         view.put("warnings", warnings(entry.path()));
