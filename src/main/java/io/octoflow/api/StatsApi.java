@@ -116,9 +116,9 @@ final class StatsApi {
                 continue;
             }
             values.fields().forEachRemaining(field -> {
-                if (field.getValue().isNumber()) {
-                    Map<String, Object> point = point(run.flowPath(), run.endedAt().toEpochMilli(), "value",
-                            field.getValue().doubleValue());
+                Double value = number(field.getValue());
+                if (value != null) {
+                    Map<String, Object> point = point(run.flowPath(), run.endedAt().toEpochMilli(), "value", value);
                     point.put("name", field.getKey());
                     points.add(point);
                 }
@@ -126,6 +126,22 @@ final class StatsApi {
         }
         points.sort((a, b) -> Long.compare((Long) a.get("t"), (Long) b.get("t")));
         return points;
+    }
+
+    /** A number, or a text that reads as one (a template renders numbers as text); null otherwise. */
+    private static Double number(JsonNode value) {
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        if (value.isTextual()) {
+            try {
+                double parsed = Double.parseDouble(value.asText().trim());
+                return Double.isFinite(parsed) ? parsed : null;
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static Map<String, Object> point(String flow, long t, String key, Object value) {

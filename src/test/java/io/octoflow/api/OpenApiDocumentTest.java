@@ -207,6 +207,9 @@ class OpenApiDocumentTest {
         assertMatchesSchema("get", "/api/executions", service.get("/api/executions"), 200);
         assertMatchesSchema("get", "/api/executions/{id}", service.get("/api/executions/" + id), 200);
         assertMatchesSchema("get", "/api/executions", service.get("/api/executions?status=bogus"), 400);
+        assertMatchesSchema("get", "/api/executions", service.get("/api/executions?trigger=api"), 200);
+        assertMatchesSchema("get", "/api/stats", service.get("/api/stats?minutes=60"), 200);
+        assertMatchesSchema("get", "/api/stats", service.get("/api/stats?minutes=0"), 400);
         assertMatchesSchema("delete", "/api/executions", service.delete("/api/executions?older_than_days=999"), 200);
         assertMatchesSchema("get", "/api/locks", service.get("/api/locks"), 200);
         assertMatchesSchema("delete", "/api/locks", service.delete("/api/locks"), 200);
