@@ -205,6 +205,13 @@
   // ---- pages ------------------------------------------------------------------------------------------------------
   // A page: {title, build(params) -> {controls element or null}, load(params) -> data, draw(data, params) -> node}
 
+  const runFilter = { flow: '', status: '', trigger: '', from: '', to: '', offset: 0, limit: 50 };
+
+  // a problem's file: the flow file's own path as listed, another file's (a sub-flow's) as the API names it
+  function where(problemFile, path) {
+    return problemFile && !problemFile.endsWith('/' + path) ? problemFile : path;
+  }
+
   const flowsPage = {
     title: 'Flows',
     build() {
@@ -229,7 +236,10 @@
           return text ? { path: flow.path, data: JSON.parse(text) } : { path: flow.path };
         });
         return el('tr', { 'data-path': flow.path },
-          el('td', {}, el('strong', { text: flow.name })),
+          el('td', {}, el('a', { href: '#/runs', title: 'its runs', onclick: () => {
+            runFilter.flow = flow.path;
+            runFilter.offset = 0;
+          } }, el('strong', { text: flow.name }))),
           el('td', { class: 'mono', text: flow.path }),
           el('td', {}, own.length ? own.map(s => el('div', { class: 'schedule',
             text: (s.cron ? 'cron ' + s.cron : 'every ' + s.every_seconds + ' s') + ' (' + s.timezone + ')' }))
@@ -259,7 +269,7 @@
         el('strong', { class: 'mono', text: file.path }),
         file.running_previous_version ? el('span', { class: 'muted', text: ' (the previous version still runs)' }) : '',
         el('ul', {}, file.problems.map(p => el('li', { class: 'problem-line' },
-          el('span', { class: 'mono', text: (p.file || file.path) + ':' + p.line + ':' + p.column }),
+          el('span', { class: 'mono', text: where(p.file, file.path) + ':' + p.line + ':' + p.column }),
           ' ' + p.severity + ': ' + p.message)))));
       return el('div', {},
         table('flows', ['Flow', 'File', 'Schedule', 'Next fire', 'Paused', 'Last run', 'Recent durations', ''], rows),
@@ -269,7 +279,6 @@
     }
   };
 
-  const runFilter = { flow: '', status: '', trigger: '', from: '', to: '', offset: 0, limit: 50 };
 
   const runsPage = {
     title: 'Runs',

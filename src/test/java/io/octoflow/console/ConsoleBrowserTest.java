@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -143,6 +144,11 @@ class ConsoleBrowserTest {
                 By.cssSelector("#runs tr[data-status='success']")));
         assertThat(run.getText()).contains("hello", "api");
         chromium.screenshot("runs");
+        // filtered by trigger: none of these runs was scheduled
+        new Select(browser.findElement(By.id("filter-trigger"))).selectByValue("schedule");
+        chromium.await().until(d -> d.findElements(By.cssSelector("#runs tbody tr")).isEmpty());
+        new Select(browser.findElement(By.id("filter-trigger"))).selectByValue("api");
+        run = visible(By.cssSelector("#runs tr[data-status='success']"));
         run.findElement(By.cssSelector("a.run-link")).click();
 
         visible(By.cssSelector("#timeline rect[data-step='greet']"));

@@ -450,6 +450,23 @@ abstract class ExecutionRepositoryContract {
     }
 
     @Test
+    void listFiltersOnTheTriggerAndOnRunsThatPublishASeries() {
+        ExecutionRepository store = seeded(); // every seeded run: trigger api
+        store.record(new Execution("sched", "a", null, "schedule", at(30), at(30), at(31), "success", null, null,
+                "{\"octoflow_series\":{\"high\":3}}", List.of()));
+        assertThat(ids(store.list(ExecutionQuery.latest(100).withTrigger("SCHEDULE")))).containsExactly("sched");
+        assertThat(store.list(ExecutionQuery.latest(100).withTrigger("api"))).hasSize(10);
+        assertThat(store.list(ExecutionQuery.latest(100).withTrigger("jmx"))).isEmpty();
+        assertThatThrownBy(() -> ExecutionQuery.latest(1).withTrigger("pigeon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown trigger 'pigeon'");
+
+        List<Execution> publishing = store.list(ExecutionQuery.latest(100).withSeries());
+        assertThat(ids(publishing)).containsExactly("sched");
+        assertThat(publishing.get(0).data()).contains("\"high\":3"); // read with its data, unlike other pages
+        assertThat(store.list(ExecutionQuery.latest(100)).get(0).data()).isNull();
+    }
+
+    @Test
     void listFiltersOnTheStartTimeFromInclusiveToExclusive() {
         ExecutionRepository store = seeded();
         assertThat(ids(store.list(new ExecutionQuery(null, null, at(3), at(6), 100, 0))))
