@@ -30,8 +30,9 @@ import io.octoflow.operations.FlowOperations;
 /**
  * The REST API (Camel REST DSL on platform-http): its operations, each answered by the class of its feature
  * ({@link FlowsApi}, {@link SchedulesApi}, {@link LaunchApi}, {@link LocksApi}, {@link ExecutionsApi},
- * {@link LogsApi}, {@link ValidateApi}; rego's {@link RegoTaskApi}). Every {@code /api/*} operation wants
- * {@code Authorization: Bearer <token>} (compared in constant time); only the API description
+ * {@link LogsApi}, {@link ValidateApi}, {@link StatsApi}; rego's {@link RegoTaskApi}). Every {@code /api/*} operation
+ * wants {@code Authorization: Bearer <token>} (compared in constant time), or the web console's session cookie
+ * (with its CSRF token on changes: {@link ApiAuthorization}); only the API description
  * ({@code /api/openapi.json}) and its browsable page ({@code /api/docs}), which hold no data, are open. Each
  * operation is declared as a {@link RestOperation} (id, typed parameters, body, answers with their schemas, the
  * token), from which {@link OpenApiDocument} renders the OpenAPI 3.1 document.
