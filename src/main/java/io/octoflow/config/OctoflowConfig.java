@@ -73,7 +73,8 @@ public record OctoflowConfig(
         StepLimits stepLimits,
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
-        boolean camelCliConnector) {
+        boolean camelCliConnector,
+        StreamSettings streams) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -173,7 +174,9 @@ public record OctoflowConfig(
                 stepLimits(lookup),
                 datasources(lookup),
                 blankToNull(lookup.apply("API_URL")),
-                bool(lookup, "CAMEL_CLI_CONNECTOR", true));
+                bool(lookup, "CAMEL_CLI_CONNECTOR", true),
+                new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
+                        value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)));
     }
 
     /**
