@@ -93,7 +93,13 @@ final class KafkaSend {
             messages.add(message);
         }
         exchange.getMessage().setBody(messages);
+        if (!messages.isEmpty()) {
+            // camel-kafka removes the header as it sends: kept for the error message
+            exchange.setProperty(TOPIC, messages.get(0).getHeader(KafkaConstants.OVERRIDE_TOPIC));
+        }
     }
+
+    private static final String TOPIC = "octoflow.kafkaTopic";
 
     private static String topic(Template template, Map<String, Object> context) {
         String topic = template.render(context).trim();
@@ -146,6 +152,7 @@ final class KafkaSend {
     /** The body: [{topic, partition, offset}] of the records sent, in order. */
     void result(Exchange exchange) {
         Message message = exchange.getMessage();
+        exchange.removeProperty(TOPIC);
         Object metadata = message.getHeader(KafkaConstants.KAFKA_RECORD_META);
         message.removeHeaders("*");
         List<Map<String, Object>> records = new ArrayList<>();
@@ -171,8 +178,7 @@ final class KafkaSend {
                 || cause instanceof org.apache.camel.RuntimeCamelException)) {
             cause = cause.getCause();
         }
-        Object first = exchange.getMessage().getBody() instanceof List<?> list && !list.isEmpty()
-                ? ((Message) list.get(0)).getHeader(KafkaConstants.OVERRIDE_TOPIC) : null;
+        Object first = exchange.removeProperty(TOPIC);
         String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         throw new KafkaStepException("kafka (brokers " + brokers + (first == null ? "" : ", topic '" + first + "'")
                 + "): " + text, error);
