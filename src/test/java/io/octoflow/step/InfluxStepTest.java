@@ -152,6 +152,42 @@ class InfluxStepTest {
     }
 
     @Test
+    void aReloadedFlowUsesItsNewUrlAndLogin() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String flow = """
+                name: moving
+                steps:
+                  - name: count
+                    type: influx
+                    influx:
+                      url: %s
+                      database: errors
+                      create_database: true
+                      secret: %s
+                      query: SHOW MEASUREMENTS
+                """;
+        fixture(InfluxDb.PASSWORD).secretsFile("- {name: influx_login, username: " + InfluxDb.USER + ", password: "
+                + InfluxDb.PASSWORD + "}\n- {name: other_login, username: nobody, password: x}\n");
+        fx.flow("moving.yml", flow.formatted("http://127.0.0.1:" + closed, "influx_login"));
+        RunResult down = fx.run("moving.yml");
+        assertThat(down.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(down.error()).contains("http://127.0.0.1:" + closed);
+
+        // as the flows directory's watcher does when the file changes
+        Path file = fx.flow("moving.yml", flow.formatted(influx.url(), "influx_login"));
+        RunResult up = fx.engine().run(fx.engine().redeploy(file), null, Map.of());
+        assertThat(up.status()).as(up.error()).isEqualTo(RunStatus.SUCCESS);
+
+        fx.flow("moving.yml", flow.formatted(influx.url(), "other_login"));
+        RunResult refused = fx.engine().run(fx.engine().redeploy(file), null, Map.of());
+        assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(refused.error()).contains("authorization failed");
+    }
+
+    @Test
     void everyMistakeIsReportedAtLoadWithItsLine() {
         Path file = fixture(InfluxDb.PASSWORD).flow("broken.yml", """
                 name: broken

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -42,6 +43,8 @@ final class InfluxCall {
     /** Octoflow's influxdb component: the same endpoints, without autowiring. */
     static final String COMPONENT = "octoflow-influxdb";
 
+    private static final AtomicLong BUILDS = new AtomicLong();
+
     private final InfluxStep.Settings settings;
     private final SecretStore secrets;
     private final String url;
@@ -65,7 +68,10 @@ final class InfluxCall {
                 camel.addComponent(COMPONENT, component);
             }
         }
-        String bean = "octoflow-influx-" + Integer.toHexString(build.id().hashCode());
+        // a name per build: Camel caches endpoints by URI, and a reloaded flow whose step changed its url or secret
+        // must not get the previous version's endpoint (and connection)
+        String bean = "octoflow-influx-" + Integer.toHexString(build.id().hashCode()) + "-"
+                + BUILDS.incrementAndGet();
         camel.getRegistry().bind(bean, InfluxDB.class, lazyConnection());
         this.endpointUri = COMPONENT + ":" + bean + "?databaseName=RAW(" + settings.database() + ")"
                 + (settings.write() != null ? "&operation=insert&batch=true" : "&operation=query")
@@ -141,8 +147,13 @@ final class InfluxCall {
         if (!databaseCreated) {
             // CREATE DATABASE does nothing when the database exists; it needs a POST, which camel-influxdb's
             // query operation does not send
-            QueryResult result = connection().query(new Query("CREATE DATABASE \""
-                    + settings.database().replace("\"", "\\\"") + "\"", null, true));
+            QueryResult result;
+            try {
+                result = connection().query(new Query("CREATE DATABASE \""
+                        + settings.database().replace("\"", "\\\"") + "\"", null, true));
+            } catch (org.influxdb.InfluxDBException e) {
+                throw new InfluxStepException(describe("create_database: " + text(e)), e);
+            }
             if (result.hasError()) {
                 throw new InfluxStepException(describe("create_database: " + result.getError()), null);
             }
@@ -241,15 +252,21 @@ final class InfluxCall {
     /** The server's words, with the URL and database (never the login: it is not in the URL). */
     void failed(Exchange exchange) {
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        throw new InfluxStepException(describe(text(error)), error);
+    }
+
+    /** The innermost useful words: the server's answer, or the I/O error with its kind. */
+    private static String text(Throwable error) {
         Throwable cause = error;
-        while (cause.getCause() != null && !(cause instanceof org.influxdb.InfluxDBException)) {
+        while (cause.getCause() != null && !(cause instanceof java.io.IOException)
+                && !(cause instanceof org.influxdb.InfluxDBException && cause.getCause() == null)) {
             cause = cause.getCause();
         }
         String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (cause instanceof java.io.IOException) {
             text = cause.getClass().getSimpleName() + ": " + text;
         }
-        throw new InfluxStepException(describe(text.strip()), error);
+        return text.strip();
     }
 
     private String describe(String text) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -33,6 +34,8 @@ import io.octoflow.template.Template;
  */
 final class KafkaSend {
 
+    private static final AtomicLong BUILDS = new AtomicLong();
+
     private final KafkaStep.Settings settings;
     private final CamelContext camel;
     private final ObjectMapper json;
@@ -51,9 +54,11 @@ final class KafkaSend {
         int timeoutMs = settings.timeoutSeconds() * 1000;
         boolean idempotent = settings.acks().equals("all");
         // the topic is set per record (kafka.OVERRIDE_TOPIC); the path only names the endpoint. A client id of the
-        // step's own makes the endpoint (and its producer, whose SASL login is set below) the step's alone.
+        // step's own makes the endpoint (and its producer, whose SASL login is set below) the step's alone; one per
+        // build, as Camel caches endpoints by URI and a reloaded flow must not keep the previous version's login.
         this.endpointUri = "kafka:octoflow?brokers=RAW(" + brokers + ")"
-                + "&clientId=RAW(octoflow-" + Integer.toHexString(build.id().hashCode()) + ")"
+                + "&clientId=RAW(octoflow-" + Integer.toHexString(build.id().hashCode()) + "-"
+                + BUILDS.incrementAndGet() + ")"
                 + "&synchronous=true&lazyStartProducer=true&batchWithIndividualHeaders=true&recordMetadata=true"
                 + "&requestRequiredAcks=" + settings.acks() + "&enableIdempotence=" + idempotent
                 + "&maxBlockMs=" + timeoutMs + "&requestTimeoutMs=" + timeoutMs
