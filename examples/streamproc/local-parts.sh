@@ -8,7 +8,7 @@
 #             and database streamproc, password streamproc
 # Usage: local-parts.sh [start|stop|status] [kafka] [influx] [postgres]   (no part named: all three)
 # Their data and logs go in $STREAMPROC_STATE (default examples/streamproc/.local); `stop` ends them, keeping it.
-# Then: KAFKA_BROKERS=127.0.0.1:9092 INFLUX_URL=http://127.0.0.1:8086 ./octoflow run ... (see docs/STREAMS.md)
+# Then: KAFKA_BROKERS=127.0.0.1:9092 INFLUX_URL=http://127.0.0.1:8086 ./octoflow launch FLOW (see docs/STREAMS.md)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
