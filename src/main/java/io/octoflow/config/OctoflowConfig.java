@@ -74,7 +74,8 @@ public record OctoflowConfig(
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
         boolean camelCliConnector,
-        ConsoleSettings console) {
+        ConsoleSettings console,
+        StreamSettings streams) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -177,7 +178,9 @@ public record OctoflowConfig(
                 bool(lookup, "CAMEL_CLI_CONNECTOR", true),
                 new ConsoleSettings(bool(lookup, "CONSOLE_ENABLED", true),
                         positiveInt(lookup, "CONSOLE_MAX_SESSIONS", ConsoleSettings.DEFAULT_MAX_SESSIONS),
-                        positiveInt(lookup, "CONSOLE_SESSION_IDLE_MINUTES", ConsoleSettings.DEFAULT_IDLE_MINUTES)));
+                        positiveInt(lookup, "CONSOLE_SESSION_IDLE_MINUTES", ConsoleSettings.DEFAULT_IDLE_MINUTES)),
+                new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
+                        value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)));
     }
 
     /**
