@@ -73,7 +73,8 @@ public record OctoflowConfig(
         StepLimits stepLimits,
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
-        boolean camelCliConnector) {
+        boolean camelCliConnector,
+        TriggerSettings triggers) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -173,7 +174,11 @@ public record OctoflowConfig(
                 stepLimits(lookup),
                 datasources(lookup),
                 blankToNull(lookup.apply("API_URL")),
-                bool(lookup, "CAMEL_CLI_CONNECTOR", true));
+                bool(lookup, "CAMEL_CLI_CONNECTOR", true),
+                new TriggerSettings(
+                        positiveInt(lookup, "WEBHOOK_WAIT_SECONDS", TriggerSettings.DEFAULTS.webhookWaitSeconds()),
+                        positiveInt(lookup, "FILE_TRIGGER_POLL_MILLIS", TriggerSettings.DEFAULTS.filePollMillis()),
+                        positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth())));
     }
 
     /**
