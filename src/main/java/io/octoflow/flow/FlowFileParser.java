@@ -180,7 +180,7 @@ final class FlowFileParser {
 
             @Override
             public TriggerDefinition.At at(YNode node) {
-                return new TriggerDefinition.At(problems.label(), node.line(), node.column());
+                return new TriggerDefinition.At(flowPath, node.line(), node.column());
             }
 
             @Override

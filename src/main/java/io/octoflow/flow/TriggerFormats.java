@@ -68,6 +68,34 @@ public final class TriggerFormats {
                 return null;
             }
         }
-        return find(kinds.get(0)).orElseThrow().compile(kindBlock, compiler);
+        YNode kindKey = block.keyNode(kinds.get(0));
+        // the kind's key is where the trigger is written ("webhook:"), for problems another file's deploy reports
+        TriggerCompiler atKey = new TriggerCompiler() {
+            @Override
+            public void problem(YNode at, String message) {
+                compiler.problem(at, message);
+            }
+
+            @Override
+            public String flowName() {
+                return compiler.flowName();
+            }
+
+            @Override
+            public String flowPath() {
+                return compiler.flowPath();
+            }
+
+            @Override
+            public TriggerDefinition.At at(YNode node) {
+                return compiler.at(node == kindBlock && kindKey != null ? kindKey : node);
+            }
+
+            @Override
+            public boolean dataPath(YNode node, String key) {
+                return compiler.dataPath(node, key);
+            }
+        };
+        return find(kinds.get(0)).orElseThrow().compile(kindBlock, atKey);
     }
 }
