@@ -64,7 +64,8 @@ public final class TriggerFormats {
         }
         for (Key key : find(kinds.get(0)).orElseThrow().keys()) {
             YNode value = kindBlock.get(key.name());
-            if (value != null && key.check(value) != null) {
+            // a value of the wrong shape cannot be read; a string outside the allowed ones can (more is reported)
+            if (value != null && key.check(value) != null && !(value.isString() && !key.allowed().isEmpty())) {
                 return null;
             }
         }
