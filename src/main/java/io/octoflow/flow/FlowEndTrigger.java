@@ -44,7 +44,7 @@ public record FlowEndTrigger(String flow, List<String> statuses, At at) implemen
             return List.of(
                     Key.required("name", Kind.STRING, "The other flow: its path in FLOWS_PATH, or its name (every"
                             + " flow of that name)."),
-                    Key.optional("status", Kind.STRING_LIST, List.of("success"), "End statuses that trigger: "
+                    Key.optional("status", Kind.STRING_LIST, "success", "End statuses that trigger (one or a list): "
                             + String.join(", ", STATUSES) + "."));
         }
 
