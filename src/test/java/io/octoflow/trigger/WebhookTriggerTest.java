@@ -110,6 +110,18 @@ class WebhookTriggerTest {
                     sleep:
                       seconds: 30
                 """);
+        service.files().flow("queued.yml", """
+                name: queued
+                concurrency: queue
+                trigger:
+                  webhook:
+                    path: queued
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 1
+                """);
         service.start();
     }
 
@@ -131,7 +143,8 @@ class WebhookTriggerTest {
     private JsonNode execution(String id) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Response r = service.get("/api/executions/" + id);
-            return r.status() == 200 && !r.json().path("status").asText().equals("running");
+            String status = r.json().path("status").asText();
+            return r.status() == 200 && !status.equals("running") && !status.equals("queued");
         });
         return service.get("/api/executions/" + id).json();
     }
@@ -257,6 +270,19 @@ class WebhookTriggerTest {
             service.post("/api/executions/" + id + "/abort", "");
             execution(id);
         }
+    }
+
+    @Test
+    void aQueueFlowTakesEveryRequestAndRunsThemOneAfterTheOther() {
+        Response first = hook("queued", "{\"n\": 1}");
+        Response second = hook("queued", "{\"n\": 2}");
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(second.status()).as(second.body()).isEqualTo(202);
+        assertThat(execution(first.json().path("execution_id").asText()).path("status").asText())
+                .isEqualTo("success");
+        JsonNode later = execution(second.json().path("execution_id").asText());
+        assertThat(later.path("status").asText()).isEqualTo("success");
+        assertThat(later.path("input").path("n").asInt()).isEqualTo(2);
     }
 
     @Test
