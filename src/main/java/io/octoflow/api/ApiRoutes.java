@@ -56,6 +56,7 @@ public final class ApiRoutes extends RouteBuilder {
         api.securityDefinitions().bearerToken(RestOperation.BEARER, "The API token: API_TOKEN, or the file"
                 + " DATA_PATH/api-token", null).end();
         declare(api);
+        declareHooks(rest("/hooks").tag("Webhooks").description("Flows with 'trigger: webhook'"));
 
         OpenApiDocument document = new OpenApiDocument("Octoflow API", "Flows, schedules, locks and executions."
                 + " Every operation but the documentation needs 'Authorization: Bearer <token>' (the token is"
@@ -95,6 +96,31 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-openapi").routeId("api-openapi").process(document::serve);
         from("direct:api-docs").routeId("api-docs").process(docs::page);
         from("direct:api-docs-file").routeId("api-docs-file").process(docs::file);
+    }
+
+    /**
+     * {@code POST /hooks/<path>}: the flows with {@code trigger: webhook} (docs/TRIGGERS.md), answered by the webhook
+     * source's route. Not behind the API token: a hook has its own secret, if any.
+     */
+    private static void declareHooks(RestDefinition hooks) {
+        RestOperation.of(hooks.post("/{path}"), "postWebhook", "Run the flow whose 'trigger: webhook' has this path,"
+                + " the JSON body as its __input__. Not the API token: the hook's own secret, as 'Authorization:"
+                + " Bearer <secret>' or 'X-Hub-Signature-256: sha256=<HMAC-SHA256 of the body>'")
+                .path("path", "The webhook's path, as its flow file gives it")
+                .answer(200, "respond: result: the run succeeded; its final data, or the value at result_key (any"
+                        + " JSON)")
+                .answer(202, "respond: accepted: the run is admitted (running or queued)",
+                        ApiSchemas.WebhookLaunch.class)
+                .error(400, "The body is not JSON; nothing was launched")
+                .error(401, "The hook has a secret and the request does not show it; nothing was launched")
+                .error(404, "No deployed flow has a webhook at this path")
+                .error(409, "The flow is running and its concurrency is forbid")
+                .error(413, "The body is over API_MAX_BODY_BYTES")
+                .answer(500, "respond: result: the run failed (its status and error)", ApiSchemas.WebhookLaunch.class)
+                .error(503, "Octoflow is starting, stopping or at LAUNCH_MAX_THREADS / QUEUE_MAX_WAITING")
+                .answer(504, "respond: result: the run did not end within WEBHOOK_WAIT_SECONDS, or timed out",
+                        ApiSchemas.WebhookLaunch.class)
+                .to("direct:octoflow-webhook");
     }
 
     /** Octoflow's own operations, typed for the OpenAPI document ({@link ApiSchemas}). */

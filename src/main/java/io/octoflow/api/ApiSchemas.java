@@ -69,6 +69,15 @@ final class ApiSchemas {
             Object data, Boolean dataTruncated, String message) {
     }
 
+    /**
+     * A webhook's answer: 202 {execution_id, flow, path, status: accepted}; with respond: result, its errors (500,
+     * 504) carry the run's status and error too.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record WebhookLaunch(String executionId, String flow, String path, String status,
+            @Schema(types = {"string", "null"}) String error) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Lock(String flow, String path, @Schema(types = {"string", "null"}) String since, long pid,
             @Schema(types = {"string", "null"}) String host, @Schema(types = {"string", "null"}) String executionId) {

@@ -61,7 +61,11 @@ import io.octoflow.service.FlowDirectory;
 import io.octoflow.task.TaskFlows;
 import io.octoflow.task.TaskService;
 import io.octoflow.task.JdbcTaskRepository;
+import io.octoflow.trigger.EventTriggers;
+import io.octoflow.trigger.FileTriggerSource;
+import io.octoflow.trigger.FlowEndSource;
 import io.octoflow.trigger.TriggerSource;
+import io.octoflow.trigger.WebhookSource;
 
 /**
  * The composition root: builds the engine, the execution history, the locks, the launch path, the trigger sources
@@ -92,6 +96,8 @@ public final class OctoflowService implements AutoCloseable {
     private DeployedFlowOperations operations;
     private TaskService tasks;
     private FlowMBeans mbeans;
+    /** The flows' event triggers (webhook, file, flow end), following what the flows directory deploys. */
+    private EventTriggers triggers;
     /** Cluster mode only: this replica's heartbeat, and the lease of the leader-only sources. */
     private ClusterNode cluster;
     private LeaderLease leaderLease;
@@ -149,6 +155,7 @@ public final class OctoflowService implements AutoCloseable {
                 cluster != null ? cluster.id() : null); // the owner of its running and queued rows
         launcher = new Launcher(engine, locks, recorder, config.launchMaxThreads(), config.queueMaxWaiting());
         camel.addRoutes(launcher);
+        triggers = eventTriggers(recorder);
         scheduler = new Scheduler(camel, launcher, config.timezone(), path -> directory.flowAt(path),
                 store::lastScheduledFire, metrics.flows(), cluster != null);
         directory = new FlowDirectory(engine, scheduler, new DirectoryEvents());
@@ -187,6 +194,7 @@ public final class OctoflowService implements AutoCloseable {
         }
         camel.addRoutes(new SpoolerApiRoutes(api)); // the spooler's /api/v1 jobs, schedules, logs
         camel.addRoutes(history);
+        start(triggers); // webhooks answer, files are taken, flow ends trigger from here on
         if (config.kubernetesWatch()) { // Flow resources deploy as flows, Loop resources launch as loops
             TriggerSource watch = new KubernetesWatch(engine.kubernetes(), config.dataPath(), camel,
                     engine.masker(), directory, store, recorder, launcher, metrics.flows());
@@ -198,6 +206,19 @@ public final class OctoflowService implements AutoCloseable {
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+    }
+
+    /** One source per trigger kind; the webhook route answers the API's POST /hooks/{path}. */
+    private EventTriggers eventTriggers(ExecutionRecorder recorder) throws Exception {
+        WebhookSource webhooks = new WebhookSource(launcher, engine.services().secrets(), engine.masker(),
+                config.triggers().webhookWaitSeconds(), config.apiLimits().maxResultBytes());
+        camel.addRoutes(webhooks);
+        FileTriggerSource files = new FileTriggerSource(camel, launcher, engine.services().dataFiles(),
+                config.dataPath().resolve("triggers").resolve("files"), config.triggers().filePollMillis(),
+                config.stepLimits().fileReadMaxBytes());
+        FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
+        recorder.onRunEnded(flowEnds);
+        return new EventTriggers(List.of(webhooks, files, flowEnds));
     }
 
     /**
@@ -274,6 +295,7 @@ public final class OctoflowService implements AutoCloseable {
         @Override
         public void flowDeployed(FlowDefinition flow) {
             mbeans.register(flow);
+            triggers.deployed(flow);
             metrics.flows().deployed(flow.name(), flow.path(), flow.steps().stream()
                     .filter(step -> step.retry() != null).map(StepDefinition::name).toList());
         }
@@ -281,6 +303,7 @@ public final class OctoflowService implements AutoCloseable {
         @Override
         public void flowRemoved(FlowDefinition flow) {
             mbeans.unregister(flow.path());
+            triggers.removed(flow);
             metrics.flows().flowRemoved(flow.path());
         }
     }

@@ -75,6 +75,7 @@ public record OctoflowConfig(
         String apiUrl,
         boolean camelCliConnector,
         ConsoleSettings console,
+        TriggerSettings triggers,
         StreamSettings streams) {
 
     /**
@@ -179,6 +180,10 @@ public record OctoflowConfig(
                 new ConsoleSettings(bool(lookup, "CONSOLE_ENABLED", true),
                         positiveInt(lookup, "CONSOLE_MAX_SESSIONS", ConsoleSettings.DEFAULT_MAX_SESSIONS),
                         positiveInt(lookup, "CONSOLE_SESSION_IDLE_MINUTES", ConsoleSettings.DEFAULT_IDLE_MINUTES)),
+                new TriggerSettings(
+                        positiveInt(lookup, "WEBHOOK_WAIT_SECONDS", TriggerSettings.DEFAULTS.webhookWaitSeconds()),
+                        positiveInt(lookup, "FILE_TRIGGER_POLL_MILLIS", TriggerSettings.DEFAULTS.filePollMillis()),
+                        positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth())),
                 new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
                         value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)));
     }

@@ -33,6 +33,11 @@ public final class FlowRun {
     public static final String JOB_ID = "__job_id__";
     public static final String TIMESTAMP_KEY = "__timestamp__";
     public static final String FLOW_PATH = "__flow_path__";
+    /**
+     * Octoflow's addition: what an event trigger knows of the event that started the run (kind, path, received
+     * time...); present only in runs an event trigger started.
+     */
+    public static final String TRIGGER = "__trigger__";
     /** Set by a sub-flow's end on its exchange: the finished run, for a flow_loop to read how it ended. */
     public static final String FINISHED_RUN = "octoflow.finishedRun";
 

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a launcher hands to a flow route: the job's identity, its input (the flow's {@code __input__}) and a way to
  * see the run it started. {@code initialData} presets keys of the flow data; launches by users (API, CLI, JMX,
  * schedules) leave it empty, since the spooler never merges the payload into the data; tests and embedding code
- * use it to start a flow from given data.
+ * use it to start a flow from given data. {@code event} is what an event trigger knows of the event that started the
+ * run (kind, path, received time...): the flow's {@code __trigger__}; null for other launches.
  */
 public final class LaunchRequest {
 
@@ -18,14 +19,26 @@ public final class LaunchRequest {
     private final Instant started;
     private final Object input;
     private final Map<String, Object> initialData;
+    private final Map<String, Object> event;
     private final Cancellation cancellation = new Cancellation();
     private final AtomicReference<FlowRun> run = new AtomicReference<>();
 
     public LaunchRequest(String executionId, Instant started, Object input, Map<String, Object> initialData) {
+        this(executionId, started, input, initialData, null);
+    }
+
+    public LaunchRequest(String executionId, Instant started, Object input, Map<String, Object> initialData,
+            Map<String, Object> event) {
         this.executionId = executionId;
         this.started = started;
         this.input = input;
         this.initialData = initialData == null ? Map.of() : initialData;
+        this.event = event;
+    }
+
+    /** The event trigger's metadata ({@code __trigger__}), or null. */
+    public Map<String, Object> event() {
+        return event;
     }
 
     public String executionId() {

@@ -21,7 +21,13 @@ public enum Trigger {
     /** A rego task submitted over the API. */
     TASK,
     /** A miniloops {@code Loop} resource's iteration. */
-    LOOP;
+    LOOP,
+    /** A {@code POST /hooks/<path>} to the flow's {@code trigger: webhook}. */
+    WEBHOOK,
+    /** A file appearing in the directory of the flow's {@code trigger: file}. */
+    FILE,
+    /** The end of a run of the flow its {@code trigger: flow} names. */
+    FLOW;
 
     /** The lower-case word stored in the history and shown by the API. */
     public String label() {

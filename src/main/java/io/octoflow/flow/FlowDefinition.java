@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * {@code flow}/{@code flow_loop} step names the file it calls. {@code path} is relative to FLOWS_PATH
  * ({@code lib/summarize_ticket.yml}); a flow file outside FLOWS_PATH (tasks, Kubernetes resources, a file given
  * on the command line) has its absolute path, which no relative path can equal.
+ * <p>
+ * {@code trigger} is the flow's event trigger (Octoflow's addition), null when it has none.
  */
 public record FlowDefinition(
         String name,
@@ -28,7 +30,8 @@ public record FlowDefinition(
         Long everySeconds,
         Long timeoutSeconds,
         Concurrency concurrency,
-        List<String> subFlows) {
+        List<String> subFlows,
+        TriggerDefinition trigger) {
 
     private static final int HASH_HEX = 12;
     private static final Pattern HASH_LIKE_ENDING = Pattern.compile(".*-[0-9a-f]{" + HASH_HEX + "}");

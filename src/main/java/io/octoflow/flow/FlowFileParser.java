@@ -154,9 +154,57 @@ final class FlowFileParser {
         // the flow's identity: relative to FLOWS_PATH, or absolute outside it (never equal to a relative one)
         ConfinedPaths flows = catalog.flowFiles();
         String relative = file.startsWith(flows.root()) ? flows.relativize(file) : file.toString();
+        TriggerDefinition trigger = TriggerFormats.compile(root.get("trigger"), triggerCompiler(name, relative));
         return new FlowDefinition(name, text(root, "description"), relative, file, List.copyOf(steps),
                 finallyStep, cron, everySeconds, timeout,
-                Concurrency.of(text(root, "concurrency")), compiler.subFlows());
+                Concurrency.of(text(root, "concurrency")), compiler.subFlows(), trigger);
+    }
+
+    /** What the trigger kinds compile against: this flow's identity and this file's problems. */
+    private TriggerCompiler triggerCompiler(String flowName, String flowPath) {
+        return new TriggerCompiler() {
+            @Override
+            public void problem(YNode at, String message) {
+                problems.error(at, message);
+            }
+
+            @Override
+            public String flowName() {
+                return flowName;
+            }
+
+            @Override
+            public String flowPath() {
+                return flowPath;
+            }
+
+            @Override
+            public TriggerDefinition.At at(YNode node) {
+                return new TriggerDefinition.At(flowPath, node.line(), node.column());
+            }
+
+            @Override
+            public boolean dataPath(YNode node, String key) {
+                String given = node.text();
+                Path normalized = Path.of(given).normalize();
+                if (given.isBlank() || Path.of(given).isAbsolute() || given.startsWith("/") || given.startsWith("\\")
+                        || normalized.startsWith("..")) {
+                    problems.error(node, key + ": '" + given + "' leads outside DATA_PATH; use a directory relative"
+                            + " to DATA_PATH");
+                    return false;
+                }
+                ConfinedPaths dataFiles = catalog.dataFiles();
+                if (dataFiles != null) {
+                    try {
+                        dataFiles.resolve(given);
+                    } catch (ConfinedPaths.PathOutsideRootException e) {
+                        problems.error(node, key + ": " + e.getMessage());
+                        return false;
+                    }
+                }
+                return true;
+            }
+        };
     }
 
     private String known() {

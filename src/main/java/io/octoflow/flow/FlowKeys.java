@@ -26,7 +26,8 @@ public final class FlowKeys {
                     .range(1, Key.MAX_SECONDS),
             Key.oneOf("concurrency", "forbid", List.of("forbid", "allow", "queue"),
                     "Runs of this flow at the same time: forbid (default: one at a time, a locked launch is refused"
-                            + " or skipped), allow (no lock), queue (wait for the lock)."));
+                            + " or skipped), allow (no lock), queue (wait for the lock)."),
+            TriggerFormats.KEY);
 
     /** goto targets that are no step: end the flow (success), start it again, end it with status exit. */
     public static final String END = "__end__";

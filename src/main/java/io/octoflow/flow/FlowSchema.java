@@ -28,6 +28,9 @@ public final class FlowSchema {
         schema.put("description", "A flow: ordered steps run as one Apache Camel route (spooler format).");
         schema.put("type", "object");
         schema.set("properties", properties(FlowKeys.FLOW));
+        // one kind per flow, as the parser checks
+        ((ObjectNode) schema.get("properties").get(TriggerFormats.KEY.name())).put("minProperties", 1)
+                .put("maxProperties", 1);
         ((ObjectNode) schema.get("properties")).set("steps", JSON.createObjectNode()
                 .put("type", "array").put("description", "The steps, run in order.").put("minItems", 1)
                 .set("items", JSON.createObjectNode().put("$ref", "#/definitions/step")));

@@ -36,6 +36,8 @@ public final class ExecutionRecorder {
     private final String replica;
     /** Told the flow's path (its id) once a run's final row is written (Flow resources refresh their status). */
     private final List<Consumer<String>> recorded = new CopyOnWriteArrayList<>();
+    /** Told each run's outcome once its final row is written (flows triggered by another flow's end). */
+    private final List<RunEnded> ended = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -54,6 +56,16 @@ public final class ExecutionRecorder {
     /** {@code listener} gets the flow's path after each finished or skipped run is stored; it must be quick. */
     public void onRecorded(Consumer<String> listener) {
         recorded.add(listener);
+    }
+
+    /** What a listener of run ends gets: the flow's path (its id) and name, and the run's outcome. */
+    public interface RunEnded {
+        void ended(String flowPath, String flowName, RunResult result);
+    }
+
+    /** {@code listener} gets each run's outcome after its final row is stored; it must be quick. */
+    public void onRunEnded(RunEnded listener) {
+        ended.add(listener);
     }
 
     private void recorded(String flowPath) {
@@ -132,6 +144,13 @@ public final class ExecutionRecorder {
                 toJson(result.data()), result.steps());
         metrics.finished(target.name(), target.id(), result);
         recorded(target.id());
+        for (RunEnded listener : ended) {
+            try {
+                listener.ended(target.id(), target.name(), result);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of run ends failed: {}", e.toString());
+            }
+        }
     }
 
     void skipped(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, SkipReason reason,

@@ -156,6 +156,14 @@ public final class Launcher extends RouteBuilder {
                 timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null);
     }
 
+    /**
+     * Launches {@code flow} for an event trigger: {@code event} (the trigger's metadata) becomes the run's
+     * {@code __trigger__}; otherwise as {@link #launch(FlowDefinition, Object, Trigger, Instant, Long)}.
+     */
+    public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Map<String, Object> event) {
+        return launch(new FlowTarget(flow, engine), input, trigger, null, null, event);
+    }
+
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
     public LaunchTarget target(FlowDefinition flow) {
         return new FlowTarget(flow, engine);
@@ -163,9 +171,14 @@ public final class Launcher extends RouteBuilder {
 
     /** Launches anything the launcher can run (see {@link LaunchTarget}); {@code timeout} null: its default. */
     public Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout) {
+        return launch(target, input, trigger, scheduledAt, timeout, null);
+    }
+
+    private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,
+            Map<String, Object> event) {
         String id = UUID.randomUUID().toString();
         // the payload is the flow's __input__ only, as on the spooler
-        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of());
+        LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of(), event);
         PendingLaunch pending = new PendingLaunch(target, request, trigger, scheduledAt,
                 timeout != null ? timeout : target.defaultTimeout(), new CompletableFuture<>(),
                 new CompletableFuture<>());

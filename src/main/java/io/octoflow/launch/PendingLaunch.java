@@ -25,6 +25,6 @@ record PendingLaunch(LaunchTarget target, LaunchRequest request, Trigger trigger
     /** The same launch with its request started now (a queued launch starts when it gets the lock). */
     PendingLaunch startingNow() {
         return new PendingLaunch(target, new LaunchRequest(request.executionId(), Instant.now(), request.input(),
-                request.initialData()), trigger, scheduledAt, timeout, admission, done);
+                request.initialData(), request.event()), trigger, scheduledAt, timeout, admission, done);
     }
 }

@@ -78,8 +78,13 @@ public final class FlowMetrics {
         Gauge.builder("octoflow.locks.held", count).description("Flows locked (running) now").register(registry);
     }
 
-    /** A scheduled run started: its lag is the start minus the fire time Quartz scheduled it for. */
+    /**
+     * A run started: counted by what started it ({@code octoflow_flow_started_total}: schedule, api, webhook,
+     * file, flow...); a scheduled run's lag is the start minus the fire time Quartz scheduled it for.
+     */
     public void started(String flow, String path, String trigger, Instant scheduledAt, Instant startedAt) {
+        Counter.builder("octoflow.flow.started").description("Runs started, by what started them")
+                .tags("flow", flow, "path", path, "trigger", trigger).register(registry).increment();
         if (scheduledAt == null || !"schedule".equals(trigger)) {
             return;
         }

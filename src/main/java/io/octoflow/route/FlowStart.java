@@ -42,6 +42,9 @@ final class FlowStart implements Processor {
             }
             run = new FlowRun(flow, request.executionId(), request.started(), request.input(), null,
                     request.cancellation(), zone);
+            if (request.event() != null) {
+                run.data().put(FlowRun.TRIGGER, new java.util.LinkedHashMap<>(request.event()));
+            }
             // preset data of an embedding caller (tests); launches by users bring none
             request.initialData().forEach(run.data()::put);
             request.started(run);

@@ -135,7 +135,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                     continue;
                 }
                 // files may share a name: each is its own flow, identified by its path
-                valid.add(engine.catalog().require(absolute));
+                FlowDefinition flow = engine.catalog().require(absolute);
+                List<Problem> taken = claimed(flow, valid);
+                if (!taken.isEmpty()) {
+                    reject(absolute, null, taken);
+                    continue;
+                }
+                valid.add(flow);
             } catch (Throwable e) { // one hostile file must not stop the start (a StackOverflowError included)
                 engine.catalog().clear();
                 reject(absolute, null, List.of(failure(absolute, e)));
@@ -338,6 +344,10 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         if (!problems.isEmpty()) {
             throw new InvalidFlowException(problems);
         }
+        List<Problem> taken = claimed(engine.catalog().require(file), List.of());
+        if (!taken.isEmpty()) {
+            throw new InvalidFlowException(taken);
+        }
         FlowDefinition flow;
         if (previous == null) {
             engine.catalog().clear();
@@ -365,6 +375,32 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             LOG.info("{}: flow '{}' updated", printable(relative(file)), printable(flow.name()));
         }
         return new Deployment(file, relative(file), flow, List.of(flow.routeId()), scheduleId, List.of());
+    }
+
+    /**
+     * What a flow's trigger claims that another deployed flow (or one of {@code alsoDeploying}) holds already: a
+     * webhook path, a watched directory. The problem names both files; the new one is not deployed (a file claiming
+     * what its own previous version held is fine).
+     */
+    private List<Problem> claimed(FlowDefinition flow, List<FlowDefinition> alsoDeploying) {
+        String key = flow.trigger() == null ? null : flow.trigger().exclusiveKey();
+        if (key == null) {
+            return List.of();
+        }
+        List<FlowDefinition> others = new ArrayList<>(alsoDeploying);
+        deployments.values().stream().map(Deployment::flow).filter(f -> f != null).forEach(others::add);
+        for (FlowDefinition other : others) {
+            if (other.file() != null && other.file().equals(flow.file())) {
+                continue;
+            }
+            if (other.trigger() != null && key.equals(other.trigger().exclusiveKey())) {
+                var at = flow.trigger().at();
+                return List.of(new Problem(at.file(), at.line(), at.column(), "trigger." + flow.trigger().kind()
+                        + ": " + key + " is already taken by " + other.trigger().at() + " (flow '" + other.name()
+                        + "'); this file is not deployed (save it again once the other file lets go of it)"));
+            }
+        }
+        return List.of();
     }
 
     /** The id of a flow file's own schedule (the same on every replica and at every start); null when it has none. */

@@ -2,8 +2,8 @@ package io.octoflow.trigger;
 
 /**
  * A way runs start, other than a direct call: Quartz schedules, the flows directory, rego tasks, Kubernetes
- * resources, and later webhooks, Kafka topics or files. A source gets the {@link io.octoflow.launch.Launcher} (the
- * one launch path: lock, history, metrics) by constructor and launches with its own
+ * resources, and the flows' event triggers ({@link EventTriggers}: webhooks, files, other flows' ends). A source
+ * gets the {@link io.octoflow.launch.Launcher} (the one launch path: lock, history, metrics) by constructor and launches with its own
  * {@link io.octoflow.execution.Trigger}; the composition root starts the sources in order once the launch path is
  * up and stops them in reverse order before the running flows are let finish.
  * <p>

@@ -1132,6 +1132,178 @@ class FlowValidationTest {
         assertOnly(problems, 5, 40, "step 'a': ignore_errors: invalid regex", "Dangling meta character");
     }
 
+    // --- trigger (Octoflow's addition) ---
+
+    @Nested
+    class Triggers {
+
+        private int files;
+
+        /** Each in a file of its own, read by a new catalog (the catalog keeps what it parsed). */
+        private List<Problem> validate(String yaml) throws IOException {
+            return newCatalog().check(write("trigger" + (++files) + ".yml", yaml));
+        }
+
+        @Test
+        void aValidWebhookFileAndFlowTriggerHaveNoProblem() throws IOException {
+            assertThat(validate("""
+                    name: x
+                    trigger:
+                      webhook:
+                        path: events-in
+                        secret: hook
+                        respond: result
+                        result_key: answer
+                    steps:
+                      - {name: d, type: debug}
+                    """)).filteredOn(Problem::isError).isEmpty();
+            assertThat(validate("""
+                    name: x
+                    trigger:
+                      file: {path: inbox, pattern: "*.json", move_to: done}
+                    steps:
+                      - {name: d, type: debug}
+                    """)).filteredOn(Problem::isError).isEmpty();
+            assertThat(validate("""
+                    name: x
+                    trigger:
+                      flow: {name: other.yml, status: [success, failed]}
+                    steps:
+                      - {name: d, type: debug}
+                    """)).filteredOn(Problem::isError).isEmpty();
+        }
+
+        @Test
+        void unknownKindAndUnknownKeyAreErrors() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      kafka:
+                        topic: t
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertProblem(problems, 3, 3, "trigger: unknown key 'kafka'", "expected one of: webhook, file, flow");
+            problems = validate("""
+                    name: x
+                    trigger:
+                      webhook:
+                        path: a
+                        respnd: result
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertProblem(problems, 5, 5, "trigger.webhook: unknown key 'respnd'");
+        }
+
+        @Test
+        void oneKindPerFlow() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      webhook: {path: a}
+                      flow: {name: other}
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 4, 3, "trigger: one kind per flow, found webhook and flow");
+        }
+
+        @Test
+        void webhookPathMustBeOneSegmentAndRespondKnown() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      webhook:
+                        path: a/b
+                        respond: later
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertProblem(problems, 4, 11, "trigger.webhook.path: 'a/b' is not one URL segment");
+            assertProblem(problems, 5, 14, "trigger.webhook.respond: expected one of accepted, result");
+        }
+
+        @Test
+        void resultKeyOnlyWithRespondResult() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      webhook:
+                        path: a
+                        result_key: y
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 5, 17, "trigger.webhook.result_key: only with 'respond: result'");
+        }
+
+        @Test
+        void missingRequiredKeys() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      file:
+                        pattern: "*.csv"
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 4, 5, "trigger.file: missing required key 'path'");
+        }
+
+        @Test
+        void fileTriggerPathStaysInDataPathAndMoveToInsideTheDirectory() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      file:
+                        path: ../elsewhere
+                        move_to: /tmp/done
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertProblem(problems, 4, 11, "trigger.file.path: '../elsewhere' leads outside DATA_PATH");
+            assertProblem(problems, 5, 14, "trigger.file.move_to: expected a directory inside the watched one");
+        }
+
+        @Test
+        void aFlowCannotTriggerItself() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      flow:
+                        name: x
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 4, 11, "trigger.flow.name: 'x' is this flow itself");
+            problems = validate("""
+                    name: x
+                    trigger:
+                      flow:
+                        name: trigger2.yml
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 4, 11, "a flow cannot trigger itself");
+        }
+
+        @Test
+        void flowTriggerStatusesAreKnownOnes() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      flow:
+                        name: other
+                        status: [success, done]
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 5, 23, "trigger.flow.status: unknown status 'done'",
+                    "expected one of: success, failed, timeout, aborted, exit");
+        }
+    }
+
     // --- switch ---
 
     @Nested
@@ -1171,7 +1343,8 @@ class FlowValidationTest {
                                 type: debug
                               extra: 1
                     """);
-            assertOnly(problems, 12, 11, "step 's': switch.cases: unknown key 'extra'", "expected one of: when, step");
+            assertOnly(problems, 12, 11, "step 's': switch.cases: unknown key 'extra'",
+                    "expected one of: when, if, step");
         }
 
         @Test
@@ -1208,7 +1381,45 @@ class FlowValidationTest {
                                 name: two
                                 type: debug
                     """);
-            assertOnly(problems, 8, 11, "switch.cases: missing required key 'when'");
+            assertOnly(problems, 8, 11, "step 's': switch.cases: a case needs 'when'", "or 'if'");
+        }
+
+        @Test
+        void caseWithAnIfThatDoesNotParse() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: s
+                        type: switch
+                        switch:
+                          cases:
+                            - if: "amount >"
+                              step:
+                                name: two
+                                type: debug
+                    """);
+            assertOnly(problems, 7, 15, "step 's': switch.cases.if: the condition does not parse");
+        }
+
+        @Test
+        void aRegexCaseNeedsDataKeyAnIfCaseDoesNot() throws IOException {
+            List<Problem> problems = validate("""
+                    name: x
+                    steps:
+                      - name: s
+                        type: switch
+                        switch:
+                          cases:
+                            - if: "amount > 5"
+                              step:
+                                name: high
+                                type: debug
+                            - when: "^low"
+                              step:
+                                name: low
+                                type: debug
+                    """);
+            assertOnly(problems, 11, 17, "step 's': switch.cases.when: a regex case needs switch.data_key");
         }
 
         @Test

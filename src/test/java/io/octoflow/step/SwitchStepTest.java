@@ -108,6 +108,72 @@ class SwitchStepTest extends CamelTestSupport {
     }
 
     @Test
+    void anIfCaseRoutesByValueWithoutDataKey() {
+        fx.flow("by_amount.yml", """
+                name: by amount
+                steps:
+                  - name: route
+                    type: switch
+                    switch:
+                      cases:
+                        - if: "__input__.amount > 5"
+                          step:
+                            name: high
+                            type: set_fact
+                            result_key: store
+                            set_fact:
+                              value: timescale
+                        - if: "__input__.amount is defined"
+                          step:
+                            name: low
+                            type: set_fact
+                            result_key: store
+                            set_fact:
+                              value: influx
+                      default:
+                        name: none
+                        type: set_fact
+                        result_key: store
+                        set_fact:
+                          value: nowhere
+                """);
+        FlowDefinition flow = engine.load(fx.flows().resolve("by_amount.yml"));
+        assertThat(engine.run(flow, Map.of("amount", 7.5), Map.of()).data()).containsEntry("store", "timescale");
+        assertThat(engine.run(flow, Map.of("amount", 5), Map.of()).data()).containsEntry("store", "influx");
+        assertThat(engine.run(flow, Map.of("other", 1), Map.of()).data()).containsEntry("store", "nowhere");
+    }
+
+    @Test
+    void aCaseWithWhenAndIfNeedsBoth() {
+        fx.flow("both.yml", """
+                name: both
+                steps:
+                  - name: route
+                    type: switch
+                    switch:
+                      data_key: level
+                      cases:
+                        - when: "^high"
+                          if: "count > 2"
+                          step:
+                            name: page
+                            type: set_fact
+                            result_key: action
+                            set_fact:
+                              value: page
+                      default:
+                        name: wait
+                        type: set_fact
+                        result_key: action
+                        set_fact:
+                          value: wait
+                """);
+        assertThat(run("both.yml", Map.of("level", "high", "count", 3)).data()).containsEntry("action", "page");
+        assertThat(run("both.yml", Map.of("level", "high", "count", 1)).data()).containsEntry("action", "wait");
+        assertThat(run("both.yml", Map.of("level", "low", "count", 9)).data()).containsEntry("action", "wait");
+    }
+
+    @Test
     void anExitInACaseEndsTheFlow() {
         RunResult r = run("switch.yml", Map.of("priority", "stop"));
 

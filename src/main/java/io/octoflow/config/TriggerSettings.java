@@ -1,0 +1,16 @@
+package io.octoflow.config;
+
+/**
+ * The settings of the event triggers (a flow's {@code trigger:} block), documented in
+ * {@code application.properties}.
+ *
+ * @param webhookWaitSeconds   how long a {@code respond: result} webhook waits for its run before answering 504 (the
+ *                             run goes on)
+ * @param filePollMillis       how often a {@code trigger: file} directory is scanned
+ * @param flowChainMaxDepth    how many {@code trigger: flow} runs may follow one another from one first run: a chain
+ *                             longer than this (a cycle a → b → a, say) stops, with a warning
+ */
+public record TriggerSettings(int webhookWaitSeconds, int filePollMillis, int flowChainMaxDepth) {
+
+    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10);
+}

@@ -1,0 +1,222 @@
+package io.octoflow.trigger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.FileEndpoint;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.octoflow.execution.ErrorText;
+import io.octoflow.execution.RunResult;
+import io.octoflow.execution.Trigger;
+import io.octoflow.flow.FileTrigger;
+import io.octoflow.flow.FlowDefinition;
+import io.octoflow.launch.Launcher;
+import io.octoflow.logging.LogText;
+import io.octoflow.path.ConfinedPaths;
+
+/**
+ * {@code trigger: file}: a camel-file consumer per flow on its directory of DATA_PATH. Each file matching the
+ * pattern is one run (one at a time per directory), its content the run's {@code __input__}: a {@code .json} file
+ * parsed, any other its text. After the run the file moves to {@code move_to}, or to {@code .error} when the run
+ * failed (or the file is not JSON, or too large: then there is no run). A launch that is refused (the flow runs
+ * already, Octoflow is busy or stopping) leaves the file where it is, for the next scan.
+ * <p>
+ * Files are taken once: the consumer's idempotent repository (one file per flow under
+ * DATA_PATH/triggers/files/) keeps the name, size and date of every file taken, across restarts, so a file that is
+ * back unchanged (a copy that failed to move, a restore) does not run again.
+ */
+public final class FileTriggerSource implements EventSource {
+
+    private static final Logger LOG = LogManager.getLogger(FileTriggerSource.class);
+    static final String ROUTE_PREFIX = "octoflow-trigger-file-";
+    /** Files remembered per flow in memory (the file store keeps them all, up to its 32 MB). */
+    private static final int REMEMBERED = 10_000;
+
+    private final CamelContext camel;
+    private final Launcher launcher;
+    private final ConfinedPaths dataFiles;
+    private final Path repositories;
+    private final long pollMillis;
+    private final long maxBytes;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private volatile boolean accepting;
+
+    /** A deployed file trigger; a redeploy with the same trigger keeps the route and swaps the flow. */
+    private static final class Watched {
+        volatile FlowDefinition flow;
+        final FileTrigger trigger;
+        final String routeId;
+
+        Watched(FlowDefinition flow, FileTrigger trigger, String routeId) {
+            this.flow = flow;
+            this.trigger = trigger;
+            this.routeId = routeId;
+        }
+    }
+
+    /**
+     * @param repositories where the idempotent repositories are kept (DATA_PATH/triggers/files)
+     * @param maxBytes     the largest file read (FILE_READ_MAX_BYTES, as the file step)
+     */
+    public FileTriggerSource(CamelContext camel, Launcher launcher, ConfinedPaths dataFiles, Path repositories,
+            long pollMillis, long maxBytes) {
+        this.camel = camel;
+        this.launcher = launcher;
+        this.dataFiles = dataFiles;
+        this.repositories = repositories;
+        this.pollMillis = pollMillis;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String kind() {
+        return FileTrigger.KIND;
+    }
+
+    @Override
+    public synchronized void deploy(FlowDefinition flow) throws Exception {
+        FileTrigger trigger = (FileTrigger) flow.trigger();
+        Watched current = watched.get(flow.id());
+        if (current != null && same(current.trigger, trigger)) {
+            current.flow = flow;
+            return;
+        }
+        undeploy(flow.id());
+        Path directory = dataFiles.resolve(trigger.path());
+        Files.createDirectories(directory);
+        Files.createDirectories(repositories);
+        IdempotentRepository taken = FileIdempotentRepository.fileIdempotentRepository(
+                repositories.resolve(flow.camelId().replace('/', '_') + ".txt").toFile(), REMEMBERED);
+        String routeId = ROUTE_PREFIX + flow.camelId();
+        Watched entry = new Watched(flow, trigger, routeId);
+        FileEndpoint endpoint = camel.getEndpoint("file:" + directory + "?noop=true&idempotent=true"
+                + "&idempotentKey=${file:name}-${file:size}-${file:modified}&recursive=false&delay=" + pollMillis
+                + "&initialDelay=" + pollMillis + "&antInclude=" + encode(trigger.pattern())
+                + "&sortBy=file:modified", FileEndpoint.class);
+        endpoint.setIdempotentRepository(taken);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(endpoint).routeId(routeId).process(exchange -> process(exchange, entry)).id(routeId + ":run");
+            }
+        });
+        watched.put(flow.id(), entry);
+        LOG.info("{}: watches {} for {} (done: {}, failed: {})", LogText.oneLine(flow.path()), directory,
+                LogText.oneLine(trigger.pattern()), LogText.oneLine(trigger.moveTo()), FileTrigger.ERROR_DIRECTORY);
+    }
+
+    private static boolean same(FileTrigger a, FileTrigger b) {
+        return a.path().equals(b.path()) && a.pattern().equals(b.pattern()) && a.moveTo().equals(b.moveTo());
+    }
+
+    private static String encode(String pattern) {
+        return java.net.URLEncoder.encode(pattern, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public synchronized void undeploy(String flowId) {
+        Watched entry = watched.remove(flowId);
+        if (entry == null) {
+            return;
+        }
+        try {
+            camel.getRouteController().stopRoute(entry.routeId);
+            camel.removeRoute(entry.routeId);
+        } catch (Exception e) {
+            LOG.warn("{}: cannot stop watching its directory: {}", LogText.oneLine(flowId),
+                    LogText.oneLine(ErrorText.of(e)));
+        }
+    }
+
+    @Override
+    public void start() {
+        accepting = true;
+    }
+
+    @Override
+    public void stop() {
+        accepting = false;
+    }
+
+    /** One file: read, launched, waited for, moved. */
+    private void process(Exchange exchange, Watched entry) throws Exception {
+        if (!accepting) {
+            throw new IllegalStateException("Octoflow is stopping: the file is left for the next start");
+        }
+        FlowDefinition flow = entry.flow;
+        Path file = Path.of(exchange.getMessage().getHeader("CamelFileAbsolutePath", String.class));
+        Path directory = file.getParent();
+        String name = file.getFileName().toString();
+        Map<String, Object> event = TriggerEvent.of(FileTrigger.KIND);
+        event.put("path", entry.trigger.path());
+        event.put("file_name", name);
+        event.put("file", dataFiles.relativize(file));
+        long size = Files.size(file);
+        event.put("size", size);
+        event.put("modified", Files.getLastModifiedTime(file).toInstant().toString());
+        Object input;
+        try {
+            input = input(file, name, size);
+        } catch (IOException e) {
+            LOG.warn("{}: {} not run, moved to {}: {}", LogText.oneLine(flow.path()), LogText.oneLine(name),
+                    FileTrigger.ERROR_DIRECTORY, LogText.oneLine(e.getMessage()));
+            move(file, directory.resolve(FileTrigger.ERROR_DIRECTORY));
+            return;
+        }
+        Launcher.Launch launch = launcher.launch(flow, input, Trigger.FILE, event);
+        if (!launch.admitted()) {
+            // the idempotent consumer forgets a file whose exchange fails: the next scan takes it again
+            throw new IllegalStateException(name + " left for the next scan: " + launch.refusal());
+        }
+        RunResult result;
+        try {
+            result = launch.done().get();
+        } catch (ExecutionException e) {
+            result = null;
+        }
+        boolean ok = result != null && result.status().ok();
+        move(file, directory.resolve(ok ? entry.trigger.moveTo() : FileTrigger.ERROR_DIRECTORY));
+    }
+
+    private Object input(Path file, String name, long size) throws IOException {
+        if (size > maxBytes) {
+            throw new IOException("the file has " + size + " bytes, over FILE_READ_MAX_BYTES (" + maxBytes + ")");
+        }
+        byte[] content = Files.readAllBytes(file);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            try {
+                return json.readValue(content, Object.class);
+            } catch (IOException e) {
+                throw new IOException("not JSON: " + ErrorText.of(e), e);
+            }
+        }
+        return new String(content, StandardCharsets.UTF_8);
+    }
+
+    /** Into {@code target}; a file of that name already there is kept (the new one gets a suffix). */
+    private static void move(Path file, Path target) throws IOException {
+        Files.createDirectories(target);
+        Path to = target.resolve(file.getFileName());
+        if (Files.exists(to)) {
+            to = target.resolve(file.getFileName() + "." + System.currentTimeMillis());
+        }
+        Files.move(file, to, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
