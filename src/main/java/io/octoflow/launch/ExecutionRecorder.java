@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -112,12 +112,13 @@ public final class ExecutionRecorder {
 
     private synchronized ScheduledExecutorService rowWriter() {
         if (rowWriter == null) {
-            rowWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "octoflow-running-rows");
                 t.setDaemon(true);
                 return t;
             });
-            ((java.util.concurrent.ScheduledThreadPoolExecutor) rowWriter).setRemoveOnCancelPolicy(true);
+            writer.setRemoveOnCancelPolicy(true); // a cancelled write (the run ended first) is not kept 200 ms
+            rowWriter = writer;
         }
         return rowWriter;
     }
