@@ -36,3 +36,29 @@ for _, frames in samples:
     for key in {f for f in frames if f.startswith(INCL)}:
         incl[key] += 1
 table("inclusive (frame anywhere on the stack)", incl)
+
+# where the time goes, by part: each sample counted once, for the first part (in this order) found on its stack
+PARTS = [
+    ("start-up (OctoflowService.start)", ("io.octoflow.app.OctoflowService.start",)),
+    ("benchmark client (its own threads)", None),
+    ("Camel CLI connector status task (periodic, not per run)", ("org.apache.camel.cli.connector",)),
+    ("history: H2 chunk writes (CHECKPOINT, background writer)", ("org.h2.mvstore.FileStore.", "org.h2.mvstore.MVStore.store", "org.h2.mvstore.MVStore.commit")),
+    ("history: recording (SQL, JSON of input/data)", ("io.octoflow.launch.ExecutionRecorder", "io.octoflow.history.")),
+    ("lock files", ("io.octoflow.lock.",)),
+    ("the flow's five steps (FlowEngine.run)", ("io.octoflow.engine.FlowEngine.lambda$run", "io.octoflow.engine.FatalErrorGuard")),
+    ("launcher, route, metrics (rest of the launch)", ("io.octoflow.launch.", "io.octoflow.metrics.", "org.apache.camel.")),
+    ("HTTP server and API (vert.x, JSON answer)", ("io.vertx.", "io.netty.", "io.octoflow.api.")),
+]
+parts = collections.Counter()
+for thread, frames in samples:
+    for name, prefixes in PARTS:
+        if prefixes is None:
+            if thread.startswith(("bench-", "HttpClient-", "main")):
+                parts[name] += 1
+                break
+        elif any(f.startswith(prefixes) for f in frames):
+            parts[name] += 1
+            break
+    else:
+        parts["other (GC-free JDK work, JFR, ...)"] += 1
+table("by part", parts)
