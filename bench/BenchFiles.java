@@ -15,7 +15,12 @@ final class BenchFiles implements AutoCloseable {
     final Path templates;
 
     BenchFiles() throws IOException {
-        root = Files.createTempDirectory("octoflow-bench");
+        this(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** An installation under {@code parent}: {@code /dev/shm} for tmpfs, {@code /tmp} for the disk. */
+    BenchFiles(Path parent) throws IOException {
+        root = Files.createTempDirectory(parent, "octoflow-bench");
         data = Files.createDirectories(root.resolve("data"));
         flows = Files.createDirectories(root.resolve("flows"));
         templates = Files.createDirectories(root.resolve("templates"));
@@ -54,7 +59,7 @@ final class BenchFiles implements AutoCloseable {
                   - name: urgent
                     type: jq
                     jq:
-                      expression: '[.result[] | select(.priority == "high")]'
+                      expression: '{data: [.result[] | select(.priority == "high")]}'
                       data_key: read
                   - name: report
                     type: jinja
@@ -64,7 +69,7 @@ final class BenchFiles implements AutoCloseable {
                   - name: summary
                     type: jq
                     jq:
-                      expression: '{count: (.urgent | length), report: .report}'
+                      expression: '{count: (.urgent.data | length), report: .report}'
                       data_key: "."
                   - name: write
                     type: file
@@ -91,6 +96,7 @@ final class BenchFiles implements AutoCloseable {
         // INFO logs one line per run: the benchmarks measure the engine, not the console
         settings.put("LOG_LEVEL", "WARN");
         settings.put("JMX_MBEANS_LEVEL", System.getProperty("JMX_MBEANS_LEVEL", "Default"));
+        settings.put("CAMEL_CLI_CONNECTOR", System.getProperty("CAMEL_CLI_CONNECTOR", "true"));
         return settings;
     }
 

@@ -36,7 +36,7 @@ final class LaunchApi {
         FlowDefinition flow = launchedFlow(body);
         Object data = body.value(views.json(), "data");
         Long timeout = body.positive("timeout_seconds");
-        Launched launched = operations.launch(flow, data, timeout, Trigger.API);
+        Launched launched = operations.launch(flow, data, timeout, Trigger.API, wait);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("execution_id", launched.executionId());
         answer.put("flow", flow.name());

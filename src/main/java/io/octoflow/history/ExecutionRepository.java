@@ -81,6 +81,13 @@ public interface ExecutionRepository {
     void record(Execution e);
 
     /**
+     * Makes every write this store returned from durable: in the database file when this returns, so that a kill -9
+     * right after cannot take it back (for an outcome about to be acknowledged to a caller). Writers calling it at
+     * the same time share one flush (group commit); on PostgreSQL every commit is durable already.
+     */
+    void sync();
+
+    /**
      * At start, before any run: every run still {@code running} (left by a killed process) becomes {@code aborted},
      * ended now, with {@code reason} as its error. Meant for the single-process service.
      *

@@ -27,6 +27,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private final ExecutionWrites writes;
     private final ExecutionQueries queries;
     private final ExecutionRetention retention;
+    private final Database database;
 
     /** With the default caps. */
     public JdbcExecutionRepository(Database database) {
@@ -38,6 +39,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
      * @param maxStepsPerRun the most step records kept per run (at least 1); the others are only counted
      */
     public JdbcExecutionRepository(Database database, int jsonCapBytes, int maxStepsPerRun) {
+        this.database = database;
         this.rows = new ExecutionRows(jsonCapBytes, maxStepsPerRun);
         this.writes = new ExecutionWrites(database, rows);
         this.queries = new ExecutionQueries(database, maxStepsPerRun);
@@ -107,6 +109,11 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     @Override
     public void record(Execution e) {
         writes.record(e);
+    }
+
+    @Override
+    public void sync() {
+        database.sync("write the recorded runs to the database file");
     }
 
     @Override

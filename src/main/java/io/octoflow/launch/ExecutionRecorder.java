@@ -3,7 +3,13 @@ package io.octoflow.launch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.logging.log4j.LogManager;
@@ -28,6 +34,8 @@ import io.octoflow.secret.Masker;
 public final class ExecutionRecorder {
 
     private static final Logger LOG = LogManager.getLogger(ExecutionRecorder.class);
+    /** How long a run whose caller waits may go without a row (see {@link #startedQuietly}). */
+    static final Duration QUIET_START = Duration.ofMillis(200);
 
     private final ExecutionRepository store;
     private final Masker masker;
@@ -38,6 +46,10 @@ public final class ExecutionRecorder {
     private final List<Consumer<String>> recorded = new CopyOnWriteArrayList<>();
     /** Told each run's outcome once its final row is written (flows triggered by another flow's end). */
     private final List<RunEnded> ended = new CopyOnWriteArrayList<>();
+    /** Runs started by {@link #startedQuietly} whose end is not recorded yet, by execution id. */
+    private final Map<String, QuietRun> quiet = new ConcurrentHashMap<>();
+    /** Writes the running rows of quiet runs that outlast QUIET_START; started on first use. */
+    private ScheduledExecutorService rowWriter;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -76,6 +88,51 @@ public final class ExecutionRecorder {
                 LOG.warn("a listener of recorded runs failed: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * A run whose caller waits for its end ({@code ?wait=true}) and is told nothing before: no row yet. A run that
+     * ends within {@link #QUIET_START} is written once, whole, by {@link #finished} (one transaction instead of two,
+     * and no flush of its start to the file); a longer one gets its {@code running} row then, as {@link #started}
+     * writes it, so that the history and the console show it while it runs. A kill -9 meanwhile leaves no row: no one
+     * was told about the run (its caller's connection breaks).
+     */
+    void startedQuietly(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt,
+            Instant startedAt, Object input) {
+        QuietRun run = new QuietRun(new Execution(executionId, target.name(), target.id(), trigger.label(),
+                scheduledAt, startedAt, null, "running", null, toJson(input), null, List.of()));
+        metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
+        quiet.put(executionId, run);
+        run.later = rowWriter().schedule(() -> writeRunningRow(run), QUIET_START.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The run is still going after QUIET_START: its running row now (unless its end was recorded meanwhile). */
+    private void writeRunningRow(QuietRun run) {
+        synchronized (run) {
+            if (run.ended) {
+                return;
+            }
+            try {
+                store.started(run.row, replica);
+                run.written = true;
+            } catch (RuntimeException e) {
+                // tried again with the end: the run's row is then written whole
+                LOG.warn("execution {}: its running row cannot be written yet: {}", run.row.id(), e.getMessage());
+            }
+        }
+    }
+
+    private synchronized ScheduledExecutorService rowWriter() {
+        if (rowWriter == null) {
+            ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "octoflow-running-rows");
+                t.setDaemon(true);
+                return t;
+            });
+            writer.setRemoveOnCancelPolicy(true); // a cancelled write (the run ended first) is not kept 200 ms
+            rowWriter = writer;
+        }
+        return rowWriter;
     }
 
     void started(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant startedAt,
@@ -140,8 +197,28 @@ public final class ExecutionRecorder {
     }
 
     void finished(LaunchTarget target, RunResult result) {
-        store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
-                toJson(result.data()), result.steps());
+        QuietRun run = quiet.remove(result.executionId());
+        if (run == null) {
+            store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
+                    toJson(result.data()), result.steps());
+        } else {
+            boolean written;
+            synchronized (run) {
+                run.ended = true; // the row writer leaves it alone from now on
+                written = run.written;
+            }
+            run.later.cancel(false);
+            Execution e = run.row;
+            if (written) {
+                store.finished(e.id(), result.status().label(), result.ended(), result.error(),
+                        toJson(result.data()), result.steps());
+            } else {
+                store.record(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
+                        e.startedAt(), result.ended(), result.status().label(), result.error(), e.input(),
+                        toJson(result.data()), result.steps()));
+            }
+            store.sync(); // its caller is told the end next: a kill -9 after that must not take it back
+        }
         metrics.finished(target.name(), target.id(), result);
         recorded(target.id());
         for (RunEnded listener : ended) {
@@ -160,6 +237,19 @@ public final class ExecutionRecorder {
                 "skipped", why, null, null, List.of()));
         metrics.skipped(target.name(), target.id(), reason);
         recorded(target.id());
+    }
+
+    /** A quiet run's row, kept here until it is written (after QUIET_START) or recorded whole (at its end). */
+    private static final class QuietRun {
+        final Execution row;
+        /** Guarded by the run: its running row is in the store / its end has been taken by {@link #finished}. */
+        boolean written;
+        boolean ended;
+        ScheduledFuture<?> later;
+
+        QuietRun(Execution row) {
+            this.row = row;
+        }
     }
 
     private String toJson(Object value) {

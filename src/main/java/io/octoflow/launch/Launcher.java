@@ -60,6 +60,8 @@ public final class Launcher extends RouteBuilder {
     /** The lock key: the flow's id (its path), so flows sharing a name lock apart. */
     private static final String FLOW_ID = "octoflow.flowId";
     private static final String RESULT = "octoflow.runResult";
+    /** The caller waits for the end: the run may be recorded once, when it ends (ExecutionRecorder#startedQuietly). */
+    private static final String CALLER_WAITS = "octoflow.callerWaits";
     /** The lock's owner: the run's execution id (see {@link LockIdempotentRepository}). */
     public static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
@@ -152,8 +154,19 @@ public final class Launcher extends RouteBuilder {
      * @param timeoutSeconds null: the flow's {@code timeout_seconds}, else FLOW_TIMEOUT_SECONDS
      */
     public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Instant scheduledAt, Long timeoutSeconds) {
+        return launch(flow, input, trigger, scheduledAt, timeoutSeconds, false);
+    }
+
+    /**
+     * As {@link #launch(FlowDefinition, Object, Trigger, Instant, Long)}; {@code callerWaits}: the caller is told
+     * only the run's end (an API {@code ?wait=true}): a short run is then recorded in one write when it ends, made
+     * durable before {@link Launch#done()} completes, instead of a durable running row first and its end later (see
+     * {@link ExecutionRecorder#startedQuietly}).
+     */
+    public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Instant scheduledAt, Long timeoutSeconds,
+            boolean callerWaits) {
         return launch(new FlowTarget(flow, engine), input, trigger, scheduledAt,
-                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null);
+                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null, null, callerWaits);
     }
 
     /**
@@ -161,7 +174,7 @@ public final class Launcher extends RouteBuilder {
      * {@code __trigger__}; otherwise as {@link #launch(FlowDefinition, Object, Trigger, Instant, Long)}.
      */
     public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Map<String, Object> event) {
-        return launch(new FlowTarget(flow, engine), input, trigger, null, null, event);
+        return launch(new FlowTarget(flow, engine), input, trigger, null, null, event, false);
     }
 
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
@@ -171,11 +184,11 @@ public final class Launcher extends RouteBuilder {
 
     /** Launches anything the launcher can run (see {@link LaunchTarget}); {@code timeout} null: its default. */
     public Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout) {
-        return launch(target, input, trigger, scheduledAt, timeout, null);
+        return launch(target, input, trigger, scheduledAt, timeout, null, false);
     }
 
     private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,
-            Map<String, Object> event) {
+            Map<String, Object> event, boolean callerWaits) {
         String id = UUID.randomUUID().toString();
         // the payload is the flow's __input__ only, as on the spooler
         LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of(), event);
@@ -192,6 +205,7 @@ public final class Launcher extends RouteBuilder {
         exchange.setProperty(FLOW_ID, target.id());
         exchange.setProperty(EXECUTION_ID, id);
         exchange.setProperty(LAUNCH, pending);
+        exchange.setProperty(CALLER_WAITS, callerWaits);
         String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
         try {
             launches.execute(() -> send(endpoint, exchange, pending));
@@ -331,8 +345,13 @@ public final class Launcher extends RouteBuilder {
     private void run(Exchange exchange) {
         PendingLaunch pending = exchange.getProperty(LAUNCH, PendingLaunch.class);
         LaunchRequest request = pending.request();
-        recorder.started(request.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
-                request.started(), request.input());
+        if (exchange.getProperty(CALLER_WAITS, false, Boolean.class)) {
+            recorder.startedQuietly(request.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
+                    request.started(), request.input());
+        } else {
+            recorder.started(request.executionId(), pending.target(), pending.trigger(), pending.scheduledAt(),
+                    request.started(), request.input());
+        }
         pending.admission().complete(PendingLaunch.ADMITTED);
         exchange.setProperty(RESULT, runStarted(pending));
     }

@@ -11,8 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +49,15 @@ public final class FileLockStore implements LockStore {
 
     /** Lock files taken by any store of this JVM and not released since: a lock with our own pid is live only then. */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /**
+     * What this JVM wrote into each lock file it holds, by owner: a release by that owner that reads back exactly
+     * these bytes deletes the file without parsing it (the file is ours, unchanged). Anything else is parsed.
+     */
+    private static final Map<Path, Written> WRITTEN = new ConcurrentHashMap<>();
+
+    private record Written(String owner, byte[] content) {
+    }
+
     /** Orders "create + remember" in {@link #take} against the own-pid check of {@link #removeStale}. */
     private static final ReadWriteLock HELD_GUARD = new ReentrantReadWriteLock();
     /** Orders a release by owner (read, compare, delete) against a take of the same file, in this JVM. */
@@ -115,6 +126,7 @@ public final class FileLockStore implements LockStore {
                 }
                 if (created) {
                     HELD.add(file);
+                    WRITTEN.put(file, new Written(owner, content));
                     LOG.debug("Lock taken: flow '{}' ({}) by {}", flow, file, owner);
                 }
                 return created;
@@ -156,6 +168,19 @@ public final class FileLockStore implements LockStore {
     public boolean release(String flow, String owner) {
         Path file = fileFor(flow);
         synchronized (stripe(file)) {
+            Written written = WRITTEN.get(file);
+            if (written != null && Objects.equals(written.owner(), owner)) {
+                try {
+                    if (Arrays.equals(Files.readAllBytes(file), written.content())) {
+                        return delete(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    WRITTEN.remove(file);
+                    return false;
+                } catch (IOException e) {
+                    // read again below, with the error it gives
+                }
+            }
             Optional<LockInfo> lock = LockFileFormat.read(file);
             if (lock.isEmpty()) {
                 return false;
@@ -269,6 +294,7 @@ public final class FileLockStore implements LockStore {
         HELD_GUARD.readLock().lock();
         try {
             HELD.remove(file);
+            WRITTEN.remove(file);
             return Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete lock file " + file + ": " + e, e);

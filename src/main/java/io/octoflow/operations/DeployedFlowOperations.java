@@ -174,7 +174,13 @@ public final class DeployedFlowOperations implements FlowOperations {
 
     @Override
     public Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger) {
-        Launcher.Launch launch = launcher.launch(flow, input, trigger, null, timeoutSeconds);
+        return launch(flow, input, timeoutSeconds, trigger, false);
+    }
+
+    @Override
+    public Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger,
+            boolean callerWaits) {
+        Launcher.Launch launch = launcher.launch(flow, input, trigger, null, timeoutSeconds, callerWaits);
         if (!launch.admitted()) {
             throw launch.refusedBecause() == Launcher.Refusal.Kind.LOCKED
                     ? OperationException.conflict(launch.refusal()) : OperationException.unavailable(launch.refusal());

@@ -67,6 +67,16 @@ public interface FlowOperations {
      */
     Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger);
 
+    /**
+     * As {@link #launch(FlowDefinition, Object, Long, Trigger)}; {@code callerWaits}: the caller waits for the run's
+     * end and is only told that (an API {@code ?wait=true}), so a short run is recorded once, when it ends, and
+     * durably before {@link Launched#done()} completes (see {@code ExecutionRecorder}).
+     */
+    default Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger,
+            boolean callerWaits) {
+        return launch(flow, input, timeoutSeconds, trigger);
+    }
+
     /** Aborts a running execution; {@link OperationException}: not found (no such id), conflict (not running). */
     void abort(String executionId);
 

@@ -130,6 +130,39 @@ abstract class ExecutionRepositoryContract {
 
     // --- started / finished / record / find ---
 
+    /** Issue 17: writers syncing at once share flushes (group commit); each one's run is there, whole, after it. */
+    @Test
+    void runsRecordedWholeBySeveralWritersAtOnceAreAllThereWithTheirStepsAfterSync() throws Exception {
+        ExecutionRepository store = open();
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                done.add(writers.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        String id = "w" + writer + "-" + i;
+                        store.record(new Execution(id, "hello", "routes/hello.yml", "api", null, at(i), at(i + 1),
+                                "success", null, "{}", "{\"ok\":true}", steps(id, 5, at(i))));
+                        store.sync();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+        assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(200);
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(1000);
+        Execution one = store.find("w7-24").orElseThrow();
+        assertThat(one.status()).isEqualTo("success");
+        assertThat(one.steps()).extracting(StepRecord::step).containsExactlyElementsOf(
+                steps("w7-24", 5, at(24)).stream().map(StepRecord::step).toList());
+    }
+
     @Test
     void aStartedRunIsRunningUntilItFinishesWithItsStepsInOrder() {
         ExecutionRepository store = open();

@@ -75,6 +75,61 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
         }
     }
 
+    /**
+     * Issue 17: a run recorded whole at its end and synced (as for a caller that waits for the end) survives a real
+     * {@code kill -9} right after: eight writers in another JVM print each id once {@code sync()} returned, and the
+     * JVM is killed without any pause after the 200th line; every printed run is found, whole, with its steps.
+     */
+    @Test
+    void everyRunSyncedBeforeAKillNineIsFoundWholeAfterIt() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RecordSyncThenDie.class.getName(), url())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        java.util.List<String> synced = new java.util.ArrayList<>();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null && synced.size() < 200; line = out.readLine()) {
+                synced.add(line);
+            }
+            child.destroyForcibly(); // while the writers go on
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(synced).hasSize(200);
+        ExecutionRepository store = open();
+        for (String id : synced) {
+            Execution run = store.find(id).orElseThrow(() -> new AssertionError(id + " synced, then lost"));
+            assertThat(run.status()).isEqualTo("success");
+            assertThat(run.steps()).hasSize(5);
+        }
+    }
+
+    /** The killed process of the test above: eight writers recording whole runs, each synced before it is told. */
+    static final class RecordSyncThenDie {
+        public static void main(String[] args) throws Exception {
+            ExecutionRepository store = new JdbcExecutionRepository(Database.open(args[0], "", ""));
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                new Thread(() -> {
+                    for (int i = 0; ; i++) {
+                        String id = "w" + writer + "-" + i;
+                        Instant now = Instant.now();
+                        store.record(new Execution(id, "fast", "fast.yml", "api", null, now, now, "success", null,
+                                "{}", "{}", steps(id, 5, now)));
+                        store.sync();
+                        synchronized (System.out) {
+                            System.out.println(id);
+                            System.out.flush();
+                        }
+                    }
+                }).start();
+            }
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+
     @Test
     void embeddedH2IsClosedByCloseNotByItsShutdownHook() {
         assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow"))

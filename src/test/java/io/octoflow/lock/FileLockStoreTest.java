@@ -221,6 +221,31 @@ class FileLockStoreTest {
         assertThat(service.take("report.yml", "run-third")).isTrue();
     }
 
+    /**
+     * Issue 17: a release reads the file back and deletes it without parsing when it holds exactly what this JVM
+     * wrote; a file another process rewrote meanwhile (an unlock, then its own take) is parsed, and kept.
+     */
+    @Test
+    void aLockFileAnotherProcessRewroteIsNotReleasedByItsFormerOwner() throws Exception {
+        FileLockStore service = repository();
+        assertThat(service.take("report.yml", "run-old")).isTrue();
+        Path file = service.fileFor("report.yml");
+        // another process: `octoflow unlock`, then its own run's take (same pid in the file: only the owner differs)
+        Files.delete(file);
+        Files.writeString(file, "{\"flow\": \"report.yml\", \"pid\": " + FileLockStore.currentPid()
+                + ", \"host\": \"" + FileLockStore.currentHost() + "\", \"execution\": \"run-other\"}");
+        assertThat(service.release("report.yml", "run-old")).isFalse();
+        assertThat(file).isRegularFile();
+        assertThat(service.get("report.yml")).hasValueSatisfying(l -> assertThat(l.execution()).isEqualTo("run-other"));
+        assertThat(service.release("report.yml", "run-other")).as("parsed: the owner in the file").isTrue();
+        assertThat(file).doesNotExist();
+
+        assertThat(service.take("report.yml", "run-next")).isTrue();
+        assertThat(service.release("report.yml", "run-old")).isFalse();
+        assertThat(service.release("report.yml", "run-next")).isTrue();
+        assertThat(file).doesNotExist();
+    }
+
     @Test
     void startRemovesLocksOfDeadProcessesAndKeepsLiveOnes() throws Exception {
         Path locks = Files.createDirectories(dir.resolve("locks"));

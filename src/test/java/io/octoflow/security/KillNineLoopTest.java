@@ -36,6 +36,8 @@ import io.octoflow.support.ServiceFixture;
  * locked flow, an unlocked one and a {@code concurrency: queue} one from three clients, and is killed (SIGKILL) at a
  * random moment, then started again on the same DATA_PATH and database, several times. Every execution whose
  * {@code 202} a client received has its row afterwards, and the launches left queued run after a restart.
+ * Issue 17: a fourth client launches with {@code ?wait=true} (such a run is recorded once, at its end): every run
+ * whose end a client was told is found afterwards with that status and its steps.
  */
 class KillNineLoopTest {
 
@@ -50,6 +52,8 @@ class KillNineLoopTest {
     /** Every execution id a client got a 202 for, with the flow it launched. */
     private final Map<String, String> admitted = new ConcurrentHashMap<>();
     private final AtomicLong slowestHealthMillis = new AtomicLong();
+    /** Every execution id a waiting client got a 200 for, with the status it was told. */
+    private final Map<String, String> told = new ConcurrentHashMap<>();
 
     @Test
     void everyAdmittedLaunchHasItsRowAfterKillNineAndQueuedOnesRunAfterTheRestart() throws Exception {
@@ -85,6 +89,18 @@ class KillNineLoopTest {
                     set_fact:
                       value: "{{ __input__.n }}"
                 """);
+        fixture.files().flow("waited.yml", """
+                name: waited
+                steps:
+                  - name: mark
+                    type: set_fact
+                    set_fact:
+                      value: "{{ __input__.n }}"
+                  - name: again
+                    type: set_fact
+                    set_fact:
+                      value: "{{ mark }}"
+                """);
         Random random = new Random(18);
         int requeued = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
@@ -95,7 +111,8 @@ class KillNineLoopTest {
                 System.out.printf("kill -9 loop: cycle %d up in %d ms%n", cycle, (System.nanoTime() - started) / 1_000_000);
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Thread> clients = List.of(client(fixture, "locked.yml", 5, stop),
-                        client(fixture, "parallel.yml", 15, stop), client(fixture, "queued.yml", 40, stop));
+                        client(fixture, "parallel.yml", 15, stop), client(fixture, "queued.yml", 40, stop),
+                        waitingClient(fixture, stop));
                 clients.forEach(Thread::start);
                 Thread.sleep(1500 + random.nextInt(2500));
                 child.destroyForcibly(); // SIGKILL while the clients are launching: no shutdown hook runs
@@ -135,7 +152,22 @@ class KillNineLoopTest {
                     + " run again after a restart, slowest /health/live answer %d ms, statuses %s%n", CYCLES,
                     admitted.size(), admitted.size() - lost.size(), lost.size(), requeued, slowestHealthMillis.get(),
                     statuses);
+            List<String> forgotten = new ArrayList<>();
+            for (Map.Entry<String, String> end : told.entrySet()) {
+                HttpResponse<String> row = send(fixture, HttpRequest.newBuilder(
+                        URI.create(fixture.url("/api/executions/" + end.getKey()))).GET());
+                JsonNode execution = row.statusCode() == 200 ? JSON.readTree(row.body()) : null;
+                if (execution == null || !execution.get("status").asText().equals(end.getValue())
+                        || execution.get("steps").size() != 2) {
+                    forgotten.add(end.getKey() + " told " + end.getValue() + " -> " + row.statusCode() + " "
+                            + row.body());
+                }
+            }
+            System.out.printf("kill -9 loop: %d runs whose end a waiting client was told, %d not found as told%n",
+                    told.size(), forgotten.size());
             assertThat(lost).as("admitted launches without a row after kill -9").isEmpty();
+            assertThat(forgotten).as("ends told to a waiting client, then lost by kill -9").isEmpty();
+            assertThat(told.size()).as("the waiting client was told ends").isGreaterThan(CYCLES * 5);
             assertThat(admitted.size()).as("the clients were admitted runs").isGreaterThan(CYCLES * 5);
             assertThat(statuses.keySet()).allSatisfy(s -> assertThat(s).doesNotEndWith(":queued")
                     .doesNotEndWith(":running"));
@@ -173,6 +205,30 @@ class KillNineLoopTest {
                 }
             }
         }, "client-" + flow);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Launches waited.yml with ?wait=true until stopped, keeping the id and status of every 200. */
+    private Thread waitingClient(ServiceFixture fixture, AtomicBoolean stop) {
+        Thread thread = new Thread(() -> {
+            int n = 0;
+            while (!stop.get()) {
+                try {
+                    HttpResponse<String> answer = send(fixture, HttpRequest.newBuilder(
+                            URI.create(fixture.url("/api/flows/launch?wait=true")))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"waited.yml\", \"data\":"
+                                    + " {\"n\": " + n++ + "}}")));
+                    if (answer.statusCode() == 200) {
+                        JsonNode ended = JSON.readTree(answer.body());
+                        told.put(ended.get("execution_id").asText(), ended.get("status").asText());
+                    }
+                } catch (Exception killed) {
+                    // the service died under the request: nothing was told
+                }
+            }
+        }, "client-waited");
         thread.setDaemon(true);
         return thread;
     }

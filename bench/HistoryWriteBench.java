@@ -1,0 +1,121 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.octoflow.database.Database;
+import io.octoflow.database.DatabaseUrls;
+import io.octoflow.execution.StepRecord;
+import io.octoflow.history.Execution;
+import io.octoflow.history.JdbcExecutionRepository;
+
+/**
+ * Issue 17: what recording one run costs the embedded H2 history, by itself (no HTTP, no engine): a run recorded as
+ * the launcher records it (its running row written durably, then its end with five step rows), with 1 and 8 threads
+ * recording at once, in a DATA_PATH under each directory of {@code -Dbench.dirs} (default {@code /tmp,/dev/shm}).
+ * CPU time of the whole process per recorded run (the H2 writer threads included) and wall time per run.
+ * {@code -Dbench.mode=launcher|quiet|record}: see {@link #MODE}.
+ * Usage: bench/run.sh history-write [runs per phase, default 5000]
+ */
+public final class HistoryWriteBench {
+
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    public static void main(String[] args) {
+        BenchFiles.runAndExit(args, HistoryWriteBench::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        System.out.println("| DATA_PATH | threads | recorded runs/s | CPU per recorded run | wall per run |");
+        System.out.println("|---|---|---|---|---|");
+        for (String dir : System.getProperty("bench.dirs", "/tmp,/dev/shm").split(",")) {
+            Path data = Files.createTempDirectory(Path.of(dir.trim()), "octoflow-history-bench");
+            Database database = Database.open(DatabaseUrls.h2(data), "", null);
+            try {
+                JdbcExecutionRepository store = new JdbcExecutionRepository(database);
+                for (int threads : new int[] {1, 8}) {
+                    phase(store, threads, runs / 2); // warm-up
+                    long cpu = OS.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    phase(store, threads, runs);
+                    double wall = (System.nanoTime() - t0) / 1e6;
+                    double cpuMillis = (OS.getProcessCpuTime() - cpu) / 1e6;
+                    System.out.printf(Locale.ROOT, "| %s (%s) | %d | %.0f | %.3f ms | %.3f ms |%n", dir,
+                            Files.getFileStore(data).type(), threads, runs / (wall / 1000), cpuMillis / runs,
+                            wall / runs);
+                }
+            } finally {
+                database.close();
+                try (var files = Files.walk(data)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static void phase(JdbcExecutionRepository store, int threads, int runs) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < runs / threads; i++) {
+                    recordOne(store);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    /**
+     * launcher: as every run was recorded before issue 17 (and still is when the caller is answered at admission);
+     * quiet: as a run whose caller waits is recorded now (one write at its end, then sync); record: that write alone.
+     */
+    private static final String MODE = System.getProperty("bench.mode", "launcher");
+
+    /** ExecutionRepository.sync, by reflection: this harness also runs against builds older than it (BENCH_BUILD). */
+    private static void sync(JdbcExecutionRepository store) {
+        try {
+            store.getClass().getMethod("sync").invoke(store);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this build has no ExecutionRepository.sync", e);
+        }
+    }
+
+    /** One run as the launcher records it: running row (durable), then its end and five steps. */
+    private static void recordOne(JdbcExecutionRepository store) {
+        String id = UUID.randomUUID().toString();
+        Instant start = Instant.now();
+        if (MODE.equals("record") || MODE.equals("quiet")) {
+            List<StepRecord> steps = new ArrayList<>();
+            for (String step : new String[] {"read", "urgent", "report", "summary", "write"}) {
+                steps.add(new StepRecord(step, "success", start, 40, null));
+            }
+            store.record(new Execution(id, "file flow", "file_flow.yml", "api", null, start, Instant.now(), "success",
+                    null, "{}", "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}", steps));
+            if (MODE.equals("quiet")) {
+                sync(store);
+            }
+            return;
+        }
+        store.started(new Execution(id, "file flow", "file_flow.yml", "api", null, start, null, "running", null,
+                "{}", null, List.of()), null);
+        List<StepRecord> steps = new ArrayList<>();
+        for (String step : new String[] {"read", "urgent", "report", "summary", "write"}) {
+            steps.add(new StepRecord(step, "success", start, 40, null));
+        }
+        store.finished(id, "success", Instant.now(), null, "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}",
+                steps);
+    }
+}
