@@ -115,7 +115,7 @@ class OpenApiDocumentTest {
         });
         assertThat(ids).doesNotHaveDuplicates().contains("launchFlow", "listExecutions", "getExecution",
                 "listFlows", "validateFlow", "listJobs", "launchJob", "createTask");
-        assertThat(ids).hasSize(40); // 19 of Octoflow, 10 of rego, 10 of the spooler, the webhooks
+        assertThat(ids).hasSize(41); // 20 of Octoflow, 10 of rego, 10 of the spooler, the webhooks
     }
 
     @Test
