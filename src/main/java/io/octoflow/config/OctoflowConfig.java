@@ -73,7 +73,8 @@ public record OctoflowConfig(
         StepLimits stepLimits,
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
-        boolean camelCliConnector) {
+        boolean camelCliConnector,
+        boolean flowRoutesAtDeploy) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -173,7 +174,8 @@ public record OctoflowConfig(
                 stepLimits(lookup),
                 datasources(lookup),
                 blankToNull(lookup.apply("API_URL")),
-                bool(lookup, "CAMEL_CLI_CONNECTOR", true));
+                bool(lookup, "CAMEL_CLI_CONNECTOR", true),
+                flowRoutes(lookup));
     }
 
     /**
@@ -329,6 +331,21 @@ public record OctoflowConfig(
         }
         throw new IllegalArgumentException("JMX_MBEANS_LEVEL: expected Default, RoutesOnly or ContextOnly, got '"
                 + value + "'");
+    }
+
+    /**
+     * FLOW_ROUTES: {@code on-first-run} (a flow's Camel route is built when it first runs: 10,000 flows start in
+     * seconds) or {@code at-deploy} (every flow's route built when its file is deployed). True for at-deploy.
+     */
+    private static boolean flowRoutes(Function<String, String> lookup) {
+        String value = value(lookup, "FLOW_ROUTES", "on-first-run");
+        if (value.equalsIgnoreCase("on-first-run")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("at-deploy")) {
+            return true;
+        }
+        throw new IllegalArgumentException("FLOW_ROUTES: expected on-first-run or at-deploy, got '" + value + "'");
     }
 
     /** {@code API_PORT} → {@code octoflow.api-port}. */

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.quartz.CronExpression;
@@ -56,6 +57,10 @@ public final class Scheduler implements TriggerSource {
      */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private final FlowMetrics metrics;
+    /** The quartz endpoint of every schedule by trigger key: what a fire looks up (see {@link KeyedCamelJob}). */
+    private final Map<org.quartz.TriggerKey, QuartzEndpoint> endpoints = new ConcurrentHashMap<>();
+    /** The Quartz scheduler whose job factory is the {@link KeyedJobFactory}. */
+    private org.quartz.Scheduler keyedJobsOn;
     /** Camel's Quartz scheduler, kept at {@link #stopFiring} to be shut down after Camel. */
     private volatile org.quartz.Scheduler quartz;
     /**
@@ -169,8 +174,11 @@ public final class Scheduler implements TriggerSource {
             @Override
             public void configure() {
                 for (ScheduleEntry entry : added) {
+                    QuartzEndpoint endpoint = getContext().getEndpoint("quartz://octoflow/" + entry.id() + "?"
+                            + trigger(entry), QuartzEndpoint.class);
+                    endpoints.put(triggerKey(entry.id()), endpoint); // before its trigger can fire
                     // started by registered(), after the flows are known (see firstFireNow)
-                    from("quartz://octoflow/" + entry.id() + "?" + trigger(entry)).routeId(routeId(entry.id()))
+                    from(endpoint).routeId(routeId(entry.id()))
                             .autoStartup(false)
                             .process(exchange -> {
                                 Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
@@ -183,6 +191,7 @@ public final class Scheduler implements TriggerSource {
 
     /** Records schedules whose routes were added by {@link #routesFor}, and starts their triggers. */
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
+        useKeyedJobs();
         for (ScheduleEntry entry : added) {
             camel.getRouteController().startRoute(routeId(entry.id()));
             if (entry.everySeconds() != null) {
@@ -234,6 +243,18 @@ public final class Scheduler implements TriggerSource {
         org.quartz.Trigger trigger = triggers.getTrigger(key);
         if (trigger != null) {
             triggers.rescheduleJob(key, trigger.getTriggerBuilder().startAt(Date.from(start)).build());
+        }
+    }
+
+    /**
+     * Fires find their route by trigger key ({@link KeyedJobFactory}), not by a scan of every route; set once per
+     * Quartz scheduler, which camel-quartz creates with its first route.
+     */
+    private void useKeyedJobs() throws org.quartz.SchedulerException {
+        org.quartz.Scheduler triggers = quartzScheduler();
+        if (triggers != null && triggers != keyedJobsOn) {
+            triggers.setJobFactory(new KeyedJobFactory(endpoints));
+            keyedJobsOn = triggers;
         }
     }
 
@@ -322,6 +343,7 @@ public final class Scheduler implements TriggerSource {
     /** Removes the schedule's route here (camel-quartz deletes its trigger unless the store is clustered). */
     private boolean detach(String id) throws Exception {
         String routeId = routeId(id);
+        endpoints.remove(triggerKey(id));
         if (camel.getRoute(routeId) != null) {
             camel.getRouteController().stopRoute(routeId);
             camel.removeRoute(routeId);

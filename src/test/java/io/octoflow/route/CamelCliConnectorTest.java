@@ -70,7 +70,12 @@ class CamelCliConnectorTest {
         return camelDir.resolve(pid + "-status.json");
     }
 
+    /** A service whose flows' routes are built at deployment, as `camel get route` then lists every flow. */
     private ServiceFixture service(String name, String... flows) {
+        return lazyService(name, flows).set("FLOW_ROUTES", "at-deploy");
+    }
+
+    private ServiceFixture lazyService(String name, String... flows) {
         ServiceFixture service = new ServiceFixture(tmp.resolve(name));
         for (String flow : flows) {
             service.files().flow(flow + ".yml", HELLO.formatted(flow));
@@ -130,6 +135,18 @@ class CamelCliConnectorTest {
         // stopped, it leaves the place to the next service of the JVM
         try (ServiceFixture next = service("next", "epsilon").start()) {
             assertThat(statusRoutes(List.of("flow-epsilon.yml"))).doesNotContain("flow-alpha.yml");
+        }
+    }
+
+    @Test
+    void withRoutesBuiltOnFirstRunTheStatusFileListsAFlowOnceItRan() throws Exception {
+        try (ServiceFixture service = lazyService("lazy", "theta", "iota").start()) {
+            assertThat(flowRoutes(service)).isEmpty();
+            assertThat(service.get("/api/flows").body()).contains("\"theta\"").contains("\"iota\"");
+            assertThat(service.post("/api/flows/launch?wait=true", "{\"flow\": \"theta\"}").json()
+                    .path("status").asText()).isEqualTo("success");
+            assertThat(flowRoutes(service)).containsExactly("flow-theta.yml");
+            assertThat(statusRoutes(List.of("flow-theta.yml"))).doesNotContain("flow-iota.yml");
         }
     }
 
