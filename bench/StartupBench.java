@@ -52,9 +52,12 @@ public final class StartupBench {
                 settings.put("FLOW_ROUTES", System.getProperty("FLOW_ROUTES"));
             }
             OctoflowService service = new OctoflowService(OctoflowConfig.from(settings));
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             service.start();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9; // on a shared machine, less noisy than time
             if (!service.ready()) {
                 throw new IllegalStateException("the service is not ready");
             }
@@ -67,8 +70,9 @@ public final class StartupBench {
             System.out.printf(Locale.ROOT, "java %s, %d cores, %s%n", System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getRuntimeMXBean().getInputArguments());
             System.out.printf(Locale.ROOT, "%d flow files (%d scheduled): ready in %.1f s (%.2f ms per file);"
-                    + " %d deployed, %d invalid, %d schedules, %d Camel routes%n", count, schedules, seconds,
-                    seconds * 1000 / count, deployed, invalid, schedules, service.camel().getRoutes().size());
+                    + " %d deployed, %d invalid, %d schedules, %d Camel routes; process CPU %.1f s%n", count, schedules,
+                    seconds, seconds * 1000 / count, deployed, invalid, schedules, service.camel().getRoutes().size(),
+                    cpuSeconds);
             System.out.printf(Locale.ROOT, "heap used after full GC: %.0f MiB with the service up (%.0f MiB before"
                     + " it started); %.1f KiB per flow; RSS %.0f MiB%n", heapAfter / 1048576.0, heapBefore / 1048576.0,
                     (heapAfter - heapBefore) / 1024.0 / count, ScaleMemoryBench.rssMiB());
