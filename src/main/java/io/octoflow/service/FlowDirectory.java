@@ -210,8 +210,9 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             }
         }
         try {
-            engine.addRoutes(flows, scheduler.routesFor(schedules));
-        } catch (RuntimeException e) {
+            scheduler.prepare(schedules);
+            engine.addRoutes(flows, null);
+        } catch (Exception e) {
             LOG.warn("adding {} flows at once failed ({}); adding them one by one", flows.size(), e.getMessage());
             flows.forEach(flow -> deploy(flow.file()));
             return;
