@@ -87,7 +87,8 @@ public final class ScaleMemoryBench {
             service.start();
             Thread.sleep(idle * 1000L);
             System.out.printf(Locale.ROOT, "java %s, %d cores, %s%n", System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+                    Runtime.getRuntime().availableProcessors(),
+                    ManagementFactory.getRuntimeMXBean().getInputArguments());
             System.out.printf(Locale.ROOT, "idle with the examples (%d flows deployed, %d s): heap after GC %.1f MiB,"
                     + " RSS %.0f MiB%n", service.deployments().size(), idle, heapAfterGcMiB(), rssMiB());
             FlowDefinition flow = service.directory().flowAt("bench/memory.yml");

@@ -8,8 +8,8 @@ import io.octoflow.app.OctoflowService;
 /**
  * Service benchmark (c) of issue 3: start-up with many flow files (default 10,000) in FLOWS_PATH, each with three
  * steps (set_fact, jq, debug); every tenth is scheduled (cron, hourly). Measures the time from {@code start()} to
- * ready (every file validated and deployed as a route, schedules on Quartz, API listening) and the heap used
- * after a full GC once it is up.
+ * ready (every file validated and deployed, schedules on Quartz, API listening) and the heap used after a full GC
+ * once it is up.
  * RSS is the process's resident set (VmRSS) at that point. {@code -DFLOW_ROUTES=at-deploy} builds every flow's route at
  * start (as before issue 17); the default builds a route on its flow's first run.
  * Usage: bench/run.sh startup [files, default 10000] [every n-th file scheduled, default 10; 0 = none]
@@ -74,8 +74,8 @@ public final class StartupBench {
                     seconds, seconds * 1000 / count, deployed, invalid, schedules, service.camel().getRoutes().size(),
                     cpuSeconds);
             System.out.printf(Locale.ROOT, "heap used after full GC: %.0f MiB with the service up (%.0f MiB before"
-                    + " it started); %.1f KiB per flow; RSS %.0f MiB%n", heapAfter / 1048576.0, heapBefore / 1048576.0,
-                    (heapAfter - heapBefore) / 1024.0 / count, ScaleMemoryBench.rssMiB());
+                    + " it started); %.1f KiB per flow; RSS %.0f MiB%n", heapAfter / 1048576.0,
+                    heapBefore / 1048576.0, (heapAfter - heapBefore) / 1024.0 / count, ScaleMemoryBench.rssMiB());
             long t1 = System.nanoTime();
             service.close();
             System.out.printf(Locale.ROOT, "clean stop in %.1f s%n", (System.nanoTime() - t1) / 1e9);
