@@ -8,8 +8,10 @@ import io.octoflow.app.OctoflowService;
 /**
  * Service benchmark (c) of issue 3: start-up with many flow files (default 10,000) in FLOWS_PATH, each with three
  * steps (set_fact, jq, debug); every tenth is scheduled (cron, hourly). Measures the time from {@code start()} to
- * ready (every file validated and deployed as a route, schedules on Quartz, API listening) and the heap used
- * after a full GC once it is up.
+ * ready (every file validated and deployed, schedules on Quartz, API listening) and the heap used after a full GC
+ * once it is up.
+ * RSS is the process's resident set (VmRSS) at that point. {@code -DFLOW_ROUTES=at-deploy} builds every flow's route at
+ * start (as before issue 17); the default builds a route on its flow's first run.
  * Usage: bench/run.sh startup [files, default 10000] [every n-th file scheduled, default 10; 0 = none]
  */
 public final class StartupBench {
@@ -45,10 +47,17 @@ public final class StartupBench {
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             System.gc();
             long heapBefore = memory.getHeapMemoryUsage().getUsed();
-            OctoflowService service = new OctoflowService(OctoflowConfig.from(files.serviceSettings()));
+            java.util.Map<String, String> settings = files.serviceSettings();
+            if (System.getProperty("FLOW_ROUTES") != null) { // on-first-run (the default) or at-deploy
+                settings.put("FLOW_ROUTES", System.getProperty("FLOW_ROUTES"));
+            }
+            OctoflowService service = new OctoflowService(OctoflowConfig.from(settings));
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             service.start();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9; // on a shared machine, less noisy than time
             if (!service.ready()) {
                 throw new IllegalStateException("the service is not ready");
             }
@@ -61,11 +70,12 @@ public final class StartupBench {
             System.out.printf(Locale.ROOT, "java %s, %d cores, %s%n", System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getRuntimeMXBean().getInputArguments());
             System.out.printf(Locale.ROOT, "%d flow files (%d scheduled): ready in %.1f s (%.2f ms per file);"
-                    + " %d deployed, %d invalid, %d schedules, %d Camel routes%n", count, schedules, seconds,
-                    seconds * 1000 / count, deployed, invalid, schedules, service.camel().getRoutes().size());
+                    + " %d deployed, %d invalid, %d schedules, %d Camel routes; process CPU %.1f s%n", count, schedules,
+                    seconds, seconds * 1000 / count, deployed, invalid, schedules, service.camel().getRoutes().size(),
+                    cpuSeconds);
             System.out.printf(Locale.ROOT, "heap used after full GC: %.0f MiB with the service up (%.0f MiB before"
-                    + " it started); %.1f KiB per flow%n", heapAfter / 1048576.0, heapBefore / 1048576.0,
-                    (heapAfter - heapBefore) / 1024.0 / count);
+                    + " it started); %.1f KiB per flow; RSS %.0f MiB%n", heapAfter / 1048576.0,
+                    heapBefore / 1048576.0, (heapAfter - heapBefore) / 1024.0 / count, ScaleMemoryBench.rssMiB());
             long t1 = System.nanoTime();
             service.close();
             System.out.printf(Locale.ROOT, "clean stop in %.1f s%n", (System.nanoTime() - t1) / 1e9);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs one Octoflow benchmark: bench/run.sh core | service-launch | schedule | startup | cluster | history-compaction [args...]
+# Runs one Octoflow benchmark: bench/run.sh core | service-launch | schedule | startup | cluster | history-compaction | memory [args...]
 # Builds target/octoflow.jar when needed (through ./octoflow), compiles bench/*.java against it, runs the main.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-which="${1:?usage: bench/run.sh core|service-launch|schedule|startup|cluster|history-compaction [args...]}"
+which="${1:?usage: bench/run.sh core|service-launch|schedule|startup|cluster|history-compaction|memory [args...]}"
 shift
 # BENCH_BUILD: the directory of another build of Octoflow (its target/octoflow.jar and target/lib), to measure
 # a baseline (a checkout of an older commit, built with `./octoflow --help`) with this same harness
@@ -25,6 +25,7 @@ case "$which" in
   cluster) main=ClusterBench ;;   # ADMIN_JDBC_URL USER PASSWORD [replicas] [flows] [seconds]
   history-compaction) main=HistoryCompactionBench ;;
   history-write) main=HistoryWriteBench ;;   # [runs per phase]
+  memory) main=ScaleMemoryBench ;;   # [runs, default 100000] [idle seconds, default 10]
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;
 esac
 # nodelay: the JDK HTTP server used as the local REST endpoint must not wait on Nagle + delayed ACKs

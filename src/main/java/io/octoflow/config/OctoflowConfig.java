@@ -76,7 +76,8 @@ public record OctoflowConfig(
         boolean camelCliConnector,
         ConsoleSettings console,
         TriggerSettings triggers,
-        StreamSettings streams) {
+        StreamSettings streams,
+        boolean flowRoutesAtDeploy) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -176,7 +177,7 @@ public record OctoflowConfig(
                 stepLimits(lookup),
                 datasources(lookup),
                 blankToNull(lookup.apply("API_URL")),
-                bool(lookup, "CAMEL_CLI_CONNECTOR", true),
+                bool(lookup, "CAMEL_CLI_CONNECTOR", false),
                 new ConsoleSettings(bool(lookup, "CONSOLE_ENABLED", true),
                         positiveInt(lookup, "CONSOLE_MAX_SESSIONS", ConsoleSettings.DEFAULT_MAX_SESSIONS),
                         positiveInt(lookup, "CONSOLE_SESSION_IDLE_MINUTES", ConsoleSettings.DEFAULT_IDLE_MINUTES)),
@@ -185,7 +186,8 @@ public record OctoflowConfig(
                         positiveInt(lookup, "FILE_TRIGGER_POLL_MILLIS", TriggerSettings.DEFAULTS.filePollMillis()),
                         positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth())),
                 new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
-                        value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)));
+                        value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)),
+                flowRoutes(lookup));
     }
 
     /**
@@ -341,6 +343,21 @@ public record OctoflowConfig(
         }
         throw new IllegalArgumentException("JMX_MBEANS_LEVEL: expected Default, RoutesOnly or ContextOnly, got '"
                 + value + "'");
+    }
+
+    /**
+     * FLOW_ROUTES: {@code on-first-run} (a flow's Camel route is built when it first runs: 10,000 flows start in
+     * seconds) or {@code at-deploy} (every flow's route built when its file is deployed). True for at-deploy.
+     */
+    private static boolean flowRoutes(Function<String, String> lookup) {
+        String value = value(lookup, "FLOW_ROUTES", "on-first-run");
+        if (value.equalsIgnoreCase("on-first-run")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("at-deploy")) {
+            return true;
+        }
+        throw new IllegalArgumentException("FLOW_ROUTES: expected on-first-run or at-deploy, got '" + value + "'");
     }
 
     /** {@code API_PORT} → {@code octoflow.api-port}. */

@@ -3,13 +3,17 @@ package io.octoflow.engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +57,9 @@ import io.octoflow.step.StepServices;
 import io.octoflow.template.Templates;
 
 /**
- * The engine: one CamelContext holding one route per loaded flow, and the way to run a flow once. Loading a flow
- * validates it and every flow it calls first; nothing invalid ever becomes a route.
+ * The engine: one CamelContext holding one route per loaded flow (built on the flow's first run unless
+ * FLOW_ROUTES=at-deploy), and the way to run a flow once. Loading a flow validates it and every flow it calls
+ * first; nothing invalid ever becomes a route.
  */
 public final class FlowEngine implements AutoCloseable {
 
@@ -73,6 +78,16 @@ public final class FlowEngine implements AutoCloseable {
     private final ExecutorService runs;
     private final KubernetesAccess kubernetes;
     private final Datasources datasources;
+    /**
+     * The loaded flows by route id (their latest valid version): what a flow's route is built from, at its
+     * deployment (FLOW_ROUTES=at-deploy) or on its first run (the default: a route costs about 100 KiB of heap and
+     * 3 ms to build, most flows of a large installation seldom run).
+     */
+    private final Map<String, FlowDefinition> loaded = new ConcurrentHashMap<>();
+    /** Route ids of the flow routes built in Camel. */
+    private final Set<String> built = ConcurrentHashMap.newKeySet();
+    /** Route ids of the flows whose route and whose sub-flows' routes are built: a run goes straight to Camel. */
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
     /**
      * An engine on {@code camel} (started here). {@code kubernetes} is the cluster client the engine hands to what
@@ -155,9 +170,14 @@ public final class FlowEngine implements AutoCloseable {
         return load(file);
     }
 
-    /** Stops and removes a flow's route (runs in progress finish first, up to the shutdown timeout). */
+    /**
+     * Stops and removes a flow's route (runs in progress finish first, up to the shutdown timeout) and forgets the
+     * flow: its route is not built again until it is loaded again.
+     */
     public synchronized void removeRoute(String routeId) {
-        if (camel.getRoute(routeId) == null) {
+        loaded.remove(routeId);
+        ready.clear(); // a flow calling this one must check its sub-flows' routes again
+        if (!built.remove(routeId) && camel.getRoute(routeId) == null) {
             return;
         }
         try {
@@ -168,7 +188,10 @@ public final class FlowEngine implements AutoCloseable {
         }
     }
 
-    /** Validates {@code file} (and the flows it calls) and adds the routes not yet present. */
+    /**
+     * Validates {@code file} (and the flows it calls) and makes it runnable: the flows not yet loaded are kept, and
+     * their routes built now (FLOW_ROUTES=at-deploy) or on their first run.
+     */
     public synchronized FlowDefinition load(Path file) {
         List<Problem> problems = catalog.validate(file);
         if (!problems.isEmpty()) {
@@ -177,13 +200,16 @@ public final class FlowEngine implements AutoCloseable {
         FlowDefinition flow = catalog.require(file);
         List<FlowDefinition> missing = new ArrayList<>();
         for (FlowDefinition each : catalog.closure(file)) {
-            if (camel.getRoute(each.routeId()) == null) {
+            if (loaded.putIfAbsent(each.routeId(), each) == null && !built.contains(each.routeId())) {
                 missing.add(each);
             }
         }
         if (!missing.isEmpty()) {
+            ready.clear(); // a flow calling one of them, run before it was loaded, builds its route on its next run
+        }
+        if (!missing.isEmpty() && config.flowRoutesAtDeploy()) {
             try {
-                camel.addRoutes(new FlowRouteBuilder(missing, services));
+                build(missing);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot build the route of flow '" + flow.name() + "': "
                         + ErrorText.of(e), e);
@@ -193,22 +219,31 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     /**
-     * Adds the routes of many validated flows (and of the flows they call), with the routes of {@code alongside}
-     * (may be null). Camel checks each route it adds against the processor ids of every other route added in the
-     * same call, so they go in small batches (see also {@link io.octoflow.route.OctoflowCamelContext}).
+     * Loads many validated flows (and the flows they call) and adds the routes of {@code alongside} (may be null);
+     * the flows' routes are built now with FLOW_ROUTES=at-deploy, else on each flow's first run. Camel checks each
+     * route it adds against the processor ids of every other route added in the same call, so they go in small
+     * batches (see also {@link io.octoflow.route.OctoflowCamelContext}).
      */
     public synchronized void addRoutes(List<FlowDefinition> flows, RouteBuilder alongside) {
         Map<String, FlowDefinition> missing = new LinkedHashMap<>();
         for (FlowDefinition flow : flows) {
             for (FlowDefinition each : catalog.closure(flow.file())) {
-                if (camel.getRoute(each.routeId()) == null) {
-                    missing.putIfAbsent(each.routeId(), each);
+                if (!built.contains(each.routeId()) && !missing.containsKey(each.routeId())
+                        && loaded.putIfAbsent(each.routeId(), each) == null) {
+                    missing.put(each.routeId(), each);
                 }
             }
         }
+        if (!missing.isEmpty()) {
+            ready.clear();
+        }
         try {
-            List<RouteDefinition> routes = new ArrayList<>(
-                    new FlowRouteBuilder(List.copyOf(missing.values()), services).configureRoutes(camel).getRoutes());
+            List<RouteDefinition> routes = new ArrayList<>();
+            if (config.flowRoutesAtDeploy()) {
+                routes.addAll(new FlowRouteBuilder(List.copyOf(missing.values()), services).configureRoutes(camel)
+                        .getRoutes());
+                built.addAll(missing.keySet());
+            }
             if (alongside != null) {
                 routes.addAll(alongside.configureRoutes(camel).getRoutes());
             }
@@ -217,9 +252,84 @@ public final class FlowEngine implements AutoCloseable {
                 model.addRouteDefinitions(routes.subList(from, Math.min(routes.size(), from + ROUTES_PER_BATCH)));
             }
         } catch (Exception e) {
+            missing.keySet().forEach(built::remove);
             throw new IllegalStateException("cannot build the routes of " + missing.size() + " flows: "
                     + ErrorText.of(e), e);
         }
+    }
+
+    /**
+     * The Camel route of a loaded flow, built (with those of the flows it calls) when it is not yet; null when
+     * the flow is not loaded.
+     */
+    public org.apache.camel.Route route(FlowDefinition flow) {
+        if (!loaded.containsKey(flow.routeId())) {
+            return null;
+        }
+        ensureRoutes(flow);
+        return camel.getRoute(flow.routeId());
+    }
+
+    /** How many flows are loaded, and how many of them have their Camel route built. */
+    public int loadedFlows() {
+        return loaded.size();
+    }
+
+    public int builtRoutes() {
+        return built.size();
+    }
+
+    /**
+     * Before a run: the routes of the flow and of every flow it calls exist. After the first run this is one set
+     * lookup; Camel's own lookup of a route by id scans every route.
+     */
+    private void ensureRoutes(FlowDefinition flow) {
+        if (ready.contains(flow.routeId())) {
+            return;
+        }
+        synchronized (this) {
+            FlowDefinition current = loaded.get(flow.routeId());
+            if (current == null) {
+                return; // removed meanwhile: the run fails as one of a flow without a route
+            }
+            List<FlowDefinition> missing = new ArrayList<>();
+            Deque<FlowDefinition> todo = new ArrayDeque<>(List.of(current));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (!todo.isEmpty()) {
+                FlowDefinition next = todo.pop();
+                if (!seen.add(next.routeId())) {
+                    continue;
+                }
+                if (!built.contains(next.routeId())) {
+                    missing.add(next);
+                }
+                for (String sub : next.subFlows()) {
+                    FlowDefinition called = loaded.get(FlowDefinition.routeId(sub));
+                    if (called != null) { // one not loaded (removed) fails the step that calls it, as before
+                        todo.push(called);
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    build(missing);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot build the route of flow '" + flow.name() + "': "
+                            + ErrorText.of(e), e);
+                }
+            }
+            ready.add(flow.routeId());
+        }
+    }
+
+    /** Builds and starts the routes of {@code flows}, each in its own small batch (see {@link #addRoutes}). */
+    private void build(List<FlowDefinition> flows) throws Exception {
+        List<RouteDefinition> routes = new FlowRouteBuilder(flows, services).configureRoutes(camel).getRoutes();
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        for (int from = 0; from < routes.size(); from += ROUTES_PER_BATCH) {
+            model.addRouteDefinitions(routes.subList(from, Math.min(routes.size(), from + ROUTES_PER_BATCH)));
+        }
+        flows.forEach(each -> built.add(each.routeId()));
     }
 
     /** Runs a loaded flow once and waits for it, up to its timeout. */
@@ -235,6 +345,7 @@ public final class FlowEngine implements AutoCloseable {
     /** Runs with a request made by the caller, who keeps it to abort the run ({@code request.cancellation()}). */
     public RunResult run(FlowDefinition flow, LaunchRequest request, Duration timeout) {
         Instant started = request.started();
+        ensureRoutes(flow);
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(LaunchRequest.PROPERTY, request);
         CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(() -> {

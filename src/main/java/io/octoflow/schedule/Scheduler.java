@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.Consumer;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.quartz.CronExpression;
@@ -28,9 +30,9 @@ import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.trigger.TriggerSource;
 
 /**
- * One camel-quartz route per schedule entry ({@code schedule-<id>}): cron triggers in TIMEZONE, or simple
- * triggers repeating every N seconds at a fixed rate (Quartz computes each fire from the start time, so the
- * interval does not drift). A fire hands the flow to the {@link Launcher} ({@link Trigger#SCHEDULE}) and returns
+ * One camel-quartz endpoint and consumer per schedule entry ({@code quartz://octoflow/<id>}, no route): cron
+ * triggers in TIMEZONE, or simple triggers repeating every N seconds at a fixed rate (Quartz computes each fire
+ * from the start time, so the interval does not drift). A fire hands the flow to the {@link Launcher} ({@link Trigger#SCHEDULE}) and returns
  * at once. As a trigger source, its start runs the fires missed while Octoflow was down, its stop halts every
  * trigger at once.
  */
@@ -56,6 +58,12 @@ public final class Scheduler implements TriggerSource {
      */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private final FlowMetrics metrics;
+    /** The quartz endpoint of every schedule by trigger key: what a fire looks up (see {@link KeyedCamelJob}). */
+    private final Map<org.quartz.TriggerKey, QuartzEndpoint> endpoints = new ConcurrentHashMap<>();
+    /** Each schedule's quartz consumer by schedule id: started, it has camel-quartz schedule the trigger. */
+    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+    /** The Quartz scheduler whose job factory is the {@link KeyedJobFactory}. */
+    private org.quartz.Scheduler keyedJobsOn;
     /** Camel's Quartz scheduler, kept at {@link #stopFiring} to be shut down after Camel. */
     private volatile org.quartz.Scheduler quartz;
     /**
@@ -102,13 +110,13 @@ public final class Scheduler implements TriggerSource {
         catchUp();
     }
 
-    /** Stops every trigger at once, then their routes; a fire being handed to the launcher completes. */
+    /** Stops every trigger at once, then their consumers; a fire being handed to the launcher completes. */
     @Override
     public void stop() {
         try {
             stopFiring();
-            for (ScheduleEntry entry : entries()) {
-                camel.getRouteController().stopRoute(routeId(entry.id()));
+            for (Consumer consumer : consumers.values()) {
+                ServiceHelper.stopService(consumer);
             }
         } catch (Exception e) {
             LOG.warn("stopping the schedules: {}", e.getMessage());
@@ -154,37 +162,39 @@ public final class Scheduler implements TriggerSource {
         }
     }
 
-    /** Adds (or replaces) schedules, their routes in one go (see {@code FlowEngine.addRoutes}). */
+    /** Adds (or replaces) schedules. */
     public synchronized void addAll(List<ScheduleEntry> added) throws Exception {
         for (ScheduleEntry entry : added) {
             detach(entry.id()); // replaced: in cluster mode its stored trigger stays
         }
-        camel.addRoutes(routesFor(added));
+        prepare(added);
         registered(added);
     }
 
-    /** The routes of new schedules, for the caller to add to Camel with others; then {@link #registered}. */
-    public RouteBuilder routesFor(List<ScheduleEntry> added) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                for (ScheduleEntry entry : added) {
-                    // started by registered(), after the flows are known (see firstFireNow)
-                    from("quartz://octoflow/" + entry.id() + "?" + trigger(entry)).routeId(routeId(entry.id()))
-                            .autoStartup(false)
-                            .process(exchange -> {
-                                Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
-                                fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
-                            }).id("schedule-" + entry.id() + ":fire");
-                }
-            }
-        };
+    /**
+     * Makes the quartz endpoint and consumer of each new schedule, not started; then {@link #registered}. A
+     * schedule is no route: Camel's start of a route, and its lookup of one, scan every route, and a route's MBeans
+     * cost about 100 KiB; camel-quartz's consumer alone keeps its trigger semantics (cluster mode included).
+     */
+    public synchronized void prepare(List<ScheduleEntry> added) throws Exception {
+        for (ScheduleEntry entry : added) {
+            QuartzEndpoint endpoint = camel.getEndpoint("quartz://octoflow/" + entry.id() + "?" + trigger(entry),
+                    QuartzEndpoint.class);
+            Consumer consumer = endpoint.createConsumer(exchange -> {
+                Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+                fire(entry, scheduled == null ? Instant.now() : scheduled.toInstant());
+            });
+            endpoints.put(triggerKey(entry.id()), endpoint); // before its trigger can fire
+            consumers.put(entry.id(), consumer);
+        }
     }
 
-    /** Records schedules whose routes were added by {@link #routesFor}, and starts their triggers. */
+    /** Records schedules {@link #prepare prepared}, and starts their triggers (once the flows are known). */
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
+        useKeyedJobs();
         for (ScheduleEntry entry : added) {
-            camel.getRouteController().startRoute(routeId(entry.id()));
+            ServiceHelper.startService(consumers.get(entry.id())); // camel-quartz schedules its trigger
+            
             if (entry.everySeconds() != null) {
                 if (clustered) {
                     alignNewTrigger(entry, firstFireAfterInterval.contains(entry.id()));
@@ -206,7 +216,7 @@ public final class Scheduler implements TriggerSource {
                     + "&trigger.misfireInstruction=1";
         }
         // fixed rate: next fire = start + n * interval. The trigger Camel creates starts one interval from now;
-        // registered() moves its start to now once the route is running (see firstFireNow).
+        // registered() moves its start to now once the consumer runs (see firstFireNow).
         long interval = entry.everySeconds() * 1000;
         return "trigger.repeatInterval=" + interval + "&trigger.repeatCount=-1&trigger.misfireInstruction=4"
                 + "&triggerStartDelay=" + interval;
@@ -234,6 +244,18 @@ public final class Scheduler implements TriggerSource {
         org.quartz.Trigger trigger = triggers.getTrigger(key);
         if (trigger != null) {
             triggers.rescheduleJob(key, trigger.getTriggerBuilder().startAt(Date.from(start)).build());
+        }
+    }
+
+    /**
+     * Fires find their route by trigger key ({@link KeyedJobFactory}), not by a scan of every route; set once per
+     * Quartz scheduler, which camel-quartz creates with its first route.
+     */
+    private void useKeyedJobs() throws org.quartz.SchedulerException {
+        org.quartz.Scheduler triggers = quartzScheduler();
+        if (triggers != null && triggers != keyedJobsOn) {
+            triggers.setJobFactory(new KeyedJobFactory(endpoints));
+            keyedJobsOn = triggers;
         }
     }
 
@@ -319,12 +341,15 @@ public final class Scheduler implements TriggerSource {
         return removed;
     }
 
-    /** Removes the schedule's route here (camel-quartz deletes its trigger unless the store is clustered). */
+    /** Removes the schedule's consumer here (camel-quartz deletes its trigger unless the store is clustered). */
     private boolean detach(String id) throws Exception {
-        String routeId = routeId(id);
-        if (camel.getRoute(routeId) != null) {
-            camel.getRouteController().stopRoute(routeId);
-            camel.removeRoute(routeId);
+        QuartzEndpoint endpoint = endpoints.remove(triggerKey(id));
+        Consumer consumer = consumers.remove(id);
+        if (consumer != null) {
+            ServiceHelper.stopAndShutdownService(consumer);
+        }
+        if (endpoint != null) {
+            camel.removeEndpoint(endpoint);
         }
         return entries.remove(id) != null;
     }
@@ -438,7 +463,4 @@ public final class Scheduler implements TriggerSource {
         }
     }
 
-    private static String routeId(String entryId) {
-        return "schedule-" + entryId;
-    }
 }

@@ -65,6 +65,8 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     private final Set<Path> invalid = new HashSet<>();
     /** What readers see: a copy of {@link #deployments}, published after every change. */
     private volatile Map<Path, Deployment> published = Map.of();
+    /** The published flows by id (path): a schedule's fire finds its flow without a scan of every deployment. */
+    private volatile Map<String, FlowDefinition> publishedById = Map.of();
 
     public FlowDirectory(FlowEngine engine, Scheduler scheduler, Events events) {
         this.engine = engine;
@@ -191,7 +193,14 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
     }
 
     private void publish() {
+        Map<String, FlowDefinition> byId = new HashMap<>();
+        for (Deployment deployment : deployments.values()) {
+            if (deployment.flow() != null) {
+                byId.putIfAbsent(deployment.flow().id(), deployment.flow());
+            }
+        }
         published = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deployments));
+        publishedById = byId;
     }
 
     /** The start-up path: the routes of every valid flow and of their schedules, added to Camel at once. */
@@ -207,8 +216,9 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             }
         }
         try {
-            engine.addRoutes(flows, scheduler.routesFor(schedules));
-        } catch (RuntimeException e) {
+            scheduler.prepare(schedules);
+            engine.addRoutes(flows, null);
+        } catch (Exception e) {
             LOG.warn("adding {} flows at once failed ({}); adding them one by one", flows.size(), e.getMessage());
             flows.forEach(flow -> deploy(flow.file()));
             return;
@@ -441,12 +451,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
     /** The deployed flow whose id (path, see {@link FlowDefinition#id()}) is {@code id}; null when none. */
     public FlowDefinition flowAt(String id) {
-        for (Deployment deployment : published.values()) {
-            if (deployment.flow() != null && deployment.flow().id().equals(id)) {
-                return deployment.flow();
-            }
-        }
-        return null;
+        return publishedById.get(id);
     }
 
     /**

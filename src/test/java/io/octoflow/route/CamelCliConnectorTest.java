@@ -70,8 +70,13 @@ class CamelCliConnectorTest {
         return camelDir.resolve(pid + "-status.json");
     }
 
+    /**
+     * A service with the connector turned on (it is off by default) whose flows' routes are built at deployment, as
+     * `camel get route` then lists every flow.
+     */
     private ServiceFixture service(String name, String... flows) {
-        ServiceFixture service = new ServiceFixture(tmp.resolve(name));
+        ServiceFixture service = new ServiceFixture(tmp.resolve(name)).set("FLOW_ROUTES", "at-deploy")
+                .set("CAMEL_CLI_CONNECTOR", "true");
         for (String flow : flows) {
             service.files().flow(flow + ".yml", HELLO.formatted(flow));
         }
@@ -134,6 +139,22 @@ class CamelCliConnectorTest {
     }
 
     @Test
+    void withRoutesBuiltOnFirstRunTheStatusFileListsAFlowOnceItRan() throws Exception {
+        ServiceFixture lazy = new ServiceFixture(tmp.resolve("lazy")).set("CAMEL_CLI_CONNECTOR", "true");
+        for (String flow : List.of("theta", "iota")) { // not scheduled: every_seconds would run them at once
+            lazy.files().flow(flow + ".yml", HELLO.formatted(flow).replace("every_seconds: 3600\n", ""));
+        }
+        try (ServiceFixture service = lazy.start()) {
+            assertThat(flowRoutes(service)).isEmpty();
+            assertThat(service.get("/api/flows").body()).contains("\"theta\"").contains("\"iota\"");
+            assertThat(service.post("/api/flows/launch?wait=true", "{\"flow\": \"theta\"}").json()
+                    .path("status").asText()).isEqualTo("success");
+            assertThat(flowRoutes(service)).containsExactly("flow-theta.yml");
+            assertThat(statusRoutes(List.of("flow-theta.yml"))).doesNotContain("flow-iota.yml");
+        }
+    }
+
+    @Test
     void camelStopDetachesTheConnectorAndTheServiceRunsOn() throws Exception {
         try (ServiceFixture service = service("stop", "zeta").start()) {
             statusRoutes(List.of("flow-zeta.yml"));
@@ -145,6 +166,18 @@ class CamelCliConnectorTest {
             assertThat(service.get("/health/live").status()).isEqualTo(200);
             assertThat(service.post("/api/flows/launch?wait=true", "{\"flow\": \"zeta\"}").json()
                     .path("status").asText()).isEqualTo("success");
+        }
+    }
+
+    @Test
+    void itIsOffByDefault() throws Exception {
+        ServiceFixture unset = new ServiceFixture(tmp.resolve("default")).set("FLOW_ROUTES", "at-deploy");
+        unset.files().flow("theta.yml", HELLO.formatted("theta"));
+        try (ServiceFixture service = unset.start()) {
+            assertThat(flowRoutes(service)).contains("flow-theta.yml");
+            assertThat(service.service().camel().hasService(CliConnector.class)).isNull();
+            assertThat(CamelCliConnector.attached()).isFalse();
+            assertThat(statusFile()).doesNotExist();
         }
     }
 
