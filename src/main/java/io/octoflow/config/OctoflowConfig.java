@@ -74,7 +74,8 @@ public record OctoflowConfig(
         Map<String, DatasourceSettings> datasources,
         String apiUrl,
         boolean camelCliConnector,
-        TriggerSettings triggers) {
+        TriggerSettings triggers,
+        StreamSettings streams) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -178,7 +179,9 @@ public record OctoflowConfig(
                 new TriggerSettings(
                         positiveInt(lookup, "WEBHOOK_WAIT_SECONDS", TriggerSettings.DEFAULTS.webhookWaitSeconds()),
                         positiveInt(lookup, "FILE_TRIGGER_POLL_MILLIS", TriggerSettings.DEFAULTS.filePollMillis()),
-                        positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth())));
+                        positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth())),
+                new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
+                        value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)));
     }
 
     /**

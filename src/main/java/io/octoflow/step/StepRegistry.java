@@ -16,6 +16,8 @@ import io.octoflow.step.types.GotoStep;
 import io.octoflow.step.types.JinjaStep;
 import io.octoflow.step.types.JiraNamesMergeStep;
 import io.octoflow.step.types.JqStep;
+import io.octoflow.step.types.KafkaStep;
+import io.octoflow.step.types.InfluxStep;
 import io.octoflow.step.types.KubernetesJobStep;
 import io.octoflow.step.types.RestStep;
 import io.octoflow.step.types.SetFactStep;
@@ -45,7 +47,8 @@ public final class StepRegistry implements StepFormats {
         return new StepRegistry(List.of(
                 new FileStep(), new RestStep(), new JqStep(), new JinjaStep(), new FlowStep(), new FlowLoopStep(),
                 new JiraNamesMergeStep(), new DebugStep(), new SleepStep(), new ExitStep(), new SwitchStep(),
-                new GotoStep(), new SetFactStep(), new KubernetesJobStep(kubernetes), new SqlStep(datasources)));
+                new GotoStep(), new SetFactStep(), new KubernetesJobStep(kubernetes), new SqlStep(datasources),
+                new KafkaStep(), new InfluxStep()));
     }
 
     @Override
