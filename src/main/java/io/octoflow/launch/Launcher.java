@@ -174,6 +174,11 @@ public final class Launcher extends RouteBuilder {
         return launch(target, input, trigger, scheduledAt, timeout, null);
     }
 
+    /** Launches a target for an event trigger, {@code event} its {@code __trigger__}. */
+    public Launch launch(LaunchTarget target, Object input, Trigger trigger, Map<String, Object> event) {
+        return launch(target, input, trigger, null, null, event);
+    }
+
     private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,
             Map<String, Object> event) {
         String id = UUID.randomUUID().toString();
