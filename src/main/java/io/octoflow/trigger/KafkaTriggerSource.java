@@ -106,10 +106,13 @@ public final class KafkaTriggerSource implements EventSource {
                         ? "&batching=true&maxPollRecords=" + trigger.batchMaxRecords() + "&pollTimeoutMs="
                                 + trigger.batchMaxWaitSeconds() * 1000L
                         : "&maxPollRecords=100&pollTimeoutMs=1000");
+        // flows deploy before the sources start: their consumers join the group once Octoflow launches
+        boolean startNow = accepting;
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri).routeId(routeId).process(exchange -> process(exchange, entry)).id(routeId + ":run");
+                from(uri).routeId(routeId).autoStartup(startNow).process(exchange -> process(exchange, entry))
+                        .id(routeId + ":run");
             }
         });
         consumed.put(flow.id(), entry);
@@ -147,8 +150,11 @@ public final class KafkaTriggerSource implements EventSource {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() throws Exception {
         accepting = true;
+        for (Consumed entry : consumed.values()) {
+            camel.getRouteController().startRoute(entry.routeId);
+        }
     }
 
     @Override
