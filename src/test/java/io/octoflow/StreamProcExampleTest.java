@@ -162,6 +162,7 @@ class StreamProcExampleTest {
         // amounts 0.05 .. 9.95 (half above 5), and 5 itself (low): EVENTS + 1 events
         double highSum = 0;
         double lowSum = 5;
+        List<Double> amounts = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
             double amount = (i % 100) / 10.0 + 0.05;
             if (amount > 5) {
@@ -169,9 +170,22 @@ class StreamProcExampleTest {
             } else {
                 lowSum += amount;
             }
-            post(amount);
+            amounts.add(amount);
         }
-        post(5);
+        amounts.add(5.0);
+        // four clients at once, as producers would (the event API's runs go side by side: concurrency: allow)
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (double amount : amounts) {
+                sent.add(clients.submit(() -> post(amount)));
+            }
+            for (java.util.concurrent.Future<?> one : sent) {
+                one.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> high("test")[0] >= EVENTS / 2 && low("test")[0] >= EVENTS / 2 + 1);
         double[] high = high("test");
