@@ -63,6 +63,7 @@ import io.octoflow.task.TaskService;
 import io.octoflow.task.JdbcTaskRepository;
 import io.octoflow.trigger.EventTriggers;
 import io.octoflow.trigger.FileTriggerSource;
+import io.octoflow.trigger.KafkaTriggerSource;
 import io.octoflow.trigger.FlowEndSource;
 import io.octoflow.trigger.TriggerSource;
 import io.octoflow.trigger.WebhookSource;
@@ -218,7 +219,9 @@ public final class OctoflowService implements AutoCloseable {
                 config.stepLimits().fileReadMaxBytes());
         FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
         recorder.onRunEnded(flowEnds);
-        return new EventTriggers(List.of(webhooks, files, flowEnds));
+        KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, config.streams().kafkaBrokers(),
+                java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()));
+        return new EventTriggers(List.of(webhooks, files, flowEnds, kafka));
     }
 
     /**

@@ -9,8 +9,11 @@ package io.octoflow.config;
  * @param filePollMillis       how often a {@code trigger: file} directory is scanned
  * @param flowChainMaxDepth    how many {@code trigger: flow} runs may follow one another from one first run: a chain
  *                             longer than this (a cycle a → b → a, say) stops, with a warning
+ * @param kafkaRetryMillis     how long a {@code trigger: kafka} record whose run failed ({@code on_failure: retry}) or
+ *                             was refused waits before it is read again
  */
-public record TriggerSettings(int webhookWaitSeconds, int filePollMillis, int flowChainMaxDepth) {
+public record TriggerSettings(int webhookWaitSeconds, int filePollMillis, int flowChainMaxDepth,
+        int kafkaRetryMillis) {
 
-    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10);
+    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10, 1000);
 }

@@ -27,7 +27,9 @@ public enum Trigger {
     /** A file appearing in the directory of the flow's {@code trigger: file}. */
     FILE,
     /** The end of a run of the flow its {@code trigger: flow} names. */
-    FLOW;
+    FLOW,
+    /** A record (or batch) of the topic of the flow's {@code trigger: kafka}. */
+    KAFKA;
 
     /** The lower-case word stored in the history and shown by the API. */
     public String label() {

@@ -14,7 +14,7 @@ public final class TriggerFormats {
     }
 
     public static final List<TriggerFormat> ALL = List.of(new WebhookTrigger.Format(), new FileTrigger.Format(),
-            new FlowEndTrigger.Format());
+            new FlowEndTrigger.Format(), new KafkaTrigger.Format());
 
     /** The flow's {@code trigger} key: one nested block per kind, unknown keys an error. */
     public static final Key KEY = key();

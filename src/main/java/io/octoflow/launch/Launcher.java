@@ -187,6 +187,11 @@ public final class Launcher extends RouteBuilder {
         return launch(target, input, trigger, scheduledAt, timeout, null, false);
     }
 
+    /** Launches a target for an event trigger, {@code event} its {@code __trigger__}. */
+    public Launch launch(LaunchTarget target, Object input, Trigger trigger, Map<String, Object> event) {
+        return launch(target, input, trigger, null, null, event, false);
+    }
+
     private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,
             Map<String, Object> event, boolean callerWaits) {
         String id = UUID.randomUUID().toString();

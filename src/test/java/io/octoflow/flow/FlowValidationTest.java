@@ -1178,12 +1178,12 @@ class FlowValidationTest {
             List<Problem> problems = validate("""
                     name: x
                     trigger:
-                      kafka:
+                      mqtt:
                         topic: t
                     steps:
                       - {name: d, type: debug}
                     """);
-            assertProblem(problems, 3, 3, "trigger: unknown key 'kafka'", "expected one of: webhook, file, flow");
+            assertProblem(problems, 3, 3, "trigger: unknown key 'mqtt'", "expected one of: webhook, file, flow, kafka");
             problems = validate("""
                     name: x
                     trigger:
@@ -1194,6 +1194,50 @@ class FlowValidationTest {
                       - {name: d, type: debug}
                     """);
             assertProblem(problems, 5, 5, "trigger.webhook: unknown key 'respnd'");
+        }
+
+        @Test
+        void aKafkaTriggerIsCheckedAtItsLines() throws IOException {
+            assertThat(validate("""
+                    name: x
+                    trigger:
+                      kafka:
+                        topic: events
+                        brokers: "k1:9092,k2:9092"
+                        group_id: g
+                        start: earliest
+                        value: text
+                        on_failure: skip
+                        batch: {max_records: 500, max_wait_seconds: 2}
+                    steps:
+                      - {name: d, type: debug}
+                    """)).filteredOn(Problem::isError).isEmpty();
+            List<Problem> problems = validate("""
+                    name: x
+                    trigger:
+                      kafka:
+                        topic: "bad topic"
+                        brokers: "no-port"
+                        start: first
+                        on_failure: ignore
+                        batch: {max_records: 0, max_wait: 2}
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertProblem(problems, 4, 12, "trigger.kafka.topic: expected a topic name", "found 'bad topic'");
+            assertProblem(problems, 5, 14, "trigger.kafka.brokers: expected host:port", "found 'no-port'");
+            assertProblem(problems, 6, 12, "trigger.kafka.start", "earliest, latest");
+            assertProblem(problems, 7, 17, "trigger.kafka.on_failure", "retry, skip, stop");
+            assertProblem(problems, 8, 26, "trigger.kafka.batch.max_records", "up to 10000");
+            assertProblem(problems, 8, 29, "trigger.kafka.batch: unknown key 'max_wait'");
+            problems = validate("""
+                    name: x
+                    trigger:
+                      kafka: {group_id: g}
+                    steps:
+                      - {name: d, type: debug}
+                    """);
+            assertOnly(problems, 3, 10, "trigger.kafka: missing required key 'topic'");
         }
 
         @Test
