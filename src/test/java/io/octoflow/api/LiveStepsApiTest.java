@@ -25,7 +25,8 @@ import io.octoflow.support.TestHttpServer;
 /**
  * A running run's timeline grows as its steps finish: GET /api/executions/{id} lists the steps finished so far (from
  * the launcher's memory, the history writes them at the end) and the step in progress, while a middle step waits on
- * a real HTTP server held by a latch; then every step once the run ended. Its ETag follows the body.
+ * a real HTTP server held by a latch; then every step once the run ended. Its ETag follows the body; both answers
+ * match the OpenAPI schema.
  */
 class LiveStepsApiTest {
 
@@ -90,6 +91,9 @@ class LiveStepsApiTest {
         assertThat(first.get("attempt").asInt()).isEqualTo(1);
         assertThat(first.has("start") && first.has("duration_ms") && first.has("error")).isTrue();
         assertThat(running.at("/current_step/start").asText()).isNotBlank();
+        String document = service.get("/api/openapi.json").body();
+        OpenApiDocumentTest.assertMatchesSchema(document, "get", "/api/executions/{id}",
+                service.get("/api/executions/" + id), 200);
         // the answer while running has its own ETag, still answered 304 while nothing changes
         Response whileRunning = service.get("/api/executions/" + id);
         String runningTag = whileRunning.header("ETag");
@@ -103,6 +107,8 @@ class LiveStepsApiTest {
                 () -> service.get("/api/executions/" + id).json(), run -> run.get("status").asText().equals("success"));
         assertThat(names(ended)).containsExactly("first", "second", "wait at the gate", "last");
         assertThat(ended.has("current_step")).isFalse();
+        OpenApiDocumentTest.assertMatchesSchema(document, "get", "/api/executions/{id}",
+                service.get("/api/executions/" + id), 200);
         Response after = service.get("/api/executions/" + id);
         assertThat(after.header("ETag")).isNotEqualTo(runningTag);
         HttpRequest.Builder stale = service.request("/api/executions/" + id).header("If-None-Match", runningTag).GET();
