@@ -331,6 +331,7 @@
     title: 'Run',
     build() { return null; },
     load(id) { return api('GET', '/api/executions/' + enc(id)); },
+    ticking(run) { return !!run.current_step; },
     draw(run) {
       const live = run.status === 'running' || run.status === 'queued';
       return el('div', { id: 'run', 'data-status': run.status },
@@ -346,8 +347,7 @@
           run.error ? [el('dt', { text: 'Error' }), el('dd', { class: 'error', text: run.error })] : ''),
         live ? el('p', {}, el('button', { id: 'abort', class: 'danger', text: 'Abort', onclick:
           act('Abort ' + run.id, 'POST', '/api/executions/' + enc(run.id) + '/abort') }),
-          el('span', { class: 'muted', text: ' The history records a run\'s steps when it ends: the timeline'
-            + ' appears then (this page polls).' })) : '',
+          el('span', { class: 'muted', text: ' The timeline grows as steps finish (this page polls).' })) : '',
         el('h3', { text: 'Steps' }),
         timeline(run),
         run.steps_dropped ? el('p', { class: 'muted', text: run.steps_dropped + ' more steps not kept (history cap)' }) : '',
@@ -358,9 +358,13 @@
   };
 
   function timeline(run) {
-    const steps = run.steps || [];
-    if (!steps.length) return el('p', { class: 'muted', id: 'no-steps', text: 'No steps recorded (yet).' });
+    const done = run.steps || [];
+    const cur = run.current_step; // only while the run goes on in the service that answers
+    if (!done.length && !cur) return el('p', { class: 'muted', id: 'no-steps', text: 'No steps recorded (yet).' });
     const start = Date.parse(run.started_at);
+    // the step in progress is a bar that ends now (redrawn at each poll while the run goes)
+    const steps = cur ? done.concat([{ step: cur.step, status: 'running', attempt: 1, start: cur.start,
+      duration_ms: Math.max(0, Date.now() - Date.parse(cur.start)), error: null, current: true }]) : done;
     const ends = steps.map(s => Date.parse(s.start) - start + s.duration_ms);
     const total = Math.max(1, run.duration_ms || 0, ...ends);
     const w = 760, label = 200, row = 22;
@@ -372,16 +376,17 @@
       const bw = Math.max(2, s.duration_ms / total * (w - label - 10));
       const y = i * row + 4;
       chart.appendChild(svg('text', { x: 4, y: y + 14, class: 'step-label', text: s.step + (s.attempt > 1
-        ? ' (attempt ' + s.attempt + ')' : '') }));
+        ? ' (attempt ' + s.attempt + ')' : '') + (s.current ? ' (running)' : '') }));
       chart.appendChild(svg('rect', { x: x.toFixed(1), y: y, width: bw.toFixed(1), height: row - 6,
-        class: 'bar st-' + s.status, 'data-step': s.step },
+        class: 'bar st-' + s.status + (s.current ? ' current' : ''), 'data-step': s.step },
         svg('title', { text: s.step + ': ' + s.status + ', ' + duration(s.duration_ms) + (s.error ? ' — ' + s.error : '') })));
     });
     chart.appendChild(svg('text', { x: w - 10, y: steps.length * row + 20, class: 'tick end', text: duration(total) }));
     return el('div', {}, chart,
       table('steps', ['Step', 'Status', 'Attempt', 'Start', 'Duration', 'Error'], steps.map(s => el('tr', {},
-        el('td', { text: s.step }), el('td', {}, statusBadge(s.status)), el('td', { text: s.attempt }),
-        el('td', { text: time(s.start) }), el('td', { text: duration(s.duration_ms) }),
+        el('td', { text: s.step }), el('td', {}, statusBadge(s.status)), el('td', { text: s.current ? '' : s.attempt }),
+        el('td', { text: time(s.start) }), el('td', { text: s.current ? 'so far ' + duration(s.duration_ms)
+          : duration(s.duration_ms) }),
         el('td', { class: 'error', text: s.error || '' })))));
   }
 
@@ -510,7 +515,8 @@
     try {
       const data = await view.page.load(view.param);
       const text = JSON.stringify(data);
-      if (mine === generation && text !== view.last) { // unchanged data: the page stays as it is
+      // unchanged data: the page stays as it is, unless it draws something that grows with time (a running step)
+      if (mine === generation && (text !== view.last || (view.page.ticking && view.page.ticking(data)))) {
         view.last = text;
         view.live.replaceChildren(view.page.draw(data, view.param));
       }

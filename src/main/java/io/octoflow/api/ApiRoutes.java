@@ -189,7 +189,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .query("offset", "integer", "Skip this many runs (default 0)")
                 .answerList(200, "The runs (without their steps)", ApiSchemas.Execution.class)
                 .error(400, "A filter is malformed").to("direct:api-executions");
-        RestOperation.of(api.get("/executions/{id}"), "getExecution", "One run with its steps").secured()
+        RestOperation.of(api.get("/executions/{id}"), "getExecution", "One run with its steps; while it runs in this"
+                + " service, the steps finished so far and current_step").secured()
                 .path("id", "The execution id")
                 .answer(200, "The run", ApiSchemas.Execution.class).error(404, "No execution with that id")
                 .to("direct:api-execution");

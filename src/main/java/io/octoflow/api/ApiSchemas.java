@@ -92,7 +92,14 @@ final class ApiSchemas {
             @Schema(types = {"string", "null"}) String scheduledAt, String startedAt,
             @Schema(types = {"string", "null"}) String endedAt, @Schema(types = {"integer", "null"}) Long durationMs,
             String status, @Schema(types = {"string", "null"}) String error, Object input, Object data,
-            List<StepRun> steps, Integer stepsDropped) {
+            @Schema(description = "The steps so far: all of them once the run ended; while it runs in this service,"
+                    + " those finished so far") List<StepRun> steps, Integer stepsDropped,
+            @Schema(description = "While the run goes on in this service: the step being run now")
+            CurrentStep currentStep) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record CurrentStep(String step, @Schema(description = "When this attempt of the step started") String start) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -77,8 +77,22 @@ final class ExecutionsApi {
 
     Object get(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        return operations.execution(id).map(this::execution)
+        Execution found = operations.execution(id)
                 .orElseThrow(() -> new ApiException(404, "no execution with id '" + id + "'"));
+        Map<String, Object> view = execution(found);
+        if (Execution.RUNNING.equals(found.status())) {
+            // its step rows are written when it ends: while it runs here, its steps so far come from memory
+            operations.progress(id).ifPresent(progress -> {
+                if (!progress.steps().isEmpty()) {
+                    view.put("steps", steps(progress.steps()));
+                }
+                if (progress.current() != null) {
+                    view.put("current_step", Map.of("step", progress.current().step(),
+                            "start", views.time(progress.current().start())));
+                }
+            });
+        }
+        return view;
     }
 
     Object delete(Exchange exchange) {
@@ -98,6 +112,21 @@ final class ExecutionsApi {
         operations.abort(id);
         SecuredRoutes.status(exchange, 202);
         return Map.of("execution_id", id, "status", "aborting");
+    }
+
+    private List<Map<String, Object>> steps(List<StepRecord> records) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (StepRecord step : records) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("step", step.step());
+            s.put("status", step.status());
+            s.put("attempt", step.attempt()); // > 1 for the attempts of a step with retry
+            s.put("start", views.time(step.start()));
+            s.put("duration_ms", step.durationMicros() / 1000.0);
+            s.put("error", step.error());
+            steps.add(s);
+        }
+        return steps;
     }
 
     private static String checkedStatus(String status) {
@@ -125,18 +154,7 @@ final class ExecutionsApi {
             view.put("data", views.parsed(e.data()));
         }
         if (e.steps() != null && !e.steps().isEmpty()) {
-            List<Map<String, Object>> steps = new ArrayList<>();
-            for (StepRecord step : e.steps()) {
-                Map<String, Object> s = new LinkedHashMap<>();
-                s.put("step", step.step());
-                s.put("status", step.status());
-                s.put("attempt", step.attempt()); // > 1 for the attempts of a step with retry
-                s.put("start", views.time(step.start()));
-                s.put("duration_ms", step.durationMicros() / 1000.0);
-                s.put("error", step.error());
-                steps.add(s);
-            }
-            view.put("steps", steps);
+            view.put("steps", steps(e.steps()));
         }
         if (e.stepsDropped() > 0) { // beyond the history's cap on steps per run
             view.put("steps_dropped", e.stepsDropped());

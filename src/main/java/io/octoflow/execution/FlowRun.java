@@ -52,7 +52,10 @@ public final class FlowRun {
     private final ZoneId zone;
     private final Instant started = Instant.now();
     private final Map<String, Object> data = new LinkedHashMap<>();
+    /** Written by the run's thread; read by others (the API, while the run goes) only through {@link #progress()}. */
     private final List<StepRecord> records = new ArrayList<>();
+    /** The step being run now, or null: for {@link #progress()}. */
+    private volatile RunProgress.CurrentStep inProgress;
 
     private volatile RunStatus status = RunStatus.RUNNING;
     private String error;
@@ -274,12 +277,21 @@ public final class FlowRun {
     public void stepStarted() {
         stepStart = Instant.now();
         stepStartNanos = System.nanoTime();
+        if (current >= 0 && current < flow.steps().size()) {
+            inProgress = new RunProgress.CurrentStep(flow.steps().get(current).name(), stepStart);
+        }
     }
 
     public void record(String step, StepStatus stepStatus, String stepError) {
         long micros = stepStart == null ? 0 : (System.nanoTime() - stepStartNanos) / 1000;
-        records.add(new StepRecord(step, stepStatus.label(), stepStart == null ? Instant.now() : stepStart, micros,
-                stepError, attempt));
+        StepRecord record = new StepRecord(step, stepStatus.label(), stepStart == null ? Instant.now() : stepStart,
+                micros, stepError, attempt);
+        // uncontended but for a reader's snapshot: no measurable cost to the run (a copy-on-write list would copy
+        // every record at every step)
+        synchronized (records) {
+            records.add(record);
+            inProgress = null;
+        }
         stepStart = null;
         attempt = stepStatus == StepStatus.RETRIED ? attempt + 1 : 1;
     }
@@ -332,8 +344,16 @@ public final class FlowRun {
         return data;
     }
 
+    /** The step records so far; for the run's own thread (others read {@link #progress()}). */
     public List<StepRecord> records() {
         return Collections.unmodifiableList(records);
+    }
+
+    /** What the run did so far and the step it is in, safe to read from any thread while the run goes. */
+    public RunProgress progress() {
+        synchronized (records) {
+            return new RunProgress(List.copyOf(records), inProgress);
+        }
     }
 
     public RunStatus status() {

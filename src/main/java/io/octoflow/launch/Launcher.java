@@ -31,9 +31,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.engine.FlowEngine;
 import io.octoflow.execution.ErrorText;
+import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.LaunchRequest;
+import io.octoflow.execution.RunProgress;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
+import io.octoflow.execution.StepRecord;
 import io.octoflow.execution.Trigger;
 import io.octoflow.flow.Concurrency;
 import io.octoflow.flow.FlowDefinition;
@@ -418,6 +421,21 @@ public final class Launcher extends RouteBuilder {
 
     public boolean isRunning(String executionId) {
         return running.containsKey(executionId);
+    }
+
+    /**
+     * What a run going on in this process did so far (kept in memory: its step rows are written when it ends);
+     * empty when it is not running here, or has not reached its flow's first step yet.
+     */
+    public Optional<RunProgress> progress(String executionId) {
+        LaunchRequest request = running.get(executionId);
+        FlowRun run = request == null ? null : request.run();
+        return run == null ? Optional.empty() : Optional.of(run.progress());
+    }
+
+    /** The steps a run going on in this process finished so far (see {@link #progress}). */
+    public Optional<List<StepRecord>> liveSteps(String executionId) {
+        return progress(executionId).map(RunProgress::steps);
     }
 
     public List<String> runningIds() {

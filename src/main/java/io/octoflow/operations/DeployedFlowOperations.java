@@ -12,6 +12,7 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import io.octoflow.execution.RunProgress;
 import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
@@ -349,6 +350,11 @@ public final class DeployedFlowOperations implements FlowOperations {
     @Override
     public Optional<Execution> execution(String id) {
         return store.find(id);
+    }
+
+    @Override
+    public Optional<RunProgress> progress(String executionId) {
+        return launcher.progress(executionId);
     }
 
     @Override

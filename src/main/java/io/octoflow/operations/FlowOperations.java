@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.octoflow.execution.RunProgress;
 import io.octoflow.execution.Trigger;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.Problem;
@@ -139,6 +140,12 @@ public interface FlowOperations {
     List<Execution> executions(ExecutionQuery query);
 
     Optional<Execution> execution(String id);
+
+    /**
+     * A run still going in this process: its steps finished so far and its current step, from memory (the history
+     * has its steps only once it ends); empty otherwise.
+     */
+    Optional<RunProgress> progress(String executionId);
 
     /** Deletes the runs older than {@code olderThanDays} and/or with {@code status}; returns how many. */
     int deleteExecutions(Integer olderThanDays, String status);

@@ -229,6 +229,11 @@ class OpenApiDocumentTest {
 
     /** The answer's status is one the operation declares, and its body validates against that answer's schema. */
     private void assertMatchesSchema(String method, String path, Response response, int status) {
+        assertMatchesSchema(json, method, path, response, status);
+    }
+
+    /** As above, against {@code json}, the OpenAPI document of a service (for other tests of the API). */
+    static void assertMatchesSchema(String json, String method, String path, Response response, int status) {
         String where = method.toUpperCase() + " " + path + " " + response.status() + ": " + response.body();
         assertThat(response.status()).as(where).isEqualTo(status);
         JsonNode doc = readTree(json);

@@ -3,6 +3,8 @@ package io.octoflow.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +24,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.octoflow.support.HeadlessChromium;
 import io.octoflow.support.ServiceFixture;
+import io.octoflow.support.TestHttpServer;
 
 /**
  * The console in a real headless Chromium against a real service: sign in, see the flows and an invalid file's
- * line, launch a flow and watch its run appear and succeed, open its timeline, pause and resume a schedule, find no
- * secret anywhere in any page, sign out. One browser for the class; the tests run in order on one session.
+ * line, launch a flow and watch its run appear and succeed, open its timeline, pause and resume a schedule, watch a
+ * running run's timeline grow as its steps finish, find no secret anywhere in any page, sign out. One browser for the
+ * class; the tests run in order on one session.
  * With {@code -Doctoflow.screenshots=true} each page is saved into docs/console/ (docs/CONSOLE.md shows them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,6 +43,8 @@ class ConsoleBrowserTest {
     static ServiceFixture service;
     static HeadlessChromium chromium;
     static WebDriver browser;
+    static TestHttpServer gate;
+    static final CountDownLatch gateOpen = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,6 +83,32 @@ class ConsoleBrowserTest {
                     debug:
                       message: "the password is {{ password }}"
                 """);
+        // a middle step that waits on a real HTTP server until the test opens the gate
+        gate = TestHttpServer.start();
+        gate.respond("/gate", request -> {
+            try {
+                gateOpen.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return TestHttpServer.Response.json("{\"opened\": true}");
+        });
+        service.files().flow("gated.yml", """
+                name: gated
+                steps:
+                  - name: first
+                    type: set_fact
+                    set_fact:
+                      value: 1
+                  - name: wait at the gate
+                    type: rest
+                    rest:
+                      uri: "%s"
+                  - name: last
+                    type: set_fact
+                    set_fact:
+                      value: 2
+                """.formatted(gate.url("/gate")));
         service.files().flow("broken.yml", """
                 name: broken
                 steps:
@@ -93,8 +125,12 @@ class ConsoleBrowserTest {
         if (chromium != null) {
             chromium.close();
         }
+        gateOpen.countDown();
         if (service != null) {
             service.close();
+        }
+        if (gate != null) {
+            gate.close();
         }
     }
 
@@ -188,6 +224,26 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(4)
+    void aRunningRunsTimelineGrowsAsItsStepsFinish() {
+        String id = service.post("/api/flows/launch", "{\"path\": \"gated.yml\"}").json().get("execution_id")
+                .asText();
+        open("#/run/" + id);
+        // while a middle step waits at the gate: the first step's bar, the waiting step as a running bar, no later bar
+        visible(By.cssSelector("#run[data-status='running'] #timeline rect[data-step='first']"));
+        visible(By.cssSelector("#timeline rect.current.st-running[data-step='wait at the gate']"));
+        assertThat(browser.findElements(By.cssSelector("#timeline rect[data-step='last']"))).isEmpty();
+        assertThat(gate.hits("/gate")).isEqualTo(1);
+        chromium.screenshot("run-live");
+
+        gateOpen.countDown();
+        visible(By.cssSelector("#run[data-status='success'] #timeline rect[data-step='last']"));
+        assertThat(browser.findElements(By.cssSelector("#timeline rect.current"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#timeline rect[data-step='wait at the gate'].st-success")))
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(5)
     void noSecretAppearsOnAnyPage() {
         String id = service.post("/api/flows/launch?wait=true", "{\"path\": \"leak.yml\"}").json()
                 .get("execution_id").asText();
@@ -215,7 +271,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void signOutEndsTheSession() {
         open("#/flows");
         visible(By.id("signout")).click();
