@@ -5,7 +5,7 @@
 #   influx    Debian's InfluxDB 1.x (apt-get install -y influxdb), on 127.0.0.1:$INFLUX_PORT (default 8086),
 #             authentication off (bound to 127.0.0.1 only)
 #   postgres  Debian's PostgreSQL (apt-get install -y postgresql), on 127.0.0.1:$PG_PORT (default 5432), user
-#             and database streamproc, password streamproc
+#             and database streamproc, password local-pg-secret
 # Usage: local-parts.sh [start|stop|status] [kafka] [influx] [postgres]   (no part named: all three)
 # Their data and logs go in $STREAMPROC_STATE (default examples/streamproc/.local); `stop` ends them, keeping it.
 # Then: KAFKA_BROKERS=127.0.0.1:9092 INFLUX_URL=http://127.0.0.1:8086 ./octoflow launch FLOW (see docs/STREAMS.md)
@@ -141,18 +141,18 @@ start_postgres() {
     echo "postgres: already running"; return 0
   fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
-    printf 'streamproc\n' > "$dir/password"
+    printf 'local-pg-secret\n' > "$dir/password"
     [ "$(id -u)" != 0 ] || chown postgres "$dir/password"
     as_owner "$bin/initdb" -D "$dir/data" -U streamproc --pwfile="$dir/password" -A scram-sha-256 \
       >"$dir/initdb.log" 2>&1
   fi
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $dir" start >/dev/null
-  PGPASSWORD=streamproc "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U streamproc -d postgres -tAc \
+  PGPASSWORD=local-pg-secret "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U streamproc -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'streamproc'" | grep -q 1 \
-    || PGPASSWORD=streamproc "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U streamproc streamproc
+    || PGPASSWORD=local-pg-secret "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U streamproc streamproc
   echo "postgres: listening on 127.0.0.1:$PG_PORT, jdbc:postgresql://127.0.0.1:$PG_PORT/streamproc" \
-    "(user streamproc, password streamproc)"
+    "(user streamproc, password local-pg-secret)"
 }
 
 stop_pid() {
