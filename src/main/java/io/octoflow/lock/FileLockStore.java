@@ -37,8 +37,9 @@ import org.apache.logging.log4j.Logger;
  * <p>
  * Locks belong to the process that took them. The first {@link #open()} creates the directory and applies the
  * {@link StaleLockPolicy} (one log line per lock removed). Nothing is released when a route using the store stops:
- * a service that stops for good calls {@link #releaseAll()} once its runs ended. Every operation works whether the
- * store was opened or not (the directory is created when missing).
+ * a service that stops for good calls {@link #releaseHeldHere()} once its runs ended, which leaves the locks of other
+ * processes sharing {@code LOCK_PATH} (an {@code octoflow launch} still running) alone. Every operation works whether
+ * the store was opened or not (the directory is created when missing).
  */
 public final class FileLockStore implements LockStore {
 
@@ -212,6 +213,22 @@ public final class FileLockStore implements LockStore {
         int count = 0;
         for (Path file : lockFiles()) {
             if (delete(file)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Releases the locks this JVM took here and still holds, written with its pid and host: a service's clean stop
+     * must not free the lock of an {@code octoflow launch} running in another process on the same {@code LOCK_PATH}.
+     */
+    @Override
+    public int releaseHeldHere() {
+        int count = 0;
+        for (Path file : lockFiles()) {
+            if (HELD.contains(file) && LockFileFormat.read(file).filter(lock -> lock.pid() == currentPid()
+                    && currentHost().equals(lock.host())).isPresent() && delete(file)) {
                 count++;
             }
         }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.support.OctoflowProcess;
 import io.octoflow.support.ServiceFixture;
 
 /**
@@ -302,6 +303,28 @@ class ClientCommandsTest {
         setting("API_PORT", "1");
         setting("API_URL", url + "/api/"); // as the service's log line prints it
         assertThat(octoflow("flows", "-o", "json").exitCode()).isZero();
+    }
+
+    /** The same as a user runs it: its own JVM, the URL and the token from its environment, JSON on stdout. */
+    @Test
+    void aRealProcessListsFlowsAndRunsAsJsonWithTheUrlAndTokenFromItsEnvironment() throws IOException {
+        assertThat(client("run-flow", "hello", "--wait").exitCode()).isZero();
+        Map<String, String> env = Map.of("API_URL", url, "API_TOKEN", ServiceFixture.TOKEN);
+        Path logs = root.resolve("process-logs");
+        try (OctoflowProcess flows = OctoflowProcess.start(root, logs, env, "flows", "--output", "json")) {
+            assertThat(flows.exitCode()).as(flows.stderr()).isZero();
+            assertThat(flows.stderr()).isEmpty();
+            assertThat(JSON.readTree(flows.stdout()).path("deployed").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("hello", "broken", "heartbeat", "jq transform");
+        }
+        try (OctoflowProcess runs = OctoflowProcess.start(root, logs, env, "runs", "--flow", "hello", "--status",
+                "success", "--limit", "1", "--output", "json")) {
+            assertThat(runs.exitCode()).as(runs.stderr()).isZero();
+            JsonNode list = JSON.readTree(runs.stdout());
+            assertThat(list.size()).isEqualTo(1);
+            assertThat(list.path(0).path("flow").asText()).isEqualTo("hello");
+            assertThat(list.path(0).path("status").asText()).isEqualTo("success");
+        }
     }
 
     @Test

@@ -78,6 +78,60 @@ class LaunchCommandProcessTest {
         }
     }
 
+    /** The other way round, across a restart of the service: a stopping service frees its own locks only. */
+    @Test
+    void theServiceDoesNotRunAFlowALaunchIsRunningNorFreesItsLockWhenItStops() throws Exception {
+        ServiceFixture service = new ServiceFixture(root);
+        service.files().flow("slow.yml", """
+                name: slow
+                steps:
+                  - name: wait
+                    type: sleep
+                    sleep: {seconds: 600}
+                """);
+        service.files().flow("mine.yml", """
+                name: mine
+                steps:
+                  - name: wait
+                    type: sleep
+                    sleep: {seconds: 600}
+                """);
+        service.start();
+        try (OctoflowProcess launch = OctoflowProcess.start(root, root.resolve("logs"), settings(service),
+                "launch", "slow.yml")) {
+            try (service) {
+                assertLaunchLockRefuses(service, launch);
+                // a run of the service's own, cut by the stop: its lock goes with the service
+                String mine = service.post("/api/flows/launch", "{\"path\": \"mine.yml\"}").json()
+                        .get("execution_id").asText();
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.get("/api/locks").body().contains(mine));
+            }
+            Path locks = service.files().config().lockPath();
+            try (var files = Files.list(locks)) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList())
+                        .as("the launch's lock outlives the service's stop; the service's own is gone")
+                        .singleElement().satisfies(name -> assertThat(name).startsWith("slow"));
+            }
+            try (ServiceFixture restarted = new ServiceFixture(root)) {
+                restarted.start(); // its stale-lock sweep keeps the lock of a live process
+                assertLaunchLockRefuses(restarted, launch);
+            }
+        }
+    }
+
+    /** The launch's lock, as the service lists it (the other process's pid), refuses the service's own launch. */
+    private static void assertLaunchLockRefuses(ServiceFixture service, OctoflowProcess launch) {
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(service.get("/api/locks").json())
+                .as("stderr of the launch: %s", launch.stderr()).anySatisfy(lock -> {
+                    assertThat(lock.get("flow").asText()).isEqualTo("slow");
+                    assertThat(lock.get("pid").asLong()).isNotEqualTo(ProcessHandle.current().pid());
+                }));
+        var refused = service.post("/api/flows/launch", "{\"path\": \"slow.yml\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("error").asText()).contains("slow", "locked");
+        assertThat(service.get("/api/executions?path=slow.yml&status=running").json()).isEmpty();
+    }
+
     @Test
     void aLaunchIsRecordedInTheHistoryTheServiceReadsAndLogsJsonWhenAsked() throws Exception {
         try (ServiceFixture service = new ServiceFixture(root)) {

@@ -40,6 +40,18 @@ class RunCommandProcessTest {
     }
 
     @Test
+    void ctrlCStopsCleanlyWithExitCodeZeroToo() {
+        try (OctoflowProcess run = OctoflowProcess.startInForeground(root, root.resolve("logs"),
+                settings(root, ServiceFixture.freePort()), "run")) {
+            run.awaitStdout("Octoflow API on");
+            run.interrupt();
+            assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.stdout(), run.stderr()).isZero();
+            assertThat(run.stdout()).contains("Octoflow stopping", "Octoflow stopped");
+            assertThat(run.stderr()).isEmpty();
+        }
+    }
+
+    @Test
     void anUnknownLogLevelIsOneLineNamingTheSettingAndTheAcceptedLevels() {
         Map<String, String> env = new java.util.HashMap<>(settings(root, ServiceFixture.freePort()));
         env.put("LOG_LEVEL", "bogus");

@@ -36,8 +36,26 @@ public final class OctoflowProcess implements AutoCloseable {
      * and the proxy variables, plus {@code env}; its output goes to files in {@code logs}.
      */
     public static OctoflowProcess start(Path workDir, Path logs, Map<String, String> env, String... args) {
+        return start(List.of(), workDir, logs, env, args);
+    }
+
+    /**
+     * As {@link #start}, as a terminal's foreground command: SIGINT at its default action in the child even when
+     * this JVM got it ignored (a background job of a non-interactive shell does, and the JVM then leaves it ignored),
+     * so that {@link #interrupt()} is Ctrl-C. Perl (Debian's essential perl-base) resets it and execs the JVM, whose
+     * pid stays the process's.
+     */
+    public static OctoflowProcess startInForeground(Path workDir, Path logs, Map<String, String> env,
+            String... args) {
+        return start(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\""),
+                workDir, logs, env, args);
+    }
+
+    private static OctoflowProcess start(List<String> prefix, Path workDir, Path logs, Map<String, String> env,
+            String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), "io.octoflow.Octoflow"));
         command.addAll(List.of(args));
         try {
@@ -86,6 +104,21 @@ public final class OctoflowProcess implements AutoCloseable {
     /** SIGTERM, as {@code kill}, {@code docker stop} and Kubernetes send. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** SIGINT, as Ctrl-C in a terminal (see {@link #startInForeground}). */
+    public void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -INT " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public String stdout() {
