@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.support.EmbeddedPostgres;
 import io.octoflow.support.OctoflowProcess;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.TestHttpServer;
@@ -167,6 +172,48 @@ class LaunchCommandProcessTest {
                         .satisfies(l -> assertThat(l).startsWith("flow 'hello' success in"));
             }
             service.start();
+            JsonNode run = service.get("/api/executions/" + executionId).json();
+            assertThat(run.get("trigger").asText()).isEqualTo("cli");
+            assertThat(run.get("status").asText()).isEqualTo("success");
+            assertThat(run.get("path").asText()).isEqualTo("hello.yml");
+        }
+    }
+
+    /** On PostgreSQL, which several processes share, a launch is recorded while the service runs. */
+    @Test
+    void aLaunchBesideARunningServiceOnPostgresqlIsRecordedInItsHistory() throws Exception {
+        String database = "octoflow_launch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(EmbeddedPostgres.url(), EmbeddedPostgres.user(),
+                EmbeddedPostgres.password()); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + database);
+        }
+        String admin = EmbeddedPostgres.url();
+        int slash = admin.lastIndexOf('/');
+        int query = admin.indexOf('?', slash);
+        String url = admin.substring(0, slash + 1) + database + (query < 0 ? "" : admin.substring(query));
+        try (ServiceFixture service = new ServiceFixture(root).set("DB_URL", url)
+                .set("DB_USER", EmbeddedPostgres.user()).set("DB_PASSWORD", EmbeddedPostgres.password())) {
+            service.files().flow("hello.yml", """
+                    name: hello
+                    steps:
+                      - name: greet
+                        type: set_fact
+                        set_fact: {value: "hello {{ __input__.who }}"}
+                    """);
+            service.start();
+            Map<String, String> env = settings(service);
+            env.put("DB_USER", EmbeddedPostgres.user());
+            env.put("DB_PASSWORD", EmbeddedPostgres.password());
+            String executionId;
+            try (OctoflowProcess launch = OctoflowProcess.start(root, root.resolve("logs"), env,
+                    "launch", "hello.yml", "--data", "{\"who\": \"pg\"}")) {
+                assertThat(launch.exitCode()).as(launch.stderr()).isZero();
+                JsonNode data = JSON.readTree(launch.stdout());
+                assertThat(data.get("greet").asText()).isEqualTo("hello pg");
+                executionId = data.get("__job_id__").asText();
+                assertThat(launch.stderr()).contains("recorded in the history jdbc:postgresql://")
+                        .doesNotContain("not recorded", "standalone");
+            }
             JsonNode run = service.get("/api/executions/" + executionId).json();
             assertThat(run.get("trigger").asText()).isEqualTo("cli");
             assertThat(run.get("status").asText()).isEqualTo("success");
