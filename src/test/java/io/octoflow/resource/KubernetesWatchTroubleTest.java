@@ -48,6 +48,36 @@ class KubernetesWatchTroubleTest {
         }
     }
 
+    @Test
+    void noClusterConfiguredIsOneWarningAndNothingIsWatched() throws Exception {
+        // fabric8 reads the system property kubeconfig before KUBECONFIG and ~/.kube/config: a developer's own
+        // ~/.kube/config stays out of the way
+        String before = System.getProperty("kubeconfig");
+        Path nowhere = root.resolve("nowhere/config");
+        System.setProperty("kubeconfig", nowhere.toString());
+        try (CapturedLogs logs = CapturedLogs.of("io.octoflow.resource", "io.fabric8");
+                ServiceFixture service = new ServiceFixture(root.resolve("install"))) {
+            service.set("KUBECONFIG", "").set("KUBERNETES_WATCH", "true");
+            service.start();
+            assertThat(service.get("/health/ready").status()).isEqualTo(200);
+            List<CapturedLogs.Line> warnings = logs.atLeast(Level.WARN);
+            assertThat(warnings).as(logs.lines().toString()).singleElement().satisfies(line -> {
+                assertThat(line.logger()).isEqualTo(KubernetesWatch.class.getName());
+                assertThat(line.message()).startsWith("KUBERNETES_WATCH=true, but no Kubernetes cluster is configured")
+                        .contains(nowhere.toString()).endsWith("Flow and Loop resources are not watched");
+                assertThat(line.thrown()).isNull();
+            });
+            // no informer started, so none retries
+            assertThat(retries(logs, FlowResourceWatcher.class) + retries(logs, LoopRunner.class)).isZero();
+        } finally {
+            if (before == null) {
+                System.clearProperty("kubeconfig");
+            } else {
+                System.setProperty("kubeconfig", before);
+            }
+        }
+    }
+
     /** The WARN lines of the watchers once each informer failed 3 times; exactly one per watcher, no stack trace. */
     private List<CapturedLogs.Line> watchWith(Path kubeconfig) throws Exception {
         try (CapturedLogs logs = CapturedLogs.of("io.octoflow.resource", "io.fabric8");
