@@ -311,7 +311,7 @@ public final class OctoflowService implements AutoCloseable {
         }
     }
 
-    /** Stops the trigger sources, lets running flows finish (up to 30 s), aborts the rest, releases every lock. */
+    /** Stops the trigger sources, lets running flows finish (up to 30 s), aborts the rest, releases its locks. */
     @Override
     public synchronized void close() {
         if (stopped || camel == null) {

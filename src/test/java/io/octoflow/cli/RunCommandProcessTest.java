@@ -1,8 +1,15 @@
 package io.octoflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +55,38 @@ class RunCommandProcessTest {
             assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.stdout(), run.stderr()).isZero();
             assertThat(run.stdout()).contains("Octoflow stopping", "Octoflow stopped");
             assertThat(run.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecondSigtermDuringTheStopEndsAtOnceWith143() throws Exception {
+        int port = ServiceFixture.freePort();
+        Files.createDirectories(root.resolve("flows"));
+        Files.writeString(root.resolve("flows/slow.yml"), """
+                name: slow
+                steps:
+                  - name: wait
+                    type: sleep
+                    sleep: {seconds: 600}
+                """);
+        try (OctoflowProcess run = OctoflowProcess.start(root, root.resolve("logs"), settings(root, port), "run")) {
+            run.awaitStdout("Octoflow API on");
+            HttpClient http = HttpClient.newHttpClient();
+            String api = "http://localhost:" + port + "/api";
+            HttpResponse<String> launched = http.send(HttpRequest.newBuilder(URI.create(api + "/flows/launch"))
+                    .header("Authorization", "Bearer " + ServiceFixture.TOKEN)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"slow.yml\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(launched.statusCode()).as(launched.body()).isEqualTo(202);
+            // the run holds its lock: the stop will wait for it (up to 30 s)
+            await().atMost(Duration.ofMinutes(1)).until(() -> http.send(HttpRequest.newBuilder(
+                    URI.create(api + "/locks")).header("Authorization", "Bearer " + ServiceFixture.TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("slow"));
+            run.terminate();
+            run.awaitStdout("Octoflow stopping");
+            run.terminate();
+            assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.stdout(), run.stderr()).isEqualTo(143);
+            assertThat(run.stdout()).doesNotContain("Octoflow stopped");
         }
     }
 
