@@ -75,7 +75,8 @@ class RunCommandProcessTest {
             String api = "http://localhost:" + port + "/api";
             HttpResponse<String> launched = http.send(HttpRequest.newBuilder(URI.create(api + "/flows/launch"))
                     .header("Authorization", "Bearer " + ServiceFixture.TOKEN)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"slow.yml\"}")).build(),
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"slow.yml\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(launched.statusCode()).as(launched.body()).isEqualTo(202);
             // the run holds its lock: the stop will wait for it (up to 30 s)
