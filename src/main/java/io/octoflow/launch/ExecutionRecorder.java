@@ -209,15 +209,15 @@ public final class ExecutionRecorder {
             }
             run.later.cancel(false);
             Execution e = run.row;
+            // its caller is told the end next: durable before that, so that a kill -9 cannot take it back
             if (written) {
-                store.finished(e.id(), result.status().label(), result.ended(), result.error(),
+                store.finishedDurably(e.id(), result.status().label(), result.ended(), result.error(),
                         toJson(result.data()), result.steps());
             } else {
-                store.record(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
+                store.recordDurably(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
                         e.startedAt(), result.ended(), result.status().label(), result.error(), e.input(),
                         toJson(result.data()), result.steps()));
             }
-            store.sync(); // its caller is told the end next: a kill -9 after that must not take it back
         }
         metrics.finished(target.name(), target.id(), result);
         recorded(target.id());
