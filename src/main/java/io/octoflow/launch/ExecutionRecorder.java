@@ -175,8 +175,8 @@ public final class ExecutionRecorder {
             String error) {
         Instant now = Instant.now();
         try {
-            store.record(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, now, now,
-                    Execution.FAILED, error, toJson(input), null, List.of()));
+            store.recordDurably(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt,
+                    now, now, Execution.FAILED, error, toJson(input), null, List.of())); // its caller is told next
             metrics.finished(target.name(), target.id(), new RunResult(executionId, target.name(), RunStatus.FAILED,
                     null, error, List.of(), now, now));
             recorded(target.id());
@@ -197,9 +197,12 @@ public final class ExecutionRecorder {
     }
 
     void finished(LaunchTarget target, RunResult result) {
+        // every end is durable before anyone is told it (a ?wait=true or webhook caller, `octoflow launch`, the flows
+        // triggered by it, the next launch the released lock admits): a kill -9 after that must not take it back.
+        // The history writer flushes once for every end of its batch.
         QuietRun run = quiet.remove(result.executionId());
         if (run == null) {
-            store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
+            store.finishedDurably(result.executionId(), result.status().label(), result.ended(), result.error(),
                     toJson(result.data()), result.steps());
         } else {
             boolean written;
@@ -209,7 +212,6 @@ public final class ExecutionRecorder {
             }
             run.later.cancel(false);
             Execution e = run.row;
-            // its caller is told the end next: durable before that, so that a kill -9 cannot take it back
             if (written) {
                 store.finishedDurably(e.id(), result.status().label(), result.ended(), result.error(),
                         toJson(result.data()), result.steps());
