@@ -197,14 +197,14 @@ public final class ExecutionRecorder {
     }
 
     void finished(LaunchTarget target, RunResult result) {
-        // every end is durable before anyone is told it (a ?wait=true or webhook caller, `octoflow launch`, the flows
-        // triggered by it, the next launch the released lock admits): a kill -9 after that must not take it back.
-        // The history writer flushes once for every end of its batch.
         QuietRun run = quiet.remove(result.executionId());
         if (run == null) {
-            store.finishedDurably(result.executionId(), result.status().label(), result.ended(), result.error(),
+            // committed (every later read sees it), in the file within H2's write delay: a flush for every batch of
+            // these too made the writer the bottleneck of 100 schedules a second on a loaded machine
+            store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
                     toJson(result.data()), result.steps());
         } else {
+            // its caller is told the end next: durable before that (one flush for the writer's whole batch)
             boolean written;
             synchronized (run) {
                 run.ended = true; // the row writer leaves it alone from now on
