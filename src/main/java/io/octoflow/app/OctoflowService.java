@@ -132,7 +132,7 @@ public final class OctoflowService implements AutoCloseable {
 
         database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
         store = new JdbcExecutionRepository(database, JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES,
-                config.historyMaxStepsPerRun());
+                config.historyMaxStepsPerRun(), config.historyWriteQueue(), config.historyWriteBatch());
         paused = new JdbcPausedFlowStore(database);
         history = new HistoryUpkeep(store, config.historyRetentionDays());
         if (config.cluster().enabled()) {
@@ -350,6 +350,9 @@ public final class OctoflowService implements AutoCloseable {
         }
         if (history != null) {
             history.atStop();
+        }
+        if (store != null) {
+            store.close(); // every queued run write in the database before it closes
         }
         if (leaderLease != null) {
             leaderLease.release();

@@ -119,7 +119,7 @@ final class LaunchStores implements AutoCloseable {
 
     JdbcExecutionRepository history(OctoflowConfig config) {
         return new JdbcExecutionRepository(database, JdbcExecutionRepository.DEFAULT_JSON_CAP_BYTES,
-                config.historyMaxStepsPerRun());
+                config.historyMaxStepsPerRun(), config.historyWriteQueue(), config.historyWriteBatch());
     }
 
     LockStore locks() {

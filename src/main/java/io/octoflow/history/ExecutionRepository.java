@@ -88,6 +88,30 @@ public interface ExecutionRepository {
     void sync();
 
     /**
+     * As {@link #record}, and durable when this returns (see {@link #sync}): for a run whose outcome its caller is
+     * told next. A store that batches its writes makes it durable with the others of the batch.
+     */
+    default void recordDurably(Execution e) {
+        record(e);
+        sync();
+    }
+
+    /** As {@link #finished}, and durable when this returns (see {@link #recordDurably}). */
+    default boolean finishedDurably(String id, String status, Instant endedAt, String error, String dataJson,
+                                    List<StepRecord> steps) {
+        boolean updated = finished(id, status, endedAt, error, dataJson, steps);
+        sync();
+        return updated;
+    }
+
+    /**
+     * At a clean stop, before the database closes: returns once every write other threads queued is written (a
+     * store writing through a queue); a write after it is still taken.
+     */
+    default void close() {
+    }
+
+    /**
      * At start, before any run: every run still {@code running} (left by a killed process) becomes {@code aborted},
      * ended now, with {@code reason} as its error. Meant for the single-process service.
      *

@@ -30,7 +30,10 @@ final class ExecutionRows {
             "id, flow_name, flow_path, trigger_type, scheduled_at, started_at, ended_at, status, error, input";
     static final String INSERT = "INSERT INTO executions (" + COLUMNS + ", data, steps_dropped)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_STEP =
+    /** {@link #INSERT} with the row's owner (cluster mode), as the batches of {@link ExecutionBatch} write it. */
+    static final String INSERT_OWNED = "INSERT INTO executions (" + COLUMNS + ", data, steps_dropped, replica_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_STEP =
             "INSERT INTO execution_steps (execution_id, seq, step, status, started_at, duration_micros, error,"
                     + " attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -88,21 +91,30 @@ final class ExecutionRows {
         if (steps == null || steps.isEmpty()) {
             return 0;
         }
-        int kept = Math.min(steps.size(), maxStepsPerRun);
         try (PreparedStatement ps = c.prepareStatement(INSERT_STEP)) {
-            for (int seq = 0; seq < kept; seq++) {
-                StepRecord step = steps.get(seq);
-                ps.setString(1, id);
-                ps.setInt(2, seq);
-                ps.setString(3, Caps.clip(step.step() == null ? "" : step.step(), MAX_STEP_NAME));
-                ps.setString(4, Caps.clip(step.status() == null ? "" : step.status(), MAX_STEP_STATUS));
-                SqlTimes.set(ps, 5, step.start());
-                ps.setLong(6, step.durationMicros());
-                ps.setString(7, Caps.text(step.error(), Caps.ERROR_BYTES));
-                ps.setInt(8, Math.max(1, step.attempt()));
-                ps.addBatch();
-            }
+            int left = addSteps(ps, id, steps);
             ps.executeBatch();
+            return left;
+        }
+    }
+
+    /** Adds the steps up to the cap to the batch of {@code ps} ({@link #INSERT_STEP}); returns how many were left out. */
+    int addSteps(PreparedStatement ps, String id, List<StepRecord> steps) throws SQLException {
+        if (steps == null || steps.isEmpty()) {
+            return 0;
+        }
+        int kept = Math.min(steps.size(), maxStepsPerRun);
+        for (int seq = 0; seq < kept; seq++) {
+            StepRecord step = steps.get(seq);
+            ps.setString(1, id);
+            ps.setInt(2, seq);
+            ps.setString(3, Caps.clip(step.step() == null ? "" : step.step(), MAX_STEP_NAME));
+            ps.setString(4, Caps.clip(step.status() == null ? "" : step.status(), MAX_STEP_STATUS));
+            SqlTimes.set(ps, 5, step.start());
+            ps.setLong(6, step.durationMicros());
+            ps.setString(7, Caps.text(step.error(), Caps.ERROR_BYTES));
+            ps.setInt(8, Math.max(1, step.attempt()));
+            ps.addBatch();
         }
         return steps.size() - kept;
     }

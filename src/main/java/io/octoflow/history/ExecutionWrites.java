@@ -9,19 +9,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-
 import io.octoflow.database.Database;
 import io.octoflow.database.SqlTimes;
-import io.octoflow.execution.StepRecord;
 
-/** Records runs: each call is one short transaction on prepared statements, step rows inserted as one batch. */
+/**
+ * The writes of the history other than a run's start and end (those go through {@link ExecutionWriter}): queued
+ * launches, aborted and taken-over runs; each call is one short transaction on prepared statements.
+ */
 final class ExecutionWrites {
 
-    private static final Logger LOG = LogManager.getLogger(ExecutionWrites.class);
-
-    private static final String FINISH = "UPDATE executions SET status = ?, ended_at = ?, error = ?, data = ?,"
+    static final String FINISH = "UPDATE executions SET status = ?, ended_at = ?, error = ?, data = ?,"
             + " steps_dropped = ? WHERE id = ? AND status = 'running'";
     private static final String MARK_ABORTED =
             "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
@@ -45,19 +42,6 @@ final class ExecutionWrites {
     ExecutionWrites(Database database, ExecutionRows rows) {
         this.database = database;
         this.rows = rows;
-    }
-
-    void started(Execution e, String replica) {
-        ExecutionRows.checkRow(e);
-        // acknowledged at once (a launch's 202): in the file before that, so that a kill -9 cannot take it back
-        database.inDurableTransaction("record the start of " + e.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(ExecutionRows.INSERT)) {
-                rows.bindInsert(ps, e, Execution.RUNNING, null, null, null, 0);
-                ps.executeUpdate();
-            }
-            own(c, e.id(), replica);
-            return null;
-        });
     }
 
     /** Same transaction as the insert: no other replica ever sees the row without its owner. */
@@ -115,54 +99,6 @@ final class ExecutionWrites {
                 ps.setString(4, id);
                 return ps.executeUpdate() > 0;
             }
-        });
-    }
-
-    boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
-                     List<StepRecord> steps) {
-        ExecutionRows.checkId(id);
-        String s = Execution.checkStatus(status);
-        if (!Execution.ended(s)) {
-            throw new IllegalArgumentException("a run cannot finish with status '" + s + "'");
-        }
-        Instant end = endedAt != null ? endedAt : Instant.now();
-        int dropped = rows.dropped(steps);
-        boolean updated = database.inTransaction("record the end of " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
-                ps.setString(1, s);
-                SqlTimes.set(ps, 2, end);
-                ps.setString(3, Caps.text(error, Caps.ERROR_BYTES));
-                ps.setString(4, rows.json(dataJson));
-                ps.setInt(5, dropped);
-                ps.setString(6, id);
-                if (ps.executeUpdate() == 0) {
-                    return false;
-                }
-            }
-            rows.insertSteps(c, id, steps);
-            return true;
-        });
-        if (!updated) {
-            LOG.warn("Execution {} ended ({}) but no running row has that id; its end is not recorded", id, s);
-        } else if (dropped > 0) {
-            LOG.warn("Execution {} ran {} steps: the first {} are kept, {} dropped (history max steps per run)", id,
-                    steps.size(), rows.maxStepsPerRun(), dropped);
-        }
-        return updated;
-    }
-
-    void record(Execution e) {
-        ExecutionRows.checkRow(e);
-        String s = Execution.checkStatus(e.status());
-        Instant end = e.endedAt() == null && !Execution.RUNNING.equals(s) ? e.startedAt() : e.endedAt();
-        int dropped = e.stepsDropped() + rows.dropped(e.steps());
-        database.inTransaction("record " + e.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(ExecutionRows.INSERT)) {
-                rows.bindInsert(ps, e, s, end, e.error(), e.data(), dropped);
-                ps.executeUpdate();
-            }
-            rows.insertSteps(c, e.id(), e.steps());
-            return null;
         });
     }
 

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 import io.octoflow.database.Database;
 import io.octoflow.execution.StepRecord;
 
@@ -16,10 +19,16 @@ import io.octoflow.execution.StepRecord;
  */
 public final class JdbcExecutionRepository implements ExecutionRepository {
 
+    private static final Logger LOG = LogManager.getLogger(JdbcExecutionRepository.class);
+
     /** The default cap on the input and data JSON texts: 1 MiB each. */
     public static final int DEFAULT_JSON_CAP_BYTES = Caps.DEFAULT_JSON_BYTES;
     /** The default cap on step records per run (HISTORY_MAX_STEPS_PER_RUN). */
     public static final int DEFAULT_MAX_STEPS_PER_RUN = 10_000;
+    /** The default number of run writes that may wait for the history writer (HISTORY_WRITE_QUEUE). */
+    public static final int DEFAULT_WRITE_QUEUE = 4096;
+    /** The default most run writes in one transaction (HISTORY_WRITE_BATCH). */
+    public static final int DEFAULT_WRITE_BATCH = 256;
     /** Rows deleted per transaction by a purge. */
     static final int DELETE_CHUNK = ExecutionRetention.DELETE_CHUNK;
 
@@ -27,6 +36,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private final ExecutionWrites writes;
     private final ExecutionQueries queries;
     private final ExecutionRetention retention;
+    private final ExecutionWriter writer;
     private final Database database;
 
     /** With the default caps. */
@@ -39,11 +49,21 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
      * @param maxStepsPerRun the most step records kept per run (at least 1); the others are only counted
      */
     public JdbcExecutionRepository(Database database, int jsonCapBytes, int maxStepsPerRun) {
+        this(database, jsonCapBytes, maxStepsPerRun, DEFAULT_WRITE_QUEUE, DEFAULT_WRITE_BATCH);
+    }
+
+    /**
+     * @param writeQueue run writes that may wait for the history writer before a recording thread blocks
+     * @param writeBatch the most run writes the history writer puts in one transaction
+     */
+    public JdbcExecutionRepository(Database database, int jsonCapBytes, int maxStepsPerRun, int writeQueue,
+            int writeBatch) {
         this.database = database;
         this.rows = new ExecutionRows(jsonCapBytes, maxStepsPerRun);
         this.writes = new ExecutionWrites(database, rows);
         this.queries = new ExecutionQueries(database, maxStepsPerRun);
         this.retention = new ExecutionRetention(database);
+        this.writer = new ExecutionWriter(database, new ExecutionBatch(rows), writeQueue, writeBatch);
     }
 
     /** The cap on input and data JSON texts, in bytes. */
@@ -56,15 +76,44 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         return rows.maxStepsPerRun();
     }
 
+    /** Acknowledged at once (a launch's 202): durable before this returns, with the others of its batch. */
     @Override
     public void started(Execution e, String replica) {
-        writes.started(e, replica);
+        ExecutionRows.checkRow(e);
+        writer.write(new ExecutionWriter.Insert(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(),
+                e.scheduledAt(), e.startedAt(), null, Execution.RUNNING, null, e.input(), null, List.of(), 0),
+                replica), true);
     }
 
     @Override
     public boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
                             List<StepRecord> steps) {
-        return writes.finished(id, status, endedAt, error, dataJson, steps);
+        return finished(id, status, endedAt, error, dataJson, steps, false);
+    }
+
+    @Override
+    public boolean finishedDurably(String id, String status, Instant endedAt, String error, String dataJson,
+                                   List<StepRecord> steps) {
+        return finished(id, status, endedAt, error, dataJson, steps, true);
+    }
+
+    private boolean finished(String id, String status, Instant endedAt, String error, String dataJson,
+                             List<StepRecord> steps, boolean durable) {
+        ExecutionRows.checkId(id);
+        String s = Execution.checkStatus(status);
+        if (!Execution.ended(s)) {
+            throw new IllegalArgumentException("a run cannot finish with status '" + s + "'");
+        }
+        int dropped = rows.dropped(steps);
+        boolean updated = writer.write(new ExecutionWriter.End(id, s, endedAt != null ? endedAt : Instant.now(),
+                error, dataJson, steps, dropped), durable);
+        if (!updated) {
+            LOG.warn("Execution {} ended ({}) but no running row has that id; its end is not recorded", id, s);
+        } else if (dropped > 0) {
+            LOG.warn("Execution {} ran {} steps: the first {} are kept, {} dropped (history max steps per run)", id,
+                    steps.size(), rows.maxStepsPerRun(), dropped);
+        }
+        return updated;
     }
 
     @Override
@@ -108,12 +157,32 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
 
     @Override
     public void record(Execution e) {
-        writes.record(e);
+        writer.write(new ExecutionWriter.Insert(whole(e), null), false);
+    }
+
+    @Override
+    public void recordDurably(Execution e) {
+        writer.write(new ExecutionWriter.Insert(whole(e), null), true);
+    }
+
+    /** A whole run's row as it is inserted: a final status without an end gets its start as end. */
+    private Execution whole(Execution e) {
+        ExecutionRows.checkRow(e);
+        String s = Execution.checkStatus(e.status());
+        Instant end = e.endedAt() == null && !Execution.RUNNING.equals(s) ? e.startedAt() : e.endedAt();
+        int dropped = e.stepsDropped() + rows.dropped(e.steps());
+        return new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(), e.startedAt(), end, s,
+                e.error(), e.input(), e.data(), e.steps() == null ? List.of() : e.steps(), dropped);
     }
 
     @Override
     public void sync() {
         database.sync("write the recorded runs to the database file");
+    }
+
+    @Override
+    public void close() {
+        writer.close();
     }
 
     @Override

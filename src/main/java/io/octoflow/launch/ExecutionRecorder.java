@@ -175,8 +175,8 @@ public final class ExecutionRecorder {
             String error) {
         Instant now = Instant.now();
         try {
-            store.record(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, now, now,
-                    Execution.FAILED, error, toJson(input), null, List.of()));
+            store.recordDurably(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt,
+                    now, now, Execution.FAILED, error, toJson(input), null, List.of())); // its caller is told next
             metrics.finished(target.name(), target.id(), new RunResult(executionId, target.name(), RunStatus.FAILED,
                     null, error, List.of(), now, now));
             recorded(target.id());
@@ -199,9 +199,12 @@ public final class ExecutionRecorder {
     void finished(LaunchTarget target, RunResult result) {
         QuietRun run = quiet.remove(result.executionId());
         if (run == null) {
+            // committed (every later read sees it), in the file within H2's write delay: a flush for every batch of
+            // these too made the writer the bottleneck of 100 schedules a second on a loaded machine
             store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
                     toJson(result.data()), result.steps());
         } else {
+            // its caller is told the end next: durable before that (one flush for the writer's whole batch)
             boolean written;
             synchronized (run) {
                 run.ended = true; // the row writer leaves it alone from now on
@@ -210,14 +213,13 @@ public final class ExecutionRecorder {
             run.later.cancel(false);
             Execution e = run.row;
             if (written) {
-                store.finished(e.id(), result.status().label(), result.ended(), result.error(),
+                store.finishedDurably(e.id(), result.status().label(), result.ended(), result.error(),
                         toJson(result.data()), result.steps());
             } else {
-                store.record(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
+                store.recordDurably(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
                         e.startedAt(), result.ended(), result.status().label(), result.error(), e.input(),
                         toJson(result.data()), result.steps()));
             }
-            store.sync(); // its caller is told the end next: a kill -9 after that must not take it back
         }
         metrics.finished(target.name(), target.id(), result);
         recorded(target.id());

@@ -846,4 +846,130 @@ abstract class ExecutionRepositoryContract {
         assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(1600 * 3);
         assertThat(store.find("t7-199").orElseThrow().steps()).hasSize(3);
     }
+    // --- the history writer (issue 17): several runs per transaction ---
+
+    /** A run started and ended in one batch is inserted once, whole; ends of older rows update them. */
+    @Test
+    void aStartAndItsEndInOneBatchAreOneWholeRowAndAnEndWithoutARunningRowIsNotWritten() {
+        Database database = database();
+        JdbcExecutionRepository store = new JdbcExecutionRepository(database);
+        store.started(running("before", "a", at(0)));
+        ExecutionBatch batch = new ExecutionBatch(new ExecutionRows(Caps.DEFAULT_JSON_BYTES, 100));
+        List<ExecutionWriter.Write> writes = List.of(
+                new ExecutionWriter.Insert(running("both", "a", at(1)), null),
+                new ExecutionWriter.End("both", "success", at(2), null, "{\"n\":1}", steps("both", 3, at(1)), 0),
+                new ExecutionWriter.End("nobody", "failed", at(2), "no", null, steps("nobody", 2, at(1)), 0),
+                new ExecutionWriter.Insert(ended("whole", "b", "failed", at(3), at(4)), null),
+                new ExecutionWriter.End("before", "timeout", at(5), "too long", null, steps("before", 2, at(0)), 0));
+        boolean[] written = database.inTransaction("batch", c -> batch.write(c, writes));
+
+        assertThat(written).containsExactly(true, true, false, true, true);
+        Execution both = store.find("both").orElseThrow();
+        assertThat(both.status()).isEqualTo("success");
+        assertThat(both.endedAt()).isEqualTo(at(2));
+        assertThat(both.data()).contains("\"n\"");
+        assertThat(both.steps()).hasSize(3);
+        assertThat(store.find("before").orElseThrow().status()).isEqualTo("timeout");
+        assertThat(store.find("before").orElseThrow().steps()).hasSize(2);
+        assertThat(store.find("nobody")).isEmpty();
+        assertThat(store.find("whole").orElseThrow().status()).isEqualTo("failed");
+    }
+
+    /**
+     * Threads recording at once share transactions; a write the database refuses (an id recorded twice) fails
+     * alone, its caller told, and every other run of its batch is written.
+     */
+    @Test
+    void aRefusedWriteFailsOnlyItsOwnCallerAndTheOthersOfItsBatchAreWritten() throws Exception {
+        ExecutionRepository store = open();
+        store.record(ended("taken", "a", "success", at(0), at(1)));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ConcurrentLinkedQueue<Throwable> refused = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < 30; i++) {
+                    String id = "r" + thread + "-" + i;
+                    store.recordDurably(new Execution(id, "a", null, "api", null, at(i), at(i + 1), "success", null,
+                            "{}", null, steps(id, 2, at(i))));
+                    if (i % 10 == 0) {
+                        try {
+                            store.record(ended("taken", "a", "failed", at(2), at(3)));
+                        } catch (DatabaseException e) {
+                            refused.add(e);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertThat(refused).hasSize(24);
+        assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(241);
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(480);
+        assertThat(store.find("taken").orElseThrow().status()).isEqualTo("success");
+    }
+
+    /** A full queue makes the recording threads wait (back-pressure): no run is dropped. */
+    @Test
+    void aFullWriteQueueMakesRecordersWaitAndLosesNoRun() throws Exception {
+        ExecutionRepository store = new JdbcExecutionRepository(database(), Caps.DEFAULT_JSON_BYTES, 100, 1, 3);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    String id = "q" + thread + "-" + i;
+                    store.started(running(id, "a", at(i)));
+                    assertThat(store.finishedDurably(id, "success", at(i + 1), null, "{}", steps(id, 2, at(i))))
+                            .isTrue();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertThat(store.count(new ExecutionQuery(null, "success", null, null, 0, 0))).isEqualTo(320);
+        assertThat(countRows("SELECT COUNT(*) FROM execution_steps")).isEqualTo(640);
+    }
+
+    /** A clean stop: close() returns once the queue is written; a write after it is still taken. */
+    @Test
+    void closeReturnsOnceEveryQueuedWriteIsWrittenAndLaterWritesAreStillTaken() throws Exception {
+        ExecutionRepository store = open();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    String id = "c" + thread + "-" + i;
+                    store.record(ended(id, "a", "success", at(i), at(i + 1)));
+                    written.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(20);
+        store.close();
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        store.close();
+        assertThat(countRows("SELECT COUNT(*) FROM executions")).isEqualTo(written.get()).isEqualTo(200);
+        store.record(ended("after", "a", "success", at(0), at(1)));
+        assertThat(store.find("after")).isPresent();
+        pool.shutdown();
+    }
 }

@@ -130,6 +130,77 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
         }
     }
 
+    /**
+     * Issue 17, the history writer's contract under a real {@code kill -9}: with H2's write delay set to ten minutes
+     * (so that only the writer's own flush can have put a row in the file), every launch acknowledged at admission
+     * ({@code started} returned) and every end its caller was told ({@code finishedDurably} / {@code recordDurably}
+     * returned) is found after the kill: the admitted ones at least running, the told ones whole with their steps.
+     */
+    @Test
+    void everyAdmittedStartAndEveryToldEndWrittenInBatchesSurviveAKillNine() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), WriteBehindThenDie.class.getName(),
+                url() + ";WRITE_DELAY=600000")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        java.util.List<String> told = new java.util.ArrayList<>();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null && told.size() < 600; line = out.readLine()) {
+                told.add(line);
+            }
+            child.destroyForcibly(); // while the writers go on
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(told).hasSize(600);
+        ExecutionRepository store = open();
+        for (String line : told) {
+            String id = line.substring(2);
+            Execution run = store.find(id).orElseThrow(() -> new AssertionError(line + " told, then lost"));
+            if (line.startsWith("S ")) {
+                assertThat(run.status()).isIn("running", "success");
+            } else {
+                assertThat(run.status()).as(line).isEqualTo("success");
+                assertThat(run.steps()).as(line).hasSize(5);
+            }
+        }
+    }
+
+    /** The killed process of the test above: admitted runs ended later, and runs recorded whole at their end. */
+    static final class WriteBehindThenDie {
+        public static void main(String[] args) throws Exception {
+            ExecutionRepository store = new JdbcExecutionRepository(Database.open(args[0], "", ""));
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                new Thread(() -> {
+                    for (int i = 0; ; i++) {
+                        String id = "w" + writer + "-" + i;
+                        Instant now = Instant.now();
+                        if (writer % 2 == 0) {
+                            store.started(Execution.running(id, "slow", "slow.yml", "api", null, now, "{}"));
+                            say("S " + id);
+                            store.finishedDurably(id, "success", Instant.now(), null, "{}", steps(id, 5, now));
+                        } else {
+                            store.recordDurably(new Execution(id, "fast", "fast.yml", "api", null, now, now,
+                                    "success", null, "{}", "{}", steps(id, 5, now)));
+                        }
+                        say("E " + id);
+                    }
+                }).start();
+            }
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+
+        private static void say(String line) {
+            synchronized (System.out) {
+                System.out.println(line);
+                System.out.flush();
+            }
+        }
+    }
+
     @Test
     void embeddedH2IsClosedByCloseNotByItsShutdownHook() {
         assertThat(DatabaseUrls.withEmbeddedH2Defaults("jdbc:h2:file:/d/octoflow"))
