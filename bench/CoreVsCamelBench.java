@@ -36,7 +36,7 @@ import net.thisptr.jackson.jq.Versions;
  * interleaved in blocks (so the machine's load falls on each alike), the written file of each checked equal:
  * (i) Octoflow ({@code FlowEngine.run}, the path of {@code ./octoflow launch}); (ii) the Camel route a Camel user
  * would write for the same five steps (Java DSL: the file read by Camel's type converter, camel-jq transforms,
- * Jinjava in a processor as camel-jinjava calls it, Camel's file producer); (iii) plain Java (jackson-jq compiled
+ * Jinjava in a processor through its own render(text, map), Camel's file producer); (iii) plain Java (jackson-jq compiled
  * once, one reused Jinjava, the same write). Per run: wall time, and CPU of the threads doing the run (the
  * caller's own, plus Octoflow's run thread: {@code FlowEngine.run} hands the route to a pool thread and waits),
  * from ThreadMXBean; the bytes those threads allocated.
@@ -154,7 +154,7 @@ public final class CoreVsCamelBench {
                         // urgent: camel-jq on the text (camel-jackson turns it into a tree)
                         .transform().jq(URGENT)
                         .convertBodyTo(Map.class).setVariable("urgent", body())
-                        // report: Jinjava, as camel-jinjava renders (the template's text and the body's keys)
+                        // report: Jinjava's own render(text, map) (parses the text each time), the body's keys as variables
                         .process(exchange -> exchange.getMessage().setBody(
                                 jinjava.render(template, exchange.getMessage().getBody(Map.class))))
                         .setVariable("report", body())
