@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs one Octoflow benchmark: bench/run.sh core | service-launch | schedule | startup | cluster | history-compaction | memory [args...]
+# Runs one Octoflow benchmark: bench/run.sh core | core-vs-camel | service-launch | schedule | startup | cluster | history-compaction | memory [args...]
 # Builds target/octoflow.jar when needed (through ./octoflow), compiles bench/*.java against it, runs the main.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-which="${1:?usage: bench/run.sh core|service-launch|schedule|startup|cluster|history-compaction|memory [args...]}"
+which="${1:?usage: bench/run.sh core|core-vs-camel|service-launch|schedule|startup|cluster|history-compaction|memory [args...]}"
 shift
 # BENCH_BUILD: the directory of another build of Octoflow (its target/octoflow.jar and target/lib), to measure
 # a baseline (a checkout of an older commit, built with `./octoflow --help`) with this same harness
@@ -19,6 +19,7 @@ mkdir -p "$classes"
 javac -nowarn -d "$classes" -cp "$cp" bench/*.java
 case "$which" in
   core) main=CoreBench ;;
+  core-vs-camel) main=CoreVsCamelBench ;;   # [warm-up s] [rounds] [runs per block]; -Dbench.dir (default /dev/shm)
   service-launch) main=ServiceLaunchBench ;;
   schedule) main=SchedulePrecisionBench ;;
   startup) main=StartupBench ;;

@@ -64,6 +64,8 @@ public final class FlowMetrics {
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> invalidFiles = new ConcurrentHashMap<>();
+    /** The step timers of each flow path, by flow name and step: see {@link #stepDuration}. */
+    private final Map<String, Map<String, Timer>> stepTimers = new ConcurrentHashMap<>();
 
     public FlowMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -126,9 +128,7 @@ public final class FlowMetrics {
         executions(flow, path, result.status()).increment();
         duration(flow, path).record(result.durationMillis(), TimeUnit.MILLISECONDS);
         for (StepRecord step : result.steps()) {
-            Timer.builder("octoflow.step.duration").description("How long each step took")
-                    .tags("flow", flow, "path", path, "step", step.step()).register(registry)
-                    .record(step.durationMicros(), TimeUnit.MICROSECONDS);
+            stepDuration(flow, path, step.step()).record(step.durationMicros(), TimeUnit.MICROSECONDS);
             if (StepStatus.RETRIED.label().equals(step.status())) {
                 retries(flow, path, step.step()).increment();
             }
@@ -136,6 +136,22 @@ public final class FlowMetrics {
         if (result.status().ok()) {
             lastSuccess(flow, path, result.ended());
         }
+    }
+
+    /**
+     * {@code octoflow_step_duration_seconds} of a step, kept by path once registered: every run records each of its
+     * steps, and a registration by tags sorts and hashes them each time (the series of a removed flow go with it).
+     */
+    private Timer stepDuration(String flow, String path, String step) {
+        Map<String, Timer> timers = stepTimers.computeIfAbsent(path, key -> new ConcurrentHashMap<>());
+        String key = flow + '\u0000' + step;
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = Timer.builder("octoflow.step.duration").description("How long each step took")
+                    .tags("flow", flow, "path", path, "step", step).register(registry);
+            timers.put(key, timer);
+        }
+        return timer;
     }
 
     private Counter retries(String flow, String path, String step) {
@@ -192,6 +208,7 @@ public final class FlowMetrics {
 
     /** The flow at {@code path} is gone (or renamed): its series go too, so that old ones do not pile up. */
     public void flowRemoved(String path) {
+        stepTimers.remove(path);
         lastSuccessMillis.remove(path);
         lagMicros.remove(path);
         removeWhere("path", path);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import io.octoflow.template.Template;
 public final class FileStep implements StepType<FileStep.Settings> {
 
     private static final String PATH_HEADER = "octoflowFilePath";
+    /** The path the serialize processor resolved, for the write processor right after it. */
+    private static final String RESOLVED_PATH = "octoflow.fileStepPath";
 
     record Settings(Template path, String mode, String format) {
     }
@@ -133,9 +136,11 @@ public final class FileStep implements StepType<FileStep.Settings> {
                     exchange.getMessage().setHeader(Exchange.FILE_NAME, relative);
                     exchange.getMessage().setHeader(PATH_HEADER, relative);
                     exchange.getMessage().setBody(text);
+                    exchange.setProperty(RESOLVED_PATH, file); // resolved once: the write does not check it again
                 }).id(build.id("serialize"))
-                .process(exchange -> files.write(files.resolve(exchange.getMessage().getHeader(Exchange.FILE_NAME,
-                        String.class)), exchange.getMessage().getBody(String.class), settings.mode().equals("append")))
+                .process(exchange -> files.write(exchange.removeProperty(RESOLVED_PATH) instanceof Path file ? file
+                        : files.resolve(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class)),
+                        exchange.getMessage().getBody(String.class), settings.mode().equals("append")))
                 .id(build.id()) // confined when the file is opened (a link made since resolve() is refused)
                 .process(exchange -> {
                     exchange.getMessage().removeHeaders("*");
@@ -144,7 +149,9 @@ public final class FileStep implements StepType<FileStep.Settings> {
     }
 
     private static Path resolve(Exchange exchange, Settings settings, ConfinedPaths files) {
-        String rendered = settings.path().render(FlowRun.of(exchange).templateContext());
+        // a constant path renders to itself: no copy of the flow data for it
+        String rendered = settings.path().isConstant() ? settings.path().render(Map.of())
+                : settings.path().render(FlowRun.of(exchange).templateContext());
         return files.resolve(rendered);
     }
 
@@ -170,7 +177,7 @@ public final class FileStep implements StepType<FileStep.Settings> {
      */
     static String readAtMost(Path file, ConfinedPaths files, long maxBytes) throws IOException {
         String name = files.relativize(file);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
+        if (existsAndIsNoRegularFile(file)) {
             throw new FileReadLimitException("file '" + name + "' in DATA_PATH is not a regular file (a directory,"
                     + " FIFO or device); only files are read");
         }
@@ -182,7 +189,9 @@ public final class FileStep implements StepType<FileStep.Settings> {
             }
             InputStream in = Channels.newInputStream(channel);
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(size, maxBytes) + 1);
-            byte[] buffer = new byte[64 * 1024];
+            // sized to the file (one read and the end) up to 64 KiB: a 64 KiB buffer per read of a small file cost
+            // more than the read
+            byte[] buffer = new byte[(int) Math.max(8 * 1024, Math.min(64 * 1024, size + 1))];
             long total = 0;
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
@@ -193,6 +202,18 @@ public final class FileStep implements StepType<FileStep.Settings> {
                 out.write(buffer, 0, n);
             }
             return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * {@code Files.exists(file) && !Files.isRegularFile(file)} (both following links) in one look at the file: a
+     * file that cannot be looked at does not exist for {@code Files.exists} either.
+     */
+    private static boolean existsAndIsNoRegularFile(Path file) {
+        try {
+            return !Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+        } catch (IOException e) {
+            return false;
         }
     }
 
