@@ -463,7 +463,7 @@ public final class StreamBench {
             influxDb = InfluxDBFactory.connect(influxUrl);
             String consumer = "kafka:" + HAND_TOPIC + "?brokers=RAW(" + kafka + ")&autoOffsetReset=earliest"
                     + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true&batching=true"
-                    + "&maxPollRecords=1000&pollTimeoutMs=1000";
+                    + "&maxPollRecords=1000&batchingIntervalMs=1000&pollTimeoutMs=100";
             producerUri = "kafka:" + HAND_TOPIC + "?brokers=RAW(" + kafka + ")&synchronous=true"
                     + "&batchWithIndividualHeaders=true&requestRequiredAcks=all&enableIdempotence=true&lingerMs=0";
             camel.addRoutes(new RouteBuilder() {
