@@ -158,7 +158,10 @@ public final class StreamBench {
                 String api = "http://127.0.0.1:" + settings.get("API_PORT");
                 Side octo = new Side("Octoflow (example flows, batch)", api + "/hooks/events", "high_events", "low");
                 Side handSide = new Side("hand-written Camel route", hand.url(), "hand_events", "hand_low");
-                List<Side> sides = List.of(octo, handSide);
+                // -Dbench.sides=octoflow (or hand) measures one side alone, for a profile of it
+                String only = System.getProperty("bench.sides", "both");
+                List<Side> sides = only.equals("octoflow") ? List.of(octo) : only.equals("hand") ? List.of(handSide)
+                        : List.of(octo, handSide);
                 System.out.println("\nwarm-up: " + events / 5 + " events per side");
                 for (Side side : sides) {
                     throughput(side, events / 5, clients, perPost);
@@ -187,10 +190,13 @@ public final class StreamBench {
                 }
                 List<double[]> o = results.get(octo.name());
                 List<double[]> h = results.get(handSide.name());
-                System.out.printf(Locale.ROOT, "ratio hand-written / Octoflow: events/s %.2f×, latency p50 %.2f×,"
+                if (o != null && h != null) System.out.printf(Locale.ROOT, "ratio hand-written / Octoflow: events/s %.2f×, latency p50 %.2f×,"
                                 + " p99 %.2f×%n", median(h, 0) / median(o, 0), median(o, 3) / median(h, 3),
                         median(o, 4) / median(h, 4));
 
+                if (Boolean.getBoolean("bench.noWebhooks")) {
+                    return;
+                }
                 System.out.println("\nwebhook runs/s (Octoflow; every POST one recorded run):");
                 System.out.println("| hook | clients | runs/s | median | p99 |");
                 System.out.println("|---|---|---|---|---|");
@@ -202,6 +208,10 @@ public final class StreamBench {
                 for (int c : new int[] {1, 8}) {
                     webhook(api + "/hooks/events", "{\"amount\": 2.5, \"source\": \"W1\"}",
                             "event API, one event (kafka step)", c, 5);
+                }
+                for (int c : new int[] {1, 8}) {
+                    webhook(hand.url(), "{\"amount\": 2.5, \"source\": \"W1\"}",
+                            "hand-written route, one event (not a recorded run)", c, 5);
                 }
                 System.out.println("\nload average at the end: " + loadAverage());
             } finally {
