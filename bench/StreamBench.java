@@ -22,13 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -476,6 +474,12 @@ public final class StreamBench {
                     + "&maxPollRecords=1000&batchingIntervalMs=1000&pollTimeoutMs=100";
             producerUri = "kafka:" + HAND_TOPIC + "?brokers=RAW(" + kafka + ")&synchronous=true"
                     + "&batchWithIndividualHeaders=true&requestRequiredAcks=all&enableIdempotence=true&lingerMs=0";
+            // no Camel CLI connector (its status task walks the routes every 2 s), as Octoflow's side is measured
+            org.apache.camel.spi.CliConnectorFactory cli = camel.getCamelContextExtension()
+                    .getContextPlugin(org.apache.camel.spi.CliConnectorFactory.class);
+            if (cli != null) {
+                cli.setEnabled(false);
+            }
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

@@ -21,7 +21,7 @@ public final class Template {
     private final String expression;
     /**
      * The expression as a path of names ({@code item.source}), or null: such a template is looked up in the data's
-     * maps directly when every name is there and the value is a plain scalar (what Jinjava would give too), without
+     * maps directly when every name is there and the value is plain data (what Jinjava would give too), without
      * a Jinjava interpreter per call; a template of a batch step is evaluated once per item.
      */
     private final List<String> path;
@@ -45,7 +45,10 @@ public final class Template {
         this.path = names != null && names.stream().noneMatch(NOT_KEYS::contains) ? names : null;
     }
 
-    /** The value at {@link #path} when it is a String, Boolean, Integer, Long or Double; else null (ask Jinjava). */
+    /**
+     * The value at {@link #path} when it is a String, Boolean, Integer, Long, Double, mapping or list; else null (ask
+     * Jinjava).
+     */
     private Object lookup(Map<String, Object> context) {
         Object value = context;
         for (String name : path) {
@@ -53,6 +56,9 @@ public final class Template {
                 return null;
             }
             value = map.get(name);
+        }
+        if (value instanceof Map<?, ?> || value instanceof java.util.Collection<?>) {
+            return Templates.plain(value); // a copy, as Jinjava's value is
         }
         return value instanceof String || value instanceof Boolean || value instanceof Integer
                 || value instanceof Long || value instanceof Double ? value : null;
