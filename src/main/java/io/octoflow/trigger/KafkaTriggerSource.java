@@ -46,6 +46,8 @@ public final class KafkaTriggerSource implements EventSource {
     private static final Logger LOG = LogManager.getLogger(KafkaTriggerSource.class);
     static final String ROUTE_PREFIX = "octoflow-trigger-kafka-";
     private static final AtomicLong BUILDS = new AtomicLong();
+    /** A batch's poll: a partial batch runs once a poll this long brings no record (latency when records trickle). */
+    static final long BATCH_POLL_MILLIS = 100;
 
     private final CamelContext camel;
     private final Launcher launcher;
@@ -102,9 +104,12 @@ public final class KafkaTriggerSource implements EventSource {
         String uri = "kafka:" + trigger.topic() + "?brokers=RAW(" + brokers + ")&groupId=RAW(" + trigger.groupId()
                 + ")&clientId=RAW(" + routeId + ")&autoOffsetReset=" + trigger.start()
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true&consumersCount=1"
+                // a batch runs when it is full, when max_wait_seconds passed since the last one (batchingIntervalMs:
+                // without it camel-kafka waits for a full batch while records trickle in), or when a poll of
+                // BATCH_POLL_MILLIS brings nothing more
                 + (trigger.batched()
-                        ? "&batching=true&maxPollRecords=" + trigger.batchMaxRecords() + "&pollTimeoutMs="
-                                + trigger.batchMaxWaitSeconds() * 1000L
+                        ? "&batching=true&maxPollRecords=" + trigger.batchMaxRecords() + "&batchingIntervalMs="
+                                + trigger.batchMaxWaitSeconds() * 1000L + "&pollTimeoutMs=" + BATCH_POLL_MILLIS
                         : "&maxPollRecords=100&pollTimeoutMs=1000");
         // flows deploy before the sources start: their consumers join the group once Octoflow launches
         boolean startNow = accepting;

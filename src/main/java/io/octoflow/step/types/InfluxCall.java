@@ -199,7 +199,7 @@ final class InfluxCall {
         }
         String text = time == null ? "" : String.valueOf(time).trim();
         try {
-            if (text.matches("-?\\d+")) {
+            if (wholeNumber(text)) {
                 return Math.multiplyExact(Long.parseLong(text), 1_000_000L);
             }
             Instant instant = Instant.parse(text);
@@ -208,6 +208,20 @@ final class InfluxCall {
             throw new IllegalArgumentException("influx.write.time: item " + index + " gives '" + text + "', expected"
                     + " epoch milliseconds or ISO-8601 text (2026-12-01T10:00:00Z)");
         }
+    }
+
+    /** -?digits, without a regular expression: the time of every point of a batch goes through here. */
+    private static boolean wholeNumber(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        if (text.length() == start) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The body: {written: n}, or the query's rows. */
