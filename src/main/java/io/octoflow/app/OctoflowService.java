@@ -219,7 +219,8 @@ public final class OctoflowService implements AutoCloseable {
                 config.stepLimits().fileReadMaxBytes());
         FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
         recorder.onRunEnded(flowEnds);
-        KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, config.streams().kafkaBrokers(),
+        KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, engine.services().secrets(),
+                config.streams().kafkaBrokers(),
                 java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()));
         return new EventTriggers(List.of(webhooks, files, flowEnds, kafka));
     }
