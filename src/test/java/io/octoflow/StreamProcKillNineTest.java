@@ -169,6 +169,8 @@ class StreamProcKillNineTest {
         env.put("DATASOURCES", "streamproc");
         env.put("DATASOURCE_STREAMPROC_URL", pgUrl);
         env.put("LOG_LEVEL", "INFO");
+        // the killed consumer's partitions come back after 6 s (the brokers' least), not Kafka's 45 s
+        env.put("KAFKA_TRIGGER_SESSION_TIMEOUT_MILLIS", "6000");
         return OctoflowProcess.start(root, logs, env, "run");
     }
 

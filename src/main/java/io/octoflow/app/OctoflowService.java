@@ -221,7 +221,8 @@ public final class OctoflowService implements AutoCloseable {
         recorder.onRunEnded(flowEnds);
         KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, engine.services().secrets(),
                 config.streams().kafkaBrokers(),
-                java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()));
+                java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()),
+                config.triggers().kafkaSessionTimeoutMillis());
         return new EventTriggers(List.of(webhooks, files, flowEnds, kafka));
     }
 

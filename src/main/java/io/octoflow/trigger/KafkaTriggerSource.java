@@ -63,6 +63,7 @@ public final class KafkaTriggerSource implements EventSource {
     private final SecretStore secrets;
     private final String defaultBrokers;
     private final Duration retryPause;
+    private final int sessionTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Consumed> consumed = new ConcurrentHashMap<>();
     private volatile boolean accepting;
@@ -84,9 +85,11 @@ public final class KafkaTriggerSource implements EventSource {
     /**
      * @param defaultBrokers KAFKA_BROKERS, for triggers without {@code brokers}
      * @param retryPause     how long a record whose run failed waits before it is read again ({@code retry})
+     * @param sessionTimeoutMillis how long a silent consumer keeps its partitions (session.timeout.ms)
      */
     public KafkaTriggerSource(CamelContext camel, Launcher launcher, SecretStore secrets, String defaultBrokers,
-            Duration retryPause) {
+            Duration retryPause, int sessionTimeoutMillis) {
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.camel = camel;
         this.launcher = launcher;
         this.secrets = secrets;
@@ -116,6 +119,8 @@ public final class KafkaTriggerSource implements EventSource {
         String uri = "kafka:" + trigger.topic() + "?brokers=RAW(" + brokers + ")&groupId=RAW(" + trigger.groupId()
                 + ")&clientId=RAW(" + routeId + ")&autoOffsetReset=" + trigger.start()
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true&consumersCount=1"
+                + "&sessionTimeoutMs=" + sessionTimeoutMillis + "&heartbeatIntervalMs="
+                + Math.max(1, Math.min(3000, sessionTimeoutMillis / 3))
                 + (trigger.batched()
                         ? "&batching=true&maxPollRecords=" + trigger.batchMaxRecords() + "&pollTimeoutMs="
                                 + trigger.batchMaxWaitSeconds() * 1000L
