@@ -216,7 +216,7 @@ public final class OctoflowService implements AutoCloseable {
         camel.addRoutes(webhooks);
         FileTriggerSource files = new FileTriggerSource(camel, launcher, engine.services().dataFiles(),
                 config.dataPath().resolve("triggers").resolve("files"), config.triggers().filePollMillis(),
-                config.stepLimits().fileReadMaxBytes());
+                config.stepLimits().fileReadMaxBytes(), cluster != null ? database : null);
         FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
         recorder.onRunEnded(flowEnds);
         KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, engine.services().secrets(),
