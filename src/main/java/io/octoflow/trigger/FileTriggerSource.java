@@ -43,8 +43,9 @@ import io.octoflow.path.ConfinedPaths;
  * back unchanged (a copy that failed to move, a restore) does not run again.
  * <p>
  * Cluster mode: the replicas may scan one shared directory. The repository is then the shared database's
- * ({@link SharedFileClaims}) and also camel-file's read lock ({@code readLock=idempotent}): a replica runs a file
- * only once its row is inserted, which the table's key allows once, so each file runs on one replica only.
+ * ({@link SharedFileClaims}): camel-file's idempotent consumer is eager, it adds a file's key when a scan finds the
+ * file and skips the file when the add is refused; the add is an insert the table's key allows once, so each file
+ * runs on one replica only.
  */
 public final class FileTriggerSource implements EventSource {
 
@@ -118,7 +119,7 @@ public final class FileTriggerSource implements EventSource {
         FileEndpoint endpoint = camel.getEndpoint("file:" + directory + "?noop=true&idempotent=true"
                 + "&idempotentKey=${file:name}-${file:size}-${file:modified}&recursive=false&delay=" + pollMillis
                 + "&initialDelay=" + pollMillis + "&antInclude=" + encode(trigger.pattern())
-                + "&sortBy=file:modified" + (shared != null ? "&readLock=idempotent" : ""), FileEndpoint.class);
+                + "&sortBy=file:modified", FileEndpoint.class);
         endpoint.setIdempotentRepository(taken);
         camel.addRoutes(new RouteBuilder() {
             @Override

@@ -13,10 +13,11 @@ import io.octoflow.database.SqlTimes;
 
 /**
  * The files one {@code trigger: file} flow took, in the database the replicas of a cluster share (table
- * {@code file_trigger_taken}): camel-file's idempotent repository and, with {@code readLock=idempotent}, its read
- * lock. Taking a file inserts its row; the primary key refuses a second insert, so of several replicas scanning one
- * shared directory exactly one claims and runs each file. A run that is not to count (a refused launch: the file
- * stays for the next scan) removes the row again; a finished one keeps it, so the file never runs twice.
+ * {@code file_trigger_taken}), as camel-file's idempotent repository. Its consumer is eager: a scan that finds a
+ * file adds its key, and skips the file when the add is refused. Adding inserts the row; the primary key refuses a
+ * second insert, so of several replicas scanning one shared directory exactly one claims and runs each file. A
+ * file that is not to count (a refused launch: the file stays for the next scan) is removed again; a finished one
+ * stays, so the file never runs twice.
  */
 final class SharedFileClaims implements IdempotentRepository {
 
