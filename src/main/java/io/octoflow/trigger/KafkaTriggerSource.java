@@ -127,7 +127,7 @@ public final class KafkaTriggerSource implements EventSource {
                         : "&maxPollRecords=100&pollTimeoutMs=1000")
                 + (trigger.secret() == null && trigger.tls() ? "&securityProtocol=SSL" : "");
         if (trigger.secret() != null) {
-            login(camel.getEndpoint(uri, KafkaEndpoint.class).getConfiguration(), trigger, flow);
+            login(camel.getEndpoint(uri, KafkaEndpoint.class).getConfiguration(), trigger);
         }
         // flows deploy before the sources start: their consumers join the group once Octoflow launches
         boolean startNow = accepting;
@@ -150,12 +150,11 @@ public final class KafkaTriggerSource implements EventSource {
     }
 
     /** The SASL PLAIN login of {@code trigger.secret}, set on the route's endpoint (never in its URI). */
-    private void login(KafkaConfiguration configuration, KafkaTrigger trigger, FlowDefinition flow) {
-        Secret secret;
+    private void login(KafkaConfiguration configuration, KafkaTrigger trigger) {
         String username;
         String password;
         try {
-            secret = secrets.get(trigger.secret());
+            Secret secret = secrets.get(trigger.secret());
             username = secret.field("username");
             password = secret.field("password");
         } catch (SecretException e) {
