@@ -216,11 +216,13 @@ public final class OctoflowService implements AutoCloseable {
         camel.addRoutes(webhooks);
         FileTriggerSource files = new FileTriggerSource(camel, launcher, engine.services().dataFiles(),
                 config.dataPath().resolve("triggers").resolve("files"), config.triggers().filePollMillis(),
-                config.stepLimits().fileReadMaxBytes());
+                config.stepLimits().fileReadMaxBytes(), cluster != null ? database : null);
         FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
         recorder.onRunEnded(flowEnds);
-        KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, config.streams().kafkaBrokers(),
-                java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()));
+        KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, engine.services().secrets(),
+                config.streams().kafkaBrokers(),
+                java.time.Duration.ofMillis(config.triggers().kafkaRetryMillis()),
+                config.triggers().kafkaSessionTimeoutMillis());
         return new EventTriggers(List.of(webhooks, files, flowEnds, kafka));
     }
 

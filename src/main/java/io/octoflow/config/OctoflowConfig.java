@@ -190,7 +190,9 @@ public record OctoflowConfig(
                         positiveInt(lookup, "FILE_TRIGGER_POLL_MILLIS", TriggerSettings.DEFAULTS.filePollMillis()),
                         positiveInt(lookup, "FLOW_TRIGGER_MAX_DEPTH", TriggerSettings.DEFAULTS.flowChainMaxDepth()),
                         positiveInt(lookup, "KAFKA_TRIGGER_RETRY_MILLIS",
-                                TriggerSettings.DEFAULTS.kafkaRetryMillis())),
+                                TriggerSettings.DEFAULTS.kafkaRetryMillis()),
+                        positiveInt(lookup, "KAFKA_TRIGGER_SESSION_TIMEOUT_MILLIS",
+                                TriggerSettings.DEFAULTS.kafkaSessionTimeoutMillis())),
                 new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
                         value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)),
                 flowRoutes(lookup));

@@ -11,9 +11,11 @@ package io.octoflow.config;
  *                             longer than this (a cycle a → b → a, say) stops, with a warning
  * @param kafkaRetryMillis     how long a {@code trigger: kafka} record whose run failed ({@code on_failure: retry}) or
  *                             was refused waits before it is read again
+ * @param kafkaSessionTimeoutMillis how long the group waits for a silent {@code trigger: kafka} consumer (a replica
+ *                             killed) before its partitions go to the others (Kafka's session.timeout.ms)
  */
 public record TriggerSettings(int webhookWaitSeconds, int filePollMillis, int flowChainMaxDepth,
-        int kafkaRetryMillis) {
+        int kafkaRetryMillis, int kafkaSessionTimeoutMillis) {
 
-    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10, 1000);
+    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10, 1000, 45_000);
 }

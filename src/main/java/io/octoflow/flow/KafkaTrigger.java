@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import io.octoflow.flow.Key.Kind;
 
 /**
- * {@code trigger: {kafka: {topic, brokers?, group_id?, start?, value?, on_failure?, batch?}}}: one run per record of
+ * {@code trigger: {kafka: {topic, brokers?, group_id?, start?, value?, on_failure?, batch?, secret?, tls?}}}: one run per record of
  * a Kafka topic (or per batch of records: a list), the record value its {@code __input__}. The consumer joins the
  * group {@code group_id}, so the replicas of a cluster share the partitions and each record runs once; its offset is
  * committed only after the run is recorded (at least once).
@@ -19,9 +19,12 @@ import io.octoflow.flow.Key.Kind;
  *                         {@code stop} (the consumer stops, an ERROR says why)
  * @param batchMaxRecords  null: one run per record; else up to this many records per run
  * @param batchMaxWaitSeconds how long a batch waits to fill before it runs with what it has
+ * @param secret           a secrets.yml credential (username, password): the SASL PLAIN login; null: none
+ * @param tls              connect with TLS (SASL_SSL with a secret, SSL without)
  */
 public record KafkaTrigger(String topic, String brokers, String groupId, String start, String value,
-        String onFailure, Integer batchMaxRecords, Integer batchMaxWaitSeconds, At at) implements TriggerDefinition {
+        String onFailure, Integer batchMaxRecords, Integer batchMaxWaitSeconds, String secret, boolean tls, At at)
+        implements TriggerDefinition {
 
     public static final String KIND = "kafka";
     public static final String RETRY = "retry";
@@ -72,7 +75,11 @@ public record KafkaTrigger(String topic, String brokers, String groupId, String 
                             Key.optional("max_records", Kind.INTEGER, 100, "The most records in a batch.")
                                     .range(1, 10_000),
                             Key.optional("max_wait_seconds", Kind.INTEGER, 1, "How long a batch waits to fill"
-                                    + " before it runs with what it has.").range(1, 3600)).strict());
+                                    + " before it runs with what it has.").range(1, 3600)).strict(),
+                    Key.optional("secret", Kind.STRING, "A secrets.yml credential (username, password): the SASL"
+                            + " PLAIN login, as the kafka step's; default: no authentication."),
+                    Key.optional("tls", Kind.BOOLEAN, false, "Connect with TLS (SASL_SSL with a secret, SSL"
+                            + " without); the JVM's trust store checks the brokers."));
         }
 
         @Override
@@ -99,6 +106,14 @@ public record KafkaTrigger(String topic, String brokers, String groupId, String 
                         + " string");
                 ok = false;
             }
+            YNode secretNode = block.get("secret");
+            String secret = secretNode == null ? null : secretNode.text();
+            if (secret != null && secret.isBlank()) {
+                compiler.problem(secretNode, "trigger.kafka.secret: expected the name of a secrets.yml entry,"
+                        + " found an empty string");
+                ok = false;
+            }
+            boolean tls = block.get("tls") != null && Boolean.TRUE.equals(block.get("tls").scalar());
             Integer maxRecords = null;
             Integer maxWait = null;
             YNode batch = block.get("batch");
@@ -116,7 +131,7 @@ public record KafkaTrigger(String topic, String brokers, String groupId, String 
             }
             return ok ? new KafkaTrigger(topic, brokers, groupId, text(block, "start", "latest"),
                     text(block, "value", JSON), text(block, "on_failure", RETRY), maxRecords, maxWait,
-                    compiler.at(block)) : null;
+                    secret, tls, compiler.at(block)) : null;
         }
 
         private static String text(YNode block, String key, String otherwise) {

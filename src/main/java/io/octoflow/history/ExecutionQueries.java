@@ -31,9 +31,11 @@ final class ExecutionQueries {
             "SELECT flow_name, flow_path, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit')"
                     + " GROUP BY flow_name, flow_path";
 
-    private static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms FROM executions"
+    private static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
+            + " FROM executions"
             + " WHERE status = 'queued' ORDER BY status, started_at, id";
-    private static final String QUEUED_OF = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms FROM executions"
+    private static final String QUEUED_OF = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
+            + " FROM executions"
             + " WHERE status = 'queued' AND replica_id = ? ORDER BY status, started_at, id";
     private static final String OWNERS = "SELECT DISTINCT replica_id FROM executions"
             + " WHERE status IN ('running', 'queued') AND replica_id IS NOT NULL";
@@ -123,7 +125,7 @@ final class ExecutionQueries {
             while (rs.next()) {
                 long millis = rs.getLong(11);
                 Duration timeout = rs.wasNull() ? null : Duration.ofMillis(millis);
-                queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0), timeout));
+                queued.add(new QueuedLaunch(ExecutionRows.read(rs, null, List.of(), 0), timeout, rs.getString(12)));
             }
         }
         return queued;

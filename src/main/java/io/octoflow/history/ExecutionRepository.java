@@ -57,7 +57,15 @@ public interface ExecutionRepository {
     }
 
     /** As {@link #queued(Execution, java.time.Duration)}, the row owned by {@code replica} (null: none). */
-    void queued(Execution e, java.time.Duration timeout, String replica);
+    default void queued(Execution e, java.time.Duration timeout, String replica) {
+        queued(e, timeout, replica, null);
+    }
+
+    /**
+     * As {@link #queued(Execution, java.time.Duration, String)}, with the event trigger's metadata (the run's
+     * {@code __trigger__}, JSON; null for other launches), which {@link #queuedLaunches()} gives back.
+     */
+    void queued(Execution e, java.time.Duration timeout, String replica, String eventJson);
 
     /**
      * A queued launch got its lock: its row becomes {@code running}, started at {@code startedAt}.

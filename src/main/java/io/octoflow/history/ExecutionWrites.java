@@ -30,7 +30,7 @@ final class ExecutionWrites {
             "UPDATE executions SET replica_id = ? WHERE id = ? AND replica_id = ? AND status = 'queued'";
 
     private static final String QUEUE = "INSERT INTO executions (" + ExecutionRows.COLUMNS
-            + ", data, steps_dropped, queue_timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ", data, steps_dropped, queue_timeout_ms, queue_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String DEQUEUE =
             "UPDATE executions SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'";
     private static final String END_QUEUED =
@@ -56,7 +56,7 @@ final class ExecutionWrites {
         }
     }
 
-    void queued(Execution e, Duration timeout, String replica) {
+    void queued(Execution e, Duration timeout, String replica, String eventJson) {
         ExecutionRows.checkRow(e);
         database.inDurableTransaction("record the queued launch " + e.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(QUEUE)) {
@@ -66,6 +66,7 @@ final class ExecutionWrites {
                 } else {
                     ps.setLong(13, timeout.toMillis());
                 }
+                ps.setString(14, eventJson);
                 ps.executeUpdate();
             }
             own(c, e.id(), replica);

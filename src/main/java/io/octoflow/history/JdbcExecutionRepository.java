@@ -117,8 +117,8 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
-    public void queued(Execution e, java.time.Duration timeout, String replica) {
-        writes.queued(e, timeout, replica);
+    public void queued(Execution e, java.time.Duration timeout, String replica, String eventJson) {
+        writes.queued(e, timeout, replica, eventJson);
     }
 
     @Override

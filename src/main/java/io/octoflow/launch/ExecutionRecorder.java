@@ -144,9 +144,10 @@ public final class ExecutionRecorder {
 
     /** A launch admitted to wait for the flow's lock: its {@code queued} row, written before the launch is answered. */
     void queued(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant admittedAt,
-            Object input, Duration timeout) {
+            Object input, Duration timeout, Map<String, Object> event) {
         store.queued(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, admittedAt,
-                null, Execution.QUEUED, null, toJson(input), null, List.of()), timeout, replica);
+                null, Execution.QUEUED, null, toJson(input), null, List.of()), timeout, replica,
+                event == null ? null : toJson(event));
     }
 
     /** A queued launch got its lock: its row becomes running; false when the row is no longer queued. */

@@ -104,7 +104,7 @@ final class LaunchQueue {
             }
             try {
                 recorder.queued(launch.executionId(), launch.target(), launch.trigger(), launch.scheduledAt(), admitted,
-                        launch.request().input(), launch.timeout());
+                        launch.request().input(), launch.timeout(), launch.request().event());
             } catch (RuntimeException e) {
                 LOG.error("{}: the queued launch cannot be recorded: {}", launch.target().describe(), e.getMessage());
                 return new Launcher.Refusal(Launcher.Refusal.Kind.NOT_STARTED, launch.target().describe()

@@ -281,7 +281,7 @@ public final class Launcher extends RouteBuilder {
                         + map.get("size") + " bytes) was over the history's cap: it was not kept and cannot run");
                 continue;
             }
-            LaunchRequest request = new LaunchRequest(row.id(), row.startedAt(), input, Map.of());
+            LaunchRequest request = new LaunchRequest(row.id(), row.startedAt(), input, Map.of(), event(left));
             PendingLaunch pending = new PendingLaunch(target.get(), request, Trigger.of(row.trigger()),
                     row.scheduledAt(), left.timeout() != null ? left.timeout() : target.get().defaultTimeout(),
                     CompletableFuture.completedFuture(PendingLaunch.ADMITTED), new CompletableFuture<>());
@@ -289,6 +289,21 @@ public final class Launcher extends RouteBuilder {
             queued++;
         }
         return queued;
+    }
+
+    /** The {@code __trigger__} a queued launch had (null when none, or when the history could not read it back). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> event(QueuedLaunch left) {
+        if (left.eventJson() == null) {
+            return null;
+        }
+        try {
+            return json.readValue(left.eventJson(), Map.class);
+        } catch (IOException e) {
+            LOG.warn("queued launch {}: its trigger's event cannot be read back ({}); it runs without __trigger__",
+                    left.execution().id(), e.getMessage());
+            return null;
+        }
     }
 
     /** On a launch thread: the lock route (or the unlocked one) admits and runs, or refuses. */

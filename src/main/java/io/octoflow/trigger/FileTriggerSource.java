@@ -21,6 +21,7 @@ import org.apache.logging.log4j.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.database.Database;
 import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.Trigger;
@@ -40,6 +41,11 @@ import io.octoflow.path.ConfinedPaths;
  * Files are taken once: the consumer's idempotent repository (one file per flow under
  * DATA_PATH/triggers/files/) keeps the name, size and date of every file taken, across restarts, so a file that is
  * back unchanged (a copy that failed to move, a restore) does not run again.
+ * <p>
+ * Cluster mode: the replicas may scan one shared directory. The repository is then the shared database's
+ * ({@link SharedFileClaims}): camel-file's idempotent consumer is eager, it adds a file's key when a scan finds the
+ * file and skips the file when the add is refused; the add is an insert the table's key allows once, so each file
+ * runs on one replica only.
  */
 public final class FileTriggerSource implements EventSource {
 
@@ -52,6 +58,7 @@ public final class FileTriggerSource implements EventSource {
     private final Launcher launcher;
     private final ConfinedPaths dataFiles;
     private final Path repositories;
+    private final Database shared;
     private final long pollMillis;
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper();
@@ -74,9 +81,11 @@ public final class FileTriggerSource implements EventSource {
     /**
      * @param repositories where the idempotent repositories are kept (DATA_PATH/triggers/files)
      * @param maxBytes     the largest file read (FILE_READ_MAX_BYTES, as the file step)
+     * @param shared       cluster mode: the database the replicas share, where the files taken are kept; else null
      */
     public FileTriggerSource(CamelContext camel, Launcher launcher, ConfinedPaths dataFiles, Path repositories,
-            long pollMillis, long maxBytes) {
+            long pollMillis, long maxBytes, Database shared) {
+        this.shared = shared;
         this.camel = camel;
         this.launcher = launcher;
         this.dataFiles = dataFiles;
@@ -102,8 +111,9 @@ public final class FileTriggerSource implements EventSource {
         Path directory = dataFiles.resolve(trigger.path());
         Files.createDirectories(directory);
         Files.createDirectories(repositories);
-        IdempotentRepository taken = FileIdempotentRepository.fileIdempotentRepository(
-                repositories.resolve(flow.camelId().replace('/', '_') + ".txt").toFile(), REMEMBERED);
+        IdempotentRepository taken = shared != null ? new SharedFileClaims(shared, flow.id())
+                : FileIdempotentRepository.fileIdempotentRepository(
+                        repositories.resolve(flow.camelId().replace('/', '_') + ".txt").toFile(), REMEMBERED);
         String routeId = ROUTE_PREFIX + flow.camelId();
         Watched entry = new Watched(flow, trigger, routeId);
         FileEndpoint endpoint = camel.getEndpoint("file:" + directory + "?noop=true&idempotent=true"

@@ -13,10 +13,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -30,6 +34,9 @@ import io.octoflow.execution.LaunchRequest;
 import io.octoflow.launch.LaunchTarget;
 import io.octoflow.launch.Launcher;
 import io.octoflow.logging.LogText;
+import io.octoflow.secret.Secret;
+import io.octoflow.secret.SecretException;
+import io.octoflow.secret.SecretStore;
 
 /**
  * {@code trigger: kafka}: a camel-kafka consumer per flow (per replica, all in the flow's group), whose thread runs
@@ -40,6 +47,10 @@ import io.octoflow.logging.LogText;
  * {@code retry}, Octoflow is stopping, the launch was refused) makes the exchange fail, and camel-kafka's
  * {@code breakOnFirstError} seeks back to it: it is read again, by this consumer or, after a restart or a
  * rebalance, by another replica. A record whose value is not JSON (with {@code value: json}) is a recorded failed run.
+ * <p>
+ * With {@code secret}, the consumer logs in with SASL PLAIN (as the {@code kafka} step): the login is set on the
+ * route's own endpoint, never in its URI (which Camel logs and shows). A login the brokers refuse stops this flow's
+ * consumer with an ERROR naming the flow file and {@code trigger.kafka.secret}; the other flows go on.
  */
 public final class KafkaTriggerSource implements EventSource {
 
@@ -51,8 +62,10 @@ public final class KafkaTriggerSource implements EventSource {
 
     private final CamelContext camel;
     private final Launcher launcher;
+    private final SecretStore secrets;
     private final String defaultBrokers;
     private final Duration retryPause;
+    private final int sessionTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Consumed> consumed = new ConcurrentHashMap<>();
     private volatile boolean accepting;
@@ -74,10 +87,14 @@ public final class KafkaTriggerSource implements EventSource {
     /**
      * @param defaultBrokers KAFKA_BROKERS, for triggers without {@code brokers}
      * @param retryPause     how long a record whose run failed waits before it is read again ({@code retry})
+     * @param sessionTimeoutMillis how long a silent consumer keeps its partitions (session.timeout.ms)
      */
-    public KafkaTriggerSource(CamelContext camel, Launcher launcher, String defaultBrokers, Duration retryPause) {
+    public KafkaTriggerSource(CamelContext camel, Launcher launcher, SecretStore secrets, String defaultBrokers,
+            Duration retryPause, int sessionTimeoutMillis) {
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.camel = camel;
         this.launcher = launcher;
+        this.secrets = secrets;
         this.defaultBrokers = defaultBrokers;
         this.retryPause = retryPause;
     }
@@ -104,18 +121,28 @@ public final class KafkaTriggerSource implements EventSource {
         String uri = "kafka:" + trigger.topic() + "?brokers=RAW(" + brokers + ")&groupId=RAW(" + trigger.groupId()
                 + ")&clientId=RAW(" + routeId + ")&autoOffsetReset=" + trigger.start()
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true&consumersCount=1"
+                + "&sessionTimeoutMs=" + sessionTimeoutMillis + "&heartbeatIntervalMs="
+                + Math.max(1, Math.min(3000, sessionTimeoutMillis / 3))
                 // a batch runs when it is full, when max_wait_seconds passed since the last one (batchingIntervalMs:
                 // without it camel-kafka waits for a full batch while records trickle in), or when a poll of
                 // BATCH_POLL_MILLIS brings nothing more
                 + (trigger.batched()
                         ? "&batching=true&maxPollRecords=" + trigger.batchMaxRecords() + "&batchingIntervalMs="
                                 + trigger.batchMaxWaitSeconds() * 1000L + "&pollTimeoutMs=" + BATCH_POLL_MILLIS
-                        : "&maxPollRecords=100&pollTimeoutMs=1000");
+                        : "&maxPollRecords=100&pollTimeoutMs=1000")
+                + (trigger.secret() == null && trigger.tls() ? "&securityProtocol=SSL" : "");
+        if (trigger.secret() != null) {
+            login(camel.getEndpoint(uri, KafkaEndpoint.class).getConfiguration(), trigger);
+        }
         // flows deploy before the sources start: their consumers join the group once Octoflow launches
         boolean startNow = accepting;
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
+                // a refused login (camel-kafka's poll stops on it): said once, with where to fix it
+                onException(AuthenticationException.class, AuthorizationException.class).handled(true)
+                        .process(exchange -> refused(entry, exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                                Exception.class)));
                 from(uri).routeId(routeId).autoStartup(startNow).process(exchange -> process(exchange, entry))
                         .id(routeId + ":run");
             }
@@ -127,11 +154,49 @@ public final class KafkaTriggerSource implements EventSource {
                 trigger.onFailure());
     }
 
+    /** The SASL PLAIN login of {@code trigger.secret}, set on the route's endpoint (never in its URI). */
+    private void login(KafkaConfiguration configuration, KafkaTrigger trigger) {
+        String username;
+        String password;
+        try {
+            Secret secret = secrets.get(trigger.secret());
+            username = secret.field("username");
+            password = secret.field("password");
+        } catch (SecretException e) {
+            throw new IllegalArgumentException("trigger.kafka.secret (line " + trigger.at().line() + "): "
+                    + e.getMessage() + "; expected a secrets.yml credential with username and password");
+        }
+        configuration.setSecurityProtocol(trigger.tls() ? "SASL_SSL" : "SASL_PLAINTEXT");
+        configuration.setSaslMechanism("PLAIN");
+        configuration.setSaslJaasConfig("org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"" + jaas(username) + "\" password=\"" + jaas(password) + "\";");
+    }
+
+    private static String jaas(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** The brokers refused the login or the topic: this flow's consumer stops, the others go on. */
+    private void refused(Consumed entry, Exception e) {
+        KafkaTrigger trigger = entry.trigger;
+        entry.stopped = true;
+        LOG.error("{}: trigger.kafka (line {}): the brokers {} refused {}: {}; its Kafka consumer stops (fix it and"
+                + " save the flow file again)", LogText.oneLine(entry.flow.path()), trigger.at().line(),
+                LogText.oneLine(trigger.brokers() != null ? trigger.brokers() : defaultBrokers),
+                trigger.secret() == null ? "to serve it without a login (no trigger.kafka.secret)"
+                        : "the login of trigger.kafka.secret '" + LogText.oneLine(trigger.secret())
+                                + "' (secrets.yml)",
+                LogText.oneLine(e == null ? "no reason given" : ErrorText.of(e)));
+        Thread stopper = new Thread(() -> stopRoute(entry), "octoflow-kafka-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     /** {@code trigger} as compared with a deployed one: where it is written does not matter. */
     private static KafkaTrigger withoutPosition(KafkaTrigger trigger, KafkaTrigger deployed) {
         return new KafkaTrigger(trigger.topic(), trigger.brokers(), trigger.groupId(), trigger.start(),
                 trigger.value(), trigger.onFailure(), trigger.batchMaxRecords(), trigger.batchMaxWaitSeconds(),
-                deployed.at());
+                trigger.secret(), trigger.tls(), deployed.at());
     }
 
     @Override

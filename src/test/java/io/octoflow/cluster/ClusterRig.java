@@ -106,6 +106,11 @@ public final class ClusterRig implements AutoCloseable {
 
     /** Starts one more replica: `octoflow run` with CLUSTER=true on this rig's database. */
     public Replica start(String name) throws IOException {
+        return start(name, Map.of());
+    }
+
+    /** As {@link #start(String)}, with more (or other) settings: {@code env} goes last. */
+    public Replica start(String name, Map<String, String> settings) throws IOException {
         Path data = root.resolve(name);
         Files.createDirectories(data);
         int port = freePort();
@@ -128,6 +133,7 @@ public final class ClusterRig implements AutoCloseable {
         env.put("API_TOKEN", TOKEN);
         env.put("LOG_LEVEL", "INFO");
         env.put("JMX_MBEANS_LEVEL", "ContextOnly");
+        env.putAll(settings);
         Replica replica = new Replica(name, builder.start(), port);
         replicas.add(replica);
         return replica;

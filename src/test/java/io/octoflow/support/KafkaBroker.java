@@ -29,9 +29,28 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public static KafkaBroker start() {
+        return start(Map.of());
+    }
+
+    /**
+     * A broker whose client listener (EXTERNAL) takes only SASL_PLAINTEXT with the PLAIN mechanism, knowing the one
+     * login {@code user}/{@code password} (it also logs in to itself with it); the controller listener stays plain.
+     * Test clients log in with {@link #clientSettings(String, String)}.
+     */
+    public static KafkaBroker startSasl(String user, String password) {
+        String login = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\" user_" + user + "=\"" + password + "\";";
+        return start(Map.of("listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN", "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                "listener.name.external.plain.sasl.jaas.config", login));
+    }
+
+    private static KafkaBroker start(Map<String, String> extra) {
         try {
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+            extra.forEach(builder::setConfigProp);
+            KafkaClusterTestKit cluster = builder
                     .setConfigProp("auto.create.topics.enable", "true")
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("offsets.topic.replication.factor", "1")
@@ -74,6 +93,13 @@ public final class KafkaBroker implements AutoCloseable {
     /** The client settings of a test's own producer or consumer. */
     public Map<String, Object> clientSettings() {
         return Map.of("bootstrap.servers", bootstrapServers());
+    }
+
+    /** The client settings of a test's own producer or consumer on a {@link #startSasl} broker. */
+    public Map<String, Object> clientSettings(String user, String password) {
+        return Map.of("bootstrap.servers", bootstrapServers(), "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\"" + user + "\" password=\"" + password + "\";");
     }
 
     @Override

@@ -121,6 +121,20 @@ public final class OctoflowProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs; waits until the process is gone. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public String stdout() {
         return read(stdout);
     }

@@ -216,6 +216,81 @@ class KafkaTriggerTest {
         }
     }
 
+    /**
+     * Back-pressure: a flow slower than its topic (300 records waiting, batches of at most 10, each run napping) holds
+     * one batch at a time: its runs never overlap, each takes the records right after the previous run's, and the
+     * group's lag (end offset - committed offset, read from the broker while it works) only shrinks, step by step,
+     * to zero as the flow catches up.
+     */
+    @Test
+    void aSlowFlowTakesOneBatchAtATimeAndItsLagShrinksToZero() throws Exception {
+        started();
+        service.files().flow("slow.yml", """
+                name: slow
+                trigger:
+                  kafka:
+                    topic: slow-topic
+                    group_id: slow-group
+                    start: earliest
+                    batch: {max_records: 10, max_wait_seconds: 1}
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 0.1
+                  - name: size
+                    type: jq
+                    jq:
+                      expression: '.__input__ | length'
+                """);
+        int total = 300;
+        produce("slow-topic", numbers(0, total));
+        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition("slow-topic",
+                0);
+        List<Long> lags = new ArrayList<>();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                kafka.clientSettings())) {
+            long end = admin.listOffsets(java.util.Map.of(partition,
+                    org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(partition).offset();
+            assertThat(end).isEqualTo(total);
+            service.start();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                org.apache.kafka.clients.consumer.OffsetAndMetadata committed = admin
+                        .listConsumerGroupOffsets("slow-group").partitionsToOffsetAndMetadata().get().get(partition);
+                long lag = end - (committed == null ? 0 : committed.offset());
+                if (lags.isEmpty() || lags.get(lags.size() - 1) != lag) {
+                    lags.add(lag);
+                }
+                return lag == 0;
+            });
+        }
+        // the lag only went down, through several values, to zero
+        assertThat(lags.get(lags.size() - 1)).isZero();
+        assertThat(lags.stream().distinct().count()).as("lags seen %s", lags).isGreaterThan(3);
+        for (int i = 1; i < lags.size(); i++) {
+            assertThat(lags.get(i)).as("lags seen %s", lags).isLessThan(lags.get(i - 1));
+        }
+        // one batch in flight: runs one after the other, each of at most 10 records, starting where the last ended
+        List<JsonNode> runs = new ArrayList<>(runs("slow.yml", "success"));
+        runs.sort(java.util.Comparator.comparing(r -> r.path("started_at").asText()));
+        long next = 0;
+        String previousEnd = null;
+        for (JsonNode run : runs) {
+            JsonNode detail = service.get("/api/executions/" + run.path("id").asText()).json();
+            JsonNode records = detail.path("data").path("__trigger__").path("records");
+            assertThat(records.size()).isBetween(1, 10);
+            assertThat(records.get(0).path("offset").asLong()).as(detail.toString()).isEqualTo(next);
+            next = records.get(records.size() - 1).path("offset").asLong() + 1;
+            if (previousEnd != null) {
+                assertThat(java.time.Instant.parse(detail.path("started_at").asText()))
+                        .isAfterOrEqualTo(java.time.Instant.parse(previousEnd));
+            }
+            previousEnd = detail.path("ended_at").asText();
+        }
+        assertThat(next).isEqualTo(total);
+        assertThat(runs.size()).isBetween(total / 10, total);
+    }
+
     @Test
     void aBatchIsOneRunWithAListOfValues() throws Exception {
         started();
