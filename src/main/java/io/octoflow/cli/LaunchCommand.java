@@ -101,7 +101,8 @@ public final class LaunchCommand implements Callable<Integer> {
                 new FlowMetrics(new SimpleMeterRegistry()), stores.owner());
         Launcher launcher = new Launcher(engine, stores.locks(), recorder, 2, config.queueMaxWaiting());
         engine.camelContext().addRoutes(launcher);
-        Launcher.Launch launch = launcher.launch(definition, input, Trigger.CLI, null, null);
+        // callerWaits: the end printed below is durable in the shared history before it is printed
+        Launcher.Launch launch = launcher.launch(definition, input, Trigger.CLI, null, null, true);
         if (!launch.admitted()) {
             String holder = stores.locks().get(definition.id()).map(lock -> ": locked by pid " + lock.pid()
                     + (lock.host() != null ? " on " + lock.host() : "") + " since " + lock.since()

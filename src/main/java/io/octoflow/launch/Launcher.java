@@ -177,7 +177,18 @@ public final class Launcher extends RouteBuilder {
      * {@code __trigger__}; otherwise as {@link #launch(FlowDefinition, Object, Trigger, Instant, Long)}.
      */
     public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Map<String, Object> event) {
-        return launch(new FlowTarget(flow, engine), input, trigger, null, null, event, false);
+        return launch(flow, input, trigger, event, false);
+    }
+
+    /**
+     * As {@link #launch(FlowDefinition, Object, Trigger, Map)}; {@code callerWaits}: the event's source waits for
+     * the run's end before it answers or acknowledges the event (a webhook's {@code respond: result}, a Kafka
+     * offset's commit), so the end is made durable first, as for {@link #launch(FlowDefinition, Object, Trigger,
+     * Instant, Long, boolean)}.
+     */
+    public Launch launch(FlowDefinition flow, Object input, Trigger trigger, Map<String, Object> event,
+            boolean callerWaits) {
+        return launch(new FlowTarget(flow, engine), input, trigger, null, null, event, callerWaits);
     }
 
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
@@ -192,7 +203,13 @@ public final class Launcher extends RouteBuilder {
 
     /** Launches a target for an event trigger, {@code event} its {@code __trigger__}. */
     public Launch launch(LaunchTarget target, Object input, Trigger trigger, Map<String, Object> event) {
-        return launch(target, input, trigger, null, null, event, false);
+        return launch(target, input, trigger, event, false);
+    }
+
+    /** As {@link #launch(LaunchTarget, Object, Trigger, Map)}, for a source that waits for the run's end. */
+    public Launch launch(LaunchTarget target, Object input, Trigger trigger, Map<String, Object> event,
+            boolean callerWaits) {
+        return launch(target, input, trigger, null, null, event, callerWaits);
     }
 
     private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,

@@ -281,8 +281,9 @@ public final class KafkaTriggerSource implements EventSource {
             }
             input = value;
         }
-        Launcher.Launch launch = malformed == null ? launcher.launch(flow, input, Trigger.KAFKA, event)
-                : launcher.launch(new Malformed(flow, malformed), input, Trigger.KAFKA, event);
+        // the offset is committed once the run has ended: its end is made durable before that (callerWaits)
+        Launcher.Launch launch = malformed == null ? launcher.launch(flow, input, Trigger.KAFKA, event, true)
+                : launcher.launch(new Malformed(flow, malformed), input, Trigger.KAFKA, event, true);
         if (!launch.admitted()) {
             pause();
             throw new IllegalStateException("record left uncommitted, to be read again: " + launch.refusal());

@@ -175,7 +175,8 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
                     : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; nothing was launched"));
             return;
         }
-        Launcher.Launch launch = launcher.launch(flow, input, Trigger.WEBHOOK, event);
+        // respond: result answers the run's end, so that end is made durable before it is told
+        Launcher.Launch launch = launcher.launch(flow, input, Trigger.WEBHOOK, event, hook.waitsForResult());
         if (!launch.admitted()) {
             int status = launch.refusedBecause() == Launcher.Refusal.Kind.LOCKED ? 409 : 503;
             answer(message, status, error(launch.refusal()));
