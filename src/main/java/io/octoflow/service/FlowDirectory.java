@@ -121,11 +121,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root);
         }
-        List<Path> files = FlowCatalog.flowFilesUnder(root);
+        List<Path> files = FlowCatalog.flowFilesUnder(root).stream().map(f -> f.toAbsolutePath().normalize())
+                .toList();
         engine.catalog().clear();
+        // the files are read and validated on every core; the verdicts are taken below one by one, in file order
+        engine.catalog().readAhead(files, engine.config().flowLoadThreadCount());
         List<FlowDefinition> valid = new ArrayList<>();
-        for (Path file : files) {
-            Path absolute = file.toAbsolutePath().normalize();
+        for (Path absolute : files) {
             try {
                 if (isCamelYaml(absolute)) {
                     deploy(absolute);
