@@ -24,7 +24,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
@@ -171,8 +173,37 @@ public final class FlowYaml {
                 .build();
     }
 
-    /** YAML 1.2's core schema; its resolver is built once (a few hundred regex tuples) and only read after. */
-    private static final CoreSchema SCHEMA = new CoreSchema();
+    /**
+     * YAML 1.2's core schema with one resolver (its regexes are only read when resolving): CoreSchema builds a new
+     * resolver for every composer, a good part of parsing a small flow file.
+     */
+    private static final Schema SCHEMA = new CoreSchema() {
+        private ScalarResolver resolver;
+
+        @Override
+        public synchronized ScalarResolver getScalarResolver() {
+            if (resolver == null) {
+                resolver = super.getScalarResolver();
+            }
+            return resolver;
+        }
+    };
+
+    /** The settings documents are composed with, built once for the current limits (building them costs). */
+    private record Composing(Limits limits, LoadSettings settings) {
+    }
+
+    private static volatile Composing composing;
+
+    private static LoadSettings composingSettings() {
+        Composing current = composing;
+        if (current == null || current.limits() != limits) {
+            // the label names no file: the problems take their place from the marks, and their file from the parser
+            current = new Composing(limits, settings("flow file"));
+            composing = current;
+        }
+        return current.settings();
+    }
 
     /**
      * One pass over the parser's events (the parser keeps a stack of states; it does not recurse, unlike the
@@ -192,8 +223,8 @@ public final class FlowYaml {
      * in one parse. When the composer fails (an undefined alias, a second document), the rest of the text is still
      * parsed and checked, so that a later syntax error or limit is what is reported, as with the two passes.
      */
-    static Optional<Node> compose(String text, String label) {
-        LoadSettings settings = settings(label);
+    static Optional<Node> compose(String text) {
+        LoadSettings settings = composingSettings();
         CheckedParser parser = new CheckedParser(new ParserImpl(settings, new StreamReader(settings, text)),
                 new EventCheck(text));
         try {

@@ -57,7 +57,7 @@ public final class YNode {
      * flow file limits ({@link FlowYaml#check}): over one, a {@link FlowYaml.LimitExceeded} names the place.
      */
     public static Optional<YNode> parse(String text, String label, List<Problem> duplicates) {
-        Optional<Node> root = FlowYaml.compose(text, label);
+        Optional<Node> root = FlowYaml.compose(text);
         int maxDepth = FlowYaml.limits().maxDepth();
         return root.map(node -> convert(node, label, duplicates, 0, maxDepth));
     }

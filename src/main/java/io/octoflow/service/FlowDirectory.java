@@ -53,6 +53,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
         void flowDeployed(FlowDefinition flow);
 
+        /**
+         * Many flows are about to be deployed at once (the start-up), each then told by {@link #flowDeployed}: a
+         * listener may prepare for them meanwhile.
+         */
+        default void deploying(List<FlowDefinition> flows) {
+        }
+
         /** The flow is gone, or is about to be deployed again under another name. */
         void flowRemoved(FlowDefinition flow);
     }
@@ -101,6 +108,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             public void flowDeployed(FlowDefinition flow) {
                 first.flowDeployed(flow);
                 more.flowDeployed(flow);
+            }
+
+            @Override
+            public void deploying(List<FlowDefinition> flows) {
+                first.deploying(flows);
+                more.deploying(flows);
             }
 
             @Override
@@ -217,6 +230,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                 scheduleIds.put(flow.file(), entry.id());
             }
         }
+        events.deploying(flows);
         try {
             scheduler.prepare(schedules);
             engine.addRoutes(flows, null);
