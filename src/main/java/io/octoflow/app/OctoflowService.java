@@ -213,15 +213,17 @@ public final class OctoflowService implements AutoCloseable {
     }
 
     /**
-     * With FLOW_ROUTES=on-first-run, a scheduled flow's route would be built by its first fire, making that fire
-     * late by the build (a few ms, more for a big flow): once ready, the routes of the scheduled flows are built on
-     * one background thread, one after the other (a fire that comes first builds its own, as before).
+     * With FLOW_ROUTES=on-first-run, a cron flow's route would be built by its first fire, making that fire late by
+     * the build (a few ms, more for a big flow): once ready, the routes of the cron flows are built on one
+     * background thread, one after the other, pausing between two so that a fire needing the engine's lock gets it
+     * (a fire that comes first builds its own, as before). An every_seconds flow first fires at once: its fire builds
+     * its route, as before.
      */
     private void buildScheduledRoutesInBackground() {
         if (config.flowRoutesAtDeploy()) {
             return;
         }
-        List<ScheduleEntry> scheduled = scheduler.entries();
+        List<ScheduleEntry> scheduled = scheduler.entries().stream().filter(entry -> entry.cron() != null).toList();
         if (scheduled.isEmpty()) {
             return;
         }
@@ -238,8 +240,13 @@ public final class OctoflowService implements AutoCloseable {
                 } catch (RuntimeException e) { // its first fire builds it again and reports the failure there
                     LOG.debug("route of scheduled flow {} not built ahead: {}", entry.path(), e.getMessage());
                 }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-        }, "octoflow-scheduled-routes");
+        }, "octoflow-cron-routes");
         builder.setDaemon(true);
         builder.start();
     }
