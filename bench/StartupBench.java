@@ -11,7 +11,8 @@ import io.octoflow.app.OctoflowService;
  * ready (every file validated and deployed, schedules on Quartz, API listening) and the heap used after a full GC
  * once it is up.
  * RSS is the process's resident set (VmRSS) at that point. {@code -DFLOW_ROUTES=at-deploy} builds every flow's route at
- * start (as before issue 17); the default builds a route on its flow's first run.
+ * start (as before issue 17); the default builds a route on its flow's first run. {@code -DFLOW_LOAD_THREADS=1} reads
+ * the files on the start-up thread only.
  * Usage: bench/run.sh startup [files, default 10000] [every n-th file scheduled, default 10; 0 = none]
  */
 public final class StartupBench {
@@ -50,6 +51,9 @@ public final class StartupBench {
             java.util.Map<String, String> settings = files.serviceSettings();
             if (System.getProperty("FLOW_ROUTES") != null) { // on-first-run (the default) or at-deploy
                 settings.put("FLOW_ROUTES", System.getProperty("FLOW_ROUTES"));
+            }
+            if (System.getProperty("FLOW_LOAD_THREADS") != null) { // 0 (the default): one per core
+                settings.put("FLOW_LOAD_THREADS", System.getProperty("FLOW_LOAD_THREADS"));
             }
             OctoflowService service = new OctoflowService(OctoflowConfig.from(settings));
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

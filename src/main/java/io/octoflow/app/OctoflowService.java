@@ -45,6 +45,7 @@ import io.octoflow.lock.JdbcLockStore;
 import io.octoflow.lock.LockStore;
 import io.octoflow.resource.KubernetesWatch;
 import io.octoflow.logging.ServiceLogs;
+import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.metrics.Metrics;
 import io.octoflow.operations.DeployedFlowOperations;
 import io.octoflow.operations.FlowOperations;
@@ -54,6 +55,7 @@ import io.octoflow.route.OctoflowCamelContext;
 import io.octoflow.schedule.ApiSchedules;
 import io.octoflow.schedule.Autostart;
 import io.octoflow.schedule.JdbcApiScheduleStore;
+import io.octoflow.schedule.ScheduleEntry;
 import io.octoflow.schedule.Scheduler;
 import io.octoflow.service.Deployment;
 import io.octoflow.service.DirectorySource;
@@ -207,6 +209,46 @@ public final class OctoflowService implements AutoCloseable {
         ready = true;
         LOG.info("Octoflow API on {} (docs: /api/docs); API token {}", String.join(" and ", apiServer.urls()),
                 token.file() != null ? "in " + token.file() : "from API_TOKEN");
+        buildScheduledRoutesInBackground();
+    }
+
+    /**
+     * With FLOW_ROUTES=on-first-run, a cron flow's route would be built by its first fire, making that fire late by
+     * the build (a few ms, more for a big flow): once ready, the routes of the cron flows are built on one
+     * background thread, one after the other, pausing between two so that a fire needing the engine's lock gets it
+     * (a fire that comes first builds its own, as before). An every_seconds flow first fires at once: its fire builds
+     * its route, as before.
+     */
+    private void buildScheduledRoutesInBackground() {
+        if (config.flowRoutesAtDeploy()) {
+            return;
+        }
+        List<ScheduleEntry> scheduled = scheduler.entries().stream().filter(entry -> entry.cron() != null).toList();
+        if (scheduled.isEmpty()) {
+            return;
+        }
+        Thread builder = new Thread(() -> {
+            for (ScheduleEntry entry : scheduled) {
+                if (stopped) {
+                    return;
+                }
+                FlowDefinition flow = directory.flowAt(entry.path());
+                try {
+                    if (flow != null) {
+                        engine.route(flow);
+                    }
+                } catch (RuntimeException e) { // its first fire builds it again and reports the failure there
+                    LOG.debug("route of scheduled flow {} not built ahead: {}", entry.path(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "octoflow-cron-routes");
+        builder.setDaemon(true);
+        builder.start();
     }
 
     /** One source per trigger kind; the webhook route answers the API's POST /hooks/{path}. */
@@ -301,8 +343,18 @@ public final class OctoflowService implements AutoCloseable {
         public void flowDeployed(FlowDefinition flow) {
             mbeans.register(flow);
             triggers.deployed(flow);
-            metrics.flows().deployed(flow.name(), flow.path(), flow.steps().stream()
-                    .filter(step -> step.retry() != null).map(StepDefinition::name).toList());
+            metrics.flows().deployed(flow.name(), flow.path(), retryingSteps(flow));
+        }
+
+        /** The start-up's flows: their meters are registered on another thread while their schedules are made. */
+        @Override
+        public void deploying(List<FlowDefinition> flows) {
+            metrics.flows().preregister(flows.stream().map(flow -> new FlowMetrics.Deploying(flow.name(),
+                    flow.path(), retryingSteps(flow))).toList());
+        }
+
+        private List<String> retryingSteps(FlowDefinition flow) {
+            return flow.steps().stream().filter(step -> step.retry() != null).map(StepDefinition::name).toList();
         }
 
         @Override

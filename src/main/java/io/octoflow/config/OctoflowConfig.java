@@ -79,7 +79,8 @@ public record OctoflowConfig(
         ConsoleSettings console,
         TriggerSettings triggers,
         StreamSettings streams,
-        boolean flowRoutesAtDeploy) {
+        boolean flowRoutesAtDeploy,
+        int flowLoadThreads) {
 
     /**
      * Other names a setting has on the spooler: its code reads FLOW_TIMEOUT where its README says
@@ -195,7 +196,13 @@ public record OctoflowConfig(
                                 TriggerSettings.DEFAULTS.kafkaSessionTimeoutMillis())),
                 new StreamSettings(value(lookup, "KAFKA_BROKERS", StreamSettings.DEFAULT_KAFKA_BROKERS),
                         value(lookup, "INFLUX_URL", StreamSettings.DEFAULT_INFLUX_URL)),
-                flowRoutes(lookup));
+                flowRoutes(lookup),
+                nonNegativeInt(lookup, "FLOW_LOAD_THREADS", 0));
+    }
+
+    /** The threads that read and validate the flow files at start: FLOW_LOAD_THREADS, 0 for one per core. */
+    public int flowLoadThreadCount() {
+        return flowLoadThreads > 0 ? flowLoadThreads : Runtime.getRuntime().availableProcessors();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.octoflow.path.ConfinedPaths;
@@ -156,6 +157,62 @@ public final class FlowCatalog {
             throw new IllegalStateException("flow '" + relativePath + "' was not validated");
         }
         return result.flow().name();
+    }
+
+    /**
+     * Reads {@code files} (absolute, normalized) ahead on {@code threads} threads at once (this one included), so
+     * that {@link #load} finds them read; what {@code load} then gives is what it would have read itself, whatever
+     * the number of threads and the order they finish in. Only a file that calls no other flow is kept: one that
+     * calls others depends on the chain of files calling it (cycles, invalid sub-flows), so {@link #load} reads it
+     * in file order, as it reads a file that failed here (a {@link StackOverflowError} included) to report it as
+     * it always did.
+     */
+    public void readAhead(List<Path> files, int threads) {
+        int count = Math.min(threads, files.size());
+        if (count < 2) {
+            return; // load() reads them one by one, as fast
+        }
+        Parsed[] read = new Parsed[files.size()];
+        AtomicInteger next = new AtomicInteger();
+        Runnable reader = () -> {
+            for (int i = next.getAndIncrement(); i < read.length; i = next.getAndIncrement()) {
+                read[i] = readAlone(files.get(i));
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < count; i++) {
+            Thread helper = new Thread(reader, "octoflow-flow-reader-" + i);
+            helper.setDaemon(true);
+            helper.start();
+            helpers.add(helper);
+        }
+        reader.run();
+        try {
+            for (Thread helper : helpers) {
+                helper.join(); // also makes what it read visible here
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // load() reads them
+        }
+        synchronized (this) {
+            for (int i = 0; i < read.length; i++) {
+                if (read[i] != null) {
+                    parsed.putIfAbsent(files.get(i), read[i]);
+                }
+            }
+        }
+    }
+
+    /** {@code file} read on its own; null when it calls another flow or reading it failed (see readAhead). */
+    private Parsed readAlone(Path file) {
+        try {
+            return new FlowFileParser(this, file, new ArrayDeque<>(List.of(file)), true).parse();
+        } catch (FlowFileCompiler.CallsOtherFlows e) {
+            return null;
+        } catch (Throwable e) { // read again by load(), which reports it
+            return null;
+        }
     }
 
     /** Forgets what was read, so that changed files are read again. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.octoflow.path.ConfinedPaths;
+import io.octoflow.template.CompiledOnce;
 import io.octoflow.template.Template;
 import io.octoflow.template.TemplateException;
 import io.octoflow.template.Templates;
@@ -26,18 +27,35 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  */
 final class FlowFileCompiler implements StepCompiler {
 
+    /** The verdict on each jq program checked so far (the same few recur in many files; it depends on the text only). */
+    private static final CompiledOnce<String> JQ_CHECKED = new CompiledOnce<>(20_000);
+
     private final FlowCatalog catalog;
     private final FlowFileParser parser;
     private final FileProblems problems;
     private final Deque<Path> calling;
+    /** Reading ahead ({@link FlowCatalog#readAhead}): a file that calls another flow is left to the catalog. */
+    private final boolean alone;
     private final List<String> subFlows = new ArrayList<>();
     private final List<Path> calls = new ArrayList<>();
 
-    FlowFileCompiler(FlowCatalog catalog, FlowFileParser parser, FileProblems problems, Deque<Path> calling) {
+    FlowFileCompiler(FlowCatalog catalog, FlowFileParser parser, FileProblems problems, Deque<Path> calling,
+            boolean alone) {
         this.catalog = catalog;
         this.parser = parser;
         this.problems = problems;
         this.calling = calling;
+        this.alone = alone;
+    }
+
+    /**
+     * Thrown when a file read {@link #alone} calls another flow: what it gives then depends on the files calling it
+     * (cycles) and on the catalog, so it is read again in file order.
+     */
+    static final class CallsOtherFlows extends RuntimeException {
+        CallsOtherFlows() {
+            super("the file calls other flows", null, false, false);
+        }
     }
 
     /** The flows this file calls, by path relative to FLOWS_PATH. */
@@ -126,6 +144,9 @@ final class FlowFileCompiler implements StepCompiler {
 
     @Override
     public String subFlow(YNode pathNode) {
+        if (alone) {
+            throw new CallsOtherFlows();
+        }
         ConfinedPaths flowFiles = catalog.flowFiles();
         Path path;
         try {
@@ -173,12 +194,21 @@ final class FlowFileCompiler implements StepCompiler {
 
     @Override
     public boolean jq(YNode node) {
-        try {
-            JsonQuery.compile(node.text(), Versions.JQ_1_7);
+        String error = JQ_CHECKED.get(node.text(), () -> jqError(node.text()));
+        if (error.isEmpty()) {
             return true;
+        }
+        failsWhenRun(node, "jq does not compile: " + error);
+        return false;
+    }
+
+    /** Why a jq program does not compile; empty when it does. */
+    private static String jqError(String program) {
+        try {
+            JsonQuery.compile(program, Versions.JQ_1_7);
+            return "";
         } catch (JsonQueryException e) {
-            failsWhenRun(node, "jq does not compile: " + e.getMessage());
-            return false;
+            return String.valueOf(e.getMessage());
         }
     }
 }

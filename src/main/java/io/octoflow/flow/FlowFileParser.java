@@ -43,11 +43,19 @@ final class FlowFileParser {
     private final Map<YNode, String> stepReferences = new LinkedHashMap<>();
 
     FlowFileParser(FlowCatalog catalog, Path file, Deque<Path> calling) {
+        this(catalog, file, calling, false);
+    }
+
+    /**
+     * With {@code alone}, the file is read without the catalog: calling another flow throws
+     * {@link FlowFileCompiler.CallsOtherFlows} (see {@link FlowCatalog#readAhead}).
+     */
+    FlowFileParser(FlowCatalog catalog, Path file, Deque<Path> calling, boolean alone) {
         this.catalog = catalog;
         this.file = file;
         this.problems = new FileProblems(FlowCatalog.label(file));
         this.keys = new KeyChecker(problems);
-        this.compiler = new FlowFileCompiler(catalog, this, problems, calling);
+        this.compiler = new FlowFileCompiler(catalog, this, problems, calling, alone);
     }
 
     FlowCatalog.Parsed parse() {

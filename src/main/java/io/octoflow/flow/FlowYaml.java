@@ -19,6 +19,14 @@ import java.util.Optional;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
@@ -157,7 +165,7 @@ public final class FlowYaml {
         Limits current = limits;
         return LoadSettings.builder()
                 .setLabel(label)
-                .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema())
+                .setSchema(SCHEMA)
                 .setMaxAliasesForCollections(current.maxAliases())
                 .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Math.max(current.maxBytes(), 1)))
                 // reported by YNode with their position, instead of an exception without one
@@ -166,21 +174,88 @@ public final class FlowYaml {
     }
 
     /**
+     * YAML 1.2's core schema with one resolver (its regexes are only read when resolving): CoreSchema builds a new
+     * resolver for every composer, a good part of parsing a small flow file.
+     */
+    private static final Schema SCHEMA = new CoreSchema() {
+        private ScalarResolver resolver;
+
+        @Override
+        public synchronized ScalarResolver getScalarResolver() {
+            if (resolver == null) {
+                resolver = super.getScalarResolver();
+            }
+            return resolver;
+        }
+    };
+
+    /** The settings documents are composed with, built once for the current limits (building them costs). */
+    private record Composing(Limits limits, LoadSettings settings) {
+    }
+
+    private static volatile Composing composing;
+
+    private static LoadSettings composingSettings() {
+        Composing current = composing;
+        if (current == null || current.limits() != limits) {
+            // the label names no file: the problems take their place from the marks, and their file from the parser
+            current = new Composing(limits, settings("flow file"));
+            composing = current;
+        }
+        return current.settings();
+    }
+
+    /**
      * One pass over the parser's events (the parser keeps a stack of states; it does not recurse, unlike the
      * composer): throws {@link LimitExceeded} at the first place that nests too deep, uses too many aliases, or
      * makes the document expand to too many nodes. A syntax error is thrown as the parser's own, with its place.
      */
     public static void check(String text, String label) {
-        Limits current = limits;
-        if (text.length() > current.maxBytes()) {
-            throw new LimitExceeded("the document has " + text.length() + " characters, more than the "
-                    + current.maxBytes() + " a flow file may have (setting FLOW_FILE_MAX_BYTES)", Optional.empty());
-        }
-        Map<String, Long> anchored = new HashMap<>();
-        Deque<Frame> open = new ArrayDeque<>();
-        long nodes = 0;
-        int aliases = 0;
+        EventCheck check = new EventCheck(text);
         for (Event event : new Parse(settings(label)).parseString(text)) {
+            check.accept(event);
+        }
+    }
+
+    /**
+     * The document's node tree, composed in the same pass as {@link #check} (each event is checked as the composer
+     * takes it, so nothing too deep or too large is ever built): what {@code check} then a composition would give,
+     * in one parse. When the composer fails (an undefined alias, a second document), the rest of the text is still
+     * parsed and checked, so that a later syntax error or limit is what is reported, as with the two passes.
+     */
+    static Optional<Node> compose(String text) {
+        LoadSettings settings = composingSettings();
+        CheckedParser parser = new CheckedParser(new ParserImpl(settings, new StreamReader(settings, text)),
+                new EventCheck(text));
+        try {
+            return new Composer(settings, parser).getSingleNode();
+        } catch (RuntimeException e) {
+            if (!parser.failed) {
+                while (parser.hasNext()) {
+                    parser.next();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The limits, checked on each event in document order. */
+    private static final class EventCheck {
+        private final Limits current = limits;
+        private final Map<String, Long> anchored = new HashMap<>();
+        private final Deque<Frame> open = new ArrayDeque<>();
+        private long nodes;
+        private int aliases;
+
+        EventCheck(String text) {
+            if (text.length() > current.maxBytes()) {
+                throw new LimitExceeded("the document has " + text.length() + " characters, more than the "
+                        + current.maxBytes() + " a flow file may have (setting FLOW_FILE_MAX_BYTES)",
+                        Optional.empty());
+            }
+        }
+
+        void accept(Event event) {
             long size;
             if (event instanceof CollectionStartEvent start) {
                 if (open.size() + 1 > current.maxDepth()) {
@@ -208,7 +283,7 @@ public final class FlowYaml {
                 }
                 nodes += size;
             } else {
-                continue;
+                return;
             }
             if (nodes > current.maxNodes()) {
                 throw new LimitExceeded("the document expands to more than " + current.maxNodes() + " values"
@@ -217,6 +292,51 @@ public final class FlowYaml {
             }
             if (!(event instanceof CollectionStartEvent) && !open.isEmpty()) {
                 open.peek().size += size;
+            }
+        }
+    }
+
+    /** The parser the composer reads from: each event it takes is checked first; a failure here is remembered. */
+    private static final class CheckedParser implements Parser {
+        private final Parser parser;
+        private final EventCheck check;
+        boolean failed;
+
+        CheckedParser(Parser parser, EventCheck check) {
+            this.parser = parser;
+            this.check = check;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return guarded(() -> parser.checkEvent(choice));
+        }
+
+        @Override
+        public Event peekEvent() {
+            return guarded(parser::peekEvent);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return guarded(parser::hasNext);
+        }
+
+        @Override
+        public Event next() {
+            return guarded(() -> {
+                Event event = parser.next();
+                check.accept(event);
+                return event;
+            });
+        }
+
+        private <T> T guarded(java.util.function.Supplier<T> step) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
             }
         }
     }

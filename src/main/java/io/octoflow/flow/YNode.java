@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -59,9 +57,7 @@ public final class YNode {
      * flow file limits ({@link FlowYaml#check}): over one, a {@link FlowYaml.LimitExceeded} names the place.
      */
     public static Optional<YNode> parse(String text, String label, List<Problem> duplicates) {
-        FlowYaml.check(text, label);
-        LoadSettings settings = FlowYaml.settings(label);
-        Optional<Node> root = new Compose(settings).composeString(text);
+        Optional<Node> root = FlowYaml.compose(text);
         int maxDepth = FlowYaml.limits().maxDepth();
         return root.map(node -> convert(node, label, duplicates, 0, maxDepth));
     }

@@ -112,6 +112,69 @@ public final class FlowMetrics {
 
     /** As {@link #deployed(String, String)}, with {@code octoflow_step_retries_total} at 0 for each step that retries. */
     public void deployed(String flow, String path, List<String> retryingSteps) {
+        if (preregistered(flow, path, retryingSteps)) {
+            return;
+        }
+        register(flow, path, retryingSteps);
+    }
+
+    /** A flow about to be deployed, for {@link #preregister}. */
+    public record Deploying(String flow, String path, List<String> retryingSteps) {
+    }
+
+    /** The meters being registered ahead by {@link #preregister}, and those it registered not yet deployed. */
+    private Thread preregistering;
+    private final java.util.Set<Deploying> registeredAhead = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Starts registering the meters of many flows about to be deployed (the start-up's thousands) on another
+     * thread, while the deployment does its other work; {@link #deployed} of each then waits for it and finds its
+     * meters there, so that they still exist, at 0, from the flow's deployment on.
+     */
+    public synchronized void preregister(List<Deploying> flows) {
+        awaitPreregistration();
+        Thread thread = new Thread(() -> {
+            for (Deploying flow : flows) {
+                register(flow.flow(), flow.path(), flow.retryingSteps());
+                registeredAhead.add(flow);
+            }
+        }, "octoflow-metrics-preregistration");
+        thread.setDaemon(true);
+        preregistering = thread;
+        thread.start();
+    }
+
+    /** True when the meters of this deployment were registered ahead ({@link #preregister}); waits for them. */
+    private boolean preregistered(String flow, String path, List<String> retryingSteps) {
+        synchronized (this) {
+            if (preregistering == null && registeredAhead.isEmpty()) {
+                return false;
+            }
+            awaitPreregistration();
+        }
+        return registeredAhead.remove(new Deploying(flow, path, retryingSteps));
+    }
+
+    private void awaitPreregistration() {
+        if (preregistering == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                preregistering.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the meters must exist before the flow is deployed: wait anyway
+            }
+        }
+        preregistering = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void register(String flow, String path, List<String> retryingSteps) {
         for (String step : retryingSteps) {
             retries(flow, path, step);
         }

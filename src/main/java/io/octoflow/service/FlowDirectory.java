@@ -53,6 +53,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
 
         void flowDeployed(FlowDefinition flow);
 
+        /**
+         * Many flows are about to be deployed at once (the start-up), each then told by {@link #flowDeployed}: a
+         * listener may prepare for them meanwhile.
+         */
+        default void deploying(List<FlowDefinition> flows) {
+        }
+
         /** The flow is gone, or is about to be deployed again under another name. */
         void flowRemoved(FlowDefinition flow);
     }
@@ -104,6 +111,12 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
             }
 
             @Override
+            public void deploying(List<FlowDefinition> flows) {
+                first.deploying(flows);
+                more.deploying(flows);
+            }
+
+            @Override
             public void flowRemoved(FlowDefinition flow) {
                 first.flowRemoved(flow);
                 more.flowRemoved(flow);
@@ -121,11 +134,13 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root);
         }
-        List<Path> files = FlowCatalog.flowFilesUnder(root);
+        List<Path> files = FlowCatalog.flowFilesUnder(root).stream().map(f -> f.toAbsolutePath().normalize())
+                .toList();
         engine.catalog().clear();
+        // the files are read and validated on every core; the verdicts are taken below one by one, in file order
+        engine.catalog().readAhead(files, engine.config().flowLoadThreadCount());
         List<FlowDefinition> valid = new ArrayList<>();
-        for (Path file : files) {
-            Path absolute = file.toAbsolutePath().normalize();
+        for (Path absolute : files) {
             try {
                 if (isCamelYaml(absolute)) {
                     deploy(absolute);
@@ -215,6 +230,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
                 scheduleIds.put(flow.file(), entry.id());
             }
         }
+        events.deploying(flows);
         try {
             scheduler.prepare(schedules);
             engine.addRoutes(flows, null);

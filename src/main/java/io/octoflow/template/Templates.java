@@ -52,6 +52,14 @@ public final class Templates {
 
     private final Jinjava jinjava;
     private final JinjavaConfig config;
+    /**
+     * Templates and conditions compiled so far, by source (many flows share the same few): a compiled template is
+     * immutable and depends on its text only, except when it reads other files ({@link #readsFiles}).
+     */
+    private final CompiledOnce<Object> compiled = new CompiledOnce<>(COMPILED_KEPT);
+    /** How many distinct sources {@link #compiled} keeps (the least recently used go first). */
+    private static final int COMPILED_KEPT = 20_000;
+    private static final Pattern READS_FILES = Pattern.compile("\\{%-?\\s*(include|import|from|extends)\\b");
 
     public Templates(Path templatesRoot) {
         this.config = JinjavaConfig.newBuilder()
@@ -97,6 +105,18 @@ public final class Templates {
 
     /** Compiles a template; throws {@link TemplateException} naming the first syntax error. */
     public Template compile(String source) {
+        if (readsFiles(source)) {
+            return compileNow(source);
+        }
+        return (Template) compiled.get("t" + source, () -> compileNow(source));
+    }
+
+    /** A template that includes or imports others: what it finds in them may change, it is compiled each time. */
+    private static boolean readsFiles(String source) {
+        return source.contains("{%") && READS_FILES.matcher(source).find();
+    }
+
+    private Template compileNow(String source) {
         String body = withoutFinalNewline(source);
         if (!source.contains("{{") && !source.contains("{%") && !source.contains("{#")) {
             return new Template(this, source, body, null, null);
@@ -161,6 +181,13 @@ public final class Templates {
      * already written as a template ({@code {{ x }}}, {@code {% if %}}) is rendered as it is.
      */
     public Condition condition(String source) {
+        if (readsFiles(source)) {
+            return conditionNow(source);
+        }
+        return (Condition) compiled.get("c" + source, () -> conditionNow(source));
+    }
+
+    private Condition conditionNow(String source) {
         if (source.contains("{{") || source.contains("{%")) {
             return new Condition(source, compile(source));
         }
