@@ -11,6 +11,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.octoflow.support.PlainCamel;
 import io.octoflow.support.ServiceFixture;
 import io.octoflow.support.ServiceFixture.Response;
 
@@ -56,7 +57,7 @@ class HealthTest {
     @Test
     void notReadyUntilTheFlowsAreLoaded() throws Exception {
         AtomicBoolean loaded = new AtomicBoolean();
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+        try (DefaultCamelContext camel = PlainCamel.withoutCliConnector()) {
             camel.start();
             HealthChecks.install(camel, loaded::get, () -> true);
             assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(camel), true)).isFalse();

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.octoflow.support.PlainCamel;
+
 /**
  * What Camel 4.17's idempotent consumer really does with {@link LockIdempotentRepository} on a {@link FileLockStore}:
  * the recipe that makes it a
@@ -63,7 +65,7 @@ class LockIdempotentRepositoryCamelTest {
     void createContext() {
         locks = new FileLockStore(dir.resolve("locks"));
         repository = new LockIdempotentRepository(locks);
-        context = new DefaultCamelContext();
+        context = PlainCamel.withoutCliConnector();
     }
 
     @AfterEach
