@@ -21,7 +21,9 @@ import io.octoflow.history.JdbcExecutionRepository;
  * recording at once, in a DATA_PATH under each directory of {@code -Dbench.dirs} (default {@code /tmp,/dev/shm}).
  * CPU time of the whole process per recorded run (the H2 writer threads included) and wall time per run.
  * {@code -Dbench.mode=launcher|quiet|record}: see {@link #MODE}; {@code -Dbench.threads=1,8}: the writer threads of
- * each phase.
+ * each phase; {@code -Dbench.ids=random|ordered}: see {@link #IDS}; {@code -Dbench.data=small|file}: see
+ * {@link #DATA}. Besides the times: the bytes the process wrote per run ({@code wchar} of {@code /proc/self/io}:
+ * what H2 wrote to its file) and the file's size at the end.
  * Usage: bench/run.sh history-write [runs per phase, default 5000]
  */
 public final class HistoryWriteBench {
@@ -35,8 +37,11 @@ public final class HistoryWriteBench {
 
     private static void run(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        System.out.println("| DATA_PATH | threads | recorded runs/s | CPU per recorded run | wall per run |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.printf("ids %s, data %s (%d bytes of input, %d of data), mode %s%n", IDS, DATA_KIND,
+                INPUT.length(), DATA.length(), MODE);
+        System.out.println("| DATA_PATH | threads | recorded runs/s | CPU per recorded run | wall per run"
+                + " | written per run | file at the end |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (String dir : System.getProperty("bench.dirs", "/tmp,/dev/shm").split(",")) {
             Path data = Files.createTempDirectory(Path.of(dir.trim()), "octoflow-history-bench");
             Database database = Database.open(DatabaseUrls.h2(data), "", null);
@@ -46,13 +51,15 @@ public final class HistoryWriteBench {
                     int threads = Integer.parseInt(count.trim());
                     phase(store, threads, runs / 2); // warm-up
                     long cpu = OS.getProcessCpuTime();
+                    long written = writtenBytes();
                     long t0 = System.nanoTime();
                     phase(store, threads, runs);
                     double wall = (System.nanoTime() - t0) / 1e6;
                     double cpuMillis = (OS.getProcessCpuTime() - cpu) / 1e6;
-                    System.out.printf(Locale.ROOT, "| %s (%s) | %d | %.0f | %.3f ms | %.3f ms |%n", dir,
-                            Files.getFileStore(data).type(), threads, runs / (wall / 1000), cpuMillis / runs,
-                            wall / runs);
+                    double kib = (writtenBytes() - written) / 1024.0 / runs;
+                    System.out.printf(Locale.ROOT, "| %s (%s) | %d | %.0f | %.3f ms | %.3f ms | %.1f KiB | %.1f MiB |%n",
+                            dir, Files.getFileStore(data).type(), threads, runs / (wall / 1000), cpuMillis / runs,
+                            wall / runs, kib, Files.size(data.resolve("octoflow.mv.db")) / 1048576.0);
                 }
             } finally {
                 database.close();
@@ -115,9 +122,79 @@ public final class HistoryWriteBench {
         }
     }
 
+    /** The bytes this process has written with write(2) so far (H2's file writes; the console's are few). */
+    private static long writtenBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return 0;
+    }
+
+    /**
+     * random: version-4 UUIDs (as every run had before issue 17's fourth session); ordered: the build's
+     * {@code io.octoflow.history.ExecutionIds.next()} (time-ordered version-7 UUIDs), by reflection.
+     */
+    private static final String IDS = System.getProperty("bench.ids", "random");
+    private static final java.lang.reflect.Method ORDERED_IDS = IDS.equals("ordered") ? orderedIds() : null;
+
+    private static java.lang.reflect.Method orderedIds() {
+        try {
+            return Class.forName("io.octoflow.history.ExecutionIds").getMethod("next");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this build has no io.octoflow.history.ExecutionIds", e);
+        }
+    }
+
+    private static String nextId() {
+        if (ORDERED_IDS == null) {
+            return UUID.randomUUID().toString();
+        }
+        try {
+            return (String) ORDERED_IDS.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * small: a 45-byte summary as the final data; file: the input and final data of the five-step file flow of
+     * service-launch (20 tickets read, the urgent ones, the report and the summary: about 3 KB, above H2's 256-byte
+     * in-place LOB limit).
+     */
+    private static final String DATA_KIND = System.getProperty("bench.data", "small");
+    private static final String INPUT = DATA_KIND.equals("file") ? "{\"source\": \"bench\"}" : "{}";
+    private static final String DATA = DATA_KIND.equals("file") ? fileFlowData()
+            : "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}";
+
+    private static String fileFlowData() {
+        StringBuilder tickets = new StringBuilder();
+        StringBuilder urgent = new StringBuilder();
+        StringBuilder report = new StringBuilder("Report 2026-12-01T14:40:00Z\\n");
+        for (int i = 1; i <= 20; i++) {
+            String ticket = String.format(Locale.ROOT,
+                    "{\"id\": \"T-%d\", \"title\": \"Ticket %d\", \"priority\": \"%s\", \"owner\": \"user%d\"}",
+                    i, i, i % 3 == 0 ? "high" : "low", i % 4);
+            tickets.append(i > 1 ? "," : "").append(ticket);
+            if (i % 3 == 0) {
+                urgent.append(urgent.isEmpty() ? "" : ",").append(ticket);
+                report.append("- T-").append(i).append(": Ticket ").append(i).append(" (user").append(i % 4)
+                        .append(")\\n");
+            }
+        }
+        return "{\"read\": {\"result\": [" + tickets + "]}, \"urgent\": {\"data\": [" + urgent + "]}, \"report\": \""
+                + report + "\", \"summary\": {\"count\": 6, \"report\": \"" + report + "\"}, \"write\": {\"path\":"
+                + " \"out/report.json\"}}";
+    }
+
     /** One run as the launcher records it: running row (durable), then its end and five steps. */
     private static void recordOne(JdbcExecutionRepository store) {
-        String id = UUID.randomUUID().toString();
+        String id = nextId();
         Instant start = Instant.now();
         if (MODE.equals("record") || MODE.equals("quiet")) {
             List<StepRecord> steps = new ArrayList<>();
@@ -125,7 +202,7 @@ public final class HistoryWriteBench {
                 steps.add(new StepRecord(step, "success", start, 40, null));
             }
             Execution run = new Execution(id, "file flow", "file_flow.yml", "api", null, start, Instant.now(),
-                    "success", null, "{}", "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}", steps);
+                    "success", null, INPUT, DATA, steps);
             if (MODE.equals("quiet")) {
                 recordDurably(store, run);
             } else {
@@ -134,12 +211,11 @@ public final class HistoryWriteBench {
             return;
         }
         store.started(new Execution(id, "file flow", "file_flow.yml", "api", null, start, null, "running", null,
-                "{}", null, List.of()), null);
+                INPUT, null, List.of()), null);
         List<StepRecord> steps = new ArrayList<>();
         for (String step : new String[] {"read", "urgent", "report", "summary", "write"}) {
             steps.add(new StepRecord(step, "success", start, 40, null));
         }
-        store.finished(id, "success", Instant.now(), null, "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}",
-                steps);
+        store.finished(id, "success", Instant.now(), null, DATA, steps);
     }
 }

@@ -16,7 +16,9 @@ else
   classes=bench/target/classes
 fi
 mkdir -p "$classes"
-javac -nowarn -d "$classes" -cp "$cp" bench/*.java
+# the other build's classes first; this build's libraries after them, only so that benchmarks needing libraries the
+# other build lacks (StreamBench: kafka, influxdb) still compile (they run with the other build's classpath alone)
+javac -nowarn -d "$classes" -cp "$cp:target/lib/*" bench/*.java
 case "$which" in
   core) main=CoreBench ;;
   core-vs-camel) main=CoreVsCamelBench ;;   # [warm-up s] [rounds] [runs per block]; -Dbench.dir (default /dev/shm)
