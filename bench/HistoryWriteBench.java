@@ -44,7 +44,18 @@ public final class HistoryWriteBench {
         System.out.println("|---|---|---|---|---|---|---|");
         for (String dir : System.getProperty("bench.dirs", "/tmp,/dev/shm").split(",")) {
             Path data = Files.createTempDirectory(Path.of(dir.trim()), "octoflow-history-bench");
-            Database database = Database.open(DatabaseUrls.h2(data), "", null);
+            // -Dbench.h2=";PAGE_SIZE=8192": H2 settings added to the URL; -Dbench.drop=index1,index2: indexes dropped
+            // after the migrations (both to measure a storage variant before making it the default)
+            Database database = Database.open(DatabaseUrls.h2(data) + System.getProperty("bench.h2", ""), "", null);
+            for (String index : System.getProperty("bench.drop", "").split(",")) {
+                if (!index.isBlank()) {
+                    database.inTransaction("drop an index", c -> {
+                        try (var st = c.createStatement()) {
+                            return st.execute("DROP INDEX " + index.trim());
+                        }
+                    });
+                }
+            }
             try {
                 JdbcExecutionRepository store = new JdbcExecutionRepository(database);
                 for (String count : System.getProperty("bench.threads", "1,8").split(",")) {

@@ -88,6 +88,7 @@ final class ExecutionBatch {
                 rows.bindInsert(ps, e, e.status(), e.endedAt(), e.error(), e.data(), e.stepsDropped());
                 ps.setString(13, insert.replica() == null ? null : Caps.clip(insert.replica(),
                         ExecutionRows.MAX_REPLICA));
+                ps.setBoolean(14, rows.inputInData(e.data()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -107,9 +108,10 @@ final class ExecutionBatch {
                 ps.setString(1, end.status());
                 SqlTimes.set(ps, 2, end.endedAt());
                 ps.setString(3, Caps.text(end.error(), Caps.ERROR_BYTES));
-                ps.setString(4, rows.json(end.data()));
-                ps.setInt(5, end.dropped());
-                ps.setString(6, end.id());
+                ps.setString(4, rows.data(end.data()));
+                ps.setBoolean(5, rows.inputInData(end.data()));
+                ps.setInt(6, end.dropped());
+                ps.setString(7, end.id());
                 ps.addBatch();
             }
             counts = ps.executeBatch();

@@ -19,7 +19,7 @@ import io.octoflow.execution.StepRecord;
 final class ExecutionQueries {
 
     private static final String FIND =
-            "SELECT " + ExecutionRows.COLUMNS + ", data, steps_dropped FROM executions WHERE id = ?";
+            "SELECT " + ExecutionRows.COLUMNS + ", data, steps_dropped, input_in_data FROM executions WHERE id = ?";
     private static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error, attempt"
             + " FROM execution_steps WHERE execution_id = ? ORDER BY seq";
     // ORDER BY repeats the equality column so that H2, like PostgreSQL, reads the (flow_path, scheduled_at) index
@@ -62,9 +62,9 @@ final class ExecutionQueries {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    data = rs.getString(11);
                     dropped = rs.getInt(12);
-                    row = ExecutionRows.read(rs, data, List.of(), dropped);
+                    row = ExecutionRows.read(rs, rs.getString(11), rs.getBoolean(13), List.of(), dropped);
+                    data = row.data();
                 }
             }
             List<StepRecord> steps = new ArrayList<>();
@@ -85,7 +85,7 @@ final class ExecutionQueries {
 
     List<Execution> list(ExecutionQuery q) {
         ExecutionFilter filter = new ExecutionFilter(q);
-        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped" + (q.series() ? ", data" : "")
+        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped" + (q.series() ? ", data, input_in_data" : "")
                 + " FROM executions" + filter.where
                 + " ORDER BY " + ExecutionFilter.order(q) + " LIMIT " + q.limit() + " OFFSET " + q.offset();
         return database.inTransaction("list executions", c -> {
@@ -94,7 +94,9 @@ final class ExecutionQueries {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Execution> rows = new ArrayList<>();
                     while (rs.next()) {
-                        rows.add(ExecutionRows.read(rs, q.series() ? rs.getString(12) : null, List.of(), rs.getInt(11)));
+                        rows.add(q.series()
+                                ? ExecutionRows.read(rs, rs.getString(12), rs.getBoolean(13), List.of(), rs.getInt(11))
+                                : ExecutionRows.read(rs, null, List.of(), rs.getInt(11)));
                     }
                     return rows;
                 }

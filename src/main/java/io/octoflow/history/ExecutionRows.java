@@ -28,11 +28,12 @@ final class ExecutionRows {
     /** The summary columns, in the order {@link #read} reads them; {@code data} and the dropped count follow. */
     static final String COLUMNS =
             "id, flow_name, flow_path, trigger_type, scheduled_at, started_at, ended_at, status, error, input";
-    static final String INSERT = "INSERT INTO executions (" + COLUMNS + ", data, steps_dropped)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** {@link #INSERT} with the row's owner (cluster mode), as the batches of {@link ExecutionBatch} write it. */
-    static final String INSERT_OWNED = "INSERT INTO executions (" + COLUMNS + ", data, steps_dropped, replica_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * A whole row with its owner (cluster mode) and whether its data's {@code __input__} is the input column
+     * ({@link ExecutionData}), as the batches of {@link ExecutionBatch} write it.
+     */
+    static final String INSERT_OWNED = "INSERT INTO executions (" + COLUMNS
+            + ", data, steps_dropped, replica_id, input_in_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String INSERT_STEP =
             "INSERT INTO execution_steps (execution_id, seq, step, status, started_at, duration_micros, error,"
                     + " attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -64,12 +65,26 @@ final class ExecutionRows {
         return Caps.json(json, jsonCapBytes);
     }
 
+    /** The data column of a run's final data as handed to the repository (see {@link ExecutionData}), capped. */
+    String data(String data) {
+        return json(ExecutionData.stored(data));
+    }
+
+    /** The input_in_data column: the data was handed over without __input__ and is stored whole (not capped). */
+    boolean inputInData(String data) {
+        if (!ExecutionData.inputLeftOut(data)) {
+            return false;
+        }
+        String stored = ExecutionData.stored(data);
+        return json(stored) == stored;
+    }
+
     /** How many of {@code steps} are beyond the cap and not written. */
     int dropped(List<StepRecord> steps) {
         return steps == null ? 0 : Math.max(0, steps.size() - maxStepsPerRun);
     }
 
-    /** Binds the columns of {@link #INSERT}. */
+    /** Binds the first 12 columns of {@link #INSERT_OWNED}: the run's, up to steps_dropped. */
     void bindInsert(PreparedStatement ps, Execution e, String status, Instant endedAt, String error, String data,
                     int stepsDropped) throws SQLException {
         ps.setString(1, e.id());
@@ -82,7 +97,7 @@ final class ExecutionRows {
         ps.setString(8, status);
         ps.setString(9, Caps.text(error, Caps.ERROR_BYTES));
         ps.setString(10, json(e.input()));
-        ps.setString(11, json(data));
+        ps.setString(11, data(data));
         ps.setInt(12, stepsDropped);
     }
 
@@ -119,11 +134,18 @@ final class ExecutionRows {
         return steps.size() - kept;
     }
 
-    /** A run from the {@link #COLUMNS} of {@code rs}. */
+    /** A run from the {@link #COLUMNS} of {@code rs}; {@code data} as stored is made whole with the input column. */
     static Execution read(ResultSet rs, String data, List<StepRecord> steps, int stepsDropped) throws SQLException {
+        return read(rs, data, false, steps, stepsDropped);
+    }
+
+    /** As {@link #read(ResultSet, String, List, int)}, the row's input_in_data given. */
+    static Execution read(ResultSet rs, String data, boolean inputInData, List<StepRecord> steps, int stepsDropped)
+            throws SQLException {
+        String input = rs.getString(10);
         return new Execution(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 SqlTimes.get(rs, 5), SqlTimes.get(rs, 6), SqlTimes.get(rs, 7), rs.getString(8), rs.getString(9),
-                rs.getString(10), data, steps, stepsDropped);
+                input, ExecutionData.whole(data, inputInData, input), steps, stepsDropped);
     }
 
     /** A step from {@code step, status, started_at, duration_micros, error, attempt}. */

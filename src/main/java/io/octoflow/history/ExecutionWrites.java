@@ -19,7 +19,7 @@ import io.octoflow.database.SqlTimes;
 final class ExecutionWrites {
 
     static final String FINISH = "UPDATE executions SET status = ?, ended_at = ?, error = ?, data = ?,"
-            + " steps_dropped = ? WHERE id = ? AND status = 'running'";
+            + " input_in_data = ?, steps_dropped = ? WHERE id = ? AND status = 'running'";
     private static final String MARK_ABORTED =
             "UPDATE executions SET status = 'aborted', error = ?, ended_at = ? WHERE status = 'running'";
     private static final String MARK_REPLICA_ABORTED = "UPDATE executions SET status = 'aborted', error = ?,"

@@ -2,6 +2,7 @@ package io.octoflow.launch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +21,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.octoflow.execution.FlowRun;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.execution.Trigger;
 import io.octoflow.history.Execution;
+import io.octoflow.history.ExecutionData;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.history.QueuedLaunch;
 import io.octoflow.metrics.FlowMetrics;
@@ -48,6 +51,8 @@ public final class ExecutionRecorder {
     private final List<RunEnded> ended = new CopyOnWriteArrayList<>();
     /** Runs started by {@link #startedQuietly} whose end is not recorded yet, by execution id. */
     private final Map<String, QuietRun> quiet = new ConcurrentHashMap<>();
+    /** The input of each run started by {@link #started} and not ended yet, by execution id (see {@link RunInput}). */
+    private final Map<String, RunInput> inputs = new ConcurrentHashMap<>();
     /** Writes the running rows of quiet runs that outlast QUIET_START; started on first use. */
     private ScheduledExecutorService rowWriter;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -100,7 +105,7 @@ public final class ExecutionRecorder {
     void startedQuietly(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt,
             Instant startedAt, Object input) {
         QuietRun run = new QuietRun(new Execution(executionId, target.name(), target.id(), trigger.label(),
-                scheduledAt, startedAt, null, "running", null, toJson(input), null, List.of()));
+                scheduledAt, startedAt, null, "running", null, toJson(input), null, List.of()), RunInput.of(input));
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
         quiet.put(executionId, run);
         run.later = rowWriter().schedule(() -> writeRunningRow(run), QUIET_START.toMillis(), TimeUnit.MILLISECONDS);
@@ -139,6 +144,10 @@ public final class ExecutionRecorder {
             Object input) {
         store.started(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, startedAt,
                 null, "running", null, toJson(input), null, List.of()), replica);
+        RunInput kept = RunInput.of(input);
+        if (kept != null) {
+            inputs.put(executionId, kept); // removed by finished, which every started run reaches
+        }
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
     }
 
@@ -203,7 +212,7 @@ public final class ExecutionRecorder {
             // committed (every later read sees it), in the file within H2's write delay: a flush for every batch of
             // these too made the writer the bottleneck of 100 schedules a second on a loaded machine
             store.finished(result.executionId(), result.status().label(), result.ended(), result.error(),
-                    toJson(result.data()), result.steps());
+                    dataJson(result.data(), inputs.remove(result.executionId())), result.steps());
         } else {
             // its caller is told the end next: durable before that (one flush for the writer's whole batch)
             boolean written;
@@ -213,13 +222,14 @@ public final class ExecutionRecorder {
             }
             run.later.cancel(false);
             Execution e = run.row;
+            String data = dataJson(result.data(), run.input);
             if (written) {
-                store.finishedDurably(e.id(), result.status().label(), result.ended(), result.error(),
-                        toJson(result.data()), result.steps());
+                store.finishedDurably(e.id(), result.status().label(), result.ended(), result.error(), data,
+                        result.steps());
             } else {
                 store.recordDurably(new Execution(e.id(), e.flowName(), e.flowPath(), e.trigger(), e.scheduledAt(),
-                        e.startedAt(), result.ended(), result.status().label(), result.error(), e.input(),
-                        toJson(result.data()), result.steps()));
+                        e.startedAt(), result.ended(), result.status().label(), result.error(), e.input(), data,
+                        result.steps()));
             }
         }
         metrics.finished(target.name(), target.id(), result);
@@ -245,13 +255,52 @@ public final class ExecutionRecorder {
     /** A quiet run's row, kept here until it is written (after QUIET_START) or recorded whole (at its end). */
     private static final class QuietRun {
         final Execution row;
+        final RunInput input;
         /** Guarded by the run: its running row is in the store / its end has been taken by {@link #finished}. */
         boolean written;
         boolean ended;
         ScheduledFuture<?> later;
 
-        QuietRun(Execution row) {
+        QuietRun(Execution row, RunInput input) {
             this.row = row;
+            this.input = input;
+        }
+    }
+
+    /**
+     * The final data as JSON: without {@code __input__} ({@link ExecutionData#withoutInput}) when it is still the
+     * run's input as written at the start (the same object, its content unchanged), which the history then stores
+     * once, in the input column; whole otherwise (a flow that set __input__, or changed it in place).
+     */
+    private String dataJson(Map<String, Object> data, RunInput input) {
+        if (input == null || data == null || data.get(FlowRun.INPUT) != input.value()
+                || !input.unchanged()) {
+            return toJson(data);
+        }
+        Map<String, Object> rest = new LinkedHashMap<>(data);
+        rest.remove(FlowRun.INPUT);
+        String json = toJson(rest);
+        return json != null && json.startsWith("{") ? ExecutionData.withoutInput(json) : toJson(data);
+    }
+
+    /**
+     * A run's input object as it was launched, and the {@link InputFingerprint} of its content then: a step may
+     * change the input in place (jira_names_merge changes the issues it merges, as the spooler's), and then the data
+     * keeps its own {@code __input__}.
+     */
+    private record RunInput(Object value, long fingerprint) {
+
+        /** Null for no input, or one whose content cannot be fingerprinted (its data is then written whole). */
+        static RunInput of(Object input) {
+            if (input == null) {
+                return null;
+            }
+            long fingerprint = InputFingerprint.of(input);
+            return fingerprint == InputFingerprint.UNKNOWN ? null : new RunInput(input, fingerprint);
+        }
+
+        boolean unchanged() {
+            return InputFingerprint.of(value) == fingerprint;
         }
     }
 
