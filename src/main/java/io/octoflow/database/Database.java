@@ -152,7 +152,7 @@ public final class Database implements AutoCloseable {
      * Where the migrations are: the portable ones, plus on PostgreSQL the PostgreSQL-only ones of cluster mode
      * ({@code db/postgresql}: the replicas, locks and leases tables, Quartz's JDBC job store).
      */
-    static String[] migrationLocations(String url) {
+    public static String[] migrationLocations(String url) {
         return DatabaseUrls.isPostgres(url) ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
                 : new String[] {"classpath:db/migration"};
     }

@@ -18,26 +18,26 @@ import io.octoflow.execution.StepRecord;
 /** Reads runs: one, a page, a count, and the figures the scheduler and the metrics start from. */
 final class ExecutionQueries {
 
-    private static final String FIND =
+    static final String FIND =
             "SELECT " + ExecutionRows.COLUMNS + ", data, steps_dropped, input_in_data FROM executions WHERE id = ?";
-    private static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error, attempt"
+    static final String FIND_STEPS = "SELECT step, status, started_at, duration_micros, error, attempt"
             + " FROM execution_steps WHERE execution_id = ? ORDER BY seq";
     // ORDER BY repeats the equality column so that H2, like PostgreSQL, reads the (flow_path, scheduled_at) index
     // backwards and stops at the first row instead of sorting the flow's whole history.
-    private static final String LAST_SCHEDULED =
+    static final String LAST_SCHEDULED =
             "SELECT scheduled_at FROM executions WHERE flow_path = ? AND scheduled_at IS NOT NULL"
                     + " ORDER BY flow_path DESC, scheduled_at DESC LIMIT 1";
-    private static final String LAST_SUCCESSES =
+    static final String LAST_SUCCESSES =
             "SELECT flow_name, flow_path, MAX(ended_at) FROM executions WHERE status IN ('success', 'exit')"
                     + " GROUP BY flow_name, flow_path";
 
-    private static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
+    static final String QUEUED = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
             + " FROM executions"
             + " WHERE status = 'queued' ORDER BY status, started_at, id";
-    private static final String QUEUED_OF = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
+    static final String QUEUED_OF = "SELECT " + ExecutionRows.COLUMNS + ", queue_timeout_ms, queue_event"
             + " FROM executions"
             + " WHERE status = 'queued' AND replica_id = ? ORDER BY status, started_at, id";
-    private static final String OWNERS = "SELECT DISTINCT replica_id FROM executions"
+    static final String OWNERS = "SELECT DISTINCT replica_id FROM executions"
             + " WHERE status IN ('running', 'queued') AND replica_id IS NOT NULL";
 
     private final Database database;
@@ -83,11 +83,16 @@ final class ExecutionQueries {
         });
     }
 
-    List<Execution> list(ExecutionQuery q) {
-        ExecutionFilter filter = new ExecutionFilter(q);
-        String sql = "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped" + (q.series() ? ", data, input_in_data" : "")
+    /** The SELECT of a page of {@code q} (its arguments: {@link ExecutionFilter#bind}). */
+    static String listSql(ExecutionQuery q, ExecutionFilter filter) {
+        return "SELECT " + ExecutionRows.COLUMNS + ", steps_dropped" + (q.series() ? ", data, input_in_data" : "")
                 + " FROM executions" + filter.where
                 + " ORDER BY " + ExecutionFilter.order(q) + " LIMIT " + q.limit() + " OFFSET " + q.offset();
+    }
+
+    List<Execution> list(ExecutionQuery q) {
+        ExecutionFilter filter = new ExecutionFilter(q);
+        String sql = listSql(q, filter);
         return database.inTransaction("list executions", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 filter.bind(ps);

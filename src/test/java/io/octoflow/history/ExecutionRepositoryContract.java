@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.database.Database;
 import io.octoflow.database.DatabaseException;
+import io.octoflow.database.SqlTimes;
 import io.octoflow.execution.StepRecord;
 
 /**
@@ -971,5 +972,170 @@ abstract class ExecutionRepositoryContract {
         store.record(ended("after", "a", "success", at(0), at(1)));
         assertThat(store.find("after")).isPresent();
         pool.shutdown();
+    }
+
+    // --- issue 17, fourth session: storing a run cheaper ---
+
+    /** A batch run's data holds its input again: stored once (input column), read back whole as before. */
+    @Test
+    void aRunsDataHandedOverWithoutItsInputIsStoredOnceAndReadBackWhole() throws Exception {
+        ExecutionRepository store = open();
+        String input = "[{\"amount\":2.5,\"source\":\"s1\"},{\"amount\":8,\"source\":\"s2\"}]";
+        // whole, in one write (a run whose caller waits)
+        store.recordDurably(new Execution("whole", "batch", "routes/batch.yml", "kafka", null, at(0), at(1), "success",
+                null, input, ExecutionData.withoutInput("{\"__errors__\":[],\"sum\":10.5}"), steps("whole", 2, at(0))));
+        // started, then its end (a run answered at admission), with nothing but the input in its data
+        store.started(Execution.running("two", "batch", "routes/batch.yml", "kafka", null, at(2), input));
+        assertThat(store.finishedDurably("two", "success", at(3), null, ExecutionData.withoutInput("{}"), List.of()))
+                .isTrue();
+        // a flow that replaced its __input__: its data keeps its own
+        store.recordDurably(new Execution("own", "batch", "routes/batch.yml", "kafka", null, at(4), at(5), "success",
+                null, input, "{\"__input__\":{\"replaced\":true},\"x\":1}", List.of()));
+
+        Execution whole = store.find("whole").orElseThrow();
+        assertThat(JSON.readTree(whole.input())).isEqualTo(JSON.readTree(input));
+        assertThat(JSON.readTree(whole.data())).isEqualTo(JSON.readTree(
+                "{\"__input__\":" + input + ",\"__errors__\":[],\"sum\":10.5}"));
+        assertThat(whole.steps()).hasSize(2);
+        assertThat(JSON.readTree(store.find("two").orElseThrow().data()))
+                .isEqualTo(JSON.readTree("{\"__input__\":" + input + "}"));
+        assertThat(JSON.readTree(store.find("own").orElseThrow().data()))
+                .isEqualTo(JSON.readTree("{\"__input__\":{\"replaced\":true},\"x\":1}"));
+        // the pages that read data (the console's series) see it whole too
+        ExecutionQuery series = new ExecutionQuery(null, null, null, null, 10, 0, null, null, null, null, null, true);
+        assertThat(store.list(series)).isEmpty(); // none has the series key: the filter still reads the stored data
+        // stored once: two rows whose data column holds no copy of the input
+        assertThat(countRows("SELECT COUNT(*) FROM executions WHERE input_in_data = TRUE"
+                + " AND data NOT LIKE '%amount%'")).isEqualTo(2);
+        assertThat(countRows("SELECT COUNT(*) FROM executions WHERE input_in_data = FALSE")).isEqualTo(1);
+    }
+
+    /** A data that is over the cap without its input is stored as the truncation note, not spliced with the input. */
+    @Test
+    void aDataOverTheCapHandedOverWithoutItsInputIsTheTruncationNoteAlone() throws Exception {
+        ExecutionRepository store = new JdbcExecutionRepository(database(), Caps.MIN_JSON_BYTES, 100);
+        String big = "{\"text\":\"" + "x".repeat(Caps.MIN_JSON_BYTES) + "\"}";
+        store.recordDurably(new Execution("big", "batch", "routes/batch.yml", "api", null, at(0), at(1), "success",
+                null, "{\"n\":1}", ExecutionData.withoutInput(big), List.of()));
+        JsonNode data = JSON.readTree(store.find("big").orElseThrow().data());
+        assertThat(data.get("_truncated").asBoolean()).isTrue();
+        assertThat(data.has("__input__")).isFalse();
+    }
+
+    /**
+     * Every query of the history reads an index, not the whole table (V14 dropped the one index no query used):
+     * the plans of the real statements, on a history of a few hundred runs, with PostgreSQL told to avoid full
+     * scans wherever an index serves (a plan without one still shows its Seq Scan).
+     */
+    @Test
+    void everyHistoryQueryReadsAnIndex() throws Exception {
+        ExecutionRepository store = open();
+        for (int i = 0; i < 300; i++) {
+            String flow = "f" + (i % 10);
+            store.record(new Execution("run-" + i, flow, "routes/" + flow + ".yml", i % 3 == 0 ? "schedule" : "api",
+                    i % 3 == 0 ? at(i) : null, at(i), at(i + 1), i % 7 == 0 ? "failed" : "success", null, "{}",
+                    "{\"n\":" + i + "}", steps("run-" + i, 2, at(i))));
+        }
+        store.sync();
+        boolean postgres = url().startsWith("jdbc:postgresql:");
+        try (Connection c = rawConnection()) {
+            try (var st = c.createStatement()) {
+                st.execute("ANALYZE");
+                if (postgres) {
+                    st.execute("SET enable_seqscan = off");
+                }
+            }
+            assertPlan(c, ExecutionQueries.FIND, List.of("run-1"), postgres ? "pk_executions" : "PRIMARY_KEY");
+            // H2 keeps an index of its own for the foreign key (execution_id): either serves
+            assertPlan(c, ExecutionQueries.FIND_STEPS, List.of("run-1"),
+                    postgres ? "pk_execution_steps" : "PRIMARY_KEY", "fk_execution_steps_execution");
+            assertPlan(c, ExecutionQueries.LAST_SCHEDULED, List.of("routes/f1.yml"),
+                    "idx_executions_path_scheduled");
+            assertPlan(c, ExecutionQueries.QUEUED, List.of(), "idx_executions_status_started");
+            assertPlan(c, ExecutionQueries.OWNERS, List.of(), "idx_executions_status_started");
+            assertList(c, new ExecutionQuery(null, null, null, null, 20, 0), "idx_executions_started");
+            // PostgreSQL may read a small flow's rows through either path index and sort them
+            assertList(c, new ExecutionQuery(null, null, null, null, 20, 0, "routes/f1.yml"),
+                    "idx_executions_path_started", "idx_executions_path_scheduled");
+            assertList(c, new ExecutionQuery("f1", null, null, null, 20, 0), "idx_executions_flow_started");
+            assertList(c, new ExecutionQuery(null, "failed", null, null, 20, 0), "idx_executions_status_started");
+            assertList(c, new ExecutionQuery(null, null, at(100), at(200), 20, 0), "idx_executions_started");
+            // the purge by age (ExecutionRetention): started_at narrows the scan
+            assertPlan(c, "SELECT id FROM executions WHERE ended_at IS NOT NULL AND started_at < ? AND ended_at < ?"
+                    + " FETCH FIRST 5000 ROWS ONLY", List.of(SqlTimes.utc(at(50)), SqlTimes.utc(at(50))),
+                    "idx_executions_started");
+            assertPlan(c, "UPDATE executions SET status = 'aborted' WHERE status = 'running'", List.of(),
+                    "idx_executions_status_started");
+            try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, postgres ? "executions" : "EXECUTIONS",
+                    false, false)) {
+                List<String> indexes = new ArrayList<>();
+                while (rs.next()) {
+                    if (rs.getString("INDEX_NAME") != null) {
+                        indexes.add(rs.getString("INDEX_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+                assertThat(indexes).doesNotContain("idx_executions_flow_scheduled").contains(
+                        "idx_executions_started", "idx_executions_path_started", "idx_executions_path_scheduled");
+            }
+        }
+    }
+
+    private static void assertList(Connection c, ExecutionQuery q, String... indexes) throws SQLException {
+        ExecutionFilter filter = new ExecutionFilter(q);
+        assertPlan(c, ExecutionQueries.listSql(q, filter), filter.args, indexes);
+    }
+
+    /** The plan of {@code sql} reads one of {@code indexes}, and never the whole table. */
+    private static void assertPlan(Connection c, String sql, List<Object> args, String... indexes)
+            throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+            ExecutionFilter.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        String text = plan.toString().toLowerCase(java.util.Locale.ROOT);
+        assertThat(java.util.Arrays.stream(indexes).map(i -> i.toLowerCase(java.util.Locale.ROOT)))
+                .as(sql + "\n" + text).anyMatch(text::contains);
+        assertThat(text).as(sql).doesNotContain("seq scan").doesNotContain("tablescan");
+    }
+
+    /** V14 on a history written by version 13: every row and step kept, read as before (the data holds __input__). */
+    @Test
+    void aHistoryOfSchemaVersion13KeepsEveryRowThroughV14() throws Exception {
+        try (var pool = new com.zaxxer.hikari.HikariDataSource()) {
+            pool.setJdbcUrl(url());
+            if (!user().isEmpty()) {
+                pool.setUsername(user());
+            }
+            if (!password().isEmpty()) {
+                pool.setPassword(password());
+            }
+            org.flywaydb.core.Flyway.configure().dataSource(pool)
+                    .locations(Database.migrationLocations(url())).target("13").load().migrate();
+        }
+        try (Connection c = rawConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO executions (id, flow_name, flow_path, trigger_type, started_at, ended_at, status,"
+                    + " input, data) VALUES ('old-1', 'batch', 'routes/batch.yml', 'api',"
+                    + " TIMESTAMP WITH TIME ZONE '2025-03-01 10:00:00+00:00',"
+                    + " TIMESTAMP WITH TIME ZONE '2025-03-01 10:00:01+00:00', 'success', '[1,2]',"
+                    + " '{\"__input__\":[1,2],\"sum\":3}')");
+            st.execute("INSERT INTO execution_steps (execution_id, seq, step, status, duration_micros)"
+                    + " VALUES ('old-1', 0, 'add', 'success', 40)");
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        ExecutionRepository store = open(); // migrates to V14
+        Execution old = store.find("old-1").orElseThrow();
+        assertThat(JSON.readTree(old.data())).isEqualTo(JSON.readTree("{\"__input__\":[1,2],\"sum\":3}"));
+        assertThat(old.input()).isEqualTo("[1,2]");
+        assertThat(old.steps()).extracting(StepRecord::step).containsExactly("add");
+        assertThat(countRows("SELECT COUNT(*) FROM executions WHERE input_in_data = FALSE")).isEqualTo(1);
+        assertThat(countRows("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '14'"
+                + " AND \"success\" = TRUE")).isEqualTo(1);
     }
 }
