@@ -104,8 +104,9 @@ public final class ExecutionRecorder {
      */
     void startedQuietly(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt,
             Instant startedAt, Object input) {
+        Object masked = mask(input);
         QuietRun run = new QuietRun(new Execution(executionId, target.name(), target.id(), trigger.label(),
-                scheduledAt, startedAt, null, "running", null, toJson(input), null, List.of()), RunInput.of(input));
+                scheduledAt, startedAt, null, "running", null, write(masked), null, List.of()), RunInput.of(masked));
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
         quiet.put(executionId, run);
         run.later = rowWriter().schedule(() -> writeRunningRow(run), QUIET_START.toMillis(), TimeUnit.MILLISECONDS);
@@ -142,9 +143,10 @@ public final class ExecutionRecorder {
 
     void started(String executionId, LaunchTarget target, Trigger trigger, Instant scheduledAt, Instant startedAt,
             Object input) {
+        Object masked = mask(input);
         store.started(new Execution(executionId, target.name(), target.id(), trigger.label(), scheduledAt, startedAt,
-                null, "running", null, toJson(input), null, List.of()), replica);
-        RunInput kept = RunInput.of(input);
+                null, "running", null, write(masked), null, List.of()), replica);
+        RunInput kept = RunInput.of(masked);
         if (kept != null) {
             inputs.put(executionId, kept); // removed by finished, which every started run reaches
         }
@@ -268,13 +270,17 @@ public final class ExecutionRecorder {
     }
 
     /**
-     * The final data as JSON: without {@code __input__} ({@link ExecutionData#withoutInput}) when it is still the
-     * run's input as written at the start (the same object, its content unchanged), which the history then stores
-     * once, in the input column; whole otherwise (a flow that set __input__, or changed it in place).
+     * The final data as JSON: without {@code __input__} ({@link ExecutionData#withoutInput}) when its content is the
+     * run's input as its row holds it (the fingerprint of the masked input at the start; the engine hands over the
+     * data masked), which the history then stores once, in the input column; whole otherwise (a flow that replaced
+     * __input__ or changed it in place). Besides the bytes stored, the input is serialized and masked once, not twice.
      */
     private String dataJson(Map<String, Object> data, RunInput input) {
-        if (input == null || data == null || data.get(FlowRun.INPUT) != input.value()
-                || !input.unchanged()) {
+        if (input == null || data == null || !data.containsKey(FlowRun.INPUT)) {
+            return toJson(data);
+        }
+        // no need to mask it first: the same fingerprint means the same content as the masked input of the row
+        if (InputFingerprint.of(data.get(FlowRun.INPUT)) != input.fingerprint()) {
             return toJson(data);
         }
         Map<String, Object> rest = new LinkedHashMap<>(data);
@@ -284,32 +290,37 @@ public final class ExecutionRecorder {
     }
 
     /**
-     * A run's input object as it was launched, and the {@link InputFingerprint} of its content then: a step may
-     * change the input in place (jira_names_merge changes the issues it merges, as the spooler's), and then the data
-     * keeps its own {@code __input__}.
+     * The {@link InputFingerprint} of a run's masked input when its row was written: at its end, a data whose
+     * {@code __input__} has the same one holds the same input (a step may change it in place: jira_names_merge
+     * changes the issues it merges, as the spooler's).
      */
-    private record RunInput(Object value, long fingerprint) {
+    private record RunInput(long fingerprint) {
 
         /** Null for no input, or one whose content cannot be fingerprinted (its data is then written whole). */
-        static RunInput of(Object input) {
-            if (input == null) {
+        static RunInput of(Object maskedInput) {
+            if (maskedInput == null) {
                 return null;
             }
-            long fingerprint = InputFingerprint.of(input);
-            return fingerprint == InputFingerprint.UNKNOWN ? null : new RunInput(input, fingerprint);
-        }
-
-        boolean unchanged() {
-            return InputFingerprint.of(value) == fingerprint;
+            long fingerprint = InputFingerprint.of(maskedInput);
+            return fingerprint == InputFingerprint.UNKNOWN ? null : new RunInput(fingerprint);
         }
     }
 
+    private Object mask(Object value) {
+        return value == null ? null : masker.maskValue(value);
+    }
+
     private String toJson(Object value) {
-        if (value == null) {
+        return write(mask(value));
+    }
+
+    /** {@code masked} as JSON. */
+    private String write(Object masked) {
+        if (masked == null) {
             return null;
         }
         try {
-            return json.writeValueAsString(masker.maskValue(value));
+            return json.writeValueAsString(masked);
         } catch (JsonProcessingException e) {
             LOG.warn("cannot serialize run data: {}", e.getOriginalMessage());
             return "{\"_unserializable\": true}";
