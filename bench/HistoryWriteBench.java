@@ -22,7 +22,7 @@ import io.octoflow.history.JdbcExecutionRepository;
  * CPU time of the whole process per recorded run (the H2 writer threads included) and wall time per run.
  * {@code -Dbench.mode=launcher|quiet|record}: see {@link #MODE}; {@code -Dbench.threads=1,8}: the writer threads of
  * each phase; {@code -Dbench.ids=random|ordered}: see {@link #IDS}; {@code -Dbench.data=small|file}: see
- * {@link #DATA}. Besides the times: the bytes the process wrote per run ({@code wchar} of {@code /proc/self/io}:
+ * {@link #DATA} (and {@code batch}, {@code -Dbench.input=once}: {@link #batchData}). Besides the times: the bytes the process wrote per run ({@code wchar} of {@code /proc/self/io}:
  * what H2 wrote to its file) and the file's size at the end.
  * Usage: bench/run.sh history-write [runs per phase, default 5000]
  */
@@ -179,9 +179,46 @@ public final class HistoryWriteBench {
      * in-place LOB limit).
      */
     private static final String DATA_KIND = System.getProperty("bench.data", "small");
-    private static final String INPUT = DATA_KIND.equals("file") ? "{\"source\": \"bench\"}" : "{}";
+    private static final String INPUT = DATA_KIND.equals("file") ? "{\"source\": \"bench\"}"
+            : DATA_KIND.equals("batch") ? batchInput() : "{}";
     private static final String DATA = DATA_KIND.equals("file") ? fileFlowData()
+            : DATA_KIND.equals("batch") ? batchData()
             : "{\"summary\": {\"count\": 6, \"report\": \"Report\"}}";
+
+    /**
+     * batch: a kafka batch run of 1,000 records (issue 15's consumer): its input, and its data holding the input
+     * again, the records' positions and a step's count; with {@code -Dbench.input=once} the data is handed over
+     * without its __input__ (io.octoflow.history.ExecutionData.withoutInput, by reflection), as the recorder of
+     * this build does.
+     */
+    private static String batchInput() {
+        StringBuilder records = new StringBuilder("[");
+        for (int i = 0; i < 1000; i++) {
+            records.append(i > 0 ? "," : "").append(String.format(Locale.ROOT,
+                    "{\"amount\": %d.5, \"source\": \"sensor-%d\", \"at\": \"2026-12-01T14:40:%02d.%03dZ\"}", i % 10,
+                    i % 17, i % 60, i));
+        }
+        return records.append("]").toString();
+    }
+
+    private static String batchData() {
+        StringBuilder positions = new StringBuilder("[");
+        for (int i = 0; i < 1000; i++) {
+            positions.append(i > 0 ? "," : "").append(String.format(Locale.ROOT,
+                    "{\"partition\": %d, \"offset\": %d, \"key\": null, \"timestamp\": \"2026-12-01T14:40:00Z\"}",
+                    i % 4, 100000 + i));
+        }
+        String rest = "\"__trigger__\": {\"topic\": \"events\", \"records\": " + positions + "]}, \"insert\": {\"rows\": 512}}";
+        if (System.getProperty("bench.input", "twice").equals("once")) {
+            try {
+                return (String) Class.forName("io.octoflow.history.ExecutionData").getMethod("withoutInput", String.class)
+                        .invoke(null, "{" + rest);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("this build has no io.octoflow.history.ExecutionData", e);
+            }
+        }
+        return "{\"__input__\": " + batchInput() + ", " + rest;
+    }
 
     private static String fileFlowData() {
         StringBuilder tickets = new StringBuilder();
