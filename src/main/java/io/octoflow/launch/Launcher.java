@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -83,6 +84,7 @@ public final class Launcher extends RouteBuilder {
     private final LaunchQueue queue;
     private final ObjectMapper json = new ObjectMapper();
     private ProducerTemplate producer;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
     /** What the caller learns at once, and the run's outcome later. */
@@ -279,7 +281,7 @@ public final class Launcher extends RouteBuilder {
         exchange.setProperty(EXECUTION_ID, pending.executionId());
         exchange.setProperty(LAUNCH, pending);
         exchange.setProperty(CALLER_WAITS, callerWaits);
-        String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
+        Endpoint endpoint = endpoint(target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT);
         try {
             launches.execute(() -> send(endpoint, exchange, pending));
         } catch (RejectedExecutionException e) {
@@ -368,7 +370,7 @@ public final class Launcher extends RouteBuilder {
     }
 
     /** On a launch thread: the lock route (or the unlocked one) admits and runs, or refuses. */
-    private void send(String endpoint, Exchange exchange, PendingLaunch pending) {
+    private void send(Endpoint endpoint, Exchange exchange, PendingLaunch pending) {
         Exchange result = producer().send(endpoint, exchange);
         if (result.getException() != null && !pending.admission().isDone()) {
             // the lock could not be taken, or the row not written: no run, but a row that says why
@@ -549,6 +551,16 @@ public final class Launcher extends RouteBuilder {
                 }
             }
         }
+    }
+
+    /** The launch route's endpoint, looked up once (a lookup by URI normalizes it at every launch). */
+    private Endpoint endpoint(String uri) {
+        Endpoint endpoint = endpoints.get(uri);
+        if (endpoint == null) {
+            endpoint = engine.camelContext().getEndpoint(uri);
+            endpoints.put(uri, endpoint);
+        }
+        return endpoint;
     }
 
     private synchronized ProducerTemplate producer() {
