@@ -281,7 +281,8 @@ public final class Launcher extends RouteBuilder {
         exchange.setProperty(EXECUTION_ID, pending.executionId());
         exchange.setProperty(LAUNCH, pending);
         exchange.setProperty(CALLER_WAITS, callerWaits);
-        Endpoint endpoint = endpoint(target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT);
+        Endpoint endpoint = launchEndpoint(target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT
+                : LOCKED_ENDPOINT);
         try {
             launches.execute(() -> send(endpoint, exchange, pending));
         } catch (RejectedExecutionException e) {
@@ -554,7 +555,7 @@ public final class Launcher extends RouteBuilder {
     }
 
     /** The launch route's endpoint, looked up once (a lookup by URI normalizes it at every launch). */
-    private Endpoint endpoint(String uri) {
+    private Endpoint launchEndpoint(String uri) {
         Endpoint endpoint = endpoints.get(uri);
         if (endpoint == null) {
             endpoint = engine.camelContext().getEndpoint(uri);
