@@ -92,6 +92,9 @@ final class AsyncAnswerConsumer extends VertxPlatformHttpConsumer {
             } else {
                 response.end(message.getBody(String.class));
             }
+        } catch (RuntimeException e) {
+            // the client went away meanwhile (its connection closed): nobody to answer
+            LOG.debug("{}: the answer could not be written: {}", getEndpoint().getPath(), e.toString());
         } finally {
             done(exchange);
         }

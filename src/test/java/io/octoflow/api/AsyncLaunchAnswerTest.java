@@ -57,6 +57,14 @@ class AsyncLaunchAnswerTest {
                     sleep:
                       seconds: 8
                 """);
+        service.files().flow("short nap.yml", """
+                name: short nap
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 2
+                """);
         service.files().flow("queued nap.yml", """
                 name: queued nap
                 concurrency: queue
@@ -106,6 +114,24 @@ class AsyncLaunchAnswerTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).contains("\"status\" : \"success\"");
         }
+    }
+
+    /** A client that gives up before the run's end: the run is recorded all the same, and the next one answered. */
+    @Test
+    void aClientThatLeavesBeforeTheEndLeavesItsRunRecordedAndTheServiceAnswering() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<String>> leaving = http.sendAsync(service.request("/api/flows/launch?wait=true")
+                .timeout(Duration.ofMillis(500)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"short nap.yml\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(leaving).failsWithin(Duration.ofSeconds(30));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode runs = service.get("/api/executions?path=short%20nap.yml").json();
+            return runs.size() == 1 && runs.get(0).get("status").asText().equals("success");
+        });
+        Response next = service.post("/api/flows/launch?wait=true", "{\"path\": \"short nap.yml\"}");
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.json().get("status").asText()).isEqualTo("success");
     }
 
     @Test

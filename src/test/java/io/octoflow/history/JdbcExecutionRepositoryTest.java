@@ -168,6 +168,29 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
         assertThat(store.find("lone-19").orElseThrow().steps()).hasSize(3);
     }
 
+    /**
+     * A caller whose interrupt flag is set does not write its own batch (an interrupt during H2's FileChannel write
+     * would close the database file): the writer thread writes it, the caller learns it is written, and keeps its
+     * interrupt. The database goes on taking writes.
+     */
+    @Test
+    void anInterruptedCallerIsWrittenByTheWriterThreadAndKeepsItsInterrupt() throws Exception {
+        ExecutionRepository store = open();
+        Instant now = Instant.now();
+        Thread.currentThread().interrupt();
+        try {
+            store.recordDurably(new Execution("interrupted", "f", "f.yml", "api", null, now, now, "success", null,
+                    "{}", "{}", steps("interrupted", 2, now)));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        store.recordDurably(new Execution("after", "f", "f.yml", "api", null, now, now, "success", null, "{}", "{}",
+                steps("after", 2, now)));
+        assertThat(store.find("interrupted").orElseThrow().steps()).hasSize(2);
+        assertThat(store.find("after").orElseThrow().status()).isEqualTo("success");
+    }
+
     private void everyAdmittedStartAndToldEndSurvivesAKillNine(int writers, int lines) throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), WriteBehindThenDie.class.getName(),
