@@ -176,6 +176,9 @@ final class ExecutionWriter {
         } finally {
             combiner.unlock();
         }
+        if (!queue.isEmpty()) {
+            startThread(); // queued by a caller who found the lock held here: later writes are still taken
+        }
     }
 
     private void drain() {
