@@ -1,6 +1,7 @@
 package io.octoflow.api;
 
 import java.util.Arrays;
+import java.util.Set;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -39,6 +40,8 @@ import io.octoflow.operations.FlowOperations;
  */
 public final class ApiRoutes extends RouteBuilder {
 
+    /** The paths answered without a waiting worker thread ({@link AsyncAnswerEngine}): the launch, issue 17. */
+    static final Set<String> ASYNC_PATHS = Set.of("/api/flows/launch");
     private static final String FLOW_ID = "A schedule id, a flow path with '/' as %2F, or a name only one flow has";
 
     private final ApiDependencies dependencies;
@@ -82,7 +85,7 @@ public final class ApiRoutes extends RouteBuilder {
         secured.add("api-flows-resume", e -> flows.pauseOrResume(e, false));
         secured.add("api-logs", logs::list);
         secured.add("api-log-file", logs::file);
-        secured.add("api-launch", launch::launch);
+        secured.addAsync("api-launch", launch::launch);
         secured.add("api-locks", locks::list);
         secured.add("api-lock-delete", locks::delete);
         secured.add("api-locks-delete", locks::deleteAll);

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -60,6 +62,10 @@ public final class ApiServer {
         if (config.apiProtocol() == ApiProtocol.HTTPS) {
             tls(main, keystore);
         }
+        // before any route: the platform-http component takes the engine of the registry (issue 17: async answers)
+        AsyncAnswerEngine engine = new AsyncAnswerEngine(ApiRoutes.ASYNC_PATHS);
+        engine.setCamelContext(camel);
+        camel.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, engine);
         server = new GuardedHttpServer(configuration, config.apiLimits(), main);
         camel.addService(server, true, true);
         if (config.apiProtocol() == ApiProtocol.BOTH) {

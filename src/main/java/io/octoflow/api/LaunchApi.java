@@ -2,9 +2,10 @@ package io.octoflow.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.apache.camel.Exchange;
 
@@ -30,29 +31,42 @@ final class LaunchApi {
         this.maxResultBytes = maxResultBytes;
     }
 
-    Object launch(Exchange exchange) throws InterruptedException {
+    /**
+     * Launches, and answers from the launch's futures (issue 17): no thread waits for the admission or the run's
+     * end; the answer is made on the launch thread that admits or ends it (or here, when refused at once).
+     */
+    CompletionStage<Object> launch(Exchange exchange) {
         JsonBody body = JsonBody.parse(views.json(), exchange.getMessage().getBody(String.class), FIELDS);
         boolean wait = Boolean.parseBoolean(exchange.getMessage().getHeader("wait", "false", String.class));
         FlowDefinition flow = launchedFlow(body);
         Object data = body.value(views.json(), "data");
         Long timeout = body.positive("timeout_seconds");
-        Launched launched = operations.launch(flow, data, timeout, Trigger.API, wait);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("execution_id", launched.executionId());
-        answer.put("flow", flow.name());
-        answer.put("path", flow.path());
-        Optional<RunResult> ended;
-        try {
-            ended = wait ? launched.await() : Optional.empty();
-        } catch (ExecutionException e) {
-            throw new ApiException(500, "the run could not complete: " + ErrorText.of(e.getCause()));
-        }
-        if (ended.isEmpty()) {
-            answer.put("status", "running");
-            SecuredRoutes.status(exchange, 202);
-            return answer;
-        }
-        RunResult result = ended.get();
+        return operations.launchAsync(flow, data, timeout, Trigger.API, wait).thenCompose(launched -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("execution_id", launched.executionId());
+            answer.put("flow", flow.name());
+            answer.put("path", flow.path());
+            if (!wait) {
+                return CompletableFuture.completedFuture(running(exchange, answer));
+            }
+            return launched.awaitWithoutThread().handle((ended, error) -> {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    throw new ApiException(500, "the run could not complete: " + ErrorText.of(cause));
+                }
+                return ended.isEmpty() ? running(exchange, answer) : ended(answer, ended.get(), launched);
+            });
+        });
+    }
+
+    private static Object running(Exchange exchange, Map<String, Object> answer) {
+        answer.put("status", "running");
+        SecuredRoutes.status(exchange, 202);
+        return answer;
+    }
+
+    private Object ended(Map<String, Object> answer, RunResult result, Launched launched) {
         answer.put("status", result.status().label());
         answer.put("duration_ms", result.durationMillis());
         answer.put("error", result.error());

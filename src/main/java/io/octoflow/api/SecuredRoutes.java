@@ -2,9 +2,15 @@ package io.octoflow.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -25,6 +31,8 @@ import io.octoflow.service.AmbiguousFlowException;
 final class SecuredRoutes {
 
     private static final String IF_NONE_MATCH = "octoflow.ifNoneMatch";
+    /** The exchange property: the {@link Executor} on which an async operation's answer is made (the event loop). */
+    static final String ANSWER_ON = "octoflow.answerOn";
 
     private final RouteBuilder routes;
     private final ApiAuthorization authorization;
@@ -57,27 +65,91 @@ final class SecuredRoutes {
                 Object result = handler.handle(exchange);
                 int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
                 respond(exchange, status, result);
-            } catch (AmbiguousFlowException e) {
-                // flows are identified by path: a shared name must be replaced by one of these
-                Map<String, Object> error = new LinkedHashMap<>();
-                error.put("error", e.getMessage());
-                error.put("paths", e.paths());
-                respond(exchange, 409, error);
-            } catch (ApiException e) {
-                Map<String, Object> error = new LinkedHashMap<>();
-                error.put("error", e.getMessage());
-                if (e.details() != null) {
-                    error.put("details", e.details());
-                }
-                respond(exchange, e.status(), error);
-            } catch (OperationException e) {
-                respond(exchange, status(e), Map.of("error", e.getMessage()));
             } catch (Exception e) {
-                String message = masker.mask(ErrorText.of(e));
-                log.error("{}: {}", name, message);
-                respond(exchange, 500, Map.of("error", message));
+                refuse(exchange, name, e);
             }
         }).id(name + ":handle");
+    }
+
+    /**
+     * As {@link #add}, for a handler that answers later: its route is asynchronous and the answer is made by the
+     * thread that completes the handler's stage; no thread waits for it (issue 17).
+     */
+    void addAsync(String name, AsyncApiHandler handler) {
+        routes.from("direct:" + name).routeId(name).process(new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                CompletableFuture<Object> answer;
+                try {
+                    authorization.check(exchange.getMessage());
+                    answer = handler.handle(exchange).toCompletableFuture();
+                } catch (Exception e) {
+                    answerQuietly(exchange, name, null, e);
+                    callback.done(true);
+                    return true;
+                }
+                if (answer.isDone()) { // refused at once: answered on this thread
+                    answer.whenComplete((result, error) -> answerQuietly(exchange, name, result, error));
+                    callback.done(true);
+                    return true;
+                }
+                // on the thread that answers (the event loop): completed on a launch thread inside Camel's launch
+                // route, Camel would run the callback only once that route ends (after the run, for a 202)
+                Executor answerOn = exchange.getProperty(ANSWER_ON, Executor.class);
+                BiConsumer<Object, Throwable> done = (result, error) -> {
+                    answerQuietly(exchange, name, result, error);
+                    callback.done(false);
+                };
+                if (answerOn == null) {
+                    answer.whenComplete(done);
+                } else {
+                    answer.whenCompleteAsync(done, answerOn);
+                }
+                return false;
+            }
+        }).id(name + ":handle");
+    }
+
+    /** The answer of an async handler: its result, or the HTTP answer of its error. */
+    private void answerQuietly(Exchange exchange, String name, Object result, Throwable error) {
+        try {
+            if (error == null) {
+                int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+                respond(exchange, status, result);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                        : error;
+                refuse(exchange, name, cause instanceof Exception e ? e : new IllegalStateException(cause));
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+    }
+
+    /** The one place where a refusal becomes an HTTP answer (see the class comment). */
+    private void refuse(Exchange exchange, String name, Exception refusal) throws JsonProcessingException {
+        try {
+            throw refusal;
+        } catch (AmbiguousFlowException e) {
+            // flows are identified by path: a shared name must be replaced by one of these
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", e.getMessage());
+            error.put("paths", e.paths());
+            respond(exchange, 409, error);
+        } catch (ApiException e) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", e.getMessage());
+            if (e.details() != null) {
+                error.put("details", e.details());
+            }
+            respond(exchange, e.status(), error);
+        } catch (OperationException e) {
+            respond(exchange, status(e), Map.of("error", e.getMessage()));
+        } catch (Exception e) {
+            String message = masker.mask(ErrorText.of(e));
+            log.error("{}: {}", name, message);
+            respond(exchange, 500, Map.of("error", message));
+        }
     }
 
     /** The HTTP status of a refused operation. */

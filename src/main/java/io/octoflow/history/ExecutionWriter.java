@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -23,8 +24,15 @@ import io.octoflow.execution.StepRecord;
  * durable once for all of them ({@link Database#sync}). Each caller waits for its own write's commit: nothing is
  * acknowledged, and no read can miss a row, before it is in the database. Under load the batches grow by
  * themselves: what arrives while one batch is written goes into the next. A full queue blocks the caller
- * (back-pressure, never a dropped row). The thread stops after a second without writes and starts again with the
- * next one; {@link #close} waits until every queued write is written.
+ * (back-pressure, never a dropped row).
+ * <p>
+ * Flat combining: a caller who finds nobody writing (the {@code combiner} lock free) writes the queue's batch
+ * itself, its own write with whatever queued meanwhile, instead of waking the writer thread and waiting to be woken
+ * (two thread hand-offs per run, most of a lone caller's cost). Whoever holds the lock writes what is queued; a
+ * caller who finds it held waits for its own outcome, and the holder, once its own write is done, leaves what is
+ * still queued to the writer thread (started when none runs), so that no caller writes the others' runs for ever.
+ * The thread stops after a second without writes and starts again when needed; {@link #close} waits until every
+ * queued write is written.
  */
 final class ExecutionWriter {
 
@@ -54,6 +62,8 @@ final class ExecutionWriter {
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
     private final Object lock = new Object();
+    /** Held by whoever writes a batch: a caller (flat combining) or the writer thread; batches never overlap. */
+    private final ReentrantLock combiner = new ReentrantLock();
     /** Guarded by {@code lock}: the writing thread, null when none runs; whether {@link #close} was called. */
     private Thread thread;
     private boolean closed;
@@ -91,12 +101,9 @@ final class ExecutionWriter {
                 interrupted = true; // a row is never given up for an interrupt: it is what says the run happened
             }
         }
-        synchronized (lock) {
-            if (thread == null) {
-                thread = new Thread(this::drain, "octoflow-history-writer");
-                thread.setDaemon(true);
-                thread.start();
-            }
+        // an interrupted thread never writes itself: an interrupt during a FileChannel write closes H2's file
+        if (interrupted || Thread.currentThread().isInterrupted() || !combine(pending)) {
+            startThread();
         }
         try {
             return pending.done().join();
@@ -106,6 +113,42 @@ final class ExecutionWriter {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Flat combining: when nobody writes, writes the queued batches here until {@code own} is written.
+     *
+     * @return false when someone else must write what is still queued (the writer thread)
+     */
+    private boolean combine(Pending own) {
+        if (!combiner.tryLock()) {
+            // whoever holds it writes, or hands to the thread, what is queued when it lets go (own included)
+            return true;
+        }
+        try {
+            List<Pending> batch = new ArrayList<>();
+            while (!own.done().isDone()) {
+                batch.clear();
+                if (queue.drainTo(batch, maxBatch) == 0) {
+                    break; // taken by the thread's batch, which completes it
+                }
+                writeBatch(batch);
+            }
+        } finally {
+            combiner.unlock();
+        }
+        // what queued after the last batch (its callers found the lock held): the thread writes it
+        return queue.isEmpty();
+    }
+
+    private void startThread() {
+        synchronized (lock) {
+            if (thread == null) {
+                thread = new Thread(this::drain, "octoflow-history-writer");
+                thread.setDaemon(true);
+                thread.start();
             }
         }
     }
@@ -122,6 +165,19 @@ final class ExecutionWriter {
                     return;
                 }
             }
+        }
+        combiner.lock(); // a caller writing its batch ends it first
+        try {
+            List<Pending> batch = new ArrayList<>();
+            while (queue.drainTo(batch, maxBatch) > 0) {
+                writeBatch(batch);
+                batch.clear();
+            }
+        } finally {
+            combiner.unlock();
+        }
+        if (!queue.isEmpty()) {
+            startThread(); // queued by a caller who found the lock held here: later writes are still taken
         }
     }
 
@@ -148,13 +204,23 @@ final class ExecutionWriter {
             }
             batch.clear();
             batch.add(first);
-            queue.drainTo(batch, maxBatch - 1);
+            combiner.lock(); // after a caller's batch, if one is being written: one batch at a time
             try {
-                write(batch);
-            } catch (Throwable t) { // an Error: its callers learn it, the thread goes on with the next batch
-                batch.forEach(p -> p.done().completeExceptionally(t));
+                queue.drainTo(batch, maxBatch - 1);
+                writeBatch(batch);
+            } finally {
+                combiner.unlock();
             }
             idleSince = System.nanoTime();
+        }
+    }
+
+    /** Writes a batch; an Error goes to its callers, and the writer goes on with the next batch. */
+    private void writeBatch(List<Pending> batch) {
+        try {
+            write(batch);
+        } catch (Throwable t) {
+            batch.forEach(p -> p.done().completeExceptionally(t));
         }
     }
 

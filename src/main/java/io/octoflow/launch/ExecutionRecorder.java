@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.logging.log4j.LogManager;
@@ -39,6 +39,8 @@ public final class ExecutionRecorder {
     private static final Logger LOG = LogManager.getLogger(ExecutionRecorder.class);
     /** How long a run whose caller waits may go without a row (see {@link #startedQuietly}). */
     static final Duration QUIET_START = Duration.ofMillis(200);
+    /** How often the running rows of quiet runs past QUIET_START are written, while there are quiet runs. */
+    private static final Duration SWEEP = Duration.ofMillis(50);
 
     private final ExecutionRepository store;
     private final Masker masker;
@@ -55,6 +57,8 @@ public final class ExecutionRecorder {
     private final Map<String, RunInput> inputs = new ConcurrentHashMap<>();
     /** Writes the running rows of quiet runs that outlast QUIET_START; started on first use. */
     private ScheduledExecutorService rowWriter;
+    /** A {@link #sweep} is scheduled. */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -106,18 +110,39 @@ public final class ExecutionRecorder {
             Instant startedAt, Object input) {
         Object masked = mask(input);
         QuietRun run = new QuietRun(new Execution(executionId, target.name(), target.id(), trigger.label(),
-                scheduledAt, startedAt, null, "running", null, write(masked), null, List.of()), RunInput.of(masked));
+                scheduledAt, startedAt, null, "running", null, write(masked), null, List.of()), RunInput.of(masked),
+                System.nanoTime());
         metrics.started(target.name(), target.id(), trigger.label(), scheduledAt, startedAt);
         quiet.put(executionId, run);
-        run.later = rowWriter().schedule(() -> writeRunningRow(run), QUIET_START.toMillis(), TimeUnit.MILLISECONDS);
+        if (sweeping.compareAndSet(false, true)) {
+            rowWriter().schedule(this::sweep, SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Every {@link #SWEEP} while quiet runs go on: the running rows of those past QUIET_START. One timer for all of
+     * them, not one per run: each run's own timer woke the timer thread once per run (issue 17, fourth session).
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (QuietRun run : quiet.values()) {
+            if (now - run.startedNanos >= QUIET_START.toNanos()) {
+                writeRunningRow(run);
+            }
+        }
+        sweeping.set(false);
+        if (!quiet.isEmpty() && sweeping.compareAndSet(false, true)) {
+            rowWriter().schedule(this::sweep, SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The run is still going after QUIET_START: its running row now (unless its end was recorded meanwhile). */
     private void writeRunningRow(QuietRun run) {
         synchronized (run) {
-            if (run.ended) {
+            if (run.ended || run.tried) {
                 return;
             }
+            run.tried = true;
             try {
                 store.started(run.row, replica);
                 run.written = true;
@@ -135,7 +160,6 @@ public final class ExecutionRecorder {
                 t.setDaemon(true);
                 return t;
             });
-            writer.setRemoveOnCancelPolicy(true); // a cancelled write (the run ended first) is not kept 200 ms
             rowWriter = writer;
         }
         return rowWriter;
@@ -222,7 +246,6 @@ public final class ExecutionRecorder {
                 run.ended = true; // the row writer leaves it alone from now on
                 written = run.written;
             }
-            run.later.cancel(false);
             Execution e = run.row;
             String data = dataJson(result.data(), run.input);
             if (written) {
@@ -258,14 +281,19 @@ public final class ExecutionRecorder {
     private static final class QuietRun {
         final Execution row;
         final RunInput input;
-        /** Guarded by the run: its running row is in the store / its end has been taken by {@link #finished}. */
+        final long startedNanos;
+        /**
+         * Guarded by the run: its running row is in the store / was tried / its end has been taken by
+         * {@link #finished}.
+         */
         boolean written;
+        boolean tried;
         boolean ended;
-        ScheduledFuture<?> later;
 
-        QuietRun(Execution row, RunInput input) {
+        QuietRun(Execution row, RunInput input, long startedNanos) {
             this.row = row;
             this.input = input;
+            this.startedNanos = startedNanos;
         }
     }
 

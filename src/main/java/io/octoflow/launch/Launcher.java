@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -69,6 +70,8 @@ public final class Launcher extends RouteBuilder {
     public static final String EXECUTION_ID = "octoflow.executionId";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
     private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
+    /** How long a caller waits for a launch's admission (a lock and a row: milliseconds, unless in trouble). */
+    private static final int ADMISSION_SECONDS = 30;
     /** Core threads of the launch pool, kept when idle. */
     private static final int CORE_THREADS = 16;
 
@@ -81,6 +84,7 @@ public final class Launcher extends RouteBuilder {
     private final LaunchQueue queue;
     private final ObjectMapper json = new ObjectMapper();
     private ProducerTemplate producer;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
     /** What the caller learns at once, and the run's outcome later. */
@@ -214,12 +218,58 @@ public final class Launcher extends RouteBuilder {
 
     private Launch launch(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt, Duration timeout,
             Map<String, Object> event, boolean callerWaits) {
+        PendingLaunch pending = pending(target, input, trigger, scheduledAt, timeout, event);
+        Launch answered = start(pending, callerWaits);
+        if (answered != null) {
+            return answered;
+        }
+        Refusal refusal;
+        try {
+            refusal = pending.admission().get(ADMISSION_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refusal = new Refusal(Refusal.Kind.STOPPING, "interrupted while the launch was being admitted");
+        } catch (ExecutionException | TimeoutException e) {
+            refusal = notAdmittedInTime(target);
+        }
+        return answer(pending, refusal);
+    }
+
+    /**
+     * As {@link #launch(FlowDefinition, Object, Trigger, Instant, Long, boolean)}, without waiting: the launch is
+     * answered (admitted or refused) by the returned future, completed on the launch thread that admits it (or at
+     * once when it is refused before; a {@code concurrency: queue} flow's queued row is written on this thread). The
+     * API answers from it, so that no thread waits for a run (issue 17).
+     */
+    public CompletableFuture<Launch> launchAsync(FlowDefinition flow, Object input, Trigger trigger,
+            Long timeoutSeconds, boolean callerWaits) {
+        FlowTarget target = new FlowTarget(flow, engine);
+        PendingLaunch pending = pending(target, input, trigger, null,
+                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null, null);
+        Launch answered = start(pending, callerWaits);
+        if (answered != null) {
+            return CompletableFuture.completedFuture(answered);
+        }
+        return pending.admission().copy().orTimeout(ADMISSION_SECONDS, TimeUnit.SECONDS)
+                .handle((refusal, error) -> answer(pending, error == null ? refusal : notAdmittedInTime(target)));
+    }
+
+    private PendingLaunch pending(LaunchTarget target, Object input, Trigger trigger, Instant scheduledAt,
+            Duration timeout, Map<String, Object> event) {
         String id = ExecutionIds.next(); // time-ordered: each run's rows go to the right edge of the id indexes
         // the payload is the flow's __input__ only, as on the spooler
         LaunchRequest request = new LaunchRequest(id, Instant.now(), input, Map.of(), event);
-        PendingLaunch pending = new PendingLaunch(target, request, trigger, scheduledAt,
+        return new PendingLaunch(target, request, trigger, scheduledAt,
                 timeout != null ? timeout : target.defaultTimeout(), new CompletableFuture<>(),
                 new CompletableFuture<>());
+    }
+
+    /**
+     * Hands the launch to a launch thread (or to the queue): null once it is on its way, its admission to come;
+     * else the launch, answered (queued or refused) at once.
+     */
+    private Launch start(PendingLaunch pending, boolean callerWaits) {
+        LaunchTarget target = pending.target();
         if (!accepting) {
             return refused(pending, new Refusal(Refusal.Kind.STOPPING, "Octoflow is shutting down"));
         }
@@ -228,10 +278,11 @@ public final class Launcher extends RouteBuilder {
         }
         Exchange exchange = new DefaultExchange(engine.camelContext());
         exchange.setProperty(FLOW_ID, target.id());
-        exchange.setProperty(EXECUTION_ID, id);
+        exchange.setProperty(EXECUTION_ID, pending.executionId());
         exchange.setProperty(LAUNCH, pending);
         exchange.setProperty(CALLER_WAITS, callerWaits);
-        String endpoint = target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT : LOCKED_ENDPOINT;
+        Endpoint endpoint = launchEndpoint(target.concurrency() == Concurrency.ALLOW ? UNLOCKED_ENDPOINT
+                : LOCKED_ENDPOINT);
         try {
             launches.execute(() -> send(endpoint, exchange, pending));
         } catch (RejectedExecutionException e) {
@@ -240,16 +291,12 @@ public final class Launcher extends RouteBuilder {
             // "unable to create native thread", say: the launch cannot start, and says so in the history
             return notStarted(pending, e);
         }
-        Refusal refusal;
-        try {
-            refusal = pending.admission().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            refusal = new Refusal(Refusal.Kind.STOPPING, "interrupted while the launch was being admitted");
-        } catch (ExecutionException | TimeoutException e) {
-            refusal = new Refusal(Refusal.Kind.OVERLOADED, target.describe() + " was not admitted within 30 s");
-        }
-        return answer(pending, refusal);
+        return null;
+    }
+
+    private static Refusal notAdmittedInTime(LaunchTarget target) {
+        return new Refusal(Refusal.Kind.OVERLOADED, target.describe() + " was not admitted within "
+                + ADMISSION_SECONDS + " s");
     }
 
     /**
@@ -324,7 +371,7 @@ public final class Launcher extends RouteBuilder {
     }
 
     /** On a launch thread: the lock route (or the unlocked one) admits and runs, or refuses. */
-    private void send(String endpoint, Exchange exchange, PendingLaunch pending) {
+    private void send(Endpoint endpoint, Exchange exchange, PendingLaunch pending) {
         Exchange result = producer().send(endpoint, exchange);
         if (result.getException() != null && !pending.admission().isDone()) {
             // the lock could not be taken, or the row not written: no run, but a row that says why
@@ -505,6 +552,16 @@ public final class Launcher extends RouteBuilder {
                 }
             }
         }
+    }
+
+    /** The launch route's endpoint, looked up once (a lookup by URI normalizes it at every launch). */
+    private Endpoint launchEndpoint(String uri) {
+        Endpoint endpoint = endpoints.get(uri);
+        if (endpoint == null) {
+            endpoint = engine.camelContext().getEndpoint(uri);
+            endpoints.put(uri, endpoint);
+        }
+        return endpoint;
     }
 
     private synchronized ProducerTemplate producer() {

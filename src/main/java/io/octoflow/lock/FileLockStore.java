@@ -70,7 +70,11 @@ public final class FileLockStore implements LockStore {
         }
     }
 
+    /** Lock keys are flow ids: bounded by the flows deployed; the bound only guards against a flood of odd keys. */
+    private static final int MAX_FILES = 100_000;
+
     private final Path directory;
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
     private volatile boolean foreignHostLocksStale = true;
 
@@ -283,9 +287,16 @@ public final class FileLockStore implements LockStore {
         return removed;
     }
 
-    /** The lock file of {@code flow}. */
+    /** The lock file of {@code flow} (its name, a slug and perhaps a SHA-256, made once per key). */
     public Path fileFor(String flow) {
-        return directory.resolve(LockFileNames.of(flow));
+        Path file = flow == null ? null : files.get(flow);
+        if (file == null) {
+            file = directory.resolve(LockFileNames.of(flow));
+            if (files.size() < MAX_FILES) {
+                files.put(flow, file);
+            }
+        }
+        return file;
     }
 
     /** The lock file name of {@code flow}: a safe slug, plus a hash of the key when slugging changed it. */

@@ -2,15 +2,17 @@ package io.octoflow.lock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,25 +23,40 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class LockFileFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+    /** Lock keys are flow ids: bounded by the flows deployed; the bound only guards against a flood of odd keys. */
+    private static final int MAX_PREFIXES = 100_000;
+    private static final Map<String, String> PREFIXES = new ConcurrentHashMap<>();
 
     private LockFileFormat() {
     }
 
-    /** What this process writes when it takes the lock of {@code key} for {@code owner} (may be null). */
+    /**
+     * What this process writes when it takes the lock of {@code key} for {@code owner} (may be null): the JSON object
+     * Jackson wrote before, made by hand from a prefix kept per key (one map of five fields per run was most of a
+     * lock's cost besides its system calls).
+     */
     static byte[] content(String key, String owner) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("flow", key);
-        json.put("pid", ThisProcess.PID);
-        json.put("host", ThisProcess.HOST);
-        json.put("since", Instant.now().toString());
+        StringBuilder json = new StringBuilder(192).append(prefix(key)).append(Instant.now()).append('"');
         if (owner != null) {
-            json.put("execution", owner);
+            json.append(",\"execution\":\"").append(QUOTE.quoteAsString(owner)).append('"');
         }
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code {"flow":<key>,"pid":<pid>,"host":<host>,"since":"}: the same for every lock of a key. */
+    private static String prefix(String key) {
+        String prefix = PREFIXES.get(key);
+        if (prefix == null) {
+            prefix = "{\"flow\":\"" + new String(QUOTE.quoteAsString(key)) + "\",\"pid\":" + ThisProcess.PID
+                    + ",\"host\":" + (ThisProcess.HOST == null ? "null"
+                            : "\"" + new String(QUOTE.quoteAsString(ThisProcess.HOST)) + "\"")
+                    + ",\"since\":\"";
+            if (PREFIXES.size() < MAX_PREFIXES) {
+                PREFIXES.put(key, prefix);
+            }
         }
+        return prefix;
     }
 
     /** Reads a lock file; empty when it does not exist (any more). */

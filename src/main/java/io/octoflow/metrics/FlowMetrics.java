@@ -66,6 +66,8 @@ public final class FlowMetrics {
     private final Map<String, AtomicLong> invalidFiles = new ConcurrentHashMap<>();
     /** The step timers of each flow path, by flow name and step: see {@link #stepDuration}. */
     private final Map<String, Map<String, Timer>> stepTimers = new ConcurrentHashMap<>();
+    /** The started and ended counters and duration timers runs update, by path (see {@link #perRun}). */
+    private final Map<String, Map<String, Meter>> runMeters = new ConcurrentHashMap<>();
 
     public FlowMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -85,8 +87,9 @@ public final class FlowMetrics {
      * file, flow...); a scheduled run's lag is the start minus the fire time Quartz scheduled it for.
      */
     public void started(String flow, String path, String trigger, Instant scheduledAt, Instant startedAt) {
-        Counter.builder("octoflow.flow.started").description("Runs started, by what started them")
-                .tags("flow", flow, "path", path, "trigger", trigger).register(registry).increment();
+        this.<Counter>perRun(path, "started\u0000" + flow + '\u0000' + trigger, () -> Counter
+                .builder("octoflow.flow.started").description("Runs started, by what started them")
+                .tags("flow", flow, "path", path, "trigger", trigger).register(registry)).increment();
         if (scheduledAt == null || !"schedule".equals(trigger)) {
             return;
         }
@@ -188,8 +191,10 @@ public final class FlowMetrics {
     }
 
     public void finished(String flow, String path, RunResult result) {
-        executions(flow, path, result.status()).increment();
-        duration(flow, path).record(result.durationMillis(), TimeUnit.MILLISECONDS);
+        this.<Counter>perRun(path, "ended\u0000" + flow + '\u0000' + result.status().label(),
+                () -> executions(flow, path, result.status())).increment();
+        this.<Timer>perRun(path, "duration\u0000" + flow, () -> duration(flow, path))
+                .record(result.durationMillis(), TimeUnit.MILLISECONDS);
         for (StepRecord step : result.steps()) {
             stepDuration(flow, path, step.step()).record(step.durationMicros(), TimeUnit.MICROSECONDS);
             if (StepStatus.RETRIED.label().equals(step.status())) {
@@ -237,6 +242,21 @@ public final class FlowMetrics {
         skips(flow, path, reason).increment();
     }
 
+    /**
+     * A meter a run updates, kept by path once registered (as {@link #stepDuration}): a registration by tags sorts
+     * and hashes them at every run.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M perRun(String path, String key, Supplier<M> register) {
+        Map<String, Meter> meters = runMeters.computeIfAbsent(path, p -> new ConcurrentHashMap<>());
+        Meter meter = meters.get(key);
+        if (meter == null) {
+            meter = register.get();
+            meters.put(key, meter);
+        }
+        return (M) meter;
+    }
+
     private Counter executions(String flow, String path, RunStatus status) {
         return Counter.builder("octoflow.flow.executions").description("Runs that ended, by status")
                 .tags("flow", flow, "path", path, "status", status.label()).register(registry);
@@ -272,6 +292,7 @@ public final class FlowMetrics {
     /** The flow at {@code path} is gone (or renamed): its series go too, so that old ones do not pile up. */
     public void flowRemoved(String path) {
         stepTimers.remove(path);
+        runMeters.remove(path);
         lastSuccessMillis.remove(path);
         lagMicros.remove(path);
         removeWhere("path", path);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.logging.log4j.LogManager;
@@ -181,7 +182,18 @@ public final class DeployedFlowOperations implements FlowOperations {
     @Override
     public Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger,
             boolean callerWaits) {
-        Launcher.Launch launch = launcher.launch(flow, input, trigger, null, timeoutSeconds, callerWaits);
+        return launched(flow, timeoutSeconds, launcher.launch(flow, input, trigger, null, timeoutSeconds,
+                callerWaits));
+    }
+
+    @Override
+    public CompletionStage<Launched> launchAsync(FlowDefinition flow, Object input, Long timeoutSeconds,
+            Trigger trigger, boolean callerWaits) {
+        return launcher.launchAsync(flow, input, trigger, timeoutSeconds, callerWaits)
+                .thenApply(launch -> launched(flow, timeoutSeconds, launch));
+    }
+
+    private Launched launched(FlowDefinition flow, Long timeoutSeconds, Launcher.Launch launch) {
         if (!launch.admitted()) {
             throw launch.refusedBecause() == Launcher.Refusal.Kind.LOCKED
                     ? OperationException.conflict(launch.refusal()) : OperationException.unavailable(launch.refusal());

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.octoflow.execution.RunProgress;
 import io.octoflow.execution.Trigger;
@@ -76,6 +78,15 @@ public interface FlowOperations {
     default Launched launch(FlowDefinition flow, Object input, Long timeoutSeconds, Trigger trigger,
             boolean callerWaits) {
         return launch(flow, input, timeoutSeconds, trigger);
+    }
+
+    /**
+     * As {@link #launch(FlowDefinition, Object, Long, Trigger, boolean)}, answered by the returned stage instead of
+     * a waiting thread (the API's launch, issue 17): it fails with the {@link OperationException} of a refusal.
+     */
+    default CompletionStage<Launched> launchAsync(FlowDefinition flow, Object input, Long timeoutSeconds,
+            Trigger trigger, boolean callerWaits) {
+        return CompletableFuture.completedFuture(launch(flow, input, timeoutSeconds, trigger, callerWaits));
     }
 
     /** Aborts a running execution; {@link OperationException}: not found (no such id), conflict (not running). */

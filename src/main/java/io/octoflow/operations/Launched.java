@@ -33,4 +33,13 @@ public record Launched(String executionId, FlowDefinition flow, Duration timeout
             return Optional.empty();
         }
     }
+
+    /**
+     * As {@link #await()}, without a thread that waits: completes when the run ends (on the thread that ends it), or
+     * empty after the run's timeout and {@link #GRACE}; fails when the run could not complete.
+     */
+    public CompletableFuture<Optional<RunResult>> awaitWithoutThread() {
+        return done.copy().completeOnTimeout(null, timeout.plus(GRACE).toSeconds(), TimeUnit.SECONDS)
+                .thenApply(Optional::ofNullable);
+    }
 }

@@ -138,15 +138,69 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
      */
     @Test
     void everyAdmittedStartAndEveryToldEndWrittenInBatchesSurviveAKillNine() throws Exception {
+        everyAdmittedStartAndToldEndSurvivesAKillNine(8, 600);
+    }
+
+    /**
+     * Issue 17, fourth session: a lone caller writes its own batch (flat combining, no writer thread); what it was
+     * told is in the file after a {@code kill -9} all the same.
+     */
+    @Test
+    void aLoneCallerWritingItsOwnBatchesLosesNothingToAKillNine() throws Exception {
+        everyAdmittedStartAndToldEndSurvivesAKillNine(1, 150);
+    }
+
+    /** A lone caller's writes are written on its own thread: the writer thread is never started for them. */
+    @Test
+    void aLoneCallerWritesWithoutTheWriterThread() {
+        ExecutionRepository store = open();
+        // an earlier test's writer thread, or the one of this store's first housekeeping (its writes met those of
+        // another thread), stops after a second without writes
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Thread
+                .getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("octoflow-history-writer")));
+        for (int i = 0; i < 20; i++) {
+            Instant now = Instant.now();
+            store.started(Execution.running("lone-" + i, "lone", "lone.yml", "api", null, now, "{}"));
+            store.finishedDurably("lone-" + i, "success", Instant.now(), null, "{}", steps("lone-" + i, 3, now));
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .doesNotContain("octoflow-history-writer");
+        assertThat(store.find("lone-19").orElseThrow().steps()).hasSize(3);
+    }
+
+    /**
+     * A caller whose interrupt flag is set does not write its own batch (an interrupt during H2's FileChannel write
+     * would close the database file): the writer thread writes it, the caller learns it is written, and keeps its
+     * interrupt. The database goes on taking writes.
+     */
+    @Test
+    void anInterruptedCallerIsWrittenByTheWriterThreadAndKeepsItsInterrupt() throws Exception {
+        ExecutionRepository store = open();
+        Instant now = Instant.now();
+        Thread.currentThread().interrupt();
+        try {
+            store.recordDurably(new Execution("interrupted", "f", "f.yml", "api", null, now, now, "success", null,
+                    "{}", "{}", steps("interrupted", 2, now)));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        store.recordDurably(new Execution("after", "f", "f.yml", "api", null, now, now, "success", null, "{}", "{}",
+                steps("after", 2, now)));
+        assertThat(store.find("interrupted").orElseThrow().steps()).hasSize(2);
+        assertThat(store.find("after").orElseThrow().status()).isEqualTo("success");
+    }
+
+    private void everyAdmittedStartAndToldEndSurvivesAKillNine(int writers, int lines) throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), WriteBehindThenDie.class.getName(),
-                url() + ";WRITE_DELAY=600000")
+                url() + ";WRITE_DELAY=600000", String.valueOf(writers))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         java.util.List<String> told = new java.util.ArrayList<>();
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null && told.size() < 600; line = out.readLine()) {
+            for (String line = out.readLine(); line != null && told.size() < lines; line = out.readLine()) {
                 told.add(line);
             }
             child.destroyForcibly(); // while the writers go on
@@ -154,7 +208,7 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(told).hasSize(600);
+        assertThat(told).hasSize(lines);
         ExecutionRepository store = open();
         for (String line : told) {
             String id = line.substring(2);
@@ -168,17 +222,20 @@ class JdbcExecutionRepositoryTest extends ExecutionRepositoryContract {
         }
     }
 
-    /** The killed process of the test above: admitted runs ended later, and runs recorded whole at their end. */
+    /**
+     * The killed process of the tests above: {@code args[1]} writers; admitted runs ended later, and runs recorded
+     * whole at their end (a lone writer does both, one after the other).
+     */
     static final class WriteBehindThenDie {
         public static void main(String[] args) throws Exception {
             ExecutionRepository store = new JdbcExecutionRepository(Database.open(args[0], "", ""));
-            for (int w = 0; w < 8; w++) {
+            for (int w = 0; w < Integer.parseInt(args[1]); w++) {
                 int writer = w;
                 new Thread(() -> {
                     for (int i = 0; ; i++) {
                         String id = "w" + writer + "-" + i;
                         Instant now = Instant.now();
-                        if (writer % 2 == 0) {
+                        if (writer % 2 == 0 && i % 2 == 0) {
                             store.started(Execution.running(id, "slow", "slow.yml", "api", null, now, "{}"));
                             say("S " + id);
                             store.finishedDurably(id, "success", Instant.now(), null, "{}", steps(id, 5, now));

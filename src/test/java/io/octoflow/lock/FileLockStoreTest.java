@@ -130,6 +130,24 @@ class FileLockStoreTest {
         assertThat(repository.get("daily")).isEmpty();
     }
 
+    /** The lock file's JSON is written by hand from a prefix kept per key: odd keys and owners still round-trip. */
+    @Test
+    void aLockFileOfAKeyWithQuotesBackslashesAndControlCharactersIsValidJson() throws IOException {
+        FileLockStore repository = repository();
+        String key = "we\"ird\\flow\n\t\u00e9\u0001/x";
+        String owner = "exec \"7\" \\ \u2028";
+        for (int i = 0; i < 2; i++) { // the second take reuses the kept prefix
+            assertThat(repository.take(key, owner)).isTrue();
+            Map<?, ?> json = JSON.readValue(repository.fileFor(key).toFile(), Map.class);
+            assertThat(json.get("flow")).isEqualTo(key);
+            assertThat(json.get("execution")).isEqualTo(owner);
+            assertThat(json.get("host")).isEqualTo(FileLockStore.currentHost());
+            assertThat(repository.get(key)).hasValueSatisfying(lock -> assertThat(lock.execution()).isEqualTo(owner));
+            assertThat(repository.release(key, owner)).isTrue();
+            assertThat(repository.isHeld(key)).isFalse();
+        }
+    }
+
     @Test
     void racingTakesForOneKeyHaveExactlyOneWinner() throws Exception {
         FileLockStore first = repository();
