@@ -191,6 +191,17 @@ public final class Launcher extends RouteBuilder {
         return launch(new FlowTarget(flow, engine), input, trigger, null, null, event, callerWaits);
     }
 
+    /**
+     * Records a failed run of {@code flow} with {@code error}, no step run: for an event its trigger cannot take (a
+     * Kafka record that is not JSON). It goes as any launch (the flow's lock, its history row, its metrics), so
+     * the caller is answered as for {@link #launch(FlowDefinition, Object, Trigger, Map, boolean)}.
+     */
+    public Launch launchFailed(FlowDefinition flow, String error, Object input, Trigger trigger,
+            Map<String, Object> event, boolean callerWaits) {
+        return launch(new FailedTarget(new FlowTarget(flow, engine), error), input, trigger, null, null, event,
+                callerWaits);
+    }
+
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
     public LaunchTarget target(FlowDefinition flow) {
         return new FlowTarget(flow, engine);
@@ -540,6 +551,34 @@ public final class Launcher extends RouteBuilder {
         @Override
         public RunResult run(LaunchRequest request, Duration timeout) {
             throw new IllegalStateException("not deployed");
+        }
+    }
+
+    /** A flow whose run fails at once with {@code error}: the run is recorded failed with it, no step runs. */
+    private record FailedTarget(FlowTarget flow, String error) implements LaunchTarget {
+        @Override
+        public String id() {
+            return flow.id();
+        }
+
+        @Override
+        public String name() {
+            return flow.name();
+        }
+
+        @Override
+        public Concurrency concurrency() {
+            return flow.concurrency();
+        }
+
+        @Override
+        public Duration defaultTimeout() {
+            return flow.defaultTimeout();
+        }
+
+        @Override
+        public RunResult run(LaunchRequest request, Duration timeout) {
+            throw new IllegalArgumentException(error);
         }
     }
 

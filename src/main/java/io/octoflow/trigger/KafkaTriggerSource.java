@@ -27,11 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.Trigger;
-import io.octoflow.flow.Concurrency;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.KafkaTrigger;
-import io.octoflow.execution.LaunchRequest;
-import io.octoflow.launch.LaunchTarget;
 import io.octoflow.launch.Launcher;
 import io.octoflow.logging.LogText;
 import io.octoflow.secret.Secret;
@@ -283,7 +280,7 @@ public final class KafkaTriggerSource implements EventSource {
         }
         // the offset is committed once the run has ended: its end is made durable before that (callerWaits)
         Launcher.Launch launch = malformed == null ? launcher.launch(flow, input, Trigger.KAFKA, event, true)
-                : launcher.launch(new Malformed(flow, malformed), input, Trigger.KAFKA, event, true);
+                : launcher.launchFailed(flow, malformed, input, Trigger.KAFKA, event, true);
         if (!launch.admitted()) {
             pause();
             throw new IllegalStateException("record left uncommitted, to be read again: " + launch.refusal());
@@ -373,34 +370,6 @@ public final class KafkaTriggerSource implements EventSource {
     private static final class MalformedValue extends Exception {
         MalformedValue(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The flow, for a record it cannot take: the run is recorded failed with why, no step runs. */
-    private record Malformed(FlowDefinition flow, String why) implements LaunchTarget {
-        @Override
-        public String id() {
-            return flow.id();
-        }
-
-        @Override
-        public String name() {
-            return flow.name();
-        }
-
-        @Override
-        public Concurrency concurrency() {
-            return flow.concurrency();
-        }
-
-        @Override
-        public Duration defaultTimeout() {
-            return Duration.ofMinutes(1);
-        }
-
-        @Override
-        public RunResult run(LaunchRequest request, Duration timeout) {
-            throw new IllegalArgumentException(why);
         }
     }
 }
