@@ -62,21 +62,8 @@ public final class FileTriggerSource implements EventSource {
     private final long pollMillis;
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private final Map<String, DeployedTrigger<FileTrigger>> watched = new ConcurrentHashMap<>();
     private volatile boolean accepting;
-
-    /** A deployed file trigger; a redeploy with the same trigger keeps the route and swaps the flow. */
-    private static final class Watched {
-        volatile FlowDefinition flow;
-        final FileTrigger trigger;
-        final String routeId;
-
-        Watched(FlowDefinition flow, FileTrigger trigger, String routeId) {
-            this.flow = flow;
-            this.trigger = trigger;
-            this.routeId = routeId;
-        }
-    }
 
     /**
      * @param repositories where the idempotent repositories are kept (DATA_PATH/triggers/files)
@@ -102,9 +89,8 @@ public final class FileTriggerSource implements EventSource {
     @Override
     public synchronized void deploy(FlowDefinition flow) throws Exception {
         FileTrigger trigger = (FileTrigger) flow.trigger();
-        Watched current = watched.get(flow.id());
-        if (current != null && same(current.trigger, trigger)) {
-            current.flow = flow;
+        DeployedTrigger<FileTrigger> current = watched.get(flow.id());
+        if (current != null && current.keep(flow, trigger, FileTriggerSource::same)) {
             return;
         }
         undeploy(flow.id());
@@ -115,7 +101,7 @@ public final class FileTriggerSource implements EventSource {
                 : FileIdempotentRepository.fileIdempotentRepository(
                         repositories.resolve(flow.camelId().replace('/', '_') + ".txt").toFile(), REMEMBERED);
         String routeId = ROUTE_PREFIX + flow.camelId();
-        Watched entry = new Watched(flow, trigger, routeId);
+        DeployedTrigger<FileTrigger> entry = new DeployedTrigger<>(flow, trigger, routeId);
         FileEndpoint endpoint = camel.getEndpoint("file:" + directory + "?noop=true&idempotent=true"
                 + "&idempotentKey=${file:name}-${file:size}-${file:modified}&recursive=false&delay=" + pollMillis
                 + "&initialDelay=" + pollMillis + "&antInclude=" + encode(trigger.pattern())
@@ -142,16 +128,9 @@ public final class FileTriggerSource implements EventSource {
 
     @Override
     public synchronized void undeploy(String flowId) {
-        Watched entry = watched.remove(flowId);
-        if (entry == null) {
-            return;
-        }
-        try {
-            camel.getRouteController().stopRoute(entry.routeId);
-            camel.removeRoute(entry.routeId);
-        } catch (Exception e) {
-            LOG.warn("{}: cannot stop watching its directory: {}", LogText.oneLine(flowId),
-                    LogText.oneLine(ErrorText.of(e)));
+        DeployedTrigger<FileTrigger> entry = watched.remove(flowId);
+        if (entry != null) {
+            entry.stopRoute(camel, "watching its directory");
         }
     }
 
@@ -166,7 +145,7 @@ public final class FileTriggerSource implements EventSource {
     }
 
     /** One file: read, launched, waited for, moved. */
-    private void process(Exchange exchange, Watched entry) throws Exception {
+    private void process(Exchange exchange, DeployedTrigger<FileTrigger> entry) throws Exception {
         if (!accepting) {
             throw new IllegalStateException("Octoflow is stopping: the file is left for the next start");
         }
