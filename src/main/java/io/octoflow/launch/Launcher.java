@@ -198,8 +198,7 @@ public final class Launcher extends RouteBuilder {
      */
     public Launch launchFailed(FlowDefinition flow, String error, Object input, Trigger trigger,
             Map<String, Object> event, boolean callerWaits) {
-        return launch(new FailedTarget(new FlowTarget(flow, engine), error), input, trigger, null, null, event,
-                callerWaits);
+        return launch(new FlowTarget(flow, engine, error), input, trigger, null, null, event, callerWaits);
     }
 
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
@@ -554,36 +553,16 @@ public final class Launcher extends RouteBuilder {
         }
     }
 
-    /** A flow whose run fails at once with {@code error}: the run is recorded failed with it, no step runs. */
-    private record FailedTarget(FlowTarget flow, String error) implements LaunchTarget {
-        @Override
-        public String id() {
-            return flow.id();
+    /**
+     * A deployed flow, run by the engine; its id (its path) is the lock key. With a {@code failure}, no step runs: the
+     * run is recorded failed with it ({@link #launchFailed}).
+     */
+    private record FlowTarget(FlowDefinition flow, FlowEngine engine, String failure) implements LaunchTarget {
+
+        FlowTarget(FlowDefinition flow, FlowEngine engine) {
+            this(flow, engine, null);
         }
 
-        @Override
-        public String name() {
-            return flow.name();
-        }
-
-        @Override
-        public Concurrency concurrency() {
-            return flow.concurrency();
-        }
-
-        @Override
-        public Duration defaultTimeout() {
-            return flow.defaultTimeout();
-        }
-
-        @Override
-        public RunResult run(LaunchRequest request, Duration timeout) {
-            throw new IllegalArgumentException(error);
-        }
-    }
-
-    /** A deployed flow, run by the engine; its id (its path) is the lock key. */
-    private record FlowTarget(FlowDefinition flow, FlowEngine engine) implements LaunchTarget {
         @Override
         public String id() {
             return flow.id();
@@ -607,6 +586,9 @@ public final class Launcher extends RouteBuilder {
 
         @Override
         public RunResult run(LaunchRequest request, Duration timeout) {
+            if (failure != null) {
+                throw new IllegalArgumentException(failure);
+            }
             return engine.run(flow, request, timeout);
         }
     }
