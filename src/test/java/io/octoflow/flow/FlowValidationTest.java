@@ -1165,16 +1165,21 @@ class FlowValidationTest {
 
         static final String FILE = "trigger.yml";
 
-        static TriggerCase ok(String name, String yaml) {
-            return new TriggerCase(name, yaml, false, List.of());
+        static TriggerCase ok(String name, String trigger) {
+            return new TriggerCase(name, flow(trigger), false, List.of());
         }
 
-        static TriggerCase only(String name, String yaml, int line, int column, String... fragments) {
-            return new TriggerCase(name, yaml, true, List.of(new Expected(line, column, fragments)));
+        static TriggerCase only(String name, String trigger, int line, int column, String... fragments) {
+            return new TriggerCase(name, flow(trigger), true, List.of(new Expected(line, column, fragments)));
         }
 
-        static TriggerCase some(String name, String yaml, Expected... expected) {
-            return new TriggerCase(name, yaml, false, List.of(expected));
+        static TriggerCase some(String name, String trigger, Expected... expected) {
+            return new TriggerCase(name, flow(trigger), false, List.of(expected));
+        }
+
+        /** The flow file of a {@code trigger:} block: the block from line 3, one debug step. */
+        private static String flow(String trigger) {
+            return "name: x\ntrigger:\n" + trigger + "steps:\n  - {name: d, type: debug}\n";
         }
 
         @Override
@@ -1183,32 +1188,23 @@ class FlowValidationTest {
         }
     }
 
-    /** The trigger cases (Octoflow's addition); the steps of each are one debug step. */
+    /** The trigger cases (Octoflow's addition): each a {@code trigger:} block, from line 3 of its flow file. */
     static Stream<TriggerCase> triggerCases() {
-        String steps = "steps:\n  - {name: d, type: debug}\n";
         return Stream.of(
                 TriggerCase.ok("a valid webhook trigger", """
-                        name: x
-                        trigger:
                           webhook:
                             path: events-in
                             secret: hook
                             respond: result
                             result_key: answer
-                        """ + steps),
+                        """),
                 TriggerCase.ok("a valid file trigger", """
-                        name: x
-                        trigger:
                           file: {path: inbox, pattern: "*.json", move_to: done}
-                        """ + steps),
+                        """),
                 TriggerCase.ok("a valid flow trigger", """
-                        name: x
-                        trigger:
                           flow: {name: other.yml, status: [success, failed]}
-                        """ + steps),
+                        """),
                 TriggerCase.ok("a valid kafka trigger", """
-                        name: x
-                        trigger:
                           kafka:
                             topic: events
                             brokers: "k1:9092,k2:9092"
@@ -1219,32 +1215,26 @@ class FlowValidationTest {
                             batch: {max_records: 500, max_wait_seconds: 2}
                             secret: kafka-login
                             tls: true
-                        """ + steps),
+                        """),
                 TriggerCase.some("an unknown kind", """
-                        name: x
-                        trigger:
                           mqtt:
                             topic: t
-                        """ + steps,
+                        """,
                         new Expected(3, 3, "trigger: unknown key 'mqtt'", "expected one of: webhook, file, flow, kafka")),
                 TriggerCase.some("an unknown webhook key", """
-                        name: x
-                        trigger:
                           webhook:
                             path: a
                             respnd: result
-                        """ + steps,
+                        """,
                         new Expected(5, 5, "trigger.webhook: unknown key 'respnd'")),
                 TriggerCase.some("kafka values checked at their lines", """
-                        name: x
-                        trigger:
                           kafka:
                             topic: "bad topic"
                             brokers: "no-port"
                             start: first
                             on_failure: ignore
                             batch: {max_records: 0, max_wait: 2}
-                        """ + steps,
+                        """,
                         new Expected(4, 12, "trigger.kafka.topic: expected a topic name", "found 'bad topic'"),
                         new Expected(5, 14, "trigger.kafka.brokers: expected host:port", "found 'no-port'"),
                         new Expected(6, 12, "trigger.kafka.start", "earliest, latest"),
@@ -1252,73 +1242,53 @@ class FlowValidationTest {
                         new Expected(8, 26, "trigger.kafka.batch.max_records", "up to 10000"),
                         new Expected(8, 29, "trigger.kafka.batch: unknown key 'max_wait'")),
                 TriggerCase.only("kafka without a topic", """
-                        name: x
-                        trigger:
                           kafka: {group_id: g}
-                        """ + steps, 3, 10, "trigger.kafka: missing required key 'topic'"),
+                        """, 3, 10, "trigger.kafka: missing required key 'topic'"),
                 TriggerCase.only("kafka tls that is not true or false", """
-                        name: x
-                        trigger:
                           kafka:
                             topic: events
                             tls: yes please
-                        """ + steps, 5, 10, "trigger.kafka.tls", "expected true or false", "found a string 'yes please'"),
+                        """, 5, 10, "trigger.kafka.tls", "expected true or false", "found a string 'yes please'"),
                 TriggerCase.only("one kind per flow", """
-                        name: x
-                        trigger:
                           webhook: {path: a}
                           flow: {name: other}
-                        """ + steps, 4, 3, "trigger: one kind per flow, found webhook and flow"),
+                        """, 4, 3, "trigger: one kind per flow, found webhook and flow"),
                 TriggerCase.some("a webhook path of one segment and a known respond", """
-                        name: x
-                        trigger:
                           webhook:
                             path: a/b
                             respond: later
-                        """ + steps,
+                        """,
                         new Expected(4, 11, "trigger.webhook.path: 'a/b' is not one URL segment"),
                         new Expected(5, 14, "trigger.webhook.respond: expected one of accepted, result")),
                 TriggerCase.only("result_key only with respond: result", """
-                        name: x
-                        trigger:
                           webhook:
                             path: a
                             result_key: y
-                        """ + steps, 5, 17, "trigger.webhook.result_key: only with 'respond: result'"),
+                        """, 5, 17, "trigger.webhook.result_key: only with 'respond: result'"),
                 TriggerCase.only("a file trigger without a path", """
-                        name: x
-                        trigger:
                           file:
                             pattern: "*.csv"
-                        """ + steps, 4, 5, "trigger.file: missing required key 'path'"),
+                        """, 4, 5, "trigger.file: missing required key 'path'"),
                 TriggerCase.some("a file trigger's path in DATA_PATH and move_to inside it", """
-                        name: x
-                        trigger:
                           file:
                             path: ../elsewhere
                             move_to: /tmp/done
-                        """ + steps,
+                        """,
                         new Expected(4, 11, "trigger.file.path: '../elsewhere' leads outside DATA_PATH"),
                         new Expected(5, 14, "trigger.file.move_to: expected a directory inside the watched one")),
                 TriggerCase.only("a flow triggered by its own name", """
-                        name: x
-                        trigger:
                           flow:
                             name: x
-                        """ + steps, 4, 11, "trigger.flow.name: 'x' is this flow itself"),
+                        """, 4, 11, "trigger.flow.name: 'x' is this flow itself"),
                 TriggerCase.only("a flow triggered by its own file", """
-                        name: x
-                        trigger:
                           flow:
                             name: trigger.yml
-                        """ + steps, 4, 11, "a flow cannot trigger itself"),
+                        """, 4, 11, "a flow cannot trigger itself"),
                 TriggerCase.only("flow trigger statuses are known ones", """
-                        name: x
-                        trigger:
                           flow:
                             name: other
                             status: [success, done]
-                        """ + steps, 5, 23, "trigger.flow.status: unknown status 'done'",
+                        """, 5, 23, "trigger.flow.status: unknown status 'done'",
                         "expected one of: success, failed, timeout, aborted, exit"));
     }
 
