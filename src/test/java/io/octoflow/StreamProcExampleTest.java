@@ -3,7 +3,6 @@ package io.octoflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.support.LocalParts;
 import io.octoflow.support.EmbeddedPostgres;
 import io.octoflow.support.KafkaBroker;
 import io.octoflow.support.ServiceFixture;
@@ -47,8 +45,7 @@ class StreamProcExampleTest {
     static final Path EXAMPLES = Path.of("examples/streamproc").toAbsolutePath();
     static final int EVENTS = 1000;
     static KafkaBroker kafka;
-    static Path state;
-    static Map<String, String> ports;
+    static LocalParts parts;
 
     @TempDir
     Path root;
@@ -59,15 +56,13 @@ class StreamProcExampleTest {
     @BeforeAll
     static void parts() throws Exception {
         kafka = KafkaBroker.start();
-        state = Files.createTempDirectory("octoflow-streamproc-example");
-        ports = Map.of("INFLUX_PORT", freePort(), "INFLUX_RPC_PORT", freePort());
-        assertThat(script("start", "influx")).contains("influx: listening on 127.0.0.1:" + ports.get("INFLUX_PORT"));
+        parts = LocalParts.start("influx");
     }
 
     @AfterAll
     static void stopParts() throws Exception {
-        if (state != null) {
-            script("stop", "influx");
+        if (parts != null) {
+            parts.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -81,28 +76,8 @@ class StreamProcExampleTest {
         }
     }
 
-    static String freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return String.valueOf(socket.getLocalPort());
-        }
-    }
-
-    static String script(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", EXAMPLES.resolve("local-parts.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(ports);
-        builder.environment().put("STREAMPROC_STATE", state.toString());
-        Path log = Files.createTempFile(state, "script", ".log");
-        Process process = builder.redirectOutput(log.toFile()).start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("local-parts.sh ended").isTrue();
-        String out = Files.readString(log);
-        assertThat(process.exitValue()).as(out).isZero();
-        return out;
-    }
-
     private String influxUrl() {
-        return "http://127.0.0.1:" + ports.get("INFLUX_PORT");
+        return "http://127.0.0.1:" + parts.port("INFLUX_PORT");
     }
 
     private Connection postgres() throws Exception {

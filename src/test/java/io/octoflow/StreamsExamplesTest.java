@@ -3,7 +3,6 @@ package io.octoflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.RunStatus;
 import io.octoflow.support.FlowFixture;
+import io.octoflow.support.LocalParts;
 
 /**
  * The documented command and examples of docs/STREAMS.md: examples/streamproc/local-parts.sh starts a Kafka node
@@ -37,12 +36,10 @@ import io.octoflow.support.FlowFixture;
  */
 class StreamsExamplesTest {
 
-    static final Path SCRIPT = Path.of("examples/streamproc/local-parts.sh").toAbsolutePath();
     static final Path EXAMPLES = Path.of("examples/streams").toAbsolutePath();
     static final Path DOC = Path.of("docs/STREAMS.md").toAbsolutePath();
 
-    static Path state;
-    static Map<String, String> ports;
+    static LocalParts parts;
 
     @TempDir
     Path dir;
@@ -51,18 +48,13 @@ class StreamsExamplesTest {
 
     @BeforeAll
     static void startParts() throws Exception {
-        state = Files.createTempDirectory("octoflow-streamproc");
-        ports = Map.of("KAFKA_PORT", freePort(), "KAFKA_CONTROLLER_PORT", freePort(), "INFLUX_PORT", freePort(),
-                "INFLUX_RPC_PORT", freePort());
-        String out = script("start", "kafka", "influx");
-        assertThat(out).contains("kafka: listening on 127.0.0.1:" + ports.get("KAFKA_PORT"))
-                .contains("influx: listening on 127.0.0.1:" + ports.get("INFLUX_PORT"));
+        parts = LocalParts.start("kafka", "influx");
     }
 
     @AfterAll
     static void stopParts() throws Exception {
-        if (state != null) {
-            script("stop", "kafka", "influx");
+        if (parts != null) {
+            parts.close();
         }
     }
 
@@ -73,29 +65,9 @@ class StreamsExamplesTest {
         }
     }
 
-    static String freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return String.valueOf(socket.getLocalPort());
-        }
-    }
-
-    static String script(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(ports);
-        builder.environment().put("STREAMPROC_STATE", state.toString());
-        Path log = Files.createTempFile(state, "script", ".log");
-        Process process = builder.redirectOutput(log.toFile()).start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("local-parts.sh ended").isTrue();
-        String out = Files.readString(log);
-        assertThat(process.exitValue()).as(out).isZero();
-        return out;
-    }
-
     FlowFixture fixture() {
-        fx = new FlowFixture(dir).set("KAFKA_BROKERS", "127.0.0.1:" + ports.get("KAFKA_PORT"))
-                .set("INFLUX_URL", "http://127.0.0.1:" + ports.get("INFLUX_PORT"));
+        fx = new FlowFixture(dir).set("KAFKA_BROKERS", "127.0.0.1:" + parts.port("KAFKA_PORT"))
+                .set("INFLUX_URL", "http://127.0.0.1:" + parts.port("INFLUX_PORT"));
         return fx;
     }
 
@@ -140,7 +112,7 @@ class StreamsExamplesTest {
 
     static List<ConsumerRecord<String, String>> read(String topic, int count) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.get("KAFKA_PORT"));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + parts.port("KAFKA_PORT"));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),

@@ -31,6 +31,7 @@ import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.StepDefinition;
 import io.octoflow.health.HealthChecks;
 import io.octoflow.database.Database;
+import io.octoflow.datasource.Datasources;
 import io.octoflow.history.ExecutionRepository;
 import io.octoflow.history.JdbcExecutionRepository;
 import io.octoflow.history.JdbcPausedFlowStore;
@@ -189,7 +190,8 @@ public final class OctoflowService implements AutoCloseable {
         ConsoleSessions sessions = config.console().enabled() ? new ConsoleSessions(config.console().maxSessions(),
                 Duration.ofMinutes(config.console().sessionIdleMinutes())) : null;
         ApiDependencies api = new ApiDependencies(operations, tasks, token, engine.masker(),
-                FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath()), config.timezone(),
+                FlowValidator.of(config.flowsPath(), config.templatesPath(), config.dataPath(),
+                        Datasources.toValidate(config)), config.timezone(),
                 config.flowsPath(), config.logPath(), config.apiLimits(), sessions);
         camel.addRoutes(new ApiRoutes(api));
         if (sessions != null) { // the web console at / (docs/CONSOLE.md)
@@ -258,7 +260,8 @@ public final class OctoflowService implements AutoCloseable {
         camel.addRoutes(webhooks);
         FileTriggerSource files = new FileTriggerSource(camel, launcher, engine.services().dataFiles(),
                 config.dataPath().resolve("triggers").resolve("files"), config.triggers().filePollMillis(),
-                config.stepLimits().fileReadMaxBytes(), cluster != null ? database : null);
+                config.stepLimits().fileReadMaxBytes(), cluster != null ? database : null,
+                java.time.Duration.ofDays(config.triggers().fileClaimRetentionDays()));
         FlowEndSource flowEnds = new FlowEndSource(launcher, config.triggers().flowChainMaxDepth());
         recorder.onRunEnded(flowEnds);
         KafkaTriggerSource kafka = new KafkaTriggerSource(camel, launcher, engine.services().secrets(),

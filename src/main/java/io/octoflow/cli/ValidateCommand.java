@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.octoflow.config.OctoflowConfig;
+import io.octoflow.datasource.Datasources;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.Problem;
 import io.octoflow.step.StepRegistry;
@@ -110,7 +111,8 @@ public final class ValidateCommand implements Callable<Integer> {
             System.err.println("octoflow: " + flowsRoot + " is outside FLOWS_PATH: sub-flows resolve in it, templates"
                     + " in " + templates);
         }
-        return new FlowCatalog(StepRegistry.standard(), new Templates(templates), flowsRoot, templates,
-                config.dataPath());
+        // the datasources the service would have: a sql step's datasource is checked as when the flow deploys
+        return new FlowCatalog(StepRegistry.standard(null, Datasources.toValidate(config)), new Templates(templates),
+                flowsRoot, templates, config.dataPath());
     }
 }

@@ -13,9 +13,11 @@ package io.octoflow.config;
  *                             was refused waits before it is read again
  * @param kafkaSessionTimeoutMillis how long the group waits for a silent {@code trigger: kafka} consumer (a replica
  *                             killed) before its partitions go to the others (Kafka's session.timeout.ms)
+ * @param fileClaimRetentionDays cluster mode: how long the shared database remembers a file a {@code trigger: file}
+ *                             flow took, once the file left its directory (a copy back unchanged runs again after)
  */
 public record TriggerSettings(int webhookWaitSeconds, int filePollMillis, int flowChainMaxDepth,
-        int kafkaRetryMillis, int kafkaSessionTimeoutMillis) {
+        int kafkaRetryMillis, int kafkaSessionTimeoutMillis, int fileClaimRetentionDays) {
 
-    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10, 1000, 45_000);
+    public static final TriggerSettings DEFAULTS = new TriggerSettings(60, 1000, 10, 1000, 45_000, 30);
 }

@@ -19,6 +19,7 @@ import io.octoflow.config.OctoflowConfig;
 import io.octoflow.database.Database;
 import io.octoflow.database.DatabaseException;
 import io.octoflow.database.DatabaseUrls;
+import io.octoflow.secret.Masker;
 import io.octoflow.secret.Secret;
 import io.octoflow.secret.SecretException;
 import io.octoflow.secret.SecretStore;
@@ -56,6 +57,14 @@ public final class Datasources implements AutoCloseable {
         this.defaultLogin = new Login(config.dbUser(), config.dbPassword());
         secrets.masker().register(config.dbPassword());
         config.datasources().values().forEach(d -> secrets.masker().register(urlPassword(d.url())));
+    }
+
+    /**
+     * The datasources of {@code config}, only to check the names flows give ({@code octoflow validate}): nothing is
+     * read or connected to until a step would run, and none does.
+     */
+    public static Datasources toValidate(OctoflowConfig config) {
+        return new Datasources(config, new SecretStore(config.secretsPath(), config.vaultToken(), new Masker()));
     }
 
     /** Whether flows may name this datasource. */

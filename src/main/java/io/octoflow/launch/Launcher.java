@@ -195,6 +195,16 @@ public final class Launcher extends RouteBuilder {
         return launch(new FlowTarget(flow, engine), input, trigger, null, null, event, callerWaits);
     }
 
+    /**
+     * Records a failed run of {@code flow} with {@code error}, no step run: for an event its trigger cannot take (a
+     * Kafka record that is not JSON). It goes as any launch (the flow's lock, its history row, its metrics), so
+     * the caller is answered as for {@link #launch(FlowDefinition, Object, Trigger, Map, boolean)}.
+     */
+    public Launch launchFailed(FlowDefinition flow, String error, Object input, Trigger trigger,
+            Map<String, Object> event, boolean callerWaits) {
+        return launch(new FlowTarget(flow, engine, error), input, trigger, null, null, event, callerWaits);
+    }
+
     /** What the launcher runs for a deployed flow (to queue again a launch a previous process left queued). */
     public LaunchTarget target(FlowDefinition flow) {
         return new FlowTarget(flow, engine);
@@ -600,8 +610,16 @@ public final class Launcher extends RouteBuilder {
         }
     }
 
-    /** A deployed flow, run by the engine; its id (its path) is the lock key. */
-    private record FlowTarget(FlowDefinition flow, FlowEngine engine) implements LaunchTarget {
+    /**
+     * A deployed flow, run by the engine; its id (its path) is the lock key. With a {@code failure}, no step runs: the
+     * run is recorded failed with it ({@link #launchFailed}).
+     */
+    private record FlowTarget(FlowDefinition flow, FlowEngine engine, String failure) implements LaunchTarget {
+
+        FlowTarget(FlowDefinition flow, FlowEngine engine) {
+            this(flow, engine, null);
+        }
+
         @Override
         public String id() {
             return flow.id();
@@ -625,6 +643,9 @@ public final class Launcher extends RouteBuilder {
 
         @Override
         public RunResult run(LaunchRequest request, Duration timeout) {
+            if (failure != null) {
+                throw new IllegalArgumentException(failure);
+            }
             return engine.run(flow, request, timeout);
         }
     }

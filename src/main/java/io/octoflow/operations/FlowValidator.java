@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.octoflow.datasource.Datasources;
 import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.Problem;
 import io.octoflow.step.StepRegistry;
@@ -28,10 +29,13 @@ public final class FlowValidator {
         this.catalog = catalog;
     }
 
-    /** A validator whose flows call sub-flows in {@code flowsPath} and templates in {@code templatesPath}. */
-    public static FlowValidator of(Path flowsPath, Path templatesPath, Path dataPath) {
-        return new FlowValidator(new FlowCatalog(StepRegistry.standard(), new Templates(templatesPath), flowsPath,
-                templatesPath, dataPath));
+    /**
+     * A validator whose flows call sub-flows in {@code flowsPath} and templates in {@code templatesPath}, and name
+     * the {@code sql} datasources of {@code datasources} (as when a flow deploys).
+     */
+    public static FlowValidator of(Path flowsPath, Path templatesPath, Path dataPath, Datasources datasources) {
+        return new FlowValidator(new FlowCatalog(StepRegistry.standard(null, datasources),
+                new Templates(templatesPath), flowsPath, templatesPath, dataPath));
     }
 
     /** The problems of {@code yaml} as a flow file, and the file they were found in (a temporary one). */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,39 +54,33 @@ public final class FileTriggerSource implements EventSource {
     static final String ROUTE_PREFIX = "octoflow-trigger-file-";
     /** Files remembered per flow in memory (the file store keeps them all, up to its 32 MB). */
     private static final int REMEMBERED = 10_000;
+    /** How often a replica forgets the shared claims older than the retention (cluster mode). */
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final CamelContext camel;
     private final Launcher launcher;
     private final ConfinedPaths dataFiles;
     private final Path repositories;
     private final Database shared;
+    private final Duration claimRetention;
+    private FileClaimsPruner pruner;
     private final long pollMillis;
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private final Map<String, DeployedTrigger<FileTrigger>> watched = new ConcurrentHashMap<>();
     private volatile boolean accepting;
-
-    /** A deployed file trigger; a redeploy with the same trigger keeps the route and swaps the flow. */
-    private static final class Watched {
-        volatile FlowDefinition flow;
-        final FileTrigger trigger;
-        final String routeId;
-
-        Watched(FlowDefinition flow, FileTrigger trigger, String routeId) {
-            this.flow = flow;
-            this.trigger = trigger;
-            this.routeId = routeId;
-        }
-    }
 
     /**
      * @param repositories where the idempotent repositories are kept (DATA_PATH/triggers/files)
      * @param maxBytes     the largest file read (FILE_READ_MAX_BYTES, as the file step)
      * @param shared       cluster mode: the database the replicas share, where the files taken are kept; else null
+     * @param claimRetention cluster mode: how long a file taken is remembered once it left its directory
+     *                     (FILE_TRIGGER_CLAIM_RETENTION_DAYS)
      */
     public FileTriggerSource(CamelContext camel, Launcher launcher, ConfinedPaths dataFiles, Path repositories,
-            long pollMillis, long maxBytes, Database shared) {
+            long pollMillis, long maxBytes, Database shared, Duration claimRetention) {
         this.shared = shared;
+        this.claimRetention = claimRetention;
         this.camel = camel;
         this.launcher = launcher;
         this.dataFiles = dataFiles;
@@ -102,9 +97,8 @@ public final class FileTriggerSource implements EventSource {
     @Override
     public synchronized void deploy(FlowDefinition flow) throws Exception {
         FileTrigger trigger = (FileTrigger) flow.trigger();
-        Watched current = watched.get(flow.id());
-        if (current != null && same(current.trigger, trigger)) {
-            current.flow = flow;
+        DeployedTrigger<FileTrigger> current = watched.get(flow.id());
+        if (current != null && current.keep(flow, trigger, FileTriggerSource::same)) {
             return;
         }
         undeploy(flow.id());
@@ -115,11 +109,8 @@ public final class FileTriggerSource implements EventSource {
                 : FileIdempotentRepository.fileIdempotentRepository(
                         repositories.resolve(flow.camelId().replace('/', '_') + ".txt").toFile(), REMEMBERED);
         String routeId = ROUTE_PREFIX + flow.camelId();
-        Watched entry = new Watched(flow, trigger, routeId);
-        FileEndpoint endpoint = camel.getEndpoint("file:" + directory + "?noop=true&idempotent=true"
-                + "&idempotentKey=${file:name}-${file:size}-${file:modified}&recursive=false&delay=" + pollMillis
-                + "&initialDelay=" + pollMillis + "&antInclude=" + encode(trigger.pattern())
-                + "&sortBy=file:modified", FileEndpoint.class);
+        DeployedTrigger<FileTrigger> entry = new DeployedTrigger<>(flow, trigger, routeId);
+        FileEndpoint endpoint = camel.getEndpoint(uri(directory, trigger.pattern(), pollMillis), FileEndpoint.class);
         endpoint.setIdempotentRepository(taken);
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -132,6 +123,16 @@ public final class FileTriggerSource implements EventSource {
                 LogText.oneLine(trigger.pattern()), LogText.oneLine(trigger.moveTo()), FileTrigger.ERROR_DIRECTORY);
     }
 
+    /**
+     * The camel-file consumer of a watched directory: idempotent, keyed by a file's name, size and date (the key
+     * {@link FileClaimsPruner} reads), the files left in place (the run's end moves them).
+     */
+    static String uri(Path directory, String pattern, long pollMillis) {
+        return "file:" + directory + "?noop=true&idempotent=true"
+                + "&idempotentKey=${file:name}-${file:size}-${file:modified}&recursive=false&delay=" + pollMillis
+                + "&initialDelay=" + pollMillis + "&antInclude=" + encode(pattern) + "&sortBy=file:modified";
+    }
+
     private static boolean same(FileTrigger a, FileTrigger b) {
         return a.path().equals(b.path()) && a.pattern().equals(b.pattern()) && a.moveTo().equals(b.moveTo());
     }
@@ -142,31 +143,39 @@ public final class FileTriggerSource implements EventSource {
 
     @Override
     public synchronized void undeploy(String flowId) {
-        Watched entry = watched.remove(flowId);
-        if (entry == null) {
-            return;
-        }
-        try {
-            camel.getRouteController().stopRoute(entry.routeId);
-            camel.removeRoute(entry.routeId);
-        } catch (Exception e) {
-            LOG.warn("{}: cannot stop watching its directory: {}", LogText.oneLine(flowId),
-                    LogText.oneLine(ErrorText.of(e)));
+        DeployedTrigger<FileTrigger> entry = watched.remove(flowId);
+        if (entry != null) {
+            entry.stopRoute(camel, "watching its directory");
         }
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         accepting = true;
+        if (shared != null && pruner == null) {
+            pruner = new FileClaimsPruner(shared, claimRetention, this::watchedDirectories);
+            pruner.start(PRUNE_EVERY);
+        }
+    }
+
+    /** The directory each flow watches, by flow id. */
+    private Map<String, Path> watchedDirectories() {
+        Map<String, Path> directories = new java.util.HashMap<>();
+        watched.forEach((flowId, entry) -> directories.put(flowId, dataFiles.resolve(entry.trigger.path())));
+        return directories;
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         accepting = false;
+        if (pruner != null) {
+            pruner.close();
+            pruner = null;
+        }
     }
 
     /** One file: read, launched, waited for, moved. */
-    private void process(Exchange exchange, Watched entry) throws Exception {
+    private void process(Exchange exchange, DeployedTrigger<FileTrigger> entry) throws Exception {
         if (!accepting) {
             throw new IllegalStateException("Octoflow is stopping: the file is left for the next start");
         }

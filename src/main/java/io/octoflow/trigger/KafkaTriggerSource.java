@@ -27,11 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoflow.execution.ErrorText;
 import io.octoflow.execution.RunResult;
 import io.octoflow.execution.Trigger;
-import io.octoflow.flow.Concurrency;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.KafkaTrigger;
-import io.octoflow.execution.LaunchRequest;
-import io.octoflow.launch.LaunchTarget;
 import io.octoflow.launch.Launcher;
 import io.octoflow.logging.LogText;
 import io.octoflow.secret.Secret;
@@ -67,22 +64,8 @@ public final class KafkaTriggerSource implements EventSource {
     private final Duration retryPause;
     private final int sessionTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Consumed> consumed = new ConcurrentHashMap<>();
+    private final Map<String, DeployedTrigger<KafkaTrigger>> consumed = new ConcurrentHashMap<>();
     private volatile boolean accepting;
-
-    /** A deployed kafka trigger; a redeploy with the same trigger keeps the consumer and swaps the flow. */
-    private static final class Consumed {
-        volatile FlowDefinition flow;
-        final KafkaTrigger trigger;
-        final String routeId;
-        volatile boolean stopped;
-
-        Consumed(FlowDefinition flow, KafkaTrigger trigger, String routeId) {
-            this.flow = flow;
-            this.trigger = trigger;
-            this.routeId = routeId;
-        }
-    }
 
     /**
      * @param defaultBrokers KAFKA_BROKERS, for triggers without {@code brokers}
@@ -107,15 +90,14 @@ public final class KafkaTriggerSource implements EventSource {
     @Override
     public synchronized void deploy(FlowDefinition flow) throws Exception {
         KafkaTrigger trigger = (KafkaTrigger) flow.trigger();
-        Consumed current = consumed.get(flow.id());
-        if (current != null && current.trigger.equals(withoutPosition(trigger, current.trigger))
-                && !current.stopped) {
-            current.flow = flow;
+        DeployedTrigger<KafkaTrigger> current = consumed.get(flow.id());
+        if (current != null && current.keep(flow, trigger, (deployed, now) -> deployed.equals(withoutPosition(now,
+                deployed)))) {
             return;
         }
         undeploy(flow.id());
         String routeId = ROUTE_PREFIX + flow.camelId() + "-" + BUILDS.incrementAndGet();
-        Consumed entry = new Consumed(flow, trigger, routeId);
+        DeployedTrigger<KafkaTrigger> entry = new DeployedTrigger<>(flow, trigger, routeId);
         String brokers = trigger.brokers() != null ? trigger.brokers() : defaultBrokers;
         // one consumer thread; records are polled a few at a time (a batch: max_records) and run one after another
         String uri = "kafka:" + trigger.topic() + "?brokers=RAW(" + brokers + ")&groupId=RAW(" + trigger.groupId()
@@ -177,7 +159,7 @@ public final class KafkaTriggerSource implements EventSource {
     }
 
     /** The brokers refused the login or the topic: this flow's consumer stops, the others go on. */
-    private void refused(Consumed entry, Exception e) {
+    private void refused(DeployedTrigger<KafkaTrigger> entry, Exception e) {
         KafkaTrigger trigger = entry.trigger;
         entry.stopped = true;
         LOG.error("{}: trigger.kafka (line {}): the brokers {} refused {}: {}; its Kafka consumer stops (fix it and"
@@ -201,7 +183,7 @@ public final class KafkaTriggerSource implements EventSource {
 
     @Override
     public synchronized void undeploy(String flowId) {
-        Consumed entry = consumed.remove(flowId);
+        DeployedTrigger<KafkaTrigger> entry = consumed.remove(flowId);
         if (entry == null) {
             return;
         }
@@ -209,20 +191,14 @@ public final class KafkaTriggerSource implements EventSource {
         stopRoute(entry);
     }
 
-    private void stopRoute(Consumed entry) {
-        try {
-            camel.getRouteController().stopRoute(entry.routeId);
-            camel.removeRoute(entry.routeId);
-        } catch (Exception e) {
-            LOG.warn("{}: cannot stop its Kafka consumer: {}", LogText.oneLine(entry.flow.path()),
-                    LogText.oneLine(ErrorText.of(e)));
-        }
+    private void stopRoute(DeployedTrigger<KafkaTrigger> entry) {
+        entry.stopRoute(camel, "its Kafka consumer");
     }
 
     @Override
     public synchronized void start() throws Exception {
         accepting = true;
-        for (Consumed entry : consumed.values()) {
+        for (DeployedTrigger<KafkaTrigger> entry : consumed.values()) {
             camel.getRouteController().startRoute(entry.routeId);
         }
     }
@@ -233,7 +209,7 @@ public final class KafkaTriggerSource implements EventSource {
     }
 
     /** One record, or one batch (a list of record exchanges): run, waited for, committed or read again. */
-    private void process(Exchange exchange, Consumed entry) throws Exception {
+    private void process(Exchange exchange, DeployedTrigger<KafkaTrigger> entry) throws Exception {
         if (!accepting || entry.stopped) {
             throw new IllegalStateException("not consuming: the record is left uncommitted for the next start");
         }
@@ -283,7 +259,7 @@ public final class KafkaTriggerSource implements EventSource {
         }
         // the offset is committed once the run has ended: its end is made durable before that (callerWaits)
         Launcher.Launch launch = malformed == null ? launcher.launch(flow, input, Trigger.KAFKA, event, true)
-                : launcher.launch(new Malformed(flow, malformed), input, Trigger.KAFKA, event, true);
+                : launcher.launchFailed(flow, malformed, input, Trigger.KAFKA, event, true);
         if (!launch.admitted()) {
             pause();
             throw new IllegalStateException("record left uncommitted, to be read again: " + launch.refusal());
@@ -373,34 +349,6 @@ public final class KafkaTriggerSource implements EventSource {
     private static final class MalformedValue extends Exception {
         MalformedValue(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The flow, for a record it cannot take: the run is recorded failed with why, no step runs. */
-    private record Malformed(FlowDefinition flow, String why) implements LaunchTarget {
-        @Override
-        public String id() {
-            return flow.id();
-        }
-
-        @Override
-        public String name() {
-            return flow.name();
-        }
-
-        @Override
-        public Concurrency concurrency() {
-            return flow.concurrency();
-        }
-
-        @Override
-        public Duration defaultTimeout() {
-            return Duration.ofMinutes(1);
-        }
-
-        @Override
-        public RunResult run(LaunchRequest request, Duration timeout) {
-            throw new IllegalArgumentException(why);
         }
     }
 }

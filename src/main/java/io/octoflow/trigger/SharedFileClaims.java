@@ -4,6 +4,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 import org.apache.camel.spi.IdempotentRepository;
 
@@ -17,7 +20,8 @@ import io.octoflow.database.SqlTimes;
  * file adds its key, and skips the file when the add is refused. Adding inserts the row; the primary key refuses a
  * second insert, so of several replicas scanning one shared directory exactly one claims and runs each file. A
  * file that is not to count (a refused launch: the file stays for the next scan) is removed again; a finished one
- * stays, so the file never runs twice.
+ * stays, so the file never runs twice while it is there; once it moved out, {@link FileClaimsPruner} forgets it after
+ * FILE_TRIGGER_CLAIM_RETENTION_DAYS.
  */
 final class SharedFileClaims implements IdempotentRepository {
 
@@ -75,6 +79,39 @@ final class SharedFileClaims implements IdempotentRepository {
                 ps.setString(2, key);
                 return ps.executeUpdate() > 0;
             }
+        });
+    }
+
+    /**
+     * Deletes the claims taken before {@code before} but those {@code kept} (a claim whose file is still there);
+     * how many.
+     */
+    int forget(Instant before, Predicate<String> kept) {
+        return database.inTransaction("forget the files of " + flowId + " taken before " + before, c -> {
+            List<String> old = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT file_key FROM file_trigger_taken WHERE flow_id = ? AND taken_at < ?")) {
+                ps.setString(1, flowId);
+                SqlTimes.set(ps, 2, before);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        old.add(rs.getString(1));
+                    }
+                }
+            }
+            int forgotten = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM file_trigger_taken WHERE flow_id = ? AND file_key = ? AND taken_at < ?")) {
+                for (String key : old) {
+                    if (!kept.test(key)) {
+                        ps.setString(1, flowId);
+                        ps.setString(2, key);
+                        SqlTimes.set(ps, 3, before);
+                        forgotten += ps.executeUpdate();
+                    }
+                }
+            }
+            return forgotten;
         });
     }
 

@@ -35,7 +35,8 @@ import picocli.CommandLine;
  */
 class CliTest {
 
-    static final List<String> SETTINGS = List.of("DATA_PATH", "FLOWS_PATH", "TEMPLATES_PATH", "SECRETS_PATH");
+    static final List<String> SETTINGS = List.of("DATA_PATH", "FLOWS_PATH", "TEMPLATES_PATH", "SECRETS_PATH",
+            "DATASOURCES", "DATASOURCE_WAREHOUSE_URL");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -189,6 +190,30 @@ class CliTest {
         // and it runs: the goto is never taken
         Run launch = octoflow("launch", file.toString());
         assertThat(launch.exitCode()).as(launch.err()).isEqualTo(0);
+    }
+
+    @Test
+    void validateReportsASqlStepsUnknownDatasourceWithTheNamesConfigured() throws IOException {
+        System.setProperty("DATASOURCES", "warehouse");
+        System.setProperty("DATASOURCE_WAREHOUSE_URL", "jdbc:h2:mem:never-connected");
+        Path file = flow("report.yml", """
+                name: report
+                steps:
+                  - name: known
+                    type: sql
+                    sql:
+                      datasource: warehouse
+                      query: SELECT 1
+                  - name: misspelt
+                    type: sql
+                    sql:
+                      datasource: warehous
+                      query: SELECT 1
+                """);
+        Run run = octoflow("validate", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.outLines()).singleElement().asString().startsWith(file + ":11:19: error: step 'misspelt':"
+                + " sql.datasource: unknown datasource 'warehous' (configured: default, warehouse;");
     }
 
     @Test

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.octoflow.support.OctoflowProcess;
+
 /**
  * Real `octoflow run` replicas in cluster mode: child JVMs configured through the environment, as a user would, on
  * one fresh PostgreSQL database (of the embedded server, or of OCTOFLOW_TEST_PG_URL's), sharing one flows directory
@@ -42,7 +44,7 @@ public final class ClusterRig implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
 
     /** One child process. */
-    public record Replica(String name, Process process, int port) {
+    public record Replica(String name, OctoflowProcess process, int port) {
     }
 
     /** @param adminUrl a JDBC URL of the server's maintenance database (postgres), where this rig creates its own */
@@ -114,13 +116,7 @@ public final class ClusterRig implements AutoCloseable {
         Path data = root.resolve(name);
         Files.createDirectories(data);
         int port = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "io.octoflow.Octoflow", "run")
-                .directory(data.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve("replica.log").toFile());
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new HashMap<>();
         env.put("DATA_PATH", data.toString());
         env.put("FLOWS_PATH", flows().toString());
         env.put("TEMPLATES_PATH", root.resolve("templates").toString());
@@ -134,7 +130,9 @@ public final class ClusterRig implements AutoCloseable {
         env.put("LOG_LEVEL", "INFO");
         env.put("JMX_MBEANS_LEVEL", "ContextOnly");
         env.putAll(settings);
-        Replica replica = new Replica(name, builder.start(), port);
+        OctoflowProcess process = OctoflowProcess.start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), data, data, env,
+                "run");
+        Replica replica = new Replica(name, process, port);
         replicas.add(replica);
         return replica;
     }
@@ -168,9 +166,8 @@ public final class ClusterRig implements AutoCloseable {
     }
 
     /** {@code kill -9}: the replica stops at once, its heartbeat, locks and acquired triggers left behind. */
-    public static void kill(Replica replica) throws InterruptedException {
-        replica.process().destroyForcibly(); // SIGKILL on Linux
-        replica.process().waitFor();
+    public static void kill(Replica replica) {
+        replica.process().kill();
     }
 
     /** Scheduled runs per flow path and fire time (epoch millisecond), with how many rows each has. */
@@ -220,9 +217,8 @@ public final class ClusterRig implements AutoCloseable {
         }
     }
 
-    public String log(Replica replica) throws IOException {
-        Path log = root.resolve(replica.name()).resolve("replica.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+    public String log(Replica replica) {
+        return replica.process().output();
     }
 
     private static int freePort() throws IOException {
@@ -235,13 +231,13 @@ public final class ClusterRig implements AutoCloseable {
     @Override
     public void close() throws Exception {
         for (Replica replica : replicas) {
-            if (replica.process().isAlive()) {
-                replica.process().destroy();
+            if (replica.process().alive()) {
+                replica.process().terminate();
             }
         }
         for (Replica replica : replicas) {
-            if (!replica.process().waitFor(40, java.util.concurrent.TimeUnit.SECONDS)) {
-                replica.process().destroyForcibly().waitFor();
+            if (!replica.process().awaitEnd(Duration.ofSeconds(40))) {
+                replica.process().kill();
             }
         }
         try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement st = c.createStatement()) {

@@ -2,10 +2,6 @@ package io.octoflow.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +11,7 @@ import io.octoflow.config.ClusterSettings;
 import io.octoflow.database.Database;
 import io.octoflow.lock.JdbcLockStore;
 import io.octoflow.lock.LockInfo;
-import io.octoflow.support.EmbeddedPostgres;
+import io.octoflow.support.FreshPostgresDatabase;
 
 /**
  * Cluster mode's tables on a real PostgreSQL, migrated by Flyway as a replica does it: the shared lock store (one
@@ -25,20 +21,15 @@ class ClusterTablesTest {
 
     private static final ClusterSettings SETTINGS = new ClusterSettings(true, 1, 5, 4);
 
-    private String database;
+    private FreshPostgresDatabase database;
     private Database db;
     private ClusterNode one;
     private ClusterNode two;
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        database = "octoflow_tables_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = admin(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + database);
-        }
-        String url = EmbeddedPostgres.url();
-        db = Database.open(url.substring(0, url.lastIndexOf('/') + 1) + database, EmbeddedPostgres.user(),
-                EmbeddedPostgres.password());
+        database = FreshPostgresDatabase.create("octoflow_tables");
+        db = database.open();
         one = new ClusterNode(db.dataSource(), SETTINGS);
         two = new ClusterNode(db.dataSource(), SETTINGS);
         one.beat();
@@ -48,14 +39,7 @@ class ClusterTablesTest {
     @AfterEach
     void drop() throws Exception {
         db.close();
-        try (Connection c = admin(); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private static Connection admin() throws Exception {
-        return DriverManager.getConnection(EmbeddedPostgres.url(), EmbeddedPostgres.user(),
-                EmbeddedPostgres.password());
+        database.close();
     }
 
     @Test

@@ -1134,218 +1134,162 @@ class FlowValidationTest {
 
     // --- trigger (Octoflow's addition) ---
 
-    @Nested
-    class Triggers {
+    /**
+     * Each case a flow file of its own ({@code trigger.yml}, read by a new catalog) and the problems it must have:
+     * none ({@link TriggerCase#ok}), exactly one ({@link TriggerCase#only}), or these among others
+     * ({@link TriggerCase#some}), each at its file, line and column, naming its field and what was expected.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("triggerCases")
+    void triggers(TriggerCase c) throws IOException {
+        List<Problem> problems = newCatalog().check(write(TriggerCase.FILE, c.yaml()));
+        if (c.expected().isEmpty()) {
+            assertThat(problems).filteredOn(Problem::isError).isEmpty();
+            return;
+        }
+        if (c.only()) {
+            assertThat(problems).as("problems: %s", problems).hasSize(1);
+        }
+        for (Expected e : c.expected()) {
+            assertProblem(problems, e.line(), e.column(), e.fragments());
+            assertThat(problems).filteredOn(p -> p.line() == e.line() && p.column() == e.column())
+                    .allSatisfy(p -> assertThat(p.file()).endsWith(TriggerCase.FILE));
+        }
+    }
 
-        private int files;
+    /** A problem expected at line:column whose message contains every fragment (its field first). */
+    record Expected(int line, int column, String... fragments) {
+    }
 
-        /** Each in a file of its own, read by a new catalog (the catalog keeps what it parsed). */
-        private List<Problem> validate(String yaml) throws IOException {
-            return newCatalog().check(write("trigger" + (++files) + ".yml", yaml));
+    record TriggerCase(String name, String yaml, boolean only, List<Expected> expected) {
+
+        static final String FILE = "trigger.yml";
+
+        static TriggerCase ok(String name, String trigger) {
+            return new TriggerCase(name, flow(trigger), false, List.of());
         }
 
-        @Test
-        void aValidWebhookFileAndFlowTriggerHaveNoProblem() throws IOException {
-            assertThat(validate("""
-                    name: x
-                    trigger:
-                      webhook:
-                        path: events-in
-                        secret: hook
-                        respond: result
-                        result_key: answer
-                    steps:
-                      - {name: d, type: debug}
-                    """)).filteredOn(Problem::isError).isEmpty();
-            assertThat(validate("""
-                    name: x
-                    trigger:
-                      file: {path: inbox, pattern: "*.json", move_to: done}
-                    steps:
-                      - {name: d, type: debug}
-                    """)).filteredOn(Problem::isError).isEmpty();
-            assertThat(validate("""
-                    name: x
-                    trigger:
-                      flow: {name: other.yml, status: [success, failed]}
-                    steps:
-                      - {name: d, type: debug}
-                    """)).filteredOn(Problem::isError).isEmpty();
+        static TriggerCase only(String name, String trigger, int line, int column, String... fragments) {
+            return new TriggerCase(name, flow(trigger), true, List.of(new Expected(line, column, fragments)));
         }
 
-        @Test
-        void unknownKindAndUnknownKeyAreErrors() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      mqtt:
-                        topic: t
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertProblem(problems, 3, 3, "trigger: unknown key 'mqtt'", "expected one of: webhook, file, flow, kafka");
-            problems = validate("""
-                    name: x
-                    trigger:
-                      webhook:
-                        path: a
-                        respnd: result
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertProblem(problems, 5, 5, "trigger.webhook: unknown key 'respnd'");
+        static TriggerCase some(String name, String trigger, Expected... expected) {
+            return new TriggerCase(name, flow(trigger), false, List.of(expected));
         }
 
-        @Test
-        void aKafkaTriggerIsCheckedAtItsLines() throws IOException {
-            assertThat(validate("""
-                    name: x
-                    trigger:
-                      kafka:
-                        topic: events
-                        brokers: "k1:9092,k2:9092"
-                        group_id: g
-                        start: earliest
-                        value: text
-                        on_failure: skip
-                        batch: {max_records: 500, max_wait_seconds: 2}
-                    steps:
-                      - {name: d, type: debug}
-                    """)).filteredOn(Problem::isError).isEmpty();
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      kafka:
-                        topic: "bad topic"
-                        brokers: "no-port"
-                        start: first
-                        on_failure: ignore
-                        batch: {max_records: 0, max_wait: 2}
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertProblem(problems, 4, 12, "trigger.kafka.topic: expected a topic name", "found 'bad topic'");
-            assertProblem(problems, 5, 14, "trigger.kafka.brokers: expected host:port", "found 'no-port'");
-            assertProblem(problems, 6, 12, "trigger.kafka.start", "earliest, latest");
-            assertProblem(problems, 7, 17, "trigger.kafka.on_failure", "retry, skip, stop");
-            assertProblem(problems, 8, 26, "trigger.kafka.batch.max_records", "up to 10000");
-            assertProblem(problems, 8, 29, "trigger.kafka.batch: unknown key 'max_wait'");
-            problems = validate("""
-                    name: x
-                    trigger:
-                      kafka: {group_id: g}
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 3, 10, "trigger.kafka: missing required key 'topic'");
+        /** The flow file of a {@code trigger:} block: the block from line 3, one debug step. */
+        private static String flow(String trigger) {
+            return "name: x\ntrigger:\n" + trigger + "steps:\n  - {name: d, type: debug}\n";
         }
 
-        @Test
-        void oneKindPerFlow() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      webhook: {path: a}
-                      flow: {name: other}
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 4, 3, "trigger: one kind per flow, found webhook and flow");
+        @Override
+        public String toString() {
+            return name;
         }
+    }
 
-        @Test
-        void webhookPathMustBeOneSegmentAndRespondKnown() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      webhook:
-                        path: a/b
-                        respond: later
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertProblem(problems, 4, 11, "trigger.webhook.path: 'a/b' is not one URL segment");
-            assertProblem(problems, 5, 14, "trigger.webhook.respond: expected one of accepted, result");
-        }
-
-        @Test
-        void resultKeyOnlyWithRespondResult() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      webhook:
-                        path: a
-                        result_key: y
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 5, 17, "trigger.webhook.result_key: only with 'respond: result'");
-        }
-
-        @Test
-        void missingRequiredKeys() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      file:
-                        pattern: "*.csv"
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 4, 5, "trigger.file: missing required key 'path'");
-        }
-
-        @Test
-        void fileTriggerPathStaysInDataPathAndMoveToInsideTheDirectory() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      file:
-                        path: ../elsewhere
-                        move_to: /tmp/done
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertProblem(problems, 4, 11, "trigger.file.path: '../elsewhere' leads outside DATA_PATH");
-            assertProblem(problems, 5, 14, "trigger.file.move_to: expected a directory inside the watched one");
-        }
-
-        @Test
-        void aFlowCannotTriggerItself() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      flow:
-                        name: x
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 4, 11, "trigger.flow.name: 'x' is this flow itself");
-            problems = validate("""
-                    name: x
-                    trigger:
-                      flow:
-                        name: trigger2.yml
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 4, 11, "a flow cannot trigger itself");
-        }
-
-        @Test
-        void flowTriggerStatusesAreKnownOnes() throws IOException {
-            List<Problem> problems = validate("""
-                    name: x
-                    trigger:
-                      flow:
-                        name: other
-                        status: [success, done]
-                    steps:
-                      - {name: d, type: debug}
-                    """);
-            assertOnly(problems, 5, 23, "trigger.flow.status: unknown status 'done'",
-                    "expected one of: success, failed, timeout, aborted, exit");
-        }
+    /** The trigger cases (Octoflow's addition): each a {@code trigger:} block, from line 3 of its flow file. */
+    static Stream<TriggerCase> triggerCases() {
+        return Stream.of(
+                TriggerCase.ok("a valid webhook trigger", """
+                          webhook:
+                            path: events-in
+                            secret: hook
+                            respond: result
+                            result_key: answer
+                        """),
+                TriggerCase.ok("a valid file trigger", """
+                          file: {path: inbox, pattern: "*.json", move_to: done}
+                        """),
+                TriggerCase.ok("a valid flow trigger", """
+                          flow: {name: other.yml, status: [success, failed]}
+                        """),
+                TriggerCase.ok("a valid kafka trigger", """
+                          kafka:
+                            topic: events
+                            brokers: "k1:9092,k2:9092"
+                            group_id: g
+                            start: earliest
+                            value: text
+                            on_failure: skip
+                            batch: {max_records: 500, max_wait_seconds: 2}
+                            secret: kafka-login
+                            tls: true
+                        """),
+                TriggerCase.some("an unknown kind", """
+                          mqtt:
+                            topic: t
+                        """,
+                        new Expected(3, 3, "trigger: unknown key 'mqtt'", "expected one of: webhook, file, flow, kafka")),
+                TriggerCase.some("an unknown webhook key", """
+                          webhook:
+                            path: a
+                            respnd: result
+                        """,
+                        new Expected(5, 5, "trigger.webhook: unknown key 'respnd'")),
+                TriggerCase.some("kafka values checked at their lines", """
+                          kafka:
+                            topic: "bad topic"
+                            brokers: "no-port"
+                            start: first
+                            on_failure: ignore
+                            batch: {max_records: 0, max_wait: 2}
+                        """,
+                        new Expected(4, 12, "trigger.kafka.topic: expected a topic name", "found 'bad topic'"),
+                        new Expected(5, 14, "trigger.kafka.brokers: expected host:port", "found 'no-port'"),
+                        new Expected(6, 12, "trigger.kafka.start", "earliest, latest"),
+                        new Expected(7, 17, "trigger.kafka.on_failure", "retry, skip, stop"),
+                        new Expected(8, 26, "trigger.kafka.batch.max_records", "up to 10000"),
+                        new Expected(8, 29, "trigger.kafka.batch: unknown key 'max_wait'")),
+                TriggerCase.only("kafka without a topic", """
+                          kafka: {group_id: g}
+                        """, 3, 10, "trigger.kafka: missing required key 'topic'"),
+                TriggerCase.only("kafka tls that is not true or false", """
+                          kafka:
+                            topic: events
+                            tls: yes please
+                        """, 5, 10, "trigger.kafka.tls", "expected true or false", "found a string 'yes please'"),
+                TriggerCase.only("one kind per flow", """
+                          webhook: {path: a}
+                          flow: {name: other}
+                        """, 4, 3, "trigger: one kind per flow, found webhook and flow"),
+                TriggerCase.some("a webhook path of one segment and a known respond", """
+                          webhook:
+                            path: a/b
+                            respond: later
+                        """,
+                        new Expected(4, 11, "trigger.webhook.path: 'a/b' is not one URL segment"),
+                        new Expected(5, 14, "trigger.webhook.respond: expected one of accepted, result")),
+                TriggerCase.only("result_key only with respond: result", """
+                          webhook:
+                            path: a
+                            result_key: y
+                        """, 5, 17, "trigger.webhook.result_key: only with 'respond: result'"),
+                TriggerCase.only("a file trigger without a path", """
+                          file:
+                            pattern: "*.csv"
+                        """, 4, 5, "trigger.file: missing required key 'path'"),
+                TriggerCase.some("a file trigger's path in DATA_PATH and move_to inside it", """
+                          file:
+                            path: ../elsewhere
+                            move_to: /tmp/done
+                        """,
+                        new Expected(4, 11, "trigger.file.path: '../elsewhere' leads outside DATA_PATH"),
+                        new Expected(5, 14, "trigger.file.move_to: expected a directory inside the watched one")),
+                TriggerCase.only("a flow triggered by its own name", """
+                          flow:
+                            name: x
+                        """, 4, 11, "trigger.flow.name: 'x' is this flow itself"),
+                TriggerCase.only("a flow triggered by its own file", """
+                          flow:
+                            name: trigger.yml
+                        """, 4, 11, "a flow cannot trigger itself"),
+                TriggerCase.only("flow trigger statuses are known ones", """
+                          flow:
+                            name: other
+                            status: [success, done]
+                        """, 5, 23, "trigger.flow.status: unknown status 'done'",
+                        "expected one of: success, failed, timeout, aborted, exit"));
     }
 
     // --- switch ---

@@ -37,6 +37,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -49,8 +50,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 /**
  * The Helm chart k8s/helm/octoflow as the build packs it (process-resources: target/helm/octoflow-VERSION.tgz),
  * rendered by Helm's own template engine (helm-java, no helm binary): its defaults give exactly the manifests of
- * {@code k8s:resource}, and each value of values.yaml (image, replicas, resources, API token Secret, flows ConfigMap,
- * PostgreSQL URL and credentials, persistence) reaches the rendered objects. The examples of docs/DEPLOY.md are
+ * {@code k8s:resource}, and each value of values.yaml (image and its pull Secrets, replicas, resources, API token
+ * Secret, flows ConfigMap, PostgreSQL URL and credentials, persistence or an existing claim) reaches the rendered
+ * objects. The examples of docs/DEPLOY.md are
  * the ones rendered here.
  */
 class HelmChartTest {
@@ -103,10 +105,11 @@ class HelmChartTest {
     @Test
     void valuesYamlHoldsTheSettingsPeopleChangeWithTheManifestsDefaults() throws IOException {
         Map<String, Object> values = yaml(Files.readString(chartDir.resolve("values.yaml")));
-        assertThat(values).containsOnlyKeys("image", "replicas", "updateStrategy", "cluster", "dbUrl", "db",
-                "resources", "apiToken", "flows", "persistence");
+        assertThat(values).containsOnlyKeys("image", "imagePullSecrets", "replicas", "updateStrategy", "cluster",
+                "dbUrl", "db", "resources", "apiToken", "flows", "persistence");
         assertThat(values).containsEntry("image",
                 Map.of("repository", "octoflow/octoflow", "tag", "", "pullPolicy", "IfNotPresent"))
+                .containsEntry("imagePullSecrets", List.of())
                 .containsEntry("replicas", 1).containsEntry("updateStrategy", "Recreate")
                 .containsEntry("cluster", false).containsEntry("dbUrl", "")
                 .containsEntry("db", Map.of("existingSecret", "octoflow-db", "userKey", "user",
@@ -116,7 +119,7 @@ class HelmChartTest {
                 .containsEntry("apiToken", Map.of("existingSecret", "octoflow-api", "key", "token", "value", ""))
                 .containsEntry("flows", Map.of("configMap", ""))
                 .containsEntry("persistence", Map.of("enabled", true, "size", "1Gi", "storageClass", "",
-                        "accessMode", "ReadWriteOnce"));
+                        "accessMode", "ReadWriteOnce", "existingClaim", ""));
     }
 
     @Test
@@ -149,6 +152,8 @@ class HelmChartTest {
         Container container = container(deployment);
         assertThat(container.getImage()).isEqualTo("registry.example.com/team/octoflow:0.2.0");
         assertThat(container.getImagePullPolicy()).isEqualTo("Always");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName).containsExactly("registry-login");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
         // the whole resources block, as written
@@ -185,13 +190,14 @@ class HelmChartTest {
         assertThat(command).as("the --set example of docs/DEPLOY.md, \"Helm\"").isPositive();
         String block = docs.substring(command, docs.indexOf("```", command));
         TemplateCommand template = template();
-        Matcher set = Pattern.compile("--set (\\S+?)=(\\S+)").matcher(block);
+        // a value with [ ] is quoted for the shell: 'imagePullSecrets[0].name=registry-login'
+        Matcher set = Pattern.compile("--set '?(\\S+?)=([^\\s']+)'?").matcher(block);
         int count = 0;
         while (set.find()) {
             template = template.set(set.group(1), set.group(2));
             count++;
         }
-        assertThat(count).isGreaterThanOrEqualTo(15);
+        assertThat(count).isGreaterThanOrEqualTo(16);
 
         assertThat(render(template)).containsExactlyInAnyOrderElementsOf(
                 render(template().withValuesFile(docsValuesFile(dir))));
@@ -237,6 +243,30 @@ class HelmChartTest {
         assertThat(data.getEmptyDir()).isNotNull();
         assertThat(data.getPersistentVolumeClaim()).isNull();
         assertThat(rendered).hasSize(manifests.size() - 1);
+    }
+
+    @Test
+    void anExistingClaimIsMountedAndTheChartMakesNone() {
+        List<HasMetadata> rendered = render(template().set("persistence.existingClaim", "octoflow-history"));
+        assertThat(rendered).noneMatch(PersistentVolumeClaim.class::isInstance);
+        assertThat(volume(deployment(rendered), "data").getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("octoflow-history");
+        assertThat(rendered).hasSize(manifests.size() - 1);
+        // without persistence, the claim is not read: an emptyDir as ever
+        Volume off = volume(deployment(render(template().set("persistence.existingClaim", "octoflow-history")
+                .set("persistence.enabled", "false"))), "data");
+        assertThat(off.getEmptyDir()).isNotNull();
+        assertThat(off.getPersistentVolumeClaim()).isNull();
+    }
+
+    @Test
+    void imagePullSecretsReachThePodAndNoneByDefault() {
+        Deployment deployment = deployment(render(template().set("imagePullSecrets[0].name", "registry-login")
+                .set("imagePullSecrets[1].name", "mirror-login")));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName).containsExactly("registry-login", "mirror-login");
+        assertThat(deployment(render(template())).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .isNullOrEmpty();
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.octoflow.support.OctoflowProcess;
 import io.octoflow.support.ServiceFixture;
 
 /**
@@ -104,7 +103,7 @@ class KillNineLoopTest {
         Random random = new Random(18);
         int requeued = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            Process child = startChild(fixture, cycle);
+            OctoflowProcess child = startChild(fixture);
             try {
                 long started = System.nanoTime();
                 awaitLive(fixture);
@@ -115,25 +114,23 @@ class KillNineLoopTest {
                         waitingClient(fixture, stop));
                 clients.forEach(Thread::start);
                 Thread.sleep(1500 + random.nextInt(2500));
-                child.destroyForcibly(); // SIGKILL while the clients are launching: no shutdown hook runs
-                child.waitFor(30, TimeUnit.SECONDS);
+                child.kill(); // SIGKILL while the clients are launching: no shutdown hook runs
                 stop.set(true);
                 for (Thread c : clients) {
                     c.join(30_000);
                 }
             } finally {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
+                child.kill();
             }
-            requeued += requeuedIn(cycle);
+            requeued += requeuedIn(child);
         }
 
-        Process last = startChild(fixture, CYCLES);
+        OctoflowProcess last = startChild(fixture);
         try {
             awaitLive(fixture);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() ->
                     rows(fixture, "queued").isEmpty() && rows(fixture, "running").isEmpty());
-            requeued += requeuedIn(CYCLES);
+            requeued += requeuedIn(last);
 
             Map<String, Integer> statuses = new HashMap<>();
             List<String> lost = new ArrayList<>();
@@ -175,9 +172,9 @@ class KillNineLoopTest {
                     .isPositive();
             assertThat(statuses.getOrDefault("queued.yml:success", 0)).isPositive();
         } finally {
-            last.destroy(); // SIGTERM: a clean stop
-            if (!last.waitFor(60, TimeUnit.SECONDS)) {
-                last.destroyForcibly();
+            last.terminate(); // SIGTERM: a clean stop
+            if (!last.awaitEnd(Duration.ofSeconds(60))) {
+                last.kill();
             }
         }
     }
@@ -265,8 +262,8 @@ class KillNineLoopTest {
                 + ServiceFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private int requeuedIn(int cycle) throws Exception {
-        Matcher m = REQUEUED.matcher(Files.readString(root.resolve("child-" + cycle + ".log")));
+    private static int requeuedIn(OctoflowProcess child) {
+        Matcher m = REQUEUED.matcher(child.output());
         int n = 0;
         while (m.find()) {
             n += Integer.parseInt(m.group(1));
@@ -275,23 +272,11 @@ class KillNineLoopTest {
     }
 
     /** `octoflow run` in its own JVM, configured through the environment the way a user would. */
-    private Process startChild(ServiceFixture fixture, int cycle) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // C1 only and one GC thread: a JVM that starts sooner on a busy machine, restarted again and again
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "io.octoflow.Octoflow", "run")
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(root.resolve("child-" + cycle + ".log").toFile());
-        Map<String, String> env = builder.environment();
+    private OctoflowProcess startChild(ServiceFixture fixture) {
         var config = fixture.files().config();
-        env.put("DATA_PATH", config.dataPath().toString());
-        env.put("FLOWS_PATH", config.flowsPath().toString());
-        env.put("TEMPLATES_PATH", config.templatesPath().toString());
-        env.put("LOCK_PATH", config.lockPath().toString());
-        env.put("DB_URL", config.dbUrl());
-        env.put("API_PORT", Integer.toString(fixture.port()));
-        env.put("API_TOKEN", ServiceFixture.TOKEN);
-        return builder.start();
+        return OctoflowProcess.start(root, root.resolve("logs"), Map.of("DATA_PATH", config.dataPath().toString(),
+                "FLOWS_PATH", config.flowsPath().toString(), "TEMPLATES_PATH", config.templatesPath().toString(),
+                "LOCK_PATH", config.lockPath().toString(), "DB_URL", config.dbUrl(), "API_PORT",
+                Integer.toString(fixture.port()), "API_TOKEN", ServiceFixture.TOKEN), "run");
     }
 }

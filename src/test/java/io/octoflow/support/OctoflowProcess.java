@@ -21,6 +21,9 @@ import org.awaitility.Awaitility;
  */
 public final class OctoflowProcess implements AutoCloseable {
 
+    /** C1 only and one GC thread: a JVM that starts sooner on a busy machine. */
+    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final Process process;
     private final Path stdout;
     private final Path stderr;
@@ -36,7 +39,16 @@ public final class OctoflowProcess implements AutoCloseable {
      * and the proxy variables, plus {@code env}; its output goes to files in {@code logs}.
      */
     public static OctoflowProcess start(Path workDir, Path logs, Map<String, String> env, String... args) {
-        return start(List.of(), workDir, logs, env, args);
+        return launch(List.of(), QUICK_START, workDir, logs, env, args);
+    }
+
+    /**
+     * As {@link #start}, with these options for the JVM instead of the quick-start ones ({@code -Xmx512m} for one of
+     * several replicas, say).
+     */
+    public static OctoflowProcess start(List<String> jvmOptions, Path workDir, Path logs, Map<String, String> env,
+            String... args) {
+        return launch(List.of(), jvmOptions, workDir, logs, env, args);
     }
 
     /**
@@ -47,16 +59,17 @@ public final class OctoflowProcess implements AutoCloseable {
      */
     public static OctoflowProcess startInForeground(Path workDir, Path logs, Map<String, String> env,
             String... args) {
-        return start(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\""),
-                workDir, logs, env, args);
+        return launch(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\""),
+                QUICK_START, workDir, logs, env, args);
     }
 
-    private static OctoflowProcess start(List<String> prefix, Path workDir, Path logs, Map<String, String> env,
-            String... args) {
+    private static OctoflowProcess launch(List<String> prefix, List<String> jvmOptions, Path workDir, Path logs,
+            Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "io.octoflow.Octoflow"));
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.octoflow.Octoflow"));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(logs);
@@ -133,6 +146,25 @@ public final class OctoflowProcess implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits up to {@code atMost} for the process to end; whether it did. */
+    public boolean awaitEnd(Duration atMost) {
+        try {
+            return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Everything it printed: stdout, then stderr. */
+    public String output() {
+        return stdout() + stderr();
     }
 
     public String stdout() {
