@@ -309,6 +309,39 @@ public final class CoreVsCamelBench {
             }
         }
         System.out.println("outputs checked equal after the warm-up and after every round");
+        processorCalls();
+    }
+
+    /**
+     * Camel's processor calls per run of each route measured here, from its JMX statistics (every processor's
+     * ExchangesTotal over its route's): a count, which the machine's load does not move.
+     */
+    private static void processorCalls() throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Map<String, long[]> routes = new LinkedHashMap<>(); // route id: exchanges, processor calls, processors
+        for (javax.management.ObjectName name : server.queryNames(
+                new javax.management.ObjectName("org.apache.camel:type=routes,*"), null)) {
+            String id = (String) server.getAttribute(name, "RouteId");
+            if (id.startsWith("flow-") || id.equals("hand-written")) {
+                routes.put(id, new long[] {(Long) server.getAttribute(name, "ExchangesTotal"), 0, 0});
+            }
+        }
+        for (javax.management.ObjectName name : server.queryNames(
+                new javax.management.ObjectName("org.apache.camel:type=processors,*"), null)) {
+            long[] route = routes.get((String) server.getAttribute(name, "RouteId"));
+            if (route != null) {
+                long calls = (Long) server.getAttribute(name, "ExchangesTotal");
+                route[1] += calls;
+                route[2]++;
+                if (Boolean.getBoolean("bench.processors")) { // -Dbench.processors=true: each one's calls per run
+                    System.out.printf(Locale.ROOT, "  %s %s: %.1f%n", server.getAttribute(name, "RouteId"),
+                            server.getAttribute(name, "ProcessorId"), calls / (double) Math.max(1, route[0]));
+                }
+            }
+        }
+        routes.forEach((id, r) -> System.out.printf(Locale.ROOT,
+                "route %s: %d processors, %.1f processor calls per run (JMX, %d runs)%n", id, r[2],
+                r[1] / (double) Math.max(1, r[0]), r[0]));
     }
 
     private static void checkOutputs(List<Variant> variants, JsonNode expected) throws Exception {

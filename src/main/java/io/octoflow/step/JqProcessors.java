@@ -40,7 +40,12 @@ public final class JqProcessors {
      * the conversions themselves).
      */
     public static void append(ProcessorDefinition<?> route, StepServices services, String program, String id) {
-        route.process(processor(services.json(), program, services.config().stepLimits())).id(id);
+        route.process(processor(services, program)).id(id);
+    }
+
+    /** The program as one processor (see {@link #append}), for a step type that adds its own work before it. */
+    public static Processor processor(StepServices services, String program) {
+        return processor(services.json(), program, services.config().stepLimits());
     }
 
     private static final double EXACT = 9007199254740992d; // 2^53: larger integers are kept exact (ours)
