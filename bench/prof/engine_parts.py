@@ -16,8 +16,8 @@ PARTS=[("the run's result: data copy and masking (FlowEngine.result)", ("io.octo
  ("jq steps: the programs (jackson-jq, budget)", ("io.octoflow.step.JqProcessors.lambda$evaluate","io.octoflow.step.JqRuntime.evaluate")),
  ("file read: confined open (ConfinedPaths)", ("io.octoflow.step.types.FileStep.lambda$build$0",), "io.octoflow.path."),
  ("file read: reading and JSON parsing", ("io.octoflow.step.types.FileStep.lambda$build$0",)),
+ ("file write: confined resolve, open and write (ConfinedPaths)", ("io.octoflow.step.types.FileStep.lambda$build$1","io.octoflow.step.types.FileStep.lambda$build$2","io.octoflow.step.types.FileStep.lambda$build$3"), "io.octoflow.path."),
  ("file write: JSON text (PythonJson)", ("io.octoflow.step.types.FileStep.lambda$build$1",)),
- ("file write: confined open and write (ConfinedPaths)", ("io.octoflow.step.types.FileStep.lambda$build$2","io.octoflow.step.types.FileStep.lambda$build$3")),
  ("run start and end (FlowStart, FlowEnd, step records, selection)", ("io.octoflow.route.",)),
  ("Camel's routing of the exchange (processor calls, JMX statistics)", ("org.apache.camel",)),
 ]
