@@ -360,7 +360,9 @@ public final class FlowEngine implements AutoCloseable {
             if (result.getException() != null) {
                 failure = ErrorText.of(result.getException());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // one escaping the route (FatalErrorGuard turns those of a step into its failure): the run fails, as
+            // when it went on a pool thread
             failure = ErrorText.of(e);
         } finally {
             deadlines.done(watch);
@@ -425,7 +427,7 @@ public final class FlowEngine implements AutoCloseable {
                 masker.mask(error), snapshotRecords(run), started, ended);
     }
 
-    /** A copy of the data; after a timeout the run may still be writing to it. */
+    /** A copy of the data (a sub-flow's worker of a flow_loop may still be writing to it after a timeout). */
     private static Map<String, Object> snapshot(FlowRun run) {
         for (int attempt = 0; ; attempt++) {
             try {
