@@ -38,8 +38,10 @@ import net.thisptr.jackson.jq.Versions;
  * would write for the same five steps (Java DSL: the file read by Camel's type converter, camel-jq transforms,
  * Jinjava in a processor through its own render(text, map), Camel's file producer); (iii) plain Java (jackson-jq compiled
  * once, one reused Jinjava, the same write). Per run: wall time, and CPU of the threads doing the run (the
- * caller's own, plus Octoflow's run thread: {@code FlowEngine.run} hands the route to a pool thread and waits),
- * from ThreadMXBean; the bytes those threads allocated.
+ * caller's own, plus any other thread that worked while the variant ran: Octoflow's {@code octoflow-run} pool thread
+ * in builds before issue 17's fourth session, which ran the route on the caller's thread), from ThreadMXBean; the
+ * bytes those threads allocated. {@code -Dbench.flow=service}: Octoflow alone on the flow as the service benchmark
+ * runs it (its file read as YAML).
  * Usage: bench/run.sh core-vs-camel [warm-up seconds, default 10] [rounds, default 40] [runs per block, default 50];
  * {@code -Dbench.dir} is where the files go (default {@code /dev/shm}: tmpfs, so the figures are the engines' and
  * not ext4's forced flush of a truncated file, see docs/BENCHMARKS.md "Core engine").
@@ -74,9 +76,12 @@ public final class CoreVsCamelBench {
             // the summary step reads the whole flow data: without data_key (ours); data_key "." gives a jq step {},
             // as on the spooler, and CoreBench's flow then summarizes nothing ({"count": 0, "report": null})
             Path flowFile = files.flows.resolve("file_flow.yml");
+            // -Dbench.flow=service: the flow as `bench/run.sh service-launch` runs it (its file read as YAML, its
+            // summary of {}), Octoflow alone: what the service's run thread does, measured in-process (issue 17 (b))
+            boolean serviceFlow = "service".equals(System.getProperty("bench.flow"));
             // and the read step says the file is JSON, as the Camel route and plain Java read it (a file step reads
             // YAML unless told, as PyYAML's safe_load would: a slower parser for the same tree)
-            Files.writeString(flowFile, Files.readString(flowFile)
+            if (!serviceFlow) Files.writeString(flowFile, Files.readString(flowFile)
                     .replace("      data_key: \".\"\n", "")
                     .replace("      path: tickets.json\n", "      path: tickets.json\n      type: json\n"));
             Map<String, String> settings = new HashMap<>();
@@ -95,7 +100,7 @@ public final class CoreVsCamelBench {
                 List<Variant> variants = new ArrayList<>(
                         List.of(octoflow(engine, files), camelRoute(camel, files), plainJava(files)));
                 // -Dbench.only=octoflow: that variant alone (to profile it), the others' files still checked
-                String only = System.getProperty("bench.only");
+                String only = serviceFlow ? "octoflow" : System.getProperty("bench.only");
                 if (only != null) {
                     variants.removeIf(variant -> !variant.name().startsWith(only));
                 }
@@ -304,6 +309,39 @@ public final class CoreVsCamelBench {
             }
         }
         System.out.println("outputs checked equal after the warm-up and after every round");
+        processorCalls();
+    }
+
+    /**
+     * Camel's processor calls per run of each route measured here, from its JMX statistics (every processor's
+     * ExchangesTotal over its route's): a count, which the machine's load does not move.
+     */
+    private static void processorCalls() throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Map<String, long[]> routes = new LinkedHashMap<>(); // route id: exchanges, processor calls, processors
+        for (javax.management.ObjectName name : server.queryNames(
+                new javax.management.ObjectName("org.apache.camel:type=routes,*"), null)) {
+            String id = (String) server.getAttribute(name, "RouteId");
+            if (id.startsWith("flow-") || id.equals("hand-written")) {
+                routes.put(id, new long[] {(Long) server.getAttribute(name, "ExchangesTotal"), 0, 0});
+            }
+        }
+        for (javax.management.ObjectName name : server.queryNames(
+                new javax.management.ObjectName("org.apache.camel:type=processors,*"), null)) {
+            long[] route = routes.get((String) server.getAttribute(name, "RouteId"));
+            if (route != null) {
+                long calls = (Long) server.getAttribute(name, "ExchangesTotal");
+                route[1] += calls;
+                route[2]++;
+                if (Boolean.getBoolean("bench.processors")) { // -Dbench.processors=true: each one's calls per run
+                    System.out.printf(Locale.ROOT, "  %s %s: %.1f%n", server.getAttribute(name, "RouteId"),
+                            server.getAttribute(name, "ProcessorId"), calls / (double) Math.max(1, route[0]));
+                }
+            }
+        }
+        routes.forEach((id, r) -> System.out.printf(Locale.ROOT,
+                "route %s: %d processors, %.1f processor calls per run (JMX, %d runs)%n", id, r[2],
+                r[1] / (double) Math.max(1, r[0]), r[0]));
     }
 
     private static void checkOutputs(List<Variant> variants, JsonNode expected) throws Exception {
@@ -337,7 +375,9 @@ public final class CoreVsCamelBench {
         for (int i = 0; i < ids.length; i++) {
             long used = after[i] - before[i];
             var info = THREADS.getThreadInfo(ids[i]);
-            boolean runThread = info != null && info.getThreadName().contains("octoflow-run");
+            // Octoflow's own threads (before: the pool thread running the route; since: the timeout thread)
+            boolean runThread = variant.name().startsWith("octoflow") && info != null
+                    && info.getThreadName().contains("octoflow-run");
             if (info != null && info.getThreadName().contains("LocalCliConnector")) {
                 continue; // never run by either engine here; a CLI connector is periodic, not per run
             }

@@ -11,19 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import io.octoflow.history.ExecutionIds;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.DefaultExchange;
@@ -64,8 +59,6 @@ import io.octoflow.template.Templates;
 public final class FlowEngine implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(FlowEngine.class);
-    /** How long a timed-out run may take to reach a step boundary before its partial data is read anyway. */
-    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
     private static final int ROUTES_PER_BATCH = 16;
 
     private final OctoflowConfig config;
@@ -75,7 +68,8 @@ public final class FlowEngine implements AutoCloseable {
     private final FlowCatalog catalog;
     private final StepServices services;
     private final ProducerTemplate producer;
-    private final ExecutorService runs;
+    /** Cancels the runs that pass their timeout (the runs go on their callers' threads). */
+    private final RunDeadlines deadlines = new RunDeadlines();
     private final KubernetesAccess kubernetes;
     private final Datasources datasources;
     /**
@@ -88,6 +82,11 @@ public final class FlowEngine implements AutoCloseable {
     private final Set<String> built = ConcurrentHashMap.newKeySet();
     /** Route ids of the flows whose route and whose sub-flows' routes are built: a run goes straight to Camel. */
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    /**
+     * The direct endpoint of each ready flow's route, by route id: resolving it from its URI (parsing, normalizing
+     * and looking it up) on every send was an eighth of Camel's share of a run.
+     */
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     /**
      * An engine on {@code camel} (started here). {@code kubernetes} is the cluster client the engine hands to what
@@ -115,13 +114,6 @@ public final class FlowEngine implements AutoCloseable {
         camel.getCamelContextExtension().addInterceptStrategy(new FatalErrorGuard());
         camel.start();
         this.producer = camel.createProducerTemplate();
-        // the caller waits with a timeout while the run goes on here: one thread per run, never queued
-        try {
-            this.runs = new ThreadPoolBuilder(camel).poolSize(4).maxPoolSize(1024).maxQueueSize(0)
-                    .build(this, "octoflow-run");
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the run thread pool", e);
-        }
     }
 
     public CamelContext camelContext() {
@@ -177,6 +169,7 @@ public final class FlowEngine implements AutoCloseable {
     public synchronized void removeRoute(String routeId) {
         loaded.remove(routeId);
         ready.clear(); // a flow calling this one must check its sub-flows' routes again
+        endpoints.remove(routeId); // removing its route may stop and drop its endpoint
         if (!built.remove(routeId) && camel.getRoute(routeId) == null) {
             return;
         }
@@ -339,67 +332,74 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     public RunResult run(FlowDefinition flow, Object input, Map<String, Object> initialData, Duration timeout) {
-        return run(flow, new LaunchRequest(UUID.randomUUID().toString(), Instant.now(), input, initialData), timeout);
+        return run(flow, new LaunchRequest(ExecutionIds.next(), Instant.now(), input, initialData), timeout);
     }
 
-    /** Runs with a request made by the caller, who keeps it to abort the run ({@code request.cancellation()}). */
+    /**
+     * Runs with a request made by the caller, who keeps it to abort the run ({@code request.cancellation()}). The
+     * route runs on the caller's thread (no hand-off to another thread per run); at the timeout {@link RunDeadlines}
+     * cancels the run, which ends at the next step boundary (a sleep wakes, a rest call and a sql statement are
+     * aborted, a jq program stops, a k8s_job stops waiting) and is recorded {@code timeout}. An interrupt of the
+     * caller aborts the run the same way (status {@code aborted}).
+     */
     public RunResult run(FlowDefinition flow, LaunchRequest request, Duration timeout) {
         Instant started = request.started();
         ensureRoutes(flow);
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(LaunchRequest.PROPERTY, request);
-        CompletableFuture<Exchange> done = CompletableFuture.supplyAsync(() -> {
-            boolean entered = RunContext.enter(flow.name(), request.executionId());
-            try {
-                return producer.send(flow.endpointUri(), exchange);
-            } finally {
-                if (entered) {
-                    RunContext.leave();
-                }
-            }
-        }, runs);
+        Thread caller = Thread.currentThread();
+        if (caller.isInterrupted()) {
+            request.cancellation().cancel(RunStatus.ABORTED); // as the wait of a pool thread's run threw at once
+        }
+        RunDeadlines.Watch watch = deadlines.watch(request.cancellation(), nanos(timeout), flow.name(),
+                timeout.getSeconds());
+        boolean entered = RunContext.enter(flow.name(), request.executionId());
         String failure = null;
         try {
-            Exchange result = done.get(millis(timeout), TimeUnit.MILLISECONDS);
+            Exchange result = producer.send(endpoint(flow), exchange);
             if (result.getException() != null) {
                 failure = ErrorText.of(result.getException());
             }
-        } catch (TimeoutException e) {
-            request.cancellation().cancel(RunStatus.TIMEOUT);
-            LOG.warn("flow '{}' timed out after {} s", flow.name(), timeout.toSeconds());
-            awaitQuietly(done);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // one escaping the route (FatalErrorGuard turns those of a step into its failure): the run fails, as
+            // when it went on a pool thread
+            failure = ErrorText.of(e);
+        } finally {
+            deadlines.done(watch);
+            if (entered) {
+                RunContext.leave();
+            }
+        }
+        if (caller.isInterrupted()) {
             request.cancellation().cancel(RunStatus.ABORTED);
-            awaitQuietly(done);
-        } catch (ExecutionException e) {
-            failure = ErrorText.of(e.getCause());
         }
         return result(flow, request, started, failure);
     }
 
+    private Endpoint endpoint(FlowDefinition flow) {
+        Endpoint endpoint = endpoints.get(flow.routeId());
+        if (endpoint == null) {
+            endpoint = camel.getEndpoint(flow.endpointUri());
+            endpoints.put(flow.routeId(), endpoint);
+            if (!ready.contains(flow.routeId())) {
+                endpoints.remove(flow.routeId()); // its route was removed meanwhile: resolved again next time
+            }
+        }
+        return endpoint;
+    }
+
     /**
-     * The timeout in milliseconds, at most Long.MAX_VALUE: {@link Duration#toMillis()} throws past 292 million
-     * years, and a run whose wait threw stayed {@code running} for ever (issue 18 #16).
+     * The timeout in nanoseconds, at most Long.MAX_VALUE: {@link Duration#toNanos()} throws past 292 years, and a
+     * run whose wait threw stayed {@code running} for ever (issue 18 #16).
      */
-    static long millis(Duration timeout) {
+    static long nanos(Duration timeout) {
         if (timeout.isNegative()) {
             return 0;
         }
         try {
-            return timeout.toMillis();
+            return timeout.toNanos();
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<Exchange> done) {
-        try {
-            done.get(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the status is already decided; this only waits for the data to settle
         }
     }
 
@@ -427,7 +427,7 @@ public final class FlowEngine implements AutoCloseable {
                 masker.mask(error), snapshotRecords(run), started, ended);
     }
 
-    /** A copy of the data; after a timeout the run may still be writing to it. */
+    /** A copy of the data (a sub-flow's worker of a flow_loop may still be writing to it after a timeout). */
     private static Map<String, Object> snapshot(FlowRun run) {
         for (int attempt = 0; ; attempt++) {
             try {
@@ -460,6 +460,7 @@ public final class FlowEngine implements AutoCloseable {
             LOG.debug("closing the producer", e);
         }
         camel.stop();
+        deadlines.close();
         datasources.close(); // after the routes: no sql step runs any more
         kubernetes.close();
     }

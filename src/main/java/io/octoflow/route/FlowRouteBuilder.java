@@ -20,10 +20,9 @@ import io.octoflow.step.StepServices;
  *
  * <pre>
  * from(direct:flow-x).routeId(flow-x)
- *   start ─► loopDoWhile(a step remains)
- *              select next step (when, data_key) ─► choice
- *                when step #1: doTry { step's processors ─► jq_expression ─► store result } doCatch { ignore or fail }
- *                when step #2: ...
+ *   start ─► loopDoWhile(next step: store the last step's result, select the next (when, data_key)) ─► choice
+ *              when step #1: doTry { step's processors ─► jq_expression } doCatch { retry, ignore or fail }
+ *              when step #2: ...
  *   ─► end
  * </pre>
  *
@@ -53,9 +52,8 @@ public final class FlowRouteBuilder extends RouteBuilder {
                 .routeDescription(flow.description() != null ? flow.description() : flow.path())
                 .errorHandler(noErrorHandler())
                 .process(new FlowStart(flow, services.config().timezone())).id(flow.camelId() + ":start")
-                .loopDoWhile(new HasNextStep());
+                .loopDoWhile(new NextStep(services.secrets().masker()));
         loop.setId(flow.camelId() + ":steps");
-        loop.process(new StepSelector(services.secrets().masker())).id(flow.camelId() + ":select");
         ChoiceDefinition choice = new ChoiceDefinition();
         choice.setId(flow.camelId() + ":choice");
         for (int i = 0; i < flow.steps().size(); i++) {
@@ -70,8 +68,7 @@ public final class FlowRouteBuilder extends RouteBuilder {
         TryDefinition attempt = new TryDefinition();
         StepBuild<?> build = new StepBuild<>(attempt, flow, step, services);
         attempt.setId(build.id("try"));
-        StepPipeline.appendWork(attempt, flow, step, services);
-        attempt.process(new StepFinish(step)).id(build.id("finish"));
+        StepPipeline.appendWork(attempt, flow, step, services); // its result is stored by NextStep
         CatchDefinition failure = new CatchDefinition(Exception.class);
         failure.process(new StepFailure(step, services.secrets().masker())).id(build.id("failure"));
         attempt.addOutput(failure);

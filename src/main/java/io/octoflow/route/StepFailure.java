@@ -29,6 +29,7 @@ final class StepFailure implements Processor {
         if (!StepRetry.again(run, step, error, masker)) {
             StepOutcome.failed(run, step, error, masker);
         }
+        run.current(-1); // settled: the step loop's next turn does not store a result for it (NextStep)
         exchange.getMessage().setBody(null);
         exchange.getMessage().removeHeaders("*");
     }

@@ -3,6 +3,7 @@ package io.octoflow.step;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.model.ProcessorDefinition;
 
@@ -33,13 +34,18 @@ public final class JqProcessors {
     private JqProcessors() {
     }
 
+    /**
+     * Appends the program as one processor ({@code id}): the body to a tree, the program, its outputs back to flow
+     * data with integral numbers as integers (one call per step: Camel's routing of each processor costs more than
+     * the conversions themselves).
+     */
     public static void append(ProcessorDefinition<?> route, StepServices services, String program, String id) {
-        ObjectMapper json = services.json();
-        route.process(toTree(json)).id(id + ":in")
-                .process(evaluate(program, services.config().stepLimits())).id(id)
-                .process(fromTree(json)).id(id + ":out")
-                .process(exchange -> exchange.getMessage().setBody(integralNumbers(exchange.getMessage().getBody())))
-                .id(id + ":numbers");
+        route.process(processor(services, program)).id(id);
+    }
+
+    /** The program as one processor (see {@link #append}), for a step type that adds its own work before it. */
+    public static Processor processor(StepServices services, String program) {
+        return processor(services.json(), program, services.config().stepLimits());
     }
 
     private static final double EXACT = 9007199254740992d; // 2^53: larger integers are kept exact (ours)
@@ -106,7 +112,7 @@ public final class JqProcessors {
      * the body as camel-jq's expression gave them: none null, one the value, several a list. A program that does not
      * compile with the version used here fails when it runs, as the spooler fails.
      */
-    private static Processor evaluate(String program, StepLimits limits) {
+    private static Processor processor(ObjectMapper json, String program, StepLimits limits) {
         JsonQuery query;
         try {
             query = JqRuntime.compile(program);
@@ -116,23 +122,14 @@ public final class JqProcessors {
             };
         }
         return exchange -> {
+            Message message = exchange.getMessage();
+            JsonNode input = tree(json, message.getBody());
             FlowRun run = FlowRun.of(exchange);
-            JsonNode input = exchange.getMessage().getBody(JsonNode.class);
             List<JsonNode> outputs = JqRuntime.evaluate(query, input == null ? NullNode.getInstance() : input,
                     limits.jqMaxSteps(), limits.jqMaxOutputNodes(), run == null ? null : run.cancellation());
-            exchange.getMessage().setBody(outputs.isEmpty() ? null : outputs.size() == 1 ? outputs.get(0) : outputs);
+            Object result = outputs.isEmpty() ? null : outputs.size() == 1 ? outputs.get(0) : outputs;
+            message.setBody(integralNumbers(plain(json, result)));
         };
-    }
-
-    private static Processor toTree(ObjectMapper json) {
-        return exchange -> {
-            Object body = exchange.getMessage().getBody();
-            exchange.getMessage().setBody(tree(json, body), JsonNode.class);
-        };
-    }
-
-    private static Processor fromTree(ObjectMapper json) {
-        return exchange -> exchange.getMessage().setBody(plain(json, exchange.getMessage().getBody()));
     }
 
     /**

@@ -33,13 +33,9 @@ import io.octoflow.template.Template;
  * Reads or writes a file under DATA_PATH, as the spooler does. {@code type} is yaml unless it says json (or text,
  * ours), whatever the extension. YAML is read and written like PyYAML ({@link PyYaml}); JSON is written like
  * Python's json.dump (one line). Appending adds the new document right after the file's end, as the spooler's
- * open(path, "a") does. Writing goes through Camel's file producer; the stored result is {}.
+ * open(path, "a") does. A write opens the file confined to DATA_PATH ({@link ConfinedPaths}); the stored result is {}.
  */
 public final class FileStep implements StepType<FileStep.Settings> {
-
-    private static final String PATH_HEADER = "octoflowFilePath";
-    /** The path the serialize processor resolved, for the write processor right after it. */
-    private static final String RESOLVED_PATH = "octoflow.fileStepPath";
 
     record Settings(Template path, String mode, String format) {
     }
@@ -124,28 +120,19 @@ public final class FileStep implements StepType<FileStep.Settings> {
             }).id(build.id());
             return;
         }
-        build.route()
-                .process(exchange -> {
-                    Path file = resolve(exchange, settings, files);
-                    String relative = files.relativize(file);
-                    String text = write(exchange.getMessage().getBody(), settings.format(), json);
-                    if (settings.format().equals("text") && settings.mode().equals("append") && !text.endsWith("\n")) {
-                        text += "\n"; // text is ours: appended lines stay lines
-                    }
-                    exchange.getMessage().removeHeaders("*");
-                    exchange.getMessage().setHeader(Exchange.FILE_NAME, relative);
-                    exchange.getMessage().setHeader(PATH_HEADER, relative);
-                    exchange.getMessage().setBody(text);
-                    exchange.setProperty(RESOLVED_PATH, file); // resolved once: the write does not check it again
-                }).id(build.id("serialize"))
-                .process(exchange -> files.write(exchange.removeProperty(RESOLVED_PATH) instanceof Path file ? file
-                        : files.resolve(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class)),
-                        exchange.getMessage().getBody(String.class), settings.mode().equals("append")))
-                .id(build.id()) // confined when the file is opened (a link made since resolve() is refused)
-                .process(exchange -> {
-                    exchange.getMessage().removeHeaders("*");
-                    exchange.getMessage().setBody(new LinkedHashMap<>());
-                }).id(build.id("written"));
+        // one processor (Camel's routing of each costs more than handing the text on): the path resolved once, the
+        // text, the write, confined when the file is opened (a link made since resolve() is refused); result {}
+        boolean append = settings.mode().equals("append");
+        build.route().process(exchange -> {
+            Path file = resolve(exchange, settings, files);
+            String text = write(exchange.getMessage().getBody(), settings.format(), json);
+            if (settings.format().equals("text") && append && !text.endsWith("\n")) {
+                text += "\n"; // text is ours: appended lines stay lines
+            }
+            files.write(file, text, append);
+            exchange.getMessage().removeHeaders("*");
+            exchange.getMessage().setBody(new LinkedHashMap<>());
+        }).id(build.id());
     }
 
     private static Path resolve(Exchange exchange, Settings settings, ConfinedPaths files) {

@@ -2,8 +2,9 @@ package io.octoflow.step.types;
 
 import java.util.List;
 
-import io.octoflow.execution.FlowRun;
+import org.apache.camel.Processor;
 
+import io.octoflow.execution.FlowRun;
 import io.octoflow.flow.Key;
 import io.octoflow.flow.Key.Kind;
 import io.octoflow.flow.StepCompiler;
@@ -62,7 +63,16 @@ public final class JqStep implements StepType<String> {
 
     @Override
     public void build(StepBuild<String> build) {
-        build.route().process(Inputs.wholeDataUnlessKeyed(build.step())).id(build.id("input"));
-        JqProcessors.append(build.route(), build.services(), build.settings(), build.id());
+        Processor jq = JqProcessors.processor(build.services(), build.settings());
+        if (build.step().dataKey() != null) {
+            build.route().process(jq).id(build.id());
+            return;
+        }
+        // one processor: its whole data as the input, then the program
+        Processor input = Inputs.wholeDataUnlessKeyed(build.step());
+        build.route().process(exchange -> {
+            input.process(exchange);
+            jq.process(exchange);
+        }).id(build.id());
     }
 }

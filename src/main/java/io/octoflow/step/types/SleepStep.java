@@ -51,7 +51,14 @@ public final class SleepStep implements StepType<Long> {
     public void build(StepBuild<Long> build) {
         long millis = build.settings();
         build.route().process(exchange -> {
-            FlowRun.of(exchange).cancellation().sleep(millis);
+            FlowRun run = FlowRun.of(exchange);
+            try {
+                run.cancellation().sleep(millis);
+            } catch (InterruptedException e) {
+                // the run's thread is being stopped (the service stops): the run ends as aborted, not failed
+                Thread.currentThread().interrupt();
+                run.cancellation().cancel(io.octoflow.execution.RunStatus.ABORTED);
+            }
             exchange.getMessage().setBody(new java.util.LinkedHashMap<>());
         }).id(build.id());
     }
