@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.octoflow.history.ExecutionIds;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
@@ -39,6 +38,7 @@ import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
+import io.octoflow.history.ExecutionIds;
 import io.octoflow.kubernetes.client.CamelKubernetesClient;
 import io.octoflow.kubernetes.client.KubernetesAccess;
 import io.octoflow.kubernetes.client.KubernetesSecrets;
