@@ -400,8 +400,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
         FlowDefinition flow;
         if (previous == null) {
-            engine.catalog().clear();
-            flow = engine.load(file);
+            flow = engine.load(file); // what validate() just read, not parsed a third time
         } else {
             flow = engine.redeploy(file);
             if (previous.flow() != null && !previous.flow().routeId().equals(flow.routeId())) {
