@@ -124,6 +124,7 @@ public final class OctoflowService implements AutoCloseable {
         camel = camelContext();
         metrics = new Metrics(camel);
         engine = new FlowEngine(config, camel, new KubernetesAccess(config));
+        FlowDirectory.startReading(engine); // the flow files are read while the rest starts (FLOW_LOAD_THREADS)
         // the service's own secrets join the flows' in the masker, which every log line goes through
         for (String secret : new String[] {token.value(), config.metricsToken(), config.dbPassword(),
             config.apiKeystorePassword(), config.vaultToken()}) {

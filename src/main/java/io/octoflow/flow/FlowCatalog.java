@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.octoflow.path.ConfinedPaths;
@@ -39,6 +38,7 @@ public final class FlowCatalog {
     private final ConfinedPaths templateFiles;
     private final ConfinedPaths dataFiles;
     private final Map<Path, Parsed> parsed = new LinkedHashMap<>();
+    private volatile FlowReadAhead early;
 
     /** One file's outcome: the flow when valid, and the problems (errors and warnings) of the file itself. */
     public record Parsed(FlowDefinition flow, List<Problem> problems, List<Path> calls) {
@@ -168,51 +168,31 @@ public final class FlowCatalog {
      * it always did.
      */
     public void readAhead(List<Path> files, int threads) {
-        int count = Math.min(threads, files.size());
-        if (count < 2) {
-            return; // load() reads them one by one, as fast
-        }
-        Parsed[] read = new Parsed[files.size()];
-        AtomicInteger next = new AtomicInteger();
-        Runnable reader = () -> {
-            for (int i = next.getAndIncrement(); i < read.length; i = next.getAndIncrement()) {
-                read[i] = readAlone(files.get(i));
-            }
-        };
-        List<Thread> helpers = new ArrayList<>();
-        for (int i = 1; i < count; i++) {
-            Thread helper = new Thread(reader, "octoflow-flow-reader-" + i);
-            helper.setDaemon(true);
-            helper.start();
-            helpers.add(helper);
-        }
-        reader.run();
-        try {
-            for (Thread helper : helpers) {
-                helper.join(); // also makes what it read visible here
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return; // load() reads them
-        }
-        synchronized (this) {
-            for (int i = 0; i < read.length; i++) {
-                if (read[i] != null) {
-                    parsed.putIfAbsent(files.get(i), read[i]);
-                }
+        FlowReadAhead.readNow(this, files, threads);
+    }
+
+    /** What readers read ahead ({@link FlowReadAhead}): kept unless the file was read meanwhile. */
+    synchronized void accept(List<Path> files, Parsed[] read) {
+        for (int i = 0; i < read.length; i++) {
+            if (read[i] != null) {
+                parsed.putIfAbsent(files.get(i), read[i]);
             }
         }
     }
 
-    /** {@code file} read on its own; null when it calls another flow or reading it failed (see readAhead). */
-    private Parsed readAlone(Path file) {
-        try {
-            return new FlowFileParser(this, file, new ArrayDeque<>(List.of(file)), true).parse();
-        } catch (FlowFileCompiler.CallsOtherFlows e) {
-            return null;
-        } catch (Throwable e) { // read again by load(), which reports it
-            return null;
-        }
+    /**
+     * The start-up's reading of FLOWS_PATH begun early (see {@link FlowReadAhead}), handed to whoever deploys the
+     * files; {@link #takeReadingAhead} gives it once.
+     */
+    public void readingAhead(FlowReadAhead reading) {
+        this.early = reading;
+    }
+
+    /** The reading begun by {@link #readingAhead}, once; null when none was begun (or it was taken). */
+    public synchronized FlowReadAhead takeReadingAhead() {
+        FlowReadAhead reading = early;
+        early = null;
+        return reading;
     }
 
     /** Forgets what was read, so that changed files are read again. */

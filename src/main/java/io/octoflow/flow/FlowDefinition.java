@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A validated flow. {@code steps} is the order of execution: the {@code finally_step} is taken out of the
@@ -34,7 +33,6 @@ public record FlowDefinition(
         TriggerDefinition trigger) {
 
     private static final int HASH_HEX = 12;
-    private static final Pattern HASH_LIKE_ENDING = Pattern.compile(".*-[0-9a-f]{" + HASH_HEX + "}");
 
     /** What identifies the flow: its path (see the class comment). Locks, schedules, history and metrics use it. */
     public String id() {
@@ -81,8 +79,26 @@ public record FlowDefinition(
         }
         String id = safe.toString();
         // an unchanged path that itself ends like a hash suffix gets one too, so it cannot meet a changed one
-        boolean changed = id.isEmpty() || !id.equals(flowPath) || HASH_LIKE_ENDING.matcher(id).matches();
+        boolean changed = id.isEmpty() || !id.equals(flowPath) || endsLikeHash(id);
         return changed ? id + "-" + hash(flowPath) : id;
+    }
+
+    /**
+     * Whether {@code id} ends with {@code -} and 12 lower-case hex digits, as {@code .*-[0-9a-f]{12}} matches: by
+     * hand, since every route id of every flow (each run, each fire) goes through here.
+     */
+    private static boolean endsLikeHash(String id) {
+        int start = id.length() - HASH_HEX;
+        if (start < 1 || id.charAt(start - 1) != '-') {
+            return false;
+        }
+        for (int i = start; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -41,6 +41,8 @@ final class FlowFileParser {
     /** Steps of every level by name, to give each a unique id (processor ids must be unique). */
     private final Map<String, Integer> idUses = new LinkedHashMap<>();
     private final Map<YNode, String> stepReferences = new LinkedHashMap<>();
+    /** The file's text once read (null before, or when it could not be read). */
+    private String text;
 
     FlowFileParser(FlowCatalog catalog, Path file, Deque<Path> calling) {
         this(catalog, file, calling, false);
@@ -61,7 +63,6 @@ final class FlowFileParser {
     FlowCatalog.Parsed parse() {
         String label = problems.label();
         List<Problem> found = problems.raw();
-        String text;
         try {
             text = FlowYaml.read(file, catalog.flowFiles().root());
         } catch (FlowYaml.Refused e) {
@@ -94,6 +95,11 @@ final class FlowFileParser {
         List<Problem> all = problems.sorted();
         boolean valid = all.stream().noneMatch(Problem::isError);
         return new FlowCatalog.Parsed(valid ? flow : null, all, compiler.calls());
+    }
+
+    /** The text {@link #parse} read; null when it was not read. */
+    String text() {
+        return text;
     }
 
     private FlowDefinition flow(YNode root) {

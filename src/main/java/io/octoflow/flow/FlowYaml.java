@@ -90,6 +90,20 @@ public final class FlowYaml {
         return !text.startsWith(".") && (text.endsWith(".yml") || text.endsWith(".yaml"));
     }
 
+    private static final java.util.regex.Pattern CAMEL_ROUTES = java.util.regex.Pattern.compile(
+            "^-\\s*(route|from|rest|beans|routeConfiguration|routeTemplate|templatedRoute|errorHandler"
+                    + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
+            java.util.regex.Pattern.MULTILINE);
+
+    /**
+     * Whether a file's text is Camel YAML DSL ({@code - route:}, {@code - from:}...) rather than a flow: FLOWS_PATH
+     * deploys such files as the Camel routes they declare. Here so that the start-up's readers, which have the
+     * text in hand, can tell it without reading the file again.
+     */
+    public static boolean isCamelRoutes(String text) {
+        return CAMEL_ROUTES.matcher(text).find();
+    }
+
     public static Limits limits() {
         return limits;
     }

@@ -137,9 +137,18 @@ public final class FlowMetrics {
     public synchronized void preregister(List<Deploying> flows) {
         awaitPreregistration();
         Thread thread = new Thread(() -> {
-            for (Deploying flow : flows) {
-                register(flow.flow(), flow.path(), flow.retryingSteps());
-                registeredAhead.add(flow);
+            try {
+                for (Deploying flow : flows) {
+                    register(flow.flow(), flow.path(), flow.retryingSteps());
+                    registeredAhead.add(flow);
+                    synchronized (registeredAhead) {
+                        registeredAhead.notifyAll(); // a deployment may wait for this one
+                    }
+                }
+            } finally {
+                synchronized (registeredAhead) {
+                    registeredAhead.notifyAll();
+                }
             }
         }, "octoflow-metrics-preregistration");
         thread.setDaemon(true);
@@ -149,13 +158,46 @@ public final class FlowMetrics {
 
     /** True when the meters of this deployment were registered ahead ({@link #preregister}); waits for them. */
     private boolean preregistered(String flow, String path, List<String> retryingSteps) {
+        Deploying deploying = new Deploying(flow, path, retryingSteps);
+        Thread thread;
         synchronized (this) {
             if (preregistering == null && registeredAhead.isEmpty()) {
                 return false;
             }
-            awaitPreregistration();
+            thread = preregistering;
         }
-        return registeredAhead.remove(new Deploying(flow, path, retryingSteps));
+        if (thread != null) {
+            awaitRegistered(deploying, thread);
+        }
+        return registeredAhead.remove(deploying);
+    }
+
+    /**
+     * Waits until this flow's meters are registered ahead (or the thread registering them ended): the deployments
+     * come in the order of {@link #preregister}, so each waits only for its own, not for all of them, and the
+     * deploying thread does its other work (MBeans, triggers) while the meters of the next flows are registered.
+     */
+    private void awaitRegistered(Deploying deploying, Thread thread) {
+        boolean interrupted = false;
+        synchronized (registeredAhead) {
+            while (!registeredAhead.contains(deploying) && thread.isAlive()) {
+                try {
+                    registeredAhead.wait(100);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the meters must exist before the flow is deployed: wait anyway
+                }
+            }
+        }
+        if (!thread.isAlive()) {
+            synchronized (this) {
+                if (preregistering == thread) {
+                    preregistering = null;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void awaitPreregistration() {

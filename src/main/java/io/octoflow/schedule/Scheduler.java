@@ -30,9 +30,12 @@ import io.octoflow.metrics.FlowMetrics;
 import io.octoflow.trigger.TriggerSource;
 
 /**
- * One camel-quartz endpoint and consumer per schedule entry ({@code quartz://octoflow/<id>}, no route): cron
+ * One Quartz trigger per schedule entry, on Camel's Quartz scheduler (key {@code <id>} in group {@code octoflow}): cron
  * triggers in TIMEZONE, or simple triggers repeating every N seconds at a fixed rate (Quartz computes each fire
- * from the start time, so the interval does not drift). A fire hands the flow to the {@link Launcher} ({@link Trigger#SCHEDULE}) and returns
+ * from the start time, so the interval does not drift). Each trigger's job is a {@link ScheduledFlowJob} that
+ * launches the flow directly; in cluster mode, where the triggers live in the shared JDBC store and replicas of other
+ * versions fire them, each schedule is a camel-quartz endpoint and consumer ({@code quartz://octoflow/<id>}, no
+ * route) as before. A fire hands the flow to the {@link Launcher} ({@link Trigger#SCHEDULE}) and returns
  * at once. As a trigger source, its start runs the fires missed while Octoflow was down, its stop halts every
  * trigger at once.
  */
@@ -60,6 +63,8 @@ public final class Scheduler implements TriggerSource {
     private final FlowMetrics metrics;
     /** The quartz endpoint of every schedule by trigger key: what a fire looks up (see {@link KeyedCamelJob}). */
     private final Map<org.quartz.TriggerKey, QuartzEndpoint> endpoints = new ConcurrentHashMap<>();
+    /** Outside cluster mode: each schedule by its trigger key, what a {@link ScheduledFlowJob} is made with. */
+    private final Map<org.quartz.TriggerKey, ScheduleEntry> direct = new ConcurrentHashMap<>();
     /** Each schedule's quartz consumer by schedule id: started, it has camel-quartz schedule the trigger. */
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
     /** The Quartz scheduler whose job factory is the {@link KeyedJobFactory}. */
@@ -89,6 +94,13 @@ public final class Scheduler implements TriggerSource {
         this.flows = flows;
         this.lastScheduledFire = lastScheduledFire;
         this.metrics = metrics;
+        if (!clustered && camel.hasComponent("quartz") == null) {
+            QuartzComponent quartz = new QuartzComponent();
+            // Quartz's own MBean turns every fire into JMX notification data (two CompositeData built per fire,
+            // listened to or not: about 40 % of a fire's CPU on Quartz's thread); the flows have their own MBeans
+            quartz.setEnableJmx(false);
+            camel.addComponent("quartz", quartz);
+        }
     }
 
     @Override
@@ -177,6 +189,9 @@ public final class Scheduler implements TriggerSource {
      * cost about 100 KiB; camel-quartz's consumer alone keeps its trigger semantics (cluster mode included).
      */
     public synchronized void prepare(List<ScheduleEntry> added) throws Exception {
+        if (!clustered) {
+            return; // the triggers are made by registered(), with no endpoint
+        }
         for (ScheduleEntry entry : added) {
             QuartzEndpoint endpoint = camel.getEndpoint("quartz://octoflow/" + entry.id() + "?" + trigger(entry),
                     QuartzEndpoint.class);
@@ -193,8 +208,14 @@ public final class Scheduler implements TriggerSource {
     public synchronized void registered(List<ScheduleEntry> added) throws Exception {
         useKeyedJobs();
         for (ScheduleEntry entry : added) {
+            if (!clustered) {
+                scheduleDirectly(entry);
+                entries.put(entry.id(), entry);
+                LOG.info("flow '{}' ({}) scheduled: {} (schedule {})", entry.flowName(), entry.path(),
+                        entry.describe(), entry.id());
+                continue;
+            }
             ServiceHelper.startService(consumers.get(entry.id())); // camel-quartz schedules its trigger
-            
             if (entry.everySeconds() != null) {
                 if (clustered) {
                     alignNewTrigger(entry, firstFireAfterInterval.contains(entry.id()));
@@ -205,6 +226,36 @@ public final class Scheduler implements TriggerSource {
             entries.put(entry.id(), entry);
             LOG.info("flow '{}' ({}) scheduled: {} (schedule {})", entry.flowName(), entry.path(), entry.describe(),
                     entry.id());
+        }
+    }
+
+    /**
+     * The entry's trigger and job, on Quartz's in-memory store: the same trigger camel-quartz made from the endpoint
+     * URI of {@link #trigger} (cron in TIMEZONE, a missed fire run once; or a fixed rate from its start, a missed fire
+     * skipped to the next), and an every_seconds trigger starts a millisecond ago, so that it fires at once (or one
+     * interval from now for {@link #addFiringAfterOneInterval}).
+     */
+    private void scheduleDirectly(ScheduleEntry entry) throws org.quartz.SchedulerException {
+        org.quartz.Scheduler triggers = quartzScheduler();
+        org.quartz.TriggerKey key = triggerKey(entry.id());
+        org.quartz.TriggerBuilder<org.quartz.Trigger> trigger = org.quartz.TriggerBuilder.newTrigger().withIdentity(key);
+        long now = System.currentTimeMillis();
+        if (entry.quartzCron() != null) {
+            trigger.startAt(new Date(now)).withSchedule(org.quartz.CronScheduleBuilder.cronSchedule(entry.quartzCron())
+                    .inTimeZone(java.util.TimeZone.getTimeZone(timezone))
+                    .withMisfireHandlingInstructionFireAndProceed());
+        } else {
+            long interval = entry.everySeconds() * 1000;
+            trigger.startAt(new Date(firstFireAfterInterval.contains(entry.id()) ? now + interval : now - 1))
+                    .withSchedule(org.quartz.SimpleScheduleBuilder.simpleSchedule()
+                            .withIntervalInMilliseconds(interval).repeatForever()
+                            .withMisfireHandlingInstructionNextWithRemainingCount());
+        }
+        direct.put(key, entry); // before its trigger can fire
+        triggers.scheduleJob(org.quartz.JobBuilder.newJob(ScheduledFlowJob.class)
+                .withIdentity(entry.id(), key.getGroup()).build(), trigger.build());
+        if (!triggers.isStarted()) {
+            triggers.start(); // once; a scheduler put in standby by stop() stays so
         }
     }
 
@@ -254,7 +305,7 @@ public final class Scheduler implements TriggerSource {
     private void useKeyedJobs() throws org.quartz.SchedulerException {
         org.quartz.Scheduler triggers = quartzScheduler();
         if (triggers != null && triggers != keyedJobsOn) {
-            triggers.setJobFactory(new KeyedJobFactory(endpoints));
+            triggers.setJobFactory(new KeyedJobFactory(endpoints, direct, this::fire));
             keyedJobsOn = triggers;
         }
     }
@@ -343,6 +394,12 @@ public final class Scheduler implements TriggerSource {
 
     /** Removes the schedule's consumer here (camel-quartz deletes its trigger unless the store is clustered). */
     private boolean detach(String id) throws Exception {
+        if (direct.remove(triggerKey(id)) != null) {
+            org.quartz.Scheduler triggers = quartzScheduler();
+            if (triggers != null) {
+                triggers.deleteJob(org.quartz.JobKey.jobKey(id, "octoflow"));
+            }
+        }
         QuartzEndpoint endpoint = endpoints.remove(triggerKey(id));
         Consumer consumer = consumers.remove(id);
         if (consumer != null) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -15,6 +14,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
 import io.octoflow.engine.FlowEngine;
+import io.octoflow.flow.FlowYaml;
 
 /**
  * Plain Camel YAML DSL route files in FLOWS_PATH ({@code - route:}, {@code - from:}...), loaded next to the flows.
@@ -23,16 +23,11 @@ import io.octoflow.engine.FlowEngine;
  */
 final class CamelYamlFiles {
 
-    private static final Pattern CAMEL_YAML = Pattern.compile(
-            "^-\\s*(route|from|rest|beans|routeConfiguration|routeTemplate|templatedRoute|errorHandler"
-                    + "|intercept|interceptFrom|interceptSendToEndpoint|onException|onCompletion)\\s*:",
-            Pattern.MULTILINE);
-
     private CamelYamlFiles() {
     }
 
     static boolean isCamelYaml(String text) {
-        return CAMEL_YAML.matcher(text).find();
+        return FlowYaml.isCamelRoutes(text);
     }
 
     /**

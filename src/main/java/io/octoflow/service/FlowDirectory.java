@@ -16,8 +16,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import io.octoflow.engine.FlowEngine;
-import io.octoflow.flow.FlowCatalog;
 import io.octoflow.flow.FlowDefinition;
+import io.octoflow.flow.FlowReadAhead;
 import io.octoflow.flow.FlowYaml;
 import io.octoflow.flow.InvalidFlowException;
 import io.octoflow.flow.Problem;
@@ -80,9 +80,27 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         this.scheduler = scheduler;
         this.events = events;
         this.root = engine.config().flowsPath();
+        applyLimits(engine);
+    }
+
+    private static void applyLimits(FlowEngine engine) {
         var config = engine.config();
         FlowYaml.limit(new FlowYaml.Limits(config.flowFileMaxBytes(), config.flowFileMaxDepth(),
                 config.flowFileMaxAliases(), config.flowFileMaxNodes()));
+    }
+
+    /**
+     * Begins reading FLOWS_PATH's files in the background (with FLOW_LOAD_THREADS of two or more), for the
+     * {@link #loadAll} to come: the service calls it as soon as the engine exists, so that the files are read while
+     * it opens the history and starts Camel and its HTTP server.
+     */
+    public static void startReading(FlowEngine engine) {
+        applyLimits(engine);
+        Path flows = engine.config().flowsPath();
+        int threads = engine.config().flowLoadThreadCount();
+        if (threads >= 2 && Files.isDirectory(flows)) {
+            engine.catalog().readingAhead(FlowReadAhead.start(engine.catalog(), flows, threads));
+        }
     }
 
     /**
@@ -134,15 +152,21 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root);
         }
-        List<Path> files = FlowCatalog.flowFilesUnder(root).stream().map(f -> f.toAbsolutePath().normalize())
-                .toList();
+        // the files are read and validated on every core (begun early by startReading, or now); the verdicts are
+        // taken below one by one, in file order
+        FlowReadAhead reading = engine.catalog().takeReadingAhead();
+        if (reading == null) {
+            reading = FlowReadAhead.start(engine.catalog(), root, engine.config().flowLoadThreadCount());
+        }
+        List<Path> files = reading.files();
         engine.catalog().clear();
-        // the files are read and validated on every core; the verdicts are taken below one by one, in file order
-        engine.catalog().readAhead(files, engine.config().flowLoadThreadCount());
+        reading.finish();
         List<FlowDefinition> valid = new ArrayList<>();
-        for (Path absolute : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path absolute = files.get(i);
             try {
-                if (isCamelYaml(absolute)) {
+                Boolean camelRoutes = reading.isCamelRoutes(i); // null when no reader read it
+                if (camelRoutes != null ? camelRoutes : isCamelYaml(absolute)) {
                     deploy(absolute);
                     continue;
                 }
@@ -376,8 +400,7 @@ public final class FlowDirectory implements DirectoryWatcher.Listener {
         }
         FlowDefinition flow;
         if (previous == null) {
-            engine.catalog().clear();
-            flow = engine.load(file);
+            flow = engine.load(file); // what validate() just read, not parsed a third time
         } else {
             flow = engine.redeploy(file);
             if (previous.flow() != null && !previous.flow().routeId().equals(flow.routeId())) {

@@ -27,6 +27,18 @@ class FlowIdTest {
     }
 
     @Test
+    void onlyAPathEndingInADashAndTwelveLowerCaseHexDigitsCountsAsHashLike() {
+        // the hand-written check must say what the regex .*-[0-9a-f]{12} said
+        java.util.regex.Pattern hashLike = java.util.regex.Pattern.compile(".*-[0-9a-f]{12}");
+        for (String path : new String[] {"a-0123456789ab", "-0123456789ab", "0123456789ab", "a-0123456789aB",
+            "a_0123456789ab", "a-0123456789abc", "a-123456789ab", "x/y.yml-deadbeef0000", "x-deadbeef0000.yml",
+            "a--0123456789ab", "-", "a-0123456789a-"}) {
+            boolean expected = hashLike.matcher(path).matches();
+            assertThat(FlowDefinition.camelId(path).equals(path)).as(path).isEqualTo(!expected);
+        }
+    }
+
+    @Test
     void stepNamesWithPlaceholderBracesAreMadeInert() {
         assertThat(FlowDefinition.camelText("plain step")).isEqualTo("plain step");
         assertThat(FlowDefinition.camelText("call {{it}}")).startsWith("call ((it))-").doesNotContain("{");
