@@ -40,8 +40,11 @@ import io.octoflow.operations.FlowOperations;
  */
 public final class ApiRoutes extends RouteBuilder {
 
-    /** The paths answered without a waiting worker thread ({@link AsyncAnswerEngine}): the launch, issue 17. */
-    static final Set<String> ASYNC_PATHS = Set.of("/api/flows/launch");
+    /**
+     * The paths answered without a waiting worker thread ({@link AsyncAnswerEngine}), issue 17: the launch, and the
+     * webhooks (a {@code respond: result} hook waits for its run).
+     */
+    static final Set<String> ASYNC_PATHS = Set.of("/api/flows/launch", "/hooks/{path}");
     private static final String FLOW_ID = "A schedule id, a flow path with '/' as %2F, or a name only one flow has";
 
     private final ApiDependencies dependencies;

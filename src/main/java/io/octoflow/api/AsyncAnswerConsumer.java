@@ -32,6 +32,11 @@ import io.vertx.ext.web.RoutingContext;
 final class AsyncAnswerConsumer extends VertxPlatformHttpConsumer {
 
     private static final Logger LOG = LogManager.getLogger(AsyncAnswerConsumer.class);
+    /**
+     * The response headers a route may set (a webhook's 401 challenge, a run's id); never the request's own headers,
+     * which stay on the message (its Authorization among them).
+     */
+    private static final List<String> ANSWER_HEADERS = List.of("WWW-Authenticate", "X-Octoflow-Execution-Id");
 
     AsyncAnswerConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
             String routerName) {
@@ -83,6 +88,12 @@ final class AsyncAnswerConsumer extends VertxPlatformHttpConsumer {
             String type = message.getHeader(Exchange.CONTENT_TYPE, String.class);
             if (type != null) {
                 response.putHeader("Content-Type", type);
+            }
+            for (String name : ANSWER_HEADERS) {
+                String value = message.getHeader(name, String.class);
+                if (value != null) {
+                    response.putHeader(name, value);
+                }
             }
             Object body = message.getBody();
             if (body == null) {

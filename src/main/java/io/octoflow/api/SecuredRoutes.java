@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.octoflow.operations.OperationException;
 import io.octoflow.execution.ErrorText;
+import io.octoflow.launch.Launcher;
 import io.octoflow.secret.Masker;
 import io.octoflow.service.AmbiguousFlowException;
 
@@ -32,7 +33,7 @@ final class SecuredRoutes {
 
     private static final String IF_NONE_MATCH = "octoflow.ifNoneMatch";
     /** The exchange property: the {@link Executor} on which an async operation's answer is made (the event loop). */
-    static final String ANSWER_ON = "octoflow.answerOn";
+    static final String ANSWER_ON = Launcher.ANSWER_ON;
 
     private final RouteBuilder routes;
     private final ApiAuthorization authorization;

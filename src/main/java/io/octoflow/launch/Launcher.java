@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,12 @@ public final class Launcher extends RouteBuilder {
     private static final String CALLER_WAITS = "octoflow.callerWaits";
     /** The lock's owner: the run's execution id (see {@link LockIdempotentRepository}). */
     public static final String EXECUTION_ID = "octoflow.executionId";
+    /**
+     * The exchange property of a Camel exchange answered from a {@link #launchAsync} future: the {@link Executor}
+     * on which to make its answer (the HTTP server's event loop). Such a future completes on a launch thread inside
+     * the launch route, where Camel would run the exchange's continuation only once that route ends (after the run).
+     */
+    public static final String ANSWER_ON = "octoflow.answerOn";
     private static final String LOCKED_ENDPOINT = "direct:octoflow-launch";
     private static final String UNLOCKED_ENDPOINT = "direct:octoflow-launch-unlocked";
     /** How long a caller waits for a launch's admission (a lock and a row: milliseconds, unless in trouble). */
@@ -253,9 +260,22 @@ public final class Launcher extends RouteBuilder {
      */
     public CompletableFuture<Launch> launchAsync(FlowDefinition flow, Object input, Trigger trigger,
             Long timeoutSeconds, boolean callerWaits) {
-        FlowTarget target = new FlowTarget(flow, engine);
-        PendingLaunch pending = pending(target, input, trigger, null,
-                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null, null);
+        return launchAsync(new FlowTarget(flow, engine), input, trigger,
+                timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : null, null, callerWaits);
+    }
+
+    /**
+     * As {@link #launch(FlowDefinition, Object, Trigger, Map, boolean)}, without waiting (see
+     * {@link #launchAsync(FlowDefinition, Object, Trigger, Long, boolean)}): a webhook answered from the future.
+     */
+    public CompletableFuture<Launch> launchAsync(FlowDefinition flow, Object input, Trigger trigger,
+            Map<String, Object> event, boolean callerWaits) {
+        return launchAsync(new FlowTarget(flow, engine), input, trigger, null, event, callerWaits);
+    }
+
+    private CompletableFuture<Launch> launchAsync(FlowTarget target, Object input, Trigger trigger, Duration timeout,
+            Map<String, Object> event, boolean callerWaits) {
+        PendingLaunch pending = pending(target, input, trigger, null, timeout, event);
         Launch answered = start(pending, callerWaits);
         if (answered != null) {
             return CompletableFuture.completedFuture(answered);

@@ -10,16 +10,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -89,7 +93,13 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("octoflow-webhook").process(this::handle).id("octoflow-webhook:handle");
+        // asynchronous: the answer of a respond: result hook is made when its run ends, with no thread waiting
+        from(ENDPOINT).routeId("octoflow-webhook").process(new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                return handle(exchange, callback);
+            }
+        }).id("octoflow-webhook:handle");
     }
 
     @Override
@@ -117,8 +127,12 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
         accepting = false;
     }
 
-    /** One request: checked, launched, answered. */
-    private void handle(Exchange exchange) {
+    /**
+     * One request: checked and launched on the calling thread, answered there when it is refused, else when the
+     * launch is admitted (respond: accepted) or its run ends (respond: result), by the thread that completes it.
+     * True when the answer was made before the return (Camel's {@code doneSync}).
+     */
+    private boolean handle(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
         String path = hookPath(message);
         byte[] body = message.getBody(byte[].class);
@@ -138,12 +152,14 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
         message.removeHeaders("*"); // nothing of the request goes back as a response header
         if (!accepting) {
             answer(message, 503, error("Octoflow is not accepting webhooks now (starting or stopping); retry later"));
-            return;
+            callback.done(true);
+            return true;
         }
         FlowDefinition flow = path == null ? null : hooks.get(path);
         if (flow == null) {
             answer(message, 404, error("no webhook at " + PREFIX + (path == null ? "" : LogText.oneLine(path))));
-            return;
+            callback.done(true);
+            return true;
         }
         WebhookTrigger hook = (WebhookTrigger) flow.trigger();
         if (hook.secret() != null) {
@@ -155,7 +171,8 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
                         path, masker.mask(ErrorText.of(e)));
                 answer(message, 500, error("the webhook's secret '" + hook.secret() + "' cannot be read; see the"
                         + " service log"));
-                return;
+                callback.done(true);
+                return true;
             }
             if (!authorized(secret, authorization, signature, body == null ? new byte[0] : body)) {
                 message.setHeader("WWW-Authenticate", "Bearer realm=\"octoflow-hooks\"");
@@ -163,7 +180,8 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
                         ? "missing secret: send 'Authorization: Bearer <secret>' or 'X-Hub-Signature-256:"
                                 + " sha256=<HMAC-SHA256 of the body>'"
                         : "wrong secret"));
-                return;
+                callback.done(true);
+                return true;
             }
         }
         Object input;
@@ -173,13 +191,32 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
             JsonLocation at = e.getLocation();
             answer(message, 400, error("malformed JSON body: " + e.getOriginalMessage() + (at == null ? ""
                     : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; nothing was launched"));
-            return;
+            callback.done(true);
+            return true;
         }
         // respond: result answers the run's end, so that end is made durable before it is told
-        Launcher.Launch launch = launcher.launch(flow, input, Trigger.WEBHOOK, event, hook.waitsForResult());
+        // answered on the event loop (see Launcher.ANSWER_ON); on a pool thread when the route has no event loop
+        Executor answerOn = exchange.getProperty(Launcher.ANSWER_ON, ForkJoinPool.commonPool(), Executor.class);
+        launcher.launchAsync(flow, input, Trigger.WEBHOOK, event, hook.waitsForResult())
+                .whenCompleteAsync((launch, error) -> {
+                    if (error != null) {
+                        answer(message, 503, error("the launch could not be made: "
+                                + masker.mask(ErrorText.of(error))));
+                        callback.done(false);
+                    } else {
+                        launched(message, flow, hook, launch, answerOn, callback);
+                    }
+                }, answerOn);
+        return false;
+    }
+
+    /** Answers an admitted launch at once (respond: accepted) or at its run's end (respond: result). */
+    private void launched(Message message, FlowDefinition flow, WebhookTrigger hook, Launcher.Launch launch,
+            Executor answerOn, AsyncCallback callback) {
         if (!launch.admitted()) {
             int status = launch.refusedBecause() == Launcher.Refusal.Kind.LOCKED ? 409 : 503;
             answer(message, status, error(launch.refusal()));
+            callback.done(false);
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -189,27 +226,27 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
         if (!hook.waitsForResult()) {
             answer.put("status", "accepted");
             answer(message, 202, answer);
+            callback.done(false);
             return;
         }
-        RunResult result;
-        try {
-            result = launch.done().get(waitSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            answer.put("error", "the run did not end within WEBHOOK_WAIT_SECONDS=" + waitSeconds + " s; it goes on:"
-                    + " GET /api/executions/" + launch.executionId());
-            answer(message, 504, answer);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer.put("error", "interrupted while waiting for the run");
-            answer(message, 503, answer);
-            return;
-        } catch (ExecutionException e) {
-            answer.put("error", "the run could not complete: " + masker.mask(ErrorText.of(e.getCause())));
-            answer(message, 500, answer);
-            return;
-        }
-        answerResult(message, hook, result, answer);
+        launch.done().copy().orTimeout(waitSeconds, TimeUnit.SECONDS).whenCompleteAsync((result, error) -> {
+            try {
+                if (error instanceof TimeoutException) {
+                    answer.put("error", "the run did not end within WEBHOOK_WAIT_SECONDS=" + waitSeconds
+                            + " s; it goes on: GET /api/executions/" + launch.executionId());
+                    answer(message, 504, answer);
+                } else if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    answer.put("error", "the run could not complete: " + masker.mask(ErrorText.of(cause)));
+                    answer(message, 500, answer);
+                } else {
+                    answerResult(message, hook, result, answer);
+                }
+            } finally {
+                callback.done(false);
+            }
+        }, answerOn);
     }
 
     private void answerResult(Message message, WebhookTrigger hook, RunResult result, Map<String, Object> answer) {

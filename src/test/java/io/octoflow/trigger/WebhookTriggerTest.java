@@ -3,11 +3,16 @@ package io.octoflow.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -110,6 +115,19 @@ class WebhookTriggerTest {
                     sleep:
                       seconds: 30
                 """);
+        service.files().flow("naps together.yml", """
+                name: naps together
+                concurrency: allow
+                trigger:
+                  webhook:
+                    path: naps
+                    respond: result
+                steps:
+                  - name: nap
+                    type: sleep
+                    sleep:
+                      seconds: 8
+                """);
         service.files().flow("queued.yml", """
                 name: queued
                 concurrency: queue
@@ -192,6 +210,7 @@ class WebhookTriggerTest {
         Response missing = hook("events", "{\"amount\": 1}");
         assertThat(missing.status()).as(missing.body()).isEqualTo(401);
         assertThat(missing.json().path("error").asText()).contains("missing secret");
+        assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"octoflow-hooks\"");
         Response wrong = hook("events", "{\"amount\": 1}", "Authorization", "Bearer not-it");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.json().path("error").asText()).isEqualTo("wrong secret");
@@ -246,6 +265,35 @@ class WebhookTriggerTest {
         assertThat(data.path("__trigger__").path("kind").asText()).isEqualTo("webhook");
         assertThat(data.path("__trigger__").path("headers").has("authorization")).isFalse();
         assertThat(r.body()).doesNotContain("leak-me-not");
+        assertThat(r.header("X-Octoflow-Execution-Id")).isNotBlank();
+        assertThat(r.header("Authorization")).isNull(); // the request's headers never go back
+    }
+
+    /**
+     * More respond: result hooks waiting than Vert.x has worker threads (20): none of them holds one while its run
+     * goes on, so the API answers meanwhile, and each gets its run's result (issue 17).
+     */
+    @Test
+    void waitingHooksHoldNoWorkerThreadSoTheApiAnswersMeanwhile() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            waiting.add(http.sendAsync(HttpRequest.newBuilder(java.net.URI.create(service.url("/hooks/naps")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"nap\": " + i + "}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // each answered by a worker thread while all 30 runs are going on
+        await().atMost(Duration.ofSeconds(30)).until(() -> service
+                .get("/api/executions?path=naps%20together.yml&status=running").json().size() == 30);
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        for (CompletableFuture<HttpResponse<String>> each : waiting) {
+            HttpResponse<String> answer = each.get();
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-Octoflow-Execution-Id")).isPresent();
+        }
+        assertThat(service.get("/api/executions?path=naps%20together.yml&status=success").json().size())
+                .isEqualTo(30);
     }
 
     @Test
