@@ -97,7 +97,13 @@ public final class WebhookSource extends RouteBuilder implements EventSource {
         from(ENDPOINT).routeId("octoflow-webhook").process(new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                return handle(exchange, callback);
+                try {
+                    return handle(exchange, callback);
+                } catch (RuntimeException e) {
+                    exchange.setException(e); // answered 500, as Camel's consumer answers a failed route
+                    callback.done(true);
+                    return true;
+                }
             }
         }).id("octoflow-webhook:handle");
     }
