@@ -64,9 +64,7 @@ public final class FlowMetrics {
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMicros = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> invalidFiles = new ConcurrentHashMap<>();
-    /** The step timers of each flow path, by flow name and step: see {@link #stepDuration}. */
-    private final Map<String, Map<String, Timer>> stepTimers = new ConcurrentHashMap<>();
-    /** The started and ended counters and duration timers runs update, by path (see {@link #perRun}). */
+    /** The counters and timers runs update (started, ended, durations, step durations), by path: {@link #perRun}. */
     private final Map<String, Map<String, Meter>> runMeters = new ConcurrentHashMap<>();
 
     public FlowMetrics(MeterRegistry registry) {
@@ -253,15 +251,9 @@ public final class FlowMetrics {
      * steps, and a registration by tags sorts and hashes them each time (the series of a removed flow go with it).
      */
     private Timer stepDuration(String flow, String path, String step) {
-        Map<String, Timer> timers = stepTimers.computeIfAbsent(path, key -> new ConcurrentHashMap<>());
-        String key = flow + '\u0000' + step;
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = Timer.builder("octoflow.step.duration").description("How long each step took")
-                    .tags("flow", flow, "path", path, "step", step).register(registry);
-            timers.put(key, timer);
-        }
-        return timer;
+        return perRun(path, "step\u0000" + flow + '\u0000' + step, () -> Timer.builder("octoflow.step.duration")
+                .description("How long each step took").tags("flow", flow, "path", path, "step", step)
+                .register(registry));
     }
 
     private Counter retries(String flow, String path, String step) {
@@ -285,8 +277,8 @@ public final class FlowMetrics {
     }
 
     /**
-     * A meter a run updates, kept by path once registered (as {@link #stepDuration}): a registration by tags sorts
-     * and hashes them at every run.
+     * A meter a run updates, kept by path once registered: a registration by tags sorts and hashes them at every
+     * run.
      */
     @SuppressWarnings("unchecked")
     private <M extends Meter> M perRun(String path, String key, Supplier<M> register) {
@@ -333,7 +325,6 @@ public final class FlowMetrics {
 
     /** The flow at {@code path} is gone (or renamed): its series go too, so that old ones do not pile up. */
     public void flowRemoved(String path) {
-        stepTimers.remove(path);
         runMeters.remove(path);
         lastSuccessMillis.remove(path);
         lagMicros.remove(path);
